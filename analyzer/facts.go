@@ -1,0 +1,137 @@
+package analyzer
+
+import (
+	"fmt"
+	"go/ast"
+	"go/types"
+	"strings"
+)
+
+// funcFact summarizes what a function does with responses, transports
+// and dialers, so that its callers, in this package or another, can be
+// checked. It travels between packages as an analysis fact, so its
+// fields must stay exported (gob) and small.
+type funcFact struct {
+	// NoReturn: the function never returns normally (it ends in
+	// os.Exit, log.Fatal, panic, ...).
+	NoReturn bool
+	// Borrows lists the parameters (by index) of a response or closable
+	// type that the function only reads: passing a response or its Body
+	// there does not hand over the duty to close it.
+	Borrows []int
+	// Response is 1 + the index of a result that holds a fresh
+	// *http.Response whose Body the caller must close; 0 for none.
+	Response int
+	// FreshTransport: the function returns a new connection pool (an
+	// http.Transport, a Client with its own Transport, or a value
+	// holding one) that the caller owns.
+	FreshTransport bool
+	// DialNoKeepAlive: the function (a dial func) turns off TCP
+	// keep-alive on the connections it returns.
+	DialNoKeepAlive bool
+}
+
+func (*funcFact) AFact() {}
+
+func (f *funcFact) String() string {
+	var parts []string
+	if f.NoReturn {
+		parts = append(parts, "noReturn")
+	}
+	if len(f.Borrows) > 0 {
+		parts = append(parts, fmt.Sprintf("borrows%v", f.Borrows))
+	}
+	if f.Response > 0 {
+		parts = append(parts, fmt.Sprintf("returnsResponse(%d)", f.Response-1))
+	}
+	if f.FreshTransport {
+		parts = append(parts, "freshTransport")
+	}
+	if f.DialNoKeepAlive {
+		parts = append(parts, "dialNoKeepAlive")
+	}
+	return strings.Join(parts, " ")
+}
+
+func (f *funcFact) empty() bool {
+	return !f.NoReturn && len(f.Borrows) == 0 && f.Response == 0 && !f.FreshTransport && !f.DialNoKeepAlive
+}
+
+// noFact is the summary of a function about which nothing is known.
+var noFact = new(funcFact)
+
+// summary returns what is known of fn: computed for a function of this
+// package, imported as a fact for another. It never returns nil; a
+// function still being summarized (recursion) is assumed to do nothing.
+func (c *checker) summary(fn *types.Func) *funcFact {
+	if fn == nil {
+		return noFact
+	}
+	fn = fn.Origin()
+	if fn.Pkg() != c.pass.Pkg {
+		f := new(funcFact)
+		if fn.Pkg() == nil || !c.pass.ImportObjectFact(fn, f) {
+			return noFact
+		}
+		return f
+	}
+	if f, ok := c.summaries[fn]; ok {
+		if f == nil {
+			return noFact // recursion: assume nothing
+		}
+		return f
+	}
+	fd := c.decls[fn]
+	if fd == nil {
+		return noFact // no body (assembly, or a method of an interface)
+	}
+	c.summaries[fn] = nil
+	f := new(funcFact)
+	f.NoReturn = c.endsInNoReturn(fd.Body)
+	c.summarizeBorrows(fn, fd, f)
+	if c.http {
+		c.summarizeResponse(fn, fd, f)
+		c.summarizeTransport(fn, fd, f)
+		c.summarizeKeepAlive(fn, fd, f)
+	}
+	c.summaries[fn] = f
+	return f
+}
+
+// exportFacts summarizes every function of the package and exports the
+// summaries that say something.
+func (c *checker) exportFacts() {
+	for fn := range c.decls {
+		if f := c.summary(fn); !f.empty() {
+			c.pass.ExportObjectFact(fn, f)
+		}
+	}
+}
+
+// endsInNoReturn reports whether body has no return statement and its
+// last statement is a call that never returns: then every path through
+// the function ends in that call (or another that never returns).
+func (c *checker) endsInNoReturn(body *ast.BlockStmt) bool {
+	if len(body.List) == 0 {
+		return false
+	}
+	last, ok := body.List[len(body.List)-1].(*ast.ExprStmt)
+	if !ok {
+		return false
+	}
+	call, ok := ast.Unparen(last.X).(*ast.CallExpr)
+	if !ok || c.mayReturn(call) {
+		return false
+	}
+	hasReturn := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n.(type) {
+		case *ast.ReturnStmt:
+			hasReturn = true
+		case *ast.FuncLit:
+			return false // its returns are its own
+		}
+		return !hasReturn
+	})
+	return !hasReturn
+}

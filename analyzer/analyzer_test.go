@@ -1,8 +1,10 @@
 package analyzer_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/httpleakcheck/httpleakcheck/analyzer"
@@ -27,7 +29,8 @@ func TestFixtures(t *testing.T) {
 			continue
 		}
 		t.Run(e.Name(), func(t *testing.T) {
-			analysistest.RunWithSuggestedFixes(t, testdata, analyzer.Analyzer, e.Name()+"/...")
+			results := analysistest.RunWithSuggestedFixes(t, testdata, analyzer.Analyzer, e.Name()+"/...")
+			checkLeakMarkers(t, results)
 		})
 	}
 }
@@ -36,4 +39,48 @@ func TestValidate(t *testing.T) {
 	if err := analysis.Validate([]*analysis.Analyzer{analyzer.Analyzer}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// checkLeakMarkers checks the related information of body diagnostics:
+// each must point at a line with a "leaks here" comment, and each such
+// comment must be pointed at by some diagnostic.
+func checkLeakMarkers(t *testing.T, results []*analysistest.Result) {
+	t.Helper()
+	pointed := make(map[string]bool) // file:line
+	for _, r := range results {
+		for _, d := range r.Diagnostics {
+			if d.Category != "body" || len(d.Related) == 0 {
+				continue
+			}
+			p := r.Pass.Fset.Position(d.Related[0].Pos)
+			key := fmt.Sprintf("%s:%d", p.Filename, p.Line)
+			pointed[key] = true
+			if !lineHas(t, p.Filename, p.Line, "leaks here") {
+				t.Errorf("%s: related information of %q points at a line without a \"leaks here\" comment",
+					r.Pass.Fset.Position(d.Pos), d.Message)
+			}
+		}
+	}
+	for _, r := range results {
+		for _, f := range r.Pass.Files {
+			for _, cg := range f.Comments {
+				if strings.TrimSpace(cg.Text()) == "leaks here" {
+					p := r.Pass.Fset.Position(cg.Pos())
+					if !pointed[fmt.Sprintf("%s:%d", p.Filename, p.Line)] {
+						t.Errorf("%s: no diagnostic's related information points at this leak", p)
+					}
+				}
+			}
+		}
+	}
+}
+
+// lineHas reports whether line of file contains s.
+func lineHas(t *testing.T, file string, line int, s string) bool {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(data), "\n")
+	return line-1 < len(lines) && strings.Contains(lines[line-1], s)
 }

@@ -1,15 +1,469 @@
 package analyzer
 
 import (
+	"fmt"
 	"go/ast"
+	"go/token"
 	"go/types"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ast/edge"
+	"golang.org/x/tools/go/ast/inspector"
 )
 
+// This file holds the body check: a response whose Body is not closed on
+// some path where the response is non-nil.
+//
+// For each call that produces a response (http.Get, Client.Do, a
+// RoundTrip, or a function whose summary says it returns a fresh
+// response), the check looks at what happens to the result:
+//
+//	http.Get(u)                  // dropped: reported
+//	_, err := http.Get(u)        // discarded: reported
+//	return http.Get(u)           // handed to the caller: fine
+//	resp, err := http.Get(u)     // tracked along the control-flow graph
+//
+// A tracked response leaks when a path from the call reaches a return,
+// the end of its scope (a loop's next iteration) or an assignment that
+// overwrites it, with the response still open and possibly non-nil. Any
+// other use that can transfer ownership (returning, storing, sending,
+// capturing in a closure, passing it to a function that may close it)
+// ends the search on that path: precision comes first.
+
 // checkBody reports responses whose Body is not closed on every path.
-func (c *checker) checkBody() {}
+func (c *checker) checkBody() {
+	flows := make(map[*ast.BlockStmt]*flowGraph)
+	for cur := range c.root.Preorder((*ast.CallExpr)(nil)) {
+		call := cur.Node().(*ast.CallExpr)
+		idx := c.producer(call)
+		if idx < 0 {
+			continue
+		}
+		c.checkResponse(cur, call, idx, flows)
+	}
+}
 
-// summarizeBorrows records in f the parameters that fn only reads.
-func (c *checker) summarizeBorrows(fn *types.Func, fd *ast.FuncDecl, f *funcFact) {}
+// producer returns the index of the result of call that is a fresh
+// response the caller must close, or -1 if call produces none.
+func (c *checker) producer(call *ast.CallExpr) int {
+	fn := calleeFunc(c.pass.TypesInfo, call)
+	if fn == nil {
+		return -1
+	}
+	switch {
+	case isFunc(fn, "net/http", "Get", "Head", "Post", "PostForm"),
+		isMethod(fn, "net/http", "Client", "Do", "Get", "Head", "Post", "PostForm"),
+		isMethod(fn, "net/http", "Transport", "RoundTrip"),
+		isMethod(fn, "net/http", "RoundTripper", "RoundTrip"):
+		return 0
+	}
+	return c.summary(fn).Response - 1
+}
 
-// summarizeResponse records in f a result of fn that is a fresh response.
-func (c *checker) summarizeResponse(fn *types.Func, fd *ast.FuncDecl, f *funcFact) {}
+// responseResult returns the index of the result of call whose type is
+// *http.Response, or -1.
+func responseResult(info *types.Info, call *ast.CallExpr) int {
+	switch t := info.TypeOf(call).(type) {
+	case *types.Tuple:
+		for i := range t.Len() {
+			if isResponse(t.At(i).Type()) {
+				return i
+			}
+		}
+	default:
+		if t != nil && isResponse(t) {
+			return 0
+		}
+	}
+	return -1
+}
+
+// checkResponse follows the response produced by call (result idx)
+// through its immediate context and, if it is bound to a local variable,
+// along the control-flow graph.
+func (c *checker) checkResponse(cur inspector.Cursor, call *ast.CallExpr, idx int, flows map[*ast.BlockStmt]*flowGraph) {
+	info := c.pass.TypesInfo
+	origin := call
+	// Climb through parentheses and pass-through calls such as
+	// must(http.Get(u)), whose result carries the response on.
+	for {
+		parent := cur.Parent()
+		switch p := parent.Node().(type) {
+		case *ast.ParenExpr:
+			cur = parent
+			continue
+		case *ast.CallExpr:
+			if cur.ParentEdgeKind() != edge.CallExpr_Args {
+				return // the response's method value is called: unusual, stay quiet
+			}
+			if j := responseResult(info, p); j >= 0 {
+				cur, call, idx = parent, p, j
+				continue
+			}
+			if c.argsBorrowed(p, cur.ParentEdgeIndex(), call) {
+				c.reportDropped(origin, fmt.Sprintf("is passed to %s, which does not close it, and then dropped", types.ExprString(p.Fun)))
+			}
+			return // handed to the callee
+		}
+		break
+	}
+
+	var lhs ast.Expr // where the response is stored
+	var errLHS ast.Expr
+	switch p := cur.Parent().Node().(type) {
+	case *ast.ExprStmt:
+		c.reportDropped(origin, "is dropped")
+		return
+	case *ast.GoStmt:
+		c.reportDropped(origin, "is dropped by the go statement")
+		return
+	case *ast.DeferStmt:
+		c.reportDropped(origin, "is dropped by the defer statement")
+		return
+	case *ast.AssignStmt:
+		lhs, errLHS = pickLHS(info, p.Lhs, p.Rhs, call, idx)
+	case *ast.ValueSpec:
+		names := make([]ast.Expr, len(p.Names))
+		for i, n := range p.Names {
+			names[i] = n
+		}
+		lhs, errLHS = pickLHS(info, names, p.Values, call, idx)
+	default:
+		return // returned, stored in a literal, sent...: handed off
+	}
+	id, ok := lhs.(*ast.Ident)
+	if !ok {
+		return // stored in a field, map or through a pointer: handed off
+	}
+	if id.Name == "_" {
+		if c.expectsFailure(cur, errLHS) {
+			return // the call is expected to fail, so there is no response
+		}
+		c.reportDropped(origin, "is discarded with _")
+		return
+	}
+	v, ok := info.ObjectOf(id).(*types.Var)
+	if !ok {
+		return
+	}
+	body, sig := enclosingFunc(cur)
+	if body == nil || v.Pos() < sig.Pos() || v.Pos() >= body.End() {
+		return // a variable of an enclosing function or the package outlives this call
+	}
+	var errVar *types.Var
+	if errID := identOf(errLHS); errID != nil && errID.Name != "_" {
+		errVar, _ = info.ObjectOf(errID).(*types.Var)
+	}
+	stmt := cur.Parent().Node() // the assignment or var spec
+	g := flows[body]
+	if g == nil {
+		g = c.newFlowGraph(body)
+		flows[body] = g
+	}
+	t := &tracker{c: c, g: g, v: v, errVar: errVar, sig: sig}
+	leak, handled := t.search(stmt)
+	if leak == nil {
+		return
+	}
+	d := analysis.Diagnostic{
+		Pos:      origin.Pos(),
+		End:      origin.End(),
+		Category: checkBody,
+		Message: fmt.Sprintf("%s.Body is not closed on every path: the connection leaks (it never returns to the pool, and sits in CLOSE_WAIT once the server hangs up); close it, e.g. defer %s.Body.Close() after the error check",
+			v.Name(), v.Name()),
+		Related: []analysis.RelatedInformation{{Pos: leak.pos, Message: leak.message(v.Name())}},
+	}
+	if !handled {
+		d.SuggestedFixes = c.deferCloseFix(cur, stmt, v, errVar)
+	}
+	c.report(d)
+}
+
+// reportDropped reports a response that is never bound to a variable.
+func (c *checker) reportDropped(call *ast.CallExpr, what string) {
+	c.report(analysis.Diagnostic{
+		Pos:      call.Pos(),
+		End:      call.End(),
+		Category: checkBody,
+		Message: fmt.Sprintf("the response of %s %s, so its Body is never closed: the connection leaks; assign it and close its Body (defer resp.Body.Close() after the error check)",
+			types.ExprString(call.Fun), what),
+	})
+}
+
+// pickLHS returns the left-hand sides that receive result idx of call
+// (the response) and its error result, in an assignment lhs = rhs.
+func pickLHS(info *types.Info, lhs, rhs []ast.Expr, call *ast.CallExpr, idx int) (resp, err ast.Expr) {
+	if len(rhs) == 1 && len(lhs) > 1 {
+		if idx < len(lhs) {
+			resp = lhs[idx]
+		}
+		if t, ok := info.TypeOf(call).(*types.Tuple); ok {
+			for i := range t.Len() {
+				if i < len(lhs) && isErrorType(t.At(i).Type()) {
+					err = lhs[i]
+				}
+			}
+		}
+		return resp, err
+	}
+	for i, r := range rhs {
+		if ast.Unparen(r) == call && i < len(lhs) {
+			return lhs[i], nil
+		}
+	}
+	return nil, nil
+}
+
+// expectsFailure reports whether the statement after the call's
+// statement is "if err == nil { ... }": the call is expected to fail
+// (a test of an error path), so it returns no response.
+func (c *checker) expectsFailure(cur inspector.Cursor, errLHS ast.Expr) bool {
+	errID := identOf(errLHS)
+	if errID == nil || errID.Name == "_" {
+		return false
+	}
+	stmt, ok := cur.Parent().Node().(*ast.AssignStmt)
+	if !ok {
+		return false
+	}
+	next, ok := c.nextStmt(stmt)
+	if !ok {
+		return false
+	}
+	ifs, ok := next.(*ast.IfStmt)
+	if !ok {
+		return false
+	}
+	bin, ok := ast.Unparen(ifs.Cond).(*ast.BinaryExpr)
+	return ok && bin.Op == token.EQL && isNil(c.pass.TypesInfo, bin.Y) &&
+		c.pass.TypesInfo.ObjectOf(identOf(bin.X)) == c.pass.TypesInfo.ObjectOf(errID)
+}
+
+// nextStmt returns the statement after stmt in its enclosing list.
+func (c *checker) nextStmt(stmt ast.Stmt) (ast.Stmt, bool) {
+	cur, ok := c.root.FindNode(stmt)
+	if !ok {
+		return nil, false
+	}
+	next, ok := cur.NextSibling()
+	if !ok {
+		return nil, false
+	}
+	s, ok := next.Node().(ast.Stmt)
+	return s, ok
+}
+
+// enclosingFunc returns the body and signature of the innermost
+// function declaration or literal around cur.
+func enclosingFunc(cur inspector.Cursor) (*ast.BlockStmt, *ast.FuncType) {
+	for f := range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
+		switch f := f.Node().(type) {
+		case *ast.FuncDecl:
+			return f.Body, f.Type
+		case *ast.FuncLit:
+			return f.Body, f.Type
+		}
+	}
+	return nil, nil
+}
+
+// isResultOf reports whether v is a named result declared in sig.
+func isResultOf(v *types.Var, sig *ast.FuncType) bool {
+	return sig != nil && sig.Results != nil && sig.Results.Pos() <= v.Pos() && v.Pos() < sig.Results.End()
+}
+
+// deferCloseFix offers to insert "defer v.Body.Close()" after the
+// "if err != nil { ... }" that directly follows the call's statement.
+func (c *checker) deferCloseFix(cur inspector.Cursor, stmt ast.Node, v *types.Var, errVar *types.Var) []analysis.SuggestedFix {
+	s, ok := stmt.(ast.Stmt)
+	if !ok || errVar == nil {
+		return nil
+	}
+	next, ok := c.nextStmt(s)
+	if !ok {
+		return nil
+	}
+	ifs, ok := next.(*ast.IfStmt)
+	if !ok || ifs.Init != nil || ifs.Else != nil {
+		return nil
+	}
+	bin, ok := ast.Unparen(ifs.Cond).(*ast.BinaryExpr)
+	if !ok || bin.Op != token.NEQ || !isNil(c.pass.TypesInfo, bin.Y) || c.pass.TypesInfo.ObjectOf(identOf(bin.X)) != errVar {
+		return nil
+	}
+	col := c.pass.Fset.Position(s.Pos()).Column
+	text := "\n" + strings.Repeat("\t", col-1) + "defer " + v.Name() + ".Body.Close()"
+	return []analysis.SuggestedFix{{
+		Message:   "Close the body with defer " + v.Name() + ".Body.Close() after the error check",
+		TextEdits: []analysis.TextEdit{{Pos: ifs.End(), End: ifs.End(), NewText: []byte(text)}},
+	}}
+}
+
+// summarizeBorrows records in f the parameters of fn, of a type that
+// could take over a response or its Body, that fn only reads.
+func (c *checker) summarizeBorrows(fn *types.Func, fd *ast.FuncDecl, f *funcFact) {
+	sig := fn.Signature()
+	params := sig.Params()
+	for i := range params.Len() {
+		p := params.At(i)
+		if sig.Variadic() && i == params.Len()-1 {
+			continue // a variadic parameter: left unknown
+		}
+		if !carriesOwnership(p.Type(), c.http) {
+			continue // callers can see from the type that it only reads
+		}
+		if p.Name() == "" || p.Name() == "_" || c.onlyReads(fd, p) {
+			f.Borrows = append(f.Borrows, i)
+		}
+	}
+}
+
+// onlyReads reports whether every use of parameter p in fd reads it.
+func (c *checker) onlyReads(fd *ast.FuncDecl, p *types.Var) bool {
+	t := &tracker{c: c, v: p, closer: !isResponse(p.Type())}
+	reads := true
+	ast.Inspect(fd.Body, func(x ast.Node) bool {
+		if x == nil {
+			t.stack = t.stack[:len(t.stack)-1]
+			return true
+		}
+		t.stack = append(t.stack, x)
+		if id, ok := x.(*ast.Ident); ok && c.pass.TypesInfo.Uses[id] == p {
+			if k, _ := t.classify(t.stack); k != useRead {
+				reads = false
+			}
+		}
+		return reads
+	})
+	return reads
+}
+
+// summarizeResponse records in f the result of fn that hands a fresh
+// response to its caller: one it got from a producer and returns with
+// its Body neither replaced nor closed on the way.
+func (c *checker) summarizeResponse(fn *types.Func, fd *ast.FuncDecl, f *funcFact) {
+	results := fn.Signature().Results()
+	ri := -1
+	for i := range results.Len() {
+		if isResponse(results.At(i).Type()) {
+			ri = i
+			break
+		}
+	}
+	if ri < 0 {
+		return
+	}
+	info := c.pass.TypesInfo
+	produced := make(map[*types.Var]bool) // variables bound to a producer's response
+	spent := make(map[*types.Var]bool)    // ... whose Body is replaced or closed
+	isFresh := func(e ast.Expr) bool {
+		switch e := ast.Unparen(e).(type) {
+		case *ast.CallExpr:
+			return c.producer(e) == 0
+		case *ast.Ident:
+			v, _ := info.Uses[e].(*types.Var)
+			return produced[v]
+		}
+		return false
+	}
+	var returns []*ast.ReturnStmt
+	ast.Inspect(fd.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false // its returns are its own
+		case *ast.ReturnStmt:
+			returns = append(returns, n)
+		case *ast.AssignStmt:
+			c.noteProduced(n.Lhs, n.Rhs, produced)
+			for _, l := range n.Lhs {
+				if v := bodyOf(info, l); v != nil {
+					spent[v] = true // resp.Body = ...
+				}
+			}
+		case *ast.ValueSpec:
+			names := make([]ast.Expr, len(n.Names))
+			for i, id := range n.Names {
+				names[i] = id
+			}
+			c.noteProduced(names, n.Values, produced)
+		case *ast.DeferStmt:
+			if v := closedBody(info, n.Call); v != nil {
+				spent[v] = true // defer resp.Body.Close()
+			}
+		}
+		return true
+	})
+	for _, s := range fd.Body.List {
+		if es, ok := s.(*ast.ExprStmt); ok {
+			if call, ok := es.X.(*ast.CallExpr); ok {
+				if v := closedBody(info, call); v != nil {
+					spent[v] = true // closed unconditionally
+				}
+			}
+		}
+	}
+	for v := range spent {
+		delete(produced, v)
+	}
+	for _, ret := range returns {
+		fresh := false
+		switch {
+		case len(ret.Results) == 1 && results.Len() > 1:
+			call, ok := ast.Unparen(ret.Results[0]).(*ast.CallExpr)
+			fresh = ok && c.producer(call) == ri
+		case len(ret.Results) == results.Len():
+			fresh = isFresh(ret.Results[ri])
+		case len(ret.Results) == 0:
+			fresh = produced[results.At(ri)]
+		}
+		if fresh {
+			f.Response = ri + 1
+			return
+		}
+	}
+}
+
+// noteProduced adds to produced the variables that lhs = rhs binds to
+// a producer's response.
+func (c *checker) noteProduced(lhs, rhs []ast.Expr, produced map[*types.Var]bool) {
+	for _, r := range rhs {
+		call, ok := ast.Unparen(r).(*ast.CallExpr)
+		if !ok {
+			continue
+		}
+		idx := c.producer(call)
+		if idx < 0 {
+			continue
+		}
+		l, _ := pickLHS(c.pass.TypesInfo, lhs, rhs, call, idx)
+		if id := identOf(l); id != nil {
+			if v, ok := c.pass.TypesInfo.ObjectOf(id).(*types.Var); ok {
+				produced[v] = true
+			}
+		}
+	}
+}
+
+// bodyOf returns v if e is v.Body for a variable v.
+func bodyOf(info *types.Info, e ast.Expr) *types.Var {
+	sel, ok := ast.Unparen(e).(*ast.SelectorExpr)
+	if !ok || sel.Sel.Name != "Body" {
+		return nil
+	}
+	id := identOf(sel.X)
+	if id == nil {
+		return nil
+	}
+	v, _ := info.Uses[id].(*types.Var)
+	return v
+}
+
+// closedBody returns v if call is v.Body.Close().
+func closedBody(info *types.Info, call *ast.CallExpr) *types.Var {
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok || sel.Sel.Name != "Close" {
+		return nil
+	}
+	return bodyOf(info, sel.X)
+}

@@ -1,0 +1,584 @@
+package analyzer
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+
+	"golang.org/x/tools/go/cfg"
+)
+
+// This file holds the path search of the body check: from the statement
+// that binds a response to a variable, along the control-flow graph of
+// its function, to the first point where the response is still open.
+
+// A flowGraph is the control-flow graph of one function body, with the
+// position of every node in it.
+type flowGraph struct {
+	body *ast.BlockStmt
+	cfg  *cfg.CFG
+	loc  map[ast.Node]nodeLoc
+}
+
+type nodeLoc struct {
+	b *cfg.Block
+	i int
+}
+
+func (c *checker) newFlowGraph(body *ast.BlockStmt) *flowGraph {
+	g := &flowGraph{body: body, cfg: cfg.New(body, c.mayReturn), loc: make(map[ast.Node]nodeLoc)}
+	for _, b := range g.cfg.Blocks {
+		for i, n := range b.Nodes {
+			g.loc[n] = nodeLoc{b, i}
+		}
+	}
+	return g
+}
+
+// What a path has established about the call's error and the response.
+type errState uint8
+
+const (
+	errUnchecked errState = iota // the error has not been looked at
+	errNil                       // the path has checked that err == nil
+	errInspected                 // a condition looked at err without settling it
+)
+
+type flowState struct {
+	err    errState
+	deref  bool // the response was used as non-nil on this path
+	linked bool // the error variable still holds the call's error
+}
+
+// reportable reports whether a response still open in state st is a
+// leak: it is unless the path may be one where the call failed.
+func (st flowState) reportable() bool { return st.deref || st.err != errInspected }
+
+// How a use of the tracked variable treats the response.
+type useKind uint8
+
+const (
+	useRead     useKind = iota // reads it (a field, a status, the Body's bytes)
+	useReassign                // overwrites the variable
+	useClose                   // closes its Body
+	useHandoff                 // may hand it to code that closes it: stop following
+)
+
+// A leakExit is where a path leaves a response open.
+type leakExit struct {
+	pos  token.Pos
+	kind string // "return", "end", "reassign", "scope", or a branch keyword
+}
+
+func (l *leakExit) message(name string) string {
+	switch l.kind {
+	case "return":
+		return name + ".Body is still open when this return is reached"
+	case "end":
+		return name + ".Body is still open when the function ends here"
+	case "reassign":
+		return name + " is overwritten here while its Body is still open"
+	case "scope":
+		return name + " goes out of scope at the end of this block with its Body still open"
+	}
+	return name + ".Body is still open when this " + l.kind + " is taken"
+}
+
+// A tracker follows one response variable through a flowGraph.
+type tracker struct {
+	c      *checker
+	g      *flowGraph
+	v      *types.Var    // the response (or, for summaries, a parameter)
+	errVar *types.Var    // the call's error result, if bound
+	sig    *ast.FuncType // the enclosing function's signature
+	closer bool          // v is the Body itself (an io.Closer), not a response
+	leak   *leakExit     // the first leak found
+	done   bool          // some path closed or handed off the response
+	stack  []ast.Node    // scratch stack for use scans
+	scope  *types.Scope  // v's scope
+}
+
+type visitKey struct {
+	block int32
+	st    flowState
+}
+
+type pathItem struct {
+	b   *cfg.Block
+	i   int // index of the first node to visit
+	st  flowState
+	via *leakExit // the branch statement that led here, if any
+}
+
+// search follows v from the statement that defines it, def, and returns
+// the first leaking exit found (nil if none) and whether some path
+// closed or handed off the response.
+func (t *tracker) search(def ast.Node) (*leakExit, bool) {
+	start, ok := t.g.loc[def]
+	if !ok {
+		return nil, true // not in the graph (unreachable code): stay quiet
+	}
+	t.scope = t.v.Parent()
+	visited := make(map[visitKey]bool)
+	work := []pathItem{{b: start.b, i: start.i + 1, st: flowState{linked: t.errVar != nil}}}
+	for len(work) > 0 {
+		it := work[len(work)-1]
+		work = work[:len(work)-1]
+		b := it.b
+		if it.i == 0 {
+			key := visitKey{b.Index, it.st}
+			if visited[key] {
+				continue
+			}
+			visited[key] = true
+			if len(b.Nodes) > 0 && t.outOfScope(b.Nodes[0]) {
+				t.leakAt(it.st, t.scopeExit(it.via))
+				continue
+			}
+		}
+		st := it.st
+		stopped := false
+		for i := it.i; i < len(b.Nodes) && !stopped; i++ {
+			n := b.Nodes[i]
+			if cond, ok := n.(ast.Expr); ok && i == len(b.Nodes)-1 && len(b.Succs) == 2 {
+				for _, s := range t.assume(cond, true, st) {
+					work = append(work, pathItem{b: b.Succs[0], st: s})
+				}
+				for _, s := range t.assume(cond, false, st) {
+					work = append(work, pathItem{b: b.Succs[1], st: s})
+				}
+				stopped = true
+				break
+			}
+			stopped = t.visit(n, &st, it.via)
+		}
+		if stopped || len(b.Succs) == 0 {
+			continue // closed, leaked, pruned, or a call that never returns
+		}
+		via := it.via
+		if len(b.Nodes) > 0 || it.i > 0 {
+			via = nil
+		}
+		if br := t.branchAfter(b); br != nil {
+			via = &leakExit{pos: br.Pos(), kind: br.Tok.String()}
+		}
+		for k := len(b.Succs) - 1; k >= 0; k-- {
+			work = append(work, pathItem{b: b.Succs[k], st: st, via: via})
+		}
+	}
+	return t.leak, t.done
+}
+
+// leakAt records a leak at exit if the state makes it one.
+func (t *tracker) leakAt(st flowState, exit *leakExit) {
+	if st.reportable() && t.leak == nil {
+		t.leak = exit
+	}
+}
+
+// outOfScope reports whether node n lies outside v's scope: reaching it
+// means the variable is gone (a loop went round, a block ended).
+func (t *tracker) outOfScope(n ast.Node) bool {
+	if t.scope == nil || t.scope == t.c.pass.Pkg.Scope() {
+		return false
+	}
+	return n.Pos() < t.scope.Pos() || n.Pos() >= t.scope.End()
+}
+
+// scopeExit describes where a path leaves v's scope.
+func (t *tracker) scopeExit(via *leakExit) *leakExit {
+	if via != nil {
+		return via
+	}
+	return &leakExit{pos: t.scope.End() - 1, kind: "scope"}
+}
+
+// visit interprets node n for the tracked response in state *st and
+// reports whether the path stops there.
+func (t *tracker) visit(n ast.Node, st *flowState, via *leakExit) bool {
+	kind, deref, unlink := t.scan(n)
+	switch kind {
+	case useClose, useHandoff:
+		t.done = true
+		return true
+	case useReassign:
+		if via == nil {
+			via = &leakExit{pos: n.Pos(), kind: "reassign"}
+		}
+		t.leakAt(*st, via)
+		return true
+	}
+	if deref {
+		st.deref = true
+	}
+	if unlink {
+		st.linked = false
+	}
+	if ret, ok := n.(*ast.ReturnStmt); ok {
+		if len(ret.Results) == 0 && isResultOf(t.v, t.sig) && ret.Return != t.g.body.End()-1 {
+			t.done = true // a naked return hands the named result to the caller
+			return true
+		}
+		kind := "return"
+		if ret.Return == t.g.body.End()-1 {
+			kind = "end"
+		}
+		t.leakAt(*st, &leakExit{pos: ret.Pos(), kind: kind})
+		return true
+	}
+	return false
+}
+
+// scan classifies the uses of v in n: the strongest use (a hand-off or
+// close beats a reassignment, as in resp = wrap(resp)), whether v was
+// used as non-nil, and whether the error variable was overwritten.
+func (t *tracker) scan(n ast.Node) (kind useKind, deref, unlink bool) {
+	info := t.c.pass.TypesInfo
+	t.stack = t.stack[:0]
+	ast.Inspect(n, func(x ast.Node) bool {
+		if x == nil {
+			t.stack = t.stack[:len(t.stack)-1]
+			return true
+		}
+		t.stack = append(t.stack, x)
+		id, ok := x.(*ast.Ident)
+		if !ok {
+			return true
+		}
+		switch obj := info.ObjectOf(id); {
+		case obj == nil:
+		case obj == t.v:
+			k, d := t.classify(t.stack)
+			if k > kind {
+				kind = k
+			}
+			deref = deref || d
+		case obj == t.errVar && t.errVar != nil:
+			if as, ok := t.stack[len(t.stack)-2].(*ast.AssignStmt); ok && containsExpr(as.Lhs, id) {
+				unlink = true
+			}
+		}
+		return true
+	})
+	return kind, deref, unlink
+}
+
+// containsExpr reports whether list holds e (unparenthesized).
+func containsExpr(list []ast.Expr, e ast.Expr) bool {
+	for _, x := range list {
+		if ast.Unparen(x) == e {
+			return true
+		}
+	}
+	return false
+}
+
+// classify says how the use of v at the top of stack (an identifier)
+// treats the response, and whether it uses it as non-nil.
+func (t *tracker) classify(stack []ast.Node) (useKind, bool) {
+	info := t.c.pass.TypesInfo
+	for _, n := range stack[:len(stack)-1] {
+		if _, ok := n.(*ast.FuncLit); ok {
+			return useHandoff, false // captured by a closure: it may close it
+		}
+	}
+	i := len(stack) - 1
+	e := stack[i].(ast.Expr)
+	body := t.closer // e is the Body (or another io.Closer), not the response
+	deref := false
+	for ; i > 0; i-- {
+		switch p := stack[i-1].(type) {
+		case *ast.ParenExpr:
+			e = p
+			continue
+		case *ast.SelectorExpr:
+			sel := info.Selections[p]
+			if sel == nil || p.X != e {
+				return useHandoff, deref
+			}
+			deref = true
+			if !body && sel.Kind() == types.FieldVal {
+				if p.Sel.Name == "Body" {
+					body = true
+					e = p
+					continue
+				}
+				return useRead, true // a field: StatusCode, Header...
+			}
+			switch p.Sel.Name {
+			case "Close":
+				if !body {
+					return useHandoff, deref
+				}
+				if i >= 2 {
+					if call, ok := stack[i-2].(*ast.CallExpr); ok && call.Fun == p {
+						return useClose, deref
+					}
+				}
+				return useHandoff, deref // a method value, called later
+			case "Write":
+				if !body {
+					return useHandoff, deref // Response.Write closes the body
+				}
+			}
+			return useRead, deref // Read, Cookies, Location...
+		case *ast.CallExpr:
+			if p.Fun == e {
+				return useHandoff, deref
+			}
+			if t.c.argBorrowed(p, e) {
+				return useRead, deref
+			}
+			return useHandoff, deref
+		case *ast.BinaryExpr:
+			return useRead, deref // a comparison
+		case *ast.AssignStmt:
+			if containsExpr(p.Lhs, e) {
+				if e == stack[len(stack)-1] && !body {
+					return useReassign, deref
+				}
+				return useHandoff, deref // resp.Body = ...: replaced
+			}
+			if len(p.Lhs) == len(p.Rhs) {
+				for k, r := range p.Rhs {
+					if ast.Unparen(r) == e && identOf(p.Lhs[k]) != nil && identOf(p.Lhs[k]).Name == "_" {
+						return useRead, deref // _ = resp
+					}
+				}
+			}
+			return useHandoff, deref
+		}
+		return useHandoff, deref // returned, stored, sent, addressed...
+	}
+	return useHandoff, deref
+}
+
+// argBorrowed reports whether passing e as an argument of call leaves
+// the duty to close with the caller: the parameter's type cannot close
+// it (an io.Reader), or the callee is known to only read it.
+func (c *checker) argBorrowed(call *ast.CallExpr, e ast.Expr) bool {
+	for k, a := range call.Args {
+		if ast.Unparen(a) == e || a == e {
+			return c.paramBorrows(call, k)
+		}
+	}
+	return false
+}
+
+// argsBorrowed reports whether every argument of call that arg (a
+// producer call at argument index k) provides is only read by the callee.
+func (c *checker) argsBorrowed(call *ast.CallExpr, k int, arg *ast.CallExpr) bool {
+	if t, ok := c.pass.TypesInfo.TypeOf(arg).(*types.Tuple); ok && len(call.Args) == 1 {
+		for i := range t.Len() {
+			if isResponse(t.At(i).Type()) && !c.paramBorrows(call, i) {
+				return false
+			}
+		}
+		return true
+	}
+	return c.paramBorrows(call, k)
+}
+
+// paramBorrows reports whether the k-th argument of call is only read.
+func (c *checker) paramBorrows(call *ast.CallExpr, k int) bool {
+	info := c.pass.TypesInfo
+	tv, ok := info.Types[call.Fun]
+	if !ok || tv.IsType() {
+		return false // a conversion: the value lives on
+	}
+	sig, ok := tv.Type.Underlying().(*types.Signature)
+	if !ok {
+		return false
+	}
+	params := sig.Params()
+	n := params.Len()
+	idx := k
+	var pt types.Type
+	switch {
+	case sig.Variadic() && k >= n-1:
+		if call.Ellipsis.IsValid() {
+			return false
+		}
+		idx = n - 1
+		pt = params.At(n - 1).Type().(*types.Slice).Elem()
+	case k < n:
+		pt = params.At(k).Type()
+	default:
+		return false
+	}
+	if !carriesOwnership(pt, true) {
+		return true
+	}
+	fn := calleeFunc(info, call)
+	if fn == nil {
+		return false
+	}
+	if isPrinter(fn) {
+		return true
+	}
+	for _, b := range c.summary(fn).Borrows {
+		if b == idx {
+			return true
+		}
+	}
+	return false
+}
+
+// carriesOwnership reports whether a parameter of type t could take
+// over a response or its Body: a *http.Response, an interface with a
+// Close method, or (if anyIface) the empty interface or a type parameter.
+func carriesOwnership(t types.Type, anyIface bool) bool {
+	if isResponse(t) {
+		return true
+	}
+	if u, ok := t.Underlying().(*types.Interface); ok {
+		if u.Empty() {
+			return anyIface
+		}
+		return hasCloseMethod(t)
+	}
+	_, isTypeParam := types.Unalias(t).(*types.TypeParam)
+	return isTypeParam && anyIface
+}
+
+// isPrinter reports whether fn formats its arguments and nothing more:
+// the fmt and log printers, the testing loggers.
+func isPrinter(fn *types.Func) bool {
+	if fn.Pkg() == nil {
+		return false
+	}
+	switch fn.Pkg().Path() {
+	case "fmt":
+		return true
+	case "log", "testing":
+		switch fn.Name() {
+		case "Print", "Printf", "Println", "Log", "Logf", "Error", "Errorf", "Output":
+			return true
+		}
+	}
+	return false
+}
+
+// assume returns the states in which cond evaluates to truth, starting
+// from st; none if that cannot happen for a non-nil response (the path
+// is pruned: the call failed, so there is nothing to close).
+func (t *tracker) assume(cond ast.Expr, truth bool, st flowState) []flowState {
+	switch e := ast.Unparen(cond).(type) {
+	case *ast.UnaryExpr:
+		if e.Op == token.NOT {
+			return t.assume(e.X, !truth, st)
+		}
+	case *ast.BinaryExpr:
+		switch e.Op {
+		case token.LAND, token.LOR:
+			// a && b is true when both are; a || b is false when both are.
+			if (e.Op == token.LAND) == truth {
+				var out []flowState
+				for _, s := range t.assume(e.X, truth, st) {
+					out = append(out, t.assume(e.Y, truth, s)...)
+				}
+				return out
+			}
+			out := t.assume(e.X, truth, st)
+			for _, s := range t.assume(e.X, !truth, st) {
+				out = append(out, t.assume(e.Y, truth, s)...)
+			}
+			return out
+		case token.EQL, token.NEQ:
+			x := identOf(e.X)
+			if isNil(t.c.pass.TypesInfo, e.X) {
+				x = identOf(e.Y)
+			} else if !isNil(t.c.pass.TypesInfo, e.Y) {
+				x = nil
+			}
+			if x != nil {
+				nonNil := (e.Op == token.NEQ) == truth
+				switch t.c.pass.TypesInfo.ObjectOf(x) {
+				case t.v:
+					if !nonNil {
+						return nil // the response is nil here
+					}
+					st.deref = true
+					return []flowState{st}
+				case t.errVar:
+					if t.errVar != nil && st.linked {
+						if nonNil {
+							return nil // the call failed: no response
+						}
+						st.err = errNil
+						return []flowState{st}
+					}
+				}
+			}
+		}
+	}
+	// Any other condition: follow its uses.
+	kind, deref, _ := t.scan(cond)
+	switch kind {
+	case useClose, useHandoff:
+		t.done = true
+		return nil
+	}
+	if deref {
+		st.deref = true
+	}
+	if st.linked && st.err == errUnchecked && t.mentions(cond, t.errVar) {
+		st.err = errInspected
+	}
+	return []flowState{st}
+}
+
+// mentions reports whether e refers to v.
+func (t *tracker) mentions(e ast.Expr, v *types.Var) bool {
+	if v == nil {
+		return false
+	}
+	found := false
+	ast.Inspect(e, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && t.c.pass.TypesInfo.ObjectOf(id) == v {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// branchAfter returns the branch statement (continue, break, goto) that
+// ends block b, if any.
+func (t *tracker) branchAfter(b *cfg.Block) *ast.BranchStmt {
+	var next ast.Stmt
+	if len(b.Nodes) > 0 {
+		last, ok := b.Nodes[len(b.Nodes)-1].(ast.Stmt)
+		if !ok {
+			return nil
+		}
+		next, _ = t.c.nextStmt(last)
+	} else {
+		var list []ast.Stmt
+		switch s := b.Stmt.(type) {
+		case *ast.IfStmt:
+			if b.Kind == cfg.KindIfThen {
+				list = s.Body.List
+			} else if blk, ok := s.Else.(*ast.BlockStmt); ok && b.Kind == cfg.KindIfElse {
+				list = blk.List
+			}
+		case *ast.CaseClause:
+			list = s.Body
+		case *ast.CommClause:
+			list = s.Body
+		case *ast.ForStmt:
+			if b.Kind == cfg.KindForBody {
+				list = s.Body.List
+			}
+		case *ast.RangeStmt:
+			if b.Kind == cfg.KindRangeBody {
+				list = s.Body.List
+			}
+		}
+		if len(list) > 0 {
+			next = list[0]
+		}
+	}
+	br, _ := next.(*ast.BranchStmt)
+	return br
+}

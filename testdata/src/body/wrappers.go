@@ -1,0 +1,147 @@
+package body
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"iter"
+	"net/http"
+
+	"body/util"
+)
+
+// B07: a leak inside a function that returns *http.Response.
+func wrapperLeaks() (*http.Response, error) { // want wrapperLeaks:`returnsResponse\(0\)`
+	resp, err := http.Get(u) // want `resp.Body is not closed on every path`
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("status %d", resp.StatusCode) // leaks here
+	}
+	return resp, nil
+}
+
+// B08: the caller of a wrapper never closes.
+func wrapperCaller() int {
+	resp, err := wrapperLeaks() // want `resp.Body is not closed on every path`
+	if err != nil {
+		return 0
+	}
+	return resp.StatusCode // leaks here
+}
+
+// A wrapper in another package, its fact imported.
+func otherPackageWrapper() int {
+	resp, err := util.Fetch(u) // want `resp.Body is not closed on every path`
+	if err != nil {
+		return 0
+	}
+	return util.Status(resp) // leaks here
+}
+
+func otherPackageWrapperClosed() error {
+	resp, err := util.Fetch(u)
+	if err != nil {
+		return err
+	}
+	defer util.Close(resp.Body)
+	return nil
+}
+
+// The result of a wrapper is dropped.
+func wrapperDropped() {
+	_, _ = util.Fetch(u) // want `the response of util.Fetch is discarded with _`
+}
+
+// B09: a wrapper that closes the body and swaps in a NopCloser hands
+// over nothing to close (bodyclose #76).
+func readNoOp() (*http.Response, error) {
+	r, err := http.Get(u)
+	if err != nil {
+		return nil, err
+	}
+	raw, err := io.ReadAll(r.Body)
+	r.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	r.Body = io.NopCloser(bytes.NewReader(raw))
+	return r, nil
+}
+
+func nopCloserCaller() int {
+	r, err := readNoOp()
+	if err != nil {
+		return 0
+	}
+	return r.StatusCode
+}
+
+// B22: a retry wrapper over a range-over-func loop (FP10).
+func attempts(n int) iter.Seq[int] {
+	return func(yield func(int) bool) {
+		for i := 0; i < n; i++ {
+			if !yield(i) {
+				return
+			}
+		}
+	}
+}
+
+func retryIter(c *http.Client, req *http.Request) (*http.Response, error) { // want retryIter:`returnsResponse\(0\)`
+	var lastErr error
+	for range attempts(3) {
+		resp, err := c.Do(req)
+		if err != nil {
+			lastErr = err
+			continue
+		}
+		return resp, nil
+	}
+	return nil, lastErr
+}
+
+// A range-over-func loop that drops a response.
+func iterLeak(c *http.Client, req *http.Request) {
+	for range attempts(3) {
+		resp, err := c.Do(req) // want `resp.Body is not closed on every path`
+		if err != nil {
+			continue
+		}
+		if resp.StatusCode == 200 {
+			break // leaks here
+		}
+		resp.Body.Close()
+	}
+}
+
+// Named results and naked returns hand the response to the caller.
+func named() (resp *http.Response, err error) { // want named:`returnsResponse\(0\)`
+	resp, err = http.Get(u)
+	return
+}
+
+// A named result overwritten by an explicit return leaks.
+func namedOverwritten() (resp *http.Response, err error) { // want namedOverwritten:`returnsResponse\(0\)`
+	resp, err = http.Get(u) // want `resp.Body is not closed on every path`
+	if err != nil {
+		return
+	}
+	if resp.StatusCode != 200 {
+		return nil, fmt.Errorf("status %d", resp.StatusCode) // leaks here
+	}
+	return
+}
+
+// A type alias of the response type.
+type Resp = http.Response
+
+func aliased(c *http.Client, req *http.Request) (int, error) {
+	var r *Resp
+	r, err := c.Do(req) // want `r.Body is not closed on every path`
+	if err != nil {
+		return 0, err
+	}
+	return r.StatusCode, nil // leaks here
+}

@@ -137,7 +137,7 @@ func (c *checker) checkResponse(cur inspector.Cursor, call *ast.CallExpr, idx in
 		return // stored in a field, map or through a pointer: handed off
 	}
 	if id.Name == "_" {
-		if c.expectsFailure(cur, errLHS) {
+		if c.examinesFailure(cur, errLHS) {
 			return // the call is expected to fail, so there is no response
 		}
 		c.reportDropped(origin, "is discarded with _")
@@ -147,7 +147,7 @@ func (c *checker) checkResponse(cur inspector.Cursor, call *ast.CallExpr, idx in
 	if !ok {
 		return
 	}
-	body, sig := enclosingFunc(cur)
+	body, sig := enclosingBody(cur)
 	if body == nil || v.Pos() < sig.Pos() || v.Pos() >= body.End() {
 		return // a variable of an enclosing function or the package outlives this call
 	}
@@ -215,29 +215,46 @@ func pickLHS(info *types.Info, lhs, rhs []ast.Expr, call *ast.CallExpr, idx int)
 	return nil, nil
 }
 
-// expectsFailure reports whether the statement after the call's
-// statement is "if err == nil { ... }": the call is expected to fail
-// (a test of an error path), so it returns no response.
-func (c *checker) expectsFailure(cur inspector.Cursor, errLHS ast.Expr) bool {
+// examinesFailure reports whether the code right after a call whose
+// response is discarded looks at its error in a way other than
+// "err != nil": a test expecting the call to fail (if err == nil,
+// errors.Is, comparing the message). There is no response to close then.
+func (c *checker) examinesFailure(cur inspector.Cursor, errLHS ast.Expr) bool {
 	errID := identOf(errLHS)
 	if errID == nil || errID.Name == "_" {
 		return false
 	}
-	stmt, ok := cur.Parent().Node().(*ast.AssignStmt)
+	errObj := c.pass.TypesInfo.ObjectOf(errID)
+	stmt, ok := cur.Parent().Node().(ast.Stmt)
 	if !ok {
 		return false
 	}
-	next, ok := c.nextStmt(stmt)
-	if !ok {
+	var ifs *ast.IfStmt
+	if p, ok := cur.Parent().Parent().Node().(*ast.IfStmt); ok && p.Init == stmt {
+		ifs = p
+	} else if next, ok := c.nextStmt(stmt); ok {
+		ifs, _ = next.(*ast.IfStmt)
+	}
+	if ifs == nil {
 		return false
 	}
-	ifs, ok := next.(*ast.IfStmt)
-	if !ok {
-		return false
+	if bin, ok := ast.Unparen(ifs.Cond).(*ast.BinaryExpr); ok && bin.Op == token.NEQ && (ifs.Init == nil || ifs.Init == stmt) &&
+		isNil(c.pass.TypesInfo, bin.Y) && c.pass.TypesInfo.ObjectOf(identOf(bin.X)) == errObj {
+		return false // if err != nil: the success path drops the response
 	}
-	bin, ok := ast.Unparen(ifs.Cond).(*ast.BinaryExpr)
-	return ok && bin.Op == token.EQL && isNil(c.pass.TypesInfo, bin.Y) &&
-		c.pass.TypesInfo.ObjectOf(identOf(bin.X)) == c.pass.TypesInfo.ObjectOf(errID)
+	found := false
+	for _, n := range []ast.Node{ifs.Init, ifs.Cond} {
+		if n == nil || n == stmt {
+			continue
+		}
+		ast.Inspect(n, func(x ast.Node) bool {
+			if id, ok := x.(*ast.Ident); ok && c.pass.TypesInfo.Uses[id] == errObj {
+				found = true
+			}
+			return !found
+		})
+	}
+	return found
 }
 
 // nextStmt returns the statement after stmt in its enclosing list.
@@ -254,9 +271,9 @@ func (c *checker) nextStmt(stmt ast.Stmt) (ast.Stmt, bool) {
 	return s, ok
 }
 
-// enclosingFunc returns the body and signature of the innermost
+// enclosingBody returns the body and signature of the innermost
 // function declaration or literal around cur.
-func enclosingFunc(cur inspector.Cursor) (*ast.BlockStmt, *ast.FuncType) {
+func enclosingBody(cur inspector.Cursor) (*ast.BlockStmt, *ast.FuncType) {
 	for f := range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
 		switch f := f.Node().(type) {
 		case *ast.FuncDecl:
@@ -341,7 +358,8 @@ func (c *checker) onlyReads(fd *ast.FuncDecl, p *types.Var) bool {
 
 // summarizeResponse records in f the result of fn that hands a fresh
 // response to its caller: one it got from a producer and returns with
-// its Body neither replaced nor closed on the way.
+// its Body open (not closed on the way, nor closed and replaced by a
+// copy).
 func (c *checker) summarizeResponse(fn *types.Func, fd *ast.FuncDecl, f *funcFact) {
 	results := fn.Signature().Results()
 	ri := -1
@@ -356,7 +374,9 @@ func (c *checker) summarizeResponse(fn *types.Func, fd *ast.FuncDecl, f *funcFac
 	}
 	info := c.pass.TypesInfo
 	produced := make(map[*types.Var]bool) // variables bound to a producer's response
-	spent := make(map[*types.Var]bool)    // ... whose Body is replaced or closed
+	spent := make(map[*types.Var]bool)    // ... whose Body is surely closed before return
+	replaced := make(map[*types.Var]bool) // ... whose Body is replaced
+	closed := make(map[*types.Var]bool)   // ... whose Body is closed somewhere
 	isFresh := func(e ast.Expr) bool {
 		switch e := ast.Unparen(e).(type) {
 		case *ast.CallExpr:
@@ -378,7 +398,7 @@ func (c *checker) summarizeResponse(fn *types.Func, fd *ast.FuncDecl, f *funcFac
 			c.noteProduced(n.Lhs, n.Rhs, produced)
 			for _, l := range n.Lhs {
 				if v := bodyOf(info, l); v != nil {
-					spent[v] = true // resp.Body = ...
+					replaced[v] = true // resp.Body = ...
 				}
 			}
 		case *ast.ValueSpec:
@@ -391,6 +411,10 @@ func (c *checker) summarizeResponse(fn *types.Func, fd *ast.FuncDecl, f *funcFac
 			if v := closedBody(info, n.Call); v != nil {
 				spent[v] = true // defer resp.Body.Close()
 			}
+		case *ast.CallExpr:
+			if v := closedBody(info, n); v != nil {
+				closed[v] = true
+			}
 		}
 		return true
 	})
@@ -401,6 +425,11 @@ func (c *checker) summarizeResponse(fn *types.Func, fd *ast.FuncDecl, f *funcFac
 					spent[v] = true // closed unconditionally
 				}
 			}
+		}
+	}
+	for v := range replaced {
+		if closed[v] {
+			spent[v] = true // read, closed and replaced by a copy (bodyclose #76)
 		}
 	}
 	for v := range spent {

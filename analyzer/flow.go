@@ -485,15 +485,23 @@ func (t *tracker) assume(cond ast.Expr, truth bool, st flowState) []flowState {
 			}
 			return out
 		case token.EQL, token.NEQ:
-			x := identOf(e.X)
-			if isNil(t.c.pass.TypesInfo, e.X) {
-				x = identOf(e.Y)
-			} else if !isNil(t.c.pass.TypesInfo, e.Y) {
-				x = nil
+			info := t.c.pass.TypesInfo
+			operand := e.X
+			if isNil(info, e.X) {
+				operand = e.Y
+			} else if !isNil(info, e.Y) {
+				operand = nil
 			}
-			if x != nil {
-				nonNil := (e.Op == token.NEQ) == truth
-				switch t.c.pass.TypesInfo.ObjectOf(x) {
+			nonNil := (e.Op == token.NEQ) == truth
+			if operand != nil && !t.closer && bodyOf(info, operand) == t.v {
+				if !nonNil {
+					return nil // a nil Body: nothing to close
+				}
+				st.deref = true
+				return []flowState{st}
+			}
+			if x := identOf(operand); x != nil {
+				switch info.ObjectOf(x) {
 				case t.v:
 					if !nonNil {
 						return nil // the response is nil here

@@ -198,3 +198,11 @@ func transportRoundTrip(t *http.Transport, req *http.Request) int {
 	}
 	return resp.StatusCode // leaks here
 }
+
+// The response is discarded in an if statement's init.
+func discardedInIf(c *http.Client, req *http.Request) error {
+	if _, err := c.Do(req); err != nil { // want `the response of c.Do is discarded with _`
+		return err
+	}
+	return nil
+}

@@ -340,3 +340,30 @@ func written(w io.Writer) error {
 	}
 	return resp.Write(w)
 }
+
+// A nil Body has nothing to close (net/http's own client.go).
+func nilBody(rt http.RoundTripper, req *http.Request) (*http.Response, error) { // want nilBody:`returnsResponse\(0\)`
+	resp, err := rt.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	if resp.Body == nil {
+		if resp.ContentLength > 0 {
+			return nil, errors.New("nil body with content")
+		}
+		resp.Body = http.NoBody
+	}
+	return resp, nil
+}
+
+// Discarded responses of calls that a test expects to fail.
+func expectedFailures(t *testing.T, c *http.Client) {
+	_, err := c.Get(u)
+	if e, g := `Get "/": stopped after 10 redirects`, err.Error(); e != g {
+		t.Errorf("got %q", g)
+	}
+	_, err = c.Head(u)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("got %v", err)
+	}
+}

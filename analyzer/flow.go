@@ -486,6 +486,14 @@ func (t *tracker) assume(cond ast.Expr, truth bool, st flowState) []flowState {
 			return out
 		case token.EQL, token.NEQ:
 			info := t.c.pass.TypesInfo
+			if t.isUpgradeCheck(e) {
+				if (e.Op == token.EQL) == truth {
+					t.done = true // 101 Switching Protocols: the connection is taken over
+					return nil
+				}
+				st.deref = true
+				return []flowState{st}
+			}
 			operand := e.X
 			if isNil(info, e.X) {
 				operand = e.Y
@@ -534,6 +542,23 @@ func (t *tracker) assume(cond ast.Expr, truth bool, st flowState) []flowState {
 		st.err = errInspected
 	}
 	return []flowState{st}
+}
+
+// isUpgradeCheck reports whether e compares v.StatusCode with 101
+// (http.StatusSwitchingProtocols): on a protocol upgrade the body is the
+// hijacked connection, handed to whoever speaks the new protocol.
+func (t *tracker) isUpgradeCheck(e *ast.BinaryExpr) bool {
+	info := t.c.pass.TypesInfo
+	for _, pair := range [][2]ast.Expr{{e.X, e.Y}, {e.Y, e.X}} {
+		sel, ok := ast.Unparen(pair[0]).(*ast.SelectorExpr)
+		if !ok || sel.Sel.Name != "StatusCode" || info.ObjectOf(identOf(sel.X)) != t.v {
+			continue
+		}
+		if tv, ok := info.Types[pair[1]]; ok && tv.Value != nil && tv.Value.ExactString() == "101" {
+			return true
+		}
+	}
+	return false
 }
 
 // mentions reports whether e refers to v.

@@ -367,3 +367,16 @@ func expectedFailures(t *testing.T, c *http.Client) {
 		t.Errorf("got %v", err)
 	}
 }
+
+// A protocol upgrade hands the connection (the Body) to the new protocol.
+func upgrade(rt http.RoundTripper, req *http.Request) (string, error) {
+	resp, err := rt.RoundTrip(req)
+	if err != nil {
+		return "", err
+	}
+	if resp.StatusCode != http.StatusSwitchingProtocols {
+		_ = resp.Body.Close()
+		return "", errors.New("no upgrade")
+	}
+	return resp.Header.Get("Content-Type"), nil
+}

@@ -51,7 +51,8 @@ const (
 	checkKeepAlive = "keepalive"
 )
 
-var allChecks = []string{checkBody, checkTransport, checkKeepAlive}
+// allChecks returns the names of all checks.
+func allChecks() []string { return []string{checkBody, checkTransport, checkKeepAlive} }
 
 // Config selects what an Analyzer made by NewAnalyzer reports.
 type Config struct {
@@ -66,8 +67,8 @@ type Config struct {
 // Validate reports an error for an unknown check name.
 func (c Config) Validate() error {
 	for _, name := range c.Checks {
-		if !slices.Contains(allChecks, name) {
-			return fmt.Errorf("unknown check %q (want one of %s)", name, strings.Join(allChecks, ", "))
+		if !slices.Contains(allChecks(), name) {
+			return fmt.Errorf("unknown check %q (want one of %s)", name, strings.Join(allChecks(), ", "))
 		}
 	}
 	return nil
@@ -82,7 +83,7 @@ type checksFlag struct{ cfg *Config }
 
 func (f checksFlag) String() string {
 	if f.cfg == nil || len(f.cfg.Checks) == 0 {
-		return strings.Join(allChecks, ",")
+		return strings.Join(allChecks(), ",")
 	}
 	return strings.Join(f.cfg.Checks, ",")
 }
@@ -122,7 +123,7 @@ func NewAnalyzer(cfg Config) *analysis.Analyzer {
 		Run:       func(pass *analysis.Pass) (any, error) { return run(pass, &cfg) },
 	}
 	a.Flags.Init("httpleakcheck", flag.ContinueOnError)
-	a.Flags.Var(checksFlag{&cfg}, "checks", "comma-separated checks to run: "+strings.Join(allChecks, ","))
+	a.Flags.Var(checksFlag{&cfg}, "checks", "comma-separated checks to run: "+strings.Join(allChecks(), ","))
 	a.Flags.BoolVar(&cfg.Strict, "strict", cfg.Strict, "also report //httpleakcheck:ignore directives that suppress nothing")
 	return a
 }

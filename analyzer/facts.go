@@ -57,13 +57,11 @@ func (f *funcFact) empty() bool {
 	return !f.NoReturn && len(f.Borrows) == 0 && f.Response == 0 && !f.FreshTransport && !f.DialNoKeepAlive
 }
 
-// noFact is the summary of a function about which nothing is known.
-var noFact = new(funcFact)
-
 // summary returns what is known of fn: computed for a function of this
 // package, imported as a fact for another. It never returns nil; a
 // function still being summarized (recursion) is assumed to do nothing.
 func (c *checker) summary(fn *types.Func) *funcFact {
+	noFact := new(funcFact) // nothing is known
 	if fn == nil {
 		return noFact
 	}

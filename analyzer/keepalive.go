@@ -1,14 +1,290 @@
 package analyzer
 
 import (
+	"cmp"
+	"fmt"
 	"go/ast"
+	"go/token"
 	"go/types"
+	"maps"
+	"slices"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
 )
 
-// checkKeepAlive reports dialers that turn off TCP keep-alive on a
-// Transport that still pools connections.
-func (c *checker) checkKeepAlive() {}
+// This file holds the keepalive check: keep-alive switched off on the
+// dialer of an http.Transport that still pools its connections. The
+// resolution of dial funcs, dialers and transports to their source is in
+// keepalive_source.go.
 
-// summarizeKeepAlive records in f whether fn is a dial func that turns
-// off TCP keep-alive.
-func (c *checker) summarizeKeepAlive(fn *types.Func, fd *ast.FuncDecl, f *funcFact) {}
+// kaConsequence completes every keepalive message. net/http documents
+// DisableKeepAlives as "unrelated to the similarly named TCP keep-alives".
+const kaConsequence = "disables TCP keep-alive probes only; the http.Transport still reuses and pools the connection " +
+	"(to close connections after each request, set DisableKeepAlives: true on the Transport)"
+
+// A kaInstall is a dial func installed on an http.Transport:
+//
+//	&http.Transport{DialContext: dial}   // at is the KeyValueExpr
+//	t.DialContext = dial                 // at is the AssignStmt
+type kaInstall struct {
+	at        ast.Node // the KeyValueExpr or AssignStmt that installs the dial func
+	dial      ast.Expr // the dial func
+	transport ast.Node // the Transport literal, or the assignment
+	base      ast.Expr // for an assignment, the Transport assigned to (t above)
+}
+
+// A kaFinding is one keepalive diagnostic under construction.
+type kaFinding struct {
+	at      ast.Node // where it is reported
+	message string
+	related []ast.Node          // the transports that install the dial func
+	fixes   []*ast.CompositeLit // Transport literals that need DisableKeepAlives: true
+	seen    map[ast.Node]bool   // members of related
+	fixSeen map[*ast.CompositeLit]bool
+}
+
+// foreignKey identifies a finding at an install whose dial func,
+// declared in another package, disables keep-alive.
+type foreignKey struct {
+	at ast.Node
+	fn *types.Func
+}
+
+// checkKeepAlive reports dial funcs and net.Dialers that turn off TCP
+// keep-alive while the http.Transport they are installed on keeps
+// pooling connections (DisableKeepAlives is not set):
+//
+//	func dial(network, addr string) (net.Conn, error) {
+//		conn, err := net.Dial(network, addr)
+//		...
+//		conn.(*net.TCPConn).SetKeepAlive(false)   // reported here
+//	}
+//	var t = &http.Transport{Dial: dial}           // related information
+//
+//	&http.Transport{DialContext: (&net.Dialer{KeepAlive: -1}).DialContext}
+//	                                         ^ reported at the field
+//
+// A toggle is reported once per package, however many transports install
+// its dial func: each of them is listed as related information and, if
+// it is a composite literal, gets DisableKeepAlives: true in the
+// suggested fix.
+//
+// When the dial func is declared in another package, its toggle cannot
+// be reported there (that package does not know about the transport),
+// so the diagnostic goes to the field or assignment that installs it, in
+// this package, and names the dial func. The dial func's package tells
+// this one through the DialNoKeepAlive fact.
+func (c *checker) checkKeepAlive() {
+	s := newKASource(c)
+	installs := s.installs()
+	if len(installs) == 0 {
+		return // fast path: no dial func is installed on a Transport here
+	}
+	findings := make(map[any]*kaFinding)
+	add := func(key any, at ast.Node, message string, in kaInstall, fix *ast.CompositeLit) {
+		f := findings[key]
+		if f == nil {
+			f = &kaFinding{at: at, message: message, seen: make(map[ast.Node]bool), fixSeen: make(map[*ast.CompositeLit]bool)}
+			findings[key] = f
+		}
+		if !f.seen[in.transport] {
+			f.seen[in.transport] = true
+			f.related = append(f.related, in.transport)
+		}
+		if fix != nil && !f.fixSeen[fix] {
+			f.fixSeen[fix] = true
+			f.fixes = append(f.fixes, fix)
+		}
+	}
+	for _, in := range installs {
+		toggles, foreign := s.dialSources(in.dial, 0, make(map[*types.Func]bool))
+		if len(toggles) == 0 && len(foreign) == 0 {
+			continue // the dial func leaves TCP keep-alive alone, as far as we can tell
+		}
+		var o trOrigin
+		if in.base == nil {
+			o = trOrigin{fix: in.transport.(*ast.CompositeLit), lits: []*ast.CompositeLit{in.transport.(*ast.CompositeLit)}}
+		} else if o = s.transportOrigin(in.base, 0); !o.known {
+			continue // a Transport from elsewhere: it may disable keep-alives
+		}
+		if s.disablesKeepAlives(o) {
+			continue // the real switch is on (or may be), or no idle conn is kept
+		}
+		for _, t := range toggles {
+			add(t, t, s.render(t)+" "+kaConsequence, in, o.fix)
+		}
+		for _, fn := range foreign {
+			add(foreignKey{in.at, fn}, in.at, "dial func "+dialFuncName(fn)+" "+kaConsequence, in, o.fix)
+		}
+	}
+
+	ordered := slices.Collect(maps.Values(findings))
+	slices.SortFunc(ordered, func(a, b *kaFinding) int {
+		return cmp.Or(cmp.Compare(a.at.Pos(), b.at.Pos()), strings.Compare(a.message, b.message))
+	})
+	for _, f := range ordered {
+		d := analysis.Diagnostic{
+			Pos:      f.at.Pos(),
+			End:      f.at.End(),
+			Category: checkKeepAlive,
+			Message:  f.message,
+		}
+		for _, t := range f.related {
+			if t == f.at {
+				continue // reported at the assignment that installs it
+			}
+			d.Related = append(d.Related, analysis.RelatedInformation{
+				Pos:     t.Pos(),
+				End:     t.End(),
+				Message: "installed on this http.Transport, which does not set DisableKeepAlives",
+			})
+		}
+		var edits []analysis.TextEdit
+		for _, lit := range f.fixes {
+			edits = append(edits, s.disableKeepAlivesEdit(lit))
+		}
+		if len(edits) > 0 {
+			slices.SortFunc(edits, func(a, b analysis.TextEdit) int { return cmp.Compare(a.Pos, b.Pos) })
+			d.SuggestedFixes = []analysis.SuggestedFix{{
+				Message:   "Add DisableKeepAlives: true to the Transport",
+				TextEdits: edits,
+			}}
+		}
+		c.report(d)
+	}
+}
+
+// summarizeKeepAlive records in f whether fn is a dial func (it returns
+// a net.Conn or *net.TCPConn and an error) that turns off TCP keep-alive
+// on the connections it returns, itself or through the dial funcs and
+// net.Dialers it uses.
+func (c *checker) summarizeKeepAlive(fn *types.Func, fd *ast.FuncDecl, f *funcFact) {
+	if !isDialResults(fn.Signature().Results()) {
+		return // not a dial func
+	}
+	s := newKASource(c)
+	toggles, foreign := s.bodyToggles(fd.Body, 0, map[*types.Func]bool{fn.Origin(): true})
+	f.DialNoKeepAlive = len(toggles) > 0 || len(foreign) > 0
+}
+
+// installs returns the dial funcs installed on an http.Transport in the
+// package, in source order:
+//
+//	&http.Transport{Dial: f, DialContext: f, DialTLS: f, DialTLSContext: f}
+//	t.DialContext = f
+func (s *kaSource) installs() []kaInstall {
+	var installs []kaInstall
+	for cur := range s.c.root.Preorder((*ast.CompositeLit)(nil), (*ast.AssignStmt)(nil)) {
+		switch n := cur.Node().(type) {
+		case *ast.CompositeLit:
+			if !isNamed(s.info.TypeOf(n), "net/http", "Transport") {
+				continue // not a Transport
+			}
+			for _, elt := range n.Elts {
+				kv, ok := elt.(*ast.KeyValueExpr)
+				if !ok || !isDialField(identOf(kv.Key)) || isNil(s.info, kv.Value) {
+					continue // not a dial func
+				}
+				installs = append(installs, kaInstall{at: kv, dial: kv.Value, transport: n})
+			}
+		case *ast.AssignStmt:
+			if n.Tok != token.ASSIGN || len(n.Lhs) != len(n.Rhs) {
+				continue // no Transport field is set by := or a tuple
+			}
+			for i, lhs := range n.Lhs {
+				sel, ok := ast.Unparen(lhs).(*ast.SelectorExpr)
+				if !ok || !isTransportFieldVar(s.fieldOf(sel), "Dial", "DialContext", "DialTLS", "DialTLSContext") || isNil(s.info, n.Rhs[i]) {
+					continue // not a dial func set on a Transport
+				}
+				installs = append(installs, kaInstall{at: n, dial: n.Rhs[i], transport: n, base: sel.X})
+			}
+		}
+	}
+	return installs
+}
+
+// isDialField reports whether key names one of the http.Transport fields
+// that hold a dial func.
+func isDialField(key *ast.Ident) bool {
+	if key == nil {
+		return false
+	}
+	switch key.Name {
+	case "Dial", "DialContext", "DialTLS", "DialTLSContext":
+		return true
+	}
+	return false
+}
+
+// disableKeepAlivesEdit returns the edit that sets DisableKeepAlives:
+// true in the Transport literal lit: it replaces an explicit false, or
+// adds the field after the last one, on the same line or on a line of
+// its own before the closing brace.
+func (s *kaSource) disableKeepAlivesEdit(lit *ast.CompositeLit) analysis.TextEdit {
+	for _, elt := range lit.Elts {
+		if kv, ok := elt.(*ast.KeyValueExpr); ok && identOf(kv.Key) != nil && identOf(kv.Key).Name == "DisableKeepAlives" {
+			return analysis.TextEdit{Pos: kv.Value.Pos(), End: kv.Value.End(), NewText: []byte("true")}
+		}
+	}
+	if len(lit.Elts) == 0 {
+		return analysis.TextEdit{Pos: lit.Rbrace, End: lit.Rbrace, NewText: []byte("DisableKeepAlives: true")}
+	}
+	fset := s.c.pass.Fset
+	last := lit.Elts[len(lit.Elts)-1]
+	lastLine := fset.Position(last.End()).Line
+	rbraceLine := fset.Position(lit.Rbrace).Line
+	if lastLine == rbraceLine {
+		return analysis.TextEdit{Pos: last.End(), End: last.End(), NewText: []byte(", DisableKeepAlives: true")}
+	}
+	// A line of its own, indented like the leftmost field on the last
+	// field's line (gofmt indents with tabs).
+	column := fset.Position(last.Pos()).Column
+	for _, elt := range lit.Elts {
+		if p := fset.Position(elt.Pos()); p.Line == fset.Position(last.Pos()).Line {
+			column = min(column, p.Column)
+		}
+	}
+	at := fset.File(lit.Rbrace).LineStart(rbraceLine)
+	text := strings.Repeat("\t", column-1) + "DisableKeepAlives: true,\n"
+	return analysis.TextEdit{Pos: at, End: at, NewText: []byte(text)}
+}
+
+// render returns the source of a toggle for a message: a call, a
+// field of a literal, or an assignment.
+func (s *kaSource) render(n ast.Node) string {
+	switch n := n.(type) {
+	case *ast.AssignStmt:
+		return joinExprs(n.Lhs) + " " + n.Tok.String() + " " + joinExprs(n.Rhs)
+	case *ast.KeyValueExpr:
+		return types.ExprString(n.Key) + ": " + types.ExprString(n.Value)
+	case ast.Expr:
+		return types.ExprString(n)
+	}
+	panic(fmt.Sprintf("unexpected toggle %T", n))
+}
+
+// joinExprs returns the source of a list of expressions.
+func joinExprs(list []ast.Expr) string {
+	var strs []string
+	for _, e := range list {
+		strs = append(strs, types.ExprString(e))
+	}
+	return strings.Join(strs, ", ")
+}
+
+// dialFuncName returns the name of fn qualified by its package name and, for
+// a method, its receiver type: dialers.Dial, dialers.Pool.Dial.
+func dialFuncName(fn *types.Func) string {
+	name := fn.Name()
+	if recv := fn.Signature().Recv(); recv != nil {
+		t := types.Unalias(recv.Type())
+		if ptr, ok := t.(*types.Pointer); ok {
+			t = types.Unalias(ptr.Elem())
+		}
+		if named, ok := t.(*types.Named); ok {
+			name = named.Obj().Name() + "." + name
+		}
+	}
+	return fn.Pkg().Name() + "." + name
+}

@@ -1,0 +1,37 @@
+// Package unknowntransport installs a dial func that turns off TCP
+// keep-alive on transports whose origin the package does not show: a
+// parameter, a struct field, a call's result. They may well set
+// DisableKeepAlives, so none is reported.
+package unknowntransport
+
+import (
+	"context"
+	"net"
+	"net/http"
+)
+
+func noProbesDial(ctx context.Context, network, addr string) (net.Conn, error) { // want noProbesDial:"dialNoKeepAlive"
+	return (&net.Dialer{KeepAlive: -1}).DialContext(ctx, network, addr)
+}
+
+func configure(t *http.Transport) {
+	t.DialContext = noProbesDial
+}
+
+type client struct{ tr *http.Transport }
+
+func (c *client) setup() {
+	c.tr.DialContext = noProbesDial
+}
+
+var shared = struct{ tr *http.Transport }{tr: http.DefaultTransport.(*http.Transport)}
+
+func init() {
+	shared.tr.DialContext = noProbesDial
+
+	var t *http.Transport
+	t = shared.tr
+	t.Dial = func(network, addr string) (net.Conn, error) {
+		return noProbesDial(context.Background(), network, addr)
+	}
+}

@@ -51,12 +51,16 @@ func (c *checker) producer(call *ast.CallExpr) int {
 	if fn == nil {
 		return -1
 	}
+	// Head is left out: a HEAD response has no body (http.NoBody), and
+	// its connection returns to the pool without a Close.
 	switch {
-	case isFunc(fn, "net/http", "Get", "Head", "Post", "PostForm"),
-		isMethod(fn, "net/http", "Client", "Do", "Get", "Head", "Post", "PostForm"),
+	case isFunc(fn, "net/http", "Get", "Post", "PostForm"),
+		isMethod(fn, "net/http", "Client", "Do", "Get", "Post", "PostForm"),
 		isMethod(fn, "net/http", "Transport", "RoundTrip"),
 		isMethod(fn, "net/http", "RoundTripper", "RoundTrip"):
 		return 0
+	case isFunc(fn, "net/http", "Head"), isMethod(fn, "net/http", "Client", "Head"):
+		return -1
 	}
 	return c.summary(fn).Response - 1
 }

@@ -380,3 +380,13 @@ func upgrade(rt http.RoundTripper, req *http.Request) (string, error) {
 	}
 	return resp.Header.Get("Content-Type"), nil
 }
+
+// A HEAD response has no body: its connection goes back to the pool.
+func head(c *http.Client) (int, error) {
+	resp, err := c.Head(u)
+	if err != nil {
+		return 0, err
+	}
+	_, err = http.Head(u)
+	return resp.StatusCode, err
+}

@@ -1,0 +1,85 @@
+package analyzer
+
+import (
+	"go/ast"
+	"go/importer"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/passes/inspect"
+	"golang.org/x/tools/go/ast/inspector"
+)
+
+// FuzzAnalyzer feeds arbitrary source text through the parser and a type
+// checker that tolerates errors (a partial types.Info, as golangci-lint
+// may hand over), then runs the analyzer: it must never panic. The seed
+// corpus is every fixture file; go test runs the seeds, go test -fuzz
+// explores from them.
+func FuzzAnalyzer(f *testing.F) {
+	err := filepath.WalkDir("../testdata", func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || filepath.Ext(path) != ".go" {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		f.Add(string(data))
+		return nil
+	})
+	if err != nil {
+		f.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	imp := importer.ForCompiler(fset, "gc", nil)
+	f.Fuzz(func(t *testing.T, src string) {
+		file, _ := parser.ParseFile(fset, "fuzz.go", src, parser.ParseComments|parser.AllErrors)
+		if file == nil {
+			return
+		}
+		info := &types.Info{
+			Types:        make(map[ast.Expr]types.TypeAndValue),
+			Instances:    make(map[*ast.Ident]types.Instance),
+			Defs:         make(map[*ast.Ident]types.Object),
+			Uses:         make(map[*ast.Ident]types.Object),
+			Implicits:    make(map[ast.Node]types.Object),
+			Selections:   make(map[*ast.SelectorExpr]*types.Selection),
+			Scopes:       make(map[ast.Node]*types.Scope),
+			FileVersions: make(map[*ast.File]string),
+		}
+		conf := types.Config{
+			Importer:    imp,
+			Error:       func(error) {}, // keep going: a partial types.Info
+			FakeImportC: true,
+			Sizes:       types.SizesFor("gc", runtime.GOARCH),
+		}
+		pkg, _ := conf.Check(file.Name.Name, fset, []*ast.File{file}, info)
+		files := []*ast.File{file}
+		pass := &analysis.Pass{
+			Analyzer:          Analyzer,
+			Fset:              fset,
+			Files:             files,
+			Pkg:               pkg,
+			TypesInfo:         info,
+			TypesSizes:        conf.Sizes,
+			ResultOf:          map[*analysis.Analyzer]any{inspect.Analyzer: inspector.New(files)},
+			Report:            func(analysis.Diagnostic) {},
+			ReadFile:          os.ReadFile,
+			ImportObjectFact:  func(types.Object, analysis.Fact) bool { return false },
+			ExportObjectFact:  func(types.Object, analysis.Fact) {},
+			ImportPackageFact: func(*types.Package, analysis.Fact) bool { return false },
+			ExportPackageFact: func(analysis.Fact) {},
+			AllObjectFacts:    func() []analysis.ObjectFact { return nil },
+			AllPackageFacts:   func() []analysis.PackageFact { return nil },
+		}
+		if _, err := Analyzer.Run(pass); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

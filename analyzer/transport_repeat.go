@@ -1,0 +1,145 @@
+package analyzer
+
+import (
+	"go/ast"
+	"go/types"
+	"strings"
+
+	"golang.org/x/tools/go/ast/edge"
+	"golang.org/x/tools/go/ast/inspector"
+)
+
+// This file decides whether code runs repeatedly, so that a pool it
+// builds and drops is one of many. It answers with the reason, for the
+// message, or "" when the code runs once or we cannot tell.
+
+// repeatedAt returns why the code at cur runs repeatedly: it is in a
+// loop of its function, or its function runs repeatedly. A loop counts
+// only if it also holds the declarations of vars, the variables the pool
+// is kept in: a client kept in a variable declared before the loop
+// (lazily built on the first iteration) is reused by the next ones.
+func (t *transportCheck) repeatedAt(cur inspector.Cursor, vars []*types.Var) string {
+	for ; ; cur = cur.Parent() {
+		parent := cur.Parent()
+		switch n := parent.Node().(type) {
+		case nil, *ast.File:
+			return "" // package level: runs once
+		case *ast.FuncDecl, *ast.FuncLit:
+			return t.repeatedFunc(parent)
+		case *ast.ForStmt, *ast.RangeStmt:
+			switch cur.ParentEdgeKind() {
+			case edge.ForStmt_Body, edge.ForStmt_Cond, edge.ForStmt_Post, edge.RangeStmt_Body:
+				if varsDeclaredIn(vars, n) {
+					return "in a loop"
+				}
+			}
+		}
+	}
+}
+
+// varsDeclaredIn reports whether every variable of vars is declared in n.
+func varsDeclaredIn(vars []*types.Var, n ast.Node) bool {
+	for _, v := range vars {
+		if !posIn(v.Pos(), n) {
+			return false
+		}
+	}
+	return true
+}
+
+// repeatedFunc returns why the function (declaration or literal) at fn
+// runs repeatedly, or "". A function that reaches itself through its
+// callers is in a cycle of calls, so it runs repeatedly.
+func (t *transportCheck) repeatedFunc(fn inspector.Cursor) string {
+	n := fn.Node()
+	if why, ok := t.repeated[n]; ok {
+		return why
+	}
+	t.repeated[n] = "in a recursive function" // what a cycle back here finds
+	why := t.computeRepeated(fn)
+	t.repeated[n] = why
+	return why
+}
+
+func (t *transportCheck) computeRepeated(fn inspector.Cursor) string {
+	info := t.c.pass.TypesInfo
+	switch n := fn.Node().(type) {
+	case *ast.FuncLit:
+		if isHandlerSig(info.TypeOf(n)) {
+			return "on every request served by this handler"
+		}
+		if fn.ParentEdgeKind() == edge.CallExpr_Args {
+			callee := calleeFunc(info, fn.Parent().Node().(*ast.CallExpr))
+			switch {
+			case isMethod(callee, "sync", "Once", "Do"), isFunc(callee, "sync", "OnceFunc", "OnceValue", "OnceValues"):
+				return "" // runs once
+			case isMethod(callee, "testing", "F", "Fuzz"):
+				return "in a fuzz target"
+			}
+		}
+		return t.repeatedAt(fn, nil) // it runs where it is written, or later from there
+	case *ast.FuncDecl:
+		obj, ok := info.Defs[n.Name].(*types.Func)
+		if !ok {
+			return ""
+		}
+		name := declName(n)
+		test := t.isTestFile(n.Pos())
+		switch {
+		case n.Recv == nil && (n.Name.Name == "init" || n.Name.Name == "main" && t.c.pass.Pkg.Name() == "main"):
+			return "" // set-up: runs once (its loops still count)
+		case test && n.Recv == nil && isTestEntry(n.Name.Name):
+			return "" // a test, benchmark, example or fuzz function: one-off (its loops still count)
+		case isHandlerSig(obj.Type()):
+			return "on every request served by " + name
+		case obj.Exported() && !test && t.c.pass.Pkg.Name() != "main":
+			return "on every call of " + name // callers unknown
+		}
+		for _, call := range t.callersOf(obj) {
+			if why := t.repeatedAt(call, nil); why != "" {
+				if i := strings.Index(why, ", which runs"); i >= 0 {
+					why = why[:i] // one level of explanation is enough
+				}
+				return "on every call of " + name + ", which runs " + why
+			}
+		}
+	}
+	return "" // called once from set-up, or only through values we do not follow
+}
+
+// callersOf returns the calls of fn in this package.
+func (t *transportCheck) callersOf(fn *types.Func) []inspector.Cursor {
+	if t.callers == nil {
+		t.callers = make(map[*types.Func][]inspector.Cursor)
+		for cur := range t.c.root.Preorder((*ast.CallExpr)(nil)) {
+			if callee := calleeFunc(t.c.pass.TypesInfo, cur.Node().(*ast.CallExpr)); callee != nil && callee.Pkg() == t.c.pass.Pkg {
+				callee = callee.Origin()
+				t.callers[callee] = append(t.callers[callee], cur)
+			}
+		}
+	}
+	return t.callers[fn]
+}
+
+// isHandlerSig reports whether t is the signature of an HTTP handler:
+//
+//	func(http.ResponseWriter, *http.Request)
+func isHandlerSig(t types.Type) bool {
+	sig, ok := t.(*types.Signature)
+	if !ok || sig.Params().Len() != 2 || sig.Results().Len() != 0 {
+		return false
+	}
+	return isNamed(sig.Params().At(0).Type(), "net/http", "ResponseWriter") &&
+		isPointerTo(sig.Params().At(1).Type(), "net/http", "Request")
+}
+
+// isTestEntry reports whether name is that of a function the testing
+// package calls: TestX, BenchmarkX, ExampleX, FuzzX, TestMain.
+func isTestEntry(name string) bool {
+	for _, prefix := range []string{"Test", "Benchmark", "Example", "Fuzz"} {
+		if strings.HasPrefix(name, prefix) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,144 @@
+package transport
+
+import (
+	"crypto/tls"
+	"errors"
+	"net/http"
+	"time"
+)
+
+// Constructor helpers: fine by themselves (they return the pool), and
+// summarized as freshTransport so that their calls are checked instead.
+
+func newClient(cfg *tls.Config) *http.Client { // want newClient:"freshTransport"
+	return &http.Client{Transport: &http.Transport{TLSClientConfig: cfg}, Timeout: 10 * time.Second}
+}
+
+func newTransport(cfg *tls.Config) *http.Transport { // want newTransport:"freshTransport"
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.TLSClientConfig = cfg
+	return tr
+}
+
+func NewClientErr(cfg *tls.Config) (*http.Client, error) { // want NewClientErr:"freshTransport"
+	if cfg == nil {
+		return nil, errors.New("no TLS config")
+	}
+	c := &http.Client{Transport: newTransport(cfg)}
+	return c, nil
+}
+
+// A struct holding a fresh client.
+type Remote struct {
+	hc   *http.Client
+	base string
+}
+
+func NewRemote(base string, cfg *tls.Config) *Remote { // want NewRemote:"freshTransport"
+	return &Remote{hc: newClient(cfg), base: base}
+}
+
+// Not fresh: shared, closed, cached, keep-alives off.
+func sharedOne() *http.Client { return sharedClient }
+
+func cachedOne(key string, cfg *tls.Config) *http.Client {
+	c := &http.Client{Transport: &http.Transport{TLSClientConfig: cfg}}
+	cache[key] = c
+	return c
+}
+
+var cache = map[string]*http.Client{}
+
+func shortOne() *http.Client {
+	return &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+}
+
+func closedOne(cfg *tls.Config) *http.Transport {
+	tr := &http.Transport{TLSClientConfig: cfg}
+	tr.CloseIdleConnections()
+	return tr
+}
+
+// Calls of fresh helpers in repeated code, result dropped after use:
+// reported at the call.
+
+func GetWithHelper(url string, cfg *tls.Config) error {
+	c := newClient(cfg) // want `connection pool c from newClient\(\) is built on every call of GetWithHelper and dropped after use.*defer c.CloseIdleConnections\(\)`
+	resp, err := c.Get(url)
+	if err != nil {
+		return err
+	}
+	return resp.Body.Close()
+}
+
+func GetWithHelperErr(url string, cfg *tls.Config) error {
+	c, err := NewClientErr(cfg) // want `connection pool c from NewClientErr\(\) is built on every call of GetWithHelperErr`
+	if err != nil {
+		return err
+	}
+	resp, err := c.Get(url)
+	if err != nil {
+		return err
+	}
+	return resp.Body.Close()
+}
+
+func GetInline(url string, cfg *tls.Config) error {
+	resp, err := newClient(cfg).Get(url) // want `connection pool from newClient\(\) is built on every call of GetInline`
+	if err != nil {
+		return err
+	}
+	return resp.Body.Close()
+}
+
+func RoundTripHelper(req *http.Request, cfg *tls.Config) error {
+	c := &http.Client{Transport: newTransport(cfg)} // want `connection pool of client c from newTransport\(\) is built on every call of RoundTripHelper`
+	resp, err := c.Do(req)
+	if err != nil {
+		return err
+	}
+	return resp.Body.Close()
+}
+
+// Not reported: the helper's result is kept, closed, or not fresh; or
+// a struct holding it is used through its methods (we cannot prove it
+// dies).
+
+type Holder struct{ c *http.Client }
+
+func (h *Holder) Connect(cfg *tls.Config) {
+	h.c = newClient(cfg)
+}
+
+func GetAndClose(url string, cfg *tls.Config) error {
+	c := newClient(cfg)
+	defer c.CloseIdleConnections()
+	resp, err := c.Get(url)
+	if err != nil {
+		return err
+	}
+	return resp.Body.Close()
+}
+
+func GetNotFresh(url string, cfg *tls.Config) error {
+	for _, c := range []*http.Client{sharedOne(), cachedOne(url, cfg), shortOne(), (&http.Client{Transport: closedOne(cfg)})} {
+		resp, err := c.Get(url)
+		if err != nil {
+			return err
+		}
+		resp.Body.Close()
+	}
+	return nil
+}
+
+func (r *Remote) Ping() error {
+	resp, err := r.hc.Get(r.base + "/ping")
+	if err != nil {
+		return err
+	}
+	return resp.Body.Close()
+}
+
+func PingRemote(base string, cfg *tls.Config) error {
+	return NewRemote(base, cfg).Ping()
+}

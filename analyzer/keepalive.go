@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ast/inspector"
 )
 
 // This file holds the keepalive check: keep-alive switched off on the
@@ -28,10 +29,11 @@ const kaConsequence = "disables TCP keep-alive probes only; the http.Transport s
 //	&http.Transport{DialContext: dial}   // at is the KeyValueExpr
 //	t.DialContext = dial                 // at is the AssignStmt
 type kaInstall struct {
-	at        ast.Node // the KeyValueExpr or AssignStmt that installs the dial func
-	dial      ast.Expr // the dial func
-	transport ast.Node // the Transport literal, or the assignment
-	base      ast.Expr // for an assignment, the Transport assigned to (t above)
+	at        ast.Node  // the KeyValueExpr or AssignStmt that installs the dial func
+	dial      ast.Expr  // the dial func
+	transport ast.Node  // the Transport literal, or the assignment
+	base      ast.Expr  // for an assignment, the Transport assigned to (t above)
+	next      token.Pos // for an assignment, the start of the line after it, if a statement may go there
 }
 
 // A kaFinding is one keepalive diagnostic under construction.
@@ -39,9 +41,8 @@ type kaFinding struct {
 	at      ast.Node // where it is reported
 	message string
 	related []ast.Node          // the transports that install the dial func
-	fixes   []*ast.CompositeLit // Transport literals that need DisableKeepAlives: true
+	edits   []analysis.TextEdit // the fix: DisableKeepAlives: true on each of them
 	seen    map[ast.Node]bool   // members of related
-	fixSeen map[*ast.CompositeLit]bool
 }
 
 // foreignKey identifies a finding at an install whose dial func,
@@ -66,9 +67,10 @@ type foreignKey struct {
 //	                                         ^ reported at the field
 //
 // A toggle is reported once per package, however many transports install
-// its dial func: each of them is listed as related information and, if
-// it is a composite literal, gets DisableKeepAlives: true in the
-// suggested fix.
+// its dial func: each of them is listed as related information and gets
+// DisableKeepAlives: true in the suggested fix, in its composite literal
+// or, for a Transport from elsewhere (a Clone) held in a variable, by an
+// assignment after the one that installs the dial func.
 //
 // When the dial func is declared in another package, its toggle cannot
 // be reported there (that package does not know about the transport),
@@ -82,19 +84,18 @@ func (c *checker) checkKeepAlive() {
 		return // fast path: no dial func is installed on a Transport here
 	}
 	findings := make(map[any]*kaFinding)
-	add := func(key any, at ast.Node, message string, in kaInstall, fix *ast.CompositeLit) {
+	add := func(key any, at ast.Node, message string, in kaInstall, edit *analysis.TextEdit) {
 		f := findings[key]
 		if f == nil {
-			f = &kaFinding{at: at, message: message, seen: make(map[ast.Node]bool), fixSeen: make(map[*ast.CompositeLit]bool)}
+			f = &kaFinding{at: at, message: message, seen: make(map[ast.Node]bool)}
 			findings[key] = f
 		}
 		if !f.seen[in.transport] {
 			f.seen[in.transport] = true
 			f.related = append(f.related, in.transport)
 		}
-		if fix != nil && !f.fixSeen[fix] {
-			f.fixSeen[fix] = true
-			f.fixes = append(f.fixes, fix)
+		if edit != nil && !slices.ContainsFunc(f.edits, func(e analysis.TextEdit) bool { return e.Pos == edit.Pos }) {
+			f.edits = append(f.edits, *edit)
 		}
 	}
 	for _, in := range installs {
@@ -111,11 +112,12 @@ func (c *checker) checkKeepAlive() {
 		if s.disablesKeepAlives(o) {
 			continue // the real switch is on (or may be), or no idle conn is kept
 		}
+		edit := s.disableKeepAlivesEdit(in, o)
 		for _, t := range toggles {
-			add(t, t, s.render(t)+" "+kaConsequence, in, o.fix)
+			add(t, t, s.render(t)+" "+kaConsequence, in, edit)
 		}
 		for _, fn := range foreign {
-			add(foreignKey{in.at, fn}, in.at, "dial func "+dialFuncName(fn)+" "+kaConsequence, in, o.fix)
+			add(foreignKey{in.at, fn}, in.at, "dial func "+dialFuncName(fn)+" "+kaConsequence, in, edit)
 		}
 	}
 
@@ -140,15 +142,11 @@ func (c *checker) checkKeepAlive() {
 				Message: "installed on this http.Transport, which does not set DisableKeepAlives",
 			})
 		}
-		var edits []analysis.TextEdit
-		for _, lit := range f.fixes {
-			edits = append(edits, s.disableKeepAlivesEdit(lit))
-		}
-		if len(edits) > 0 {
-			slices.SortFunc(edits, func(a, b analysis.TextEdit) int { return cmp.Compare(a.Pos, b.Pos) })
+		if len(f.edits) > 0 {
+			slices.SortFunc(f.edits, func(a, b analysis.TextEdit) int { return cmp.Compare(a.Pos, b.Pos) })
 			d.SuggestedFixes = []analysis.SuggestedFix{{
-				Message:   "Add DisableKeepAlives: true to the Transport",
-				TextEdits: edits,
+				Message:   "Set DisableKeepAlives: true on the Transport",
+				TextEdits: f.edits,
 			}}
 		}
 		c.report(d)
@@ -197,11 +195,30 @@ func (s *kaSource) installs() []kaInstall {
 				if !ok || !isTransportFieldVar(s.fieldOf(sel), "Dial", "DialContext", "DialTLS", "DialTLSContext") || isNil(s.info, n.Rhs[i]) {
 					continue // not a dial func set on a Transport
 				}
-				installs = append(installs, kaInstall{at: n, dial: n.Rhs[i], transport: n, base: sel.X})
+				installs = append(installs, kaInstall{at: n, dial: n.Rhs[i], transport: n, base: sel.X, next: s.lineAfter(cur)})
 			}
 		}
 	}
 	return installs
+}
+
+// lineAfter returns the start of the line after the statement at cur, if
+// it is a statement of a block that ends its line; token.NoPos otherwise.
+func (s *kaSource) lineAfter(cur inspector.Cursor) token.Pos {
+	block, ok := cur.Parent().Node().(*ast.BlockStmt)
+	if !ok {
+		return token.NoPos // an init or post statement
+	}
+	tf := s.c.pass.Fset.File(cur.Node().End())
+	line := tf.Line(cur.Node().End())
+	next := block.Rbrace
+	if i := slices.Index(block.List, cur.Node().(ast.Stmt)); i+1 < len(block.List) {
+		next = block.List[i+1].Pos()
+	}
+	if tf.Line(next) <= line {
+		return token.NoPos // something follows on the same line
+	}
+	return tf.LineStart(line + 1)
 }
 
 // isDialField reports whether key names one of the http.Transport fields
@@ -218,24 +235,44 @@ func isDialField(key *ast.Ident) bool {
 }
 
 // disableKeepAlivesEdit returns the edit that sets DisableKeepAlives:
-// true in the Transport literal lit: it replaces an explicit false, or
-// adds the field after the last one, on the same line or on a line of
-// its own before the closing brace.
-func (s *kaSource) disableKeepAlivesEdit(lit *ast.CompositeLit) analysis.TextEdit {
+// true on the Transport of origin o that in installs a dial func on, or
+// nil if there is none:
+//
+//	&http.Transport{Dial: dial, DisableKeepAlives: true}   // in its literal
+//	t.DialContext = dial
+//	t.DisableKeepAlives = true                              // after the assignment
+func (s *kaSource) disableKeepAlivesEdit(in kaInstall, o trOrigin) *analysis.TextEdit {
+	if o.fix != nil {
+		return s.literalEdit(o.fix)
+	}
+	id := identOf(in.base)
+	if id == nil || !in.next.IsValid() {
+		return nil // no variable to assign to, or no room for a statement
+	}
+	column := s.c.pass.Fset.Position(in.at.Pos()).Column
+	text := strings.Repeat("\t", column-1) + id.Name + ".DisableKeepAlives = true\n"
+	return &analysis.TextEdit{Pos: in.next, End: in.next, NewText: []byte(text)}
+}
+
+// literalEdit returns the edit that sets DisableKeepAlives: true in the
+// Transport literal lit: it replaces an explicit false, or adds the field
+// after the last one, on the same line or on a line of its own before the
+// closing brace.
+func (s *kaSource) literalEdit(lit *ast.CompositeLit) *analysis.TextEdit {
 	for _, elt := range lit.Elts {
 		if kv, ok := elt.(*ast.KeyValueExpr); ok && identOf(kv.Key) != nil && identOf(kv.Key).Name == "DisableKeepAlives" {
-			return analysis.TextEdit{Pos: kv.Value.Pos(), End: kv.Value.End(), NewText: []byte("true")}
+			return &analysis.TextEdit{Pos: kv.Value.Pos(), End: kv.Value.End(), NewText: []byte("true")}
 		}
 	}
 	if len(lit.Elts) == 0 {
-		return analysis.TextEdit{Pos: lit.Rbrace, End: lit.Rbrace, NewText: []byte("DisableKeepAlives: true")}
+		return &analysis.TextEdit{Pos: lit.Rbrace, End: lit.Rbrace, NewText: []byte("DisableKeepAlives: true")}
 	}
 	fset := s.c.pass.Fset
 	last := lit.Elts[len(lit.Elts)-1]
 	lastLine := fset.Position(last.End()).Line
 	rbraceLine := fset.Position(lit.Rbrace).Line
 	if lastLine == rbraceLine {
-		return analysis.TextEdit{Pos: last.End(), End: last.End(), NewText: []byte(", DisableKeepAlives: true")}
+		return &analysis.TextEdit{Pos: last.End(), End: last.End(), NewText: []byte(", DisableKeepAlives: true")}
 	}
 	// A line of its own, indented like the leftmost field on the last
 	// field's line (gofmt indents with tabs).
@@ -247,7 +284,7 @@ func (s *kaSource) disableKeepAlivesEdit(lit *ast.CompositeLit) analysis.TextEdi
 	}
 	at := fset.File(lit.Rbrace).LineStart(rbraceLine)
 	text := strings.Repeat("\t", column-1) + "DisableKeepAlives: true,\n"
-	return analysis.TextEdit{Pos: at, End: at, NewText: []byte(text)}
+	return &analysis.TextEdit{Pos: at, End: at, NewText: []byte(text)}
 }
 
 // render returns the source of a toggle for a message: a call, a

@@ -193,7 +193,7 @@ func (s *kaSource) isNegative(e ast.Expr) bool {
 // dial func e, in this package, and the dial funcs of other packages
 // that do so according to their facts. e may be a function or method,
 // a method value such as d.DialContext on a net.Dialer, a func literal,
-// or a variable set once to one of those.
+// a variable set once to one of those, or the result of a maker.
 func (s *kaSource) dialSources(e ast.Expr, depth int, seen map[*types.Func]bool) (toggles []ast.Node, foreign []*types.Func) {
 	if depth > kaMaxDepth {
 		return nil, nil // too deep: give up
@@ -202,6 +202,13 @@ func (s *kaSource) dialSources(e ast.Expr, depth int, seen map[*types.Func]bool)
 	switch e := ast.Unparen(e).(type) {
 	case *ast.FuncLit:
 		return s.bodyToggles(e.Body, depth+1, seen)
+	case *ast.CallExpr:
+		for _, r := range s.makerResults(e) {
+			t, f := s.dialSources(r, depth+1, seen)
+			toggles = append(toggles, t...)
+			foreign = append(foreign, f...)
+		}
+		return toggles, foreign
 	case *ast.IndexExpr:
 		return s.dialSources(e.X, depth+1, seen) // an instantiation
 	case *ast.IndexListExpr:
@@ -358,8 +365,9 @@ func netDialerLit(info *types.Info, e ast.Expr) *ast.CompositeLit {
 }
 
 // dialerToggle returns the toggle that turns off TCP keep-alive on the
-// net.Dialer e, a literal or a variable set once to a literal,
-// new(net.Dialer) or its zero value; nil if it does not or is unknown.
+// net.Dialer e: a literal, a variable set once to a literal,
+// new(net.Dialer) or its zero value, or the result of a maker; nil if
+// it does not or is unknown.
 func (s *kaSource) dialerToggle(e ast.Expr, depth int) ast.Node {
 	if depth > kaMaxDepth {
 		return nil
@@ -370,6 +378,14 @@ func (s *kaSource) dialerToggle(e ast.Expr, depth int) ast.Node {
 	}
 	if lit := netDialerLit(s.info, e); lit != nil {
 		return s.dialerLitToggle(lit, nil)
+	}
+	if call, ok := e.(*ast.CallExpr); ok {
+		for _, r := range s.makerResults(call) {
+			if t := s.dialerToggle(r, depth+1); t != nil {
+				return t
+			}
+		}
+		return nil
 	}
 	v := s.varOf(e)
 	rhs, zero, ok := s.def(v)
@@ -385,6 +401,36 @@ func (s *kaSource) dialerToggle(e ast.Expr, depth int) ast.Node {
 		return s.dialerLitToggle(lit, v)
 	}
 	return nil // a copy of another dialer, a call ...: unknown
+}
+
+// makerResults returns the values that call returns, when it calls a
+// function of this package with one result (a maker of dial funcs or
+// dialers), read from its return statements:
+//
+//	func newDialer() *net.Dialer { return &net.Dialer{KeepAlive: -1} }
+//	&http.Transport{DialContext: newDialer().DialContext}
+func (s *kaSource) makerResults(call *ast.CallExpr) []ast.Expr {
+	fn := calleeFunc(s.info, call)
+	if fn == nil || fn.Pkg() != s.c.pass.Pkg || fn.Signature().Results().Len() != 1 {
+		return nil
+	}
+	fd := s.c.decls[fn.Origin()]
+	if fd == nil {
+		return nil // no body
+	}
+	var results []ast.Expr
+	ast.Inspect(fd.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false // its returns are its own
+		case *ast.ReturnStmt:
+			if len(n.Results) == 1 {
+				results = append(results, n.Results[0])
+			}
+		}
+		return true
+	})
+	return results
 }
 
 // isNewCall reports whether e is new(pkgPath.name).

@@ -95,3 +95,11 @@ func init() {
 
 // An explicit DisableKeepAlives: false is fixed in place.
 var explicitFalse = &http.Transport{Dial: shortDial, DisableKeepAlives: false}
+
+// No room for a statement after the assignment: no fix.
+func init() {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	if t.DialContext = cloneDial; t.Proxy != nil {
+		assignedA = &http.Client{Transport: t}
+	}
+}

@@ -30,7 +30,7 @@ func dialTimeout(network, addr string) (net.Conn, error) { // want dialTimeout:"
 }
 
 func DoRequest(URL string) (xx, error) {
-	transport := http.Transport{Dial: dialTimeout}
+	transport := http.Transport{Dial: dialTimeout} // want `^new http.Transport transport is built on every call of DoRequest and dropped after use`
 	client := http.Client{Transport: &transport}
 	content := RequestContent{} // fill content here
 	postStr, err := json.Marshal(content)

@@ -219,12 +219,19 @@ func (t *transportCheck) report(cur inspector.Cursor, src poolSource, fl *poolFl
 	if src.helper != "" {
 		subject += " from " + src.helper + "()"
 	}
+	each := "call"
+	switch {
+	case why == "in a loop":
+		each = "iteration"
+	case strings.HasPrefix(why, "on every request"):
+		each = "request"
+	}
 	d := analysis.Diagnostic{
 		Pos:      src.expr.Pos(),
 		End:      src.expr.End(),
 		Category: checkTransport,
-		Message: fmt.Sprintf("%s is built %s and dropped after use, so each call leaves a new pool of idle keep-alive connections open; "+
-			"reuse one long-lived client/transport, or set DisableKeepAlives: true for short connections, or %s", subject, why, closer),
+		Message: fmt.Sprintf("%s is built %s and dropped after use, so each %s leaves a new pool of idle keep-alive connections open; "+
+			"reuse one long-lived client/transport, or set DisableKeepAlives: true for short connections, or %s", subject, why, each, closer),
 	}
 	for _, r := range fl.requests {
 		d.Related = append(d.Related, analysis.RelatedInformation{Pos: r.Pos(), End: r.End(), Message: "request sent through the per-call pool"})

@@ -264,9 +264,11 @@ func isCloseIdleCall(cur inspector.Cursor) bool {
 }
 
 // freshClientVar returns the variable x names if it is a local client
-// built in the function at fn and never reassigned:
+// of its own, never reassigned: a Client value (a copy, whatever it was
+// copied from), or a pointer to a Client literal built in the function
+// at fn:
 //
-//	c := &http.Client{Timeout: d}    or    var c http.Client
+//	var c http.Client    c := *shared    c := &http.Client{Timeout: d}
 func (t *transportCheck) freshClientVar(fn inspector.Cursor, x ast.Expr) *types.Var {
 	info := t.c.pass.TypesInfo
 	id := identOf(x)
@@ -282,6 +284,9 @@ func (t *transportCheck) freshClientVar(fn inspector.Cursor, x ast.Expr) *types.
 			return nil // reassigned: maybe to a shared client
 		}
 	}
+	if !isPointerType(v.Type()) {
+		return v
+	}
 	def, ok := fn.FindByPos(v.Pos(), v.Pos()+token.Pos(len(v.Name())))
 	if !ok {
 		return nil
@@ -289,34 +294,20 @@ func (t *transportCheck) freshClientVar(fn inspector.Cursor, x ast.Expr) *types.
 	var init ast.Expr
 	switch kind, idx := def.ParentEdge(); kind {
 	case edge.AssignStmt_Lhs:
-		as := def.Parent().Node().(*ast.AssignStmt)
-		if len(as.Lhs) != len(as.Rhs) {
-			return nil
+		if as := def.Parent().Node().(*ast.AssignStmt); len(as.Lhs) == len(as.Rhs) {
+			init = as.Rhs[idx]
 		}
-		init = as.Rhs[idx]
 	case edge.ValueSpec_Names:
-		spec := def.Parent().Node().(*ast.ValueSpec)
-		if len(spec.Values) == 0 {
-			if isPointerType(v.Type()) {
-				return nil // a nil *http.Client
-			}
-			return v // var c http.Client: a zero client
+		if spec := def.Parent().Node().(*ast.ValueSpec); len(spec.Names) == len(spec.Values) {
+			init = spec.Values[idx]
 		}
-		if len(spec.Names) != len(spec.Values) {
-			return nil
+	}
+	if u, ok := ast.Unparen(init).(*ast.UnaryExpr); ok && u.Op == token.AND {
+		if lit, ok := ast.Unparen(u.X).(*ast.CompositeLit); ok && isHTTPClient(info.TypeOf(lit)) {
+			return v
 		}
-		init = spec.Values[idx]
-	default:
-		return nil
 	}
-	init = ast.Unparen(init)
-	if u, ok := init.(*ast.UnaryExpr); ok && u.Op == token.AND {
-		init = ast.Unparen(u.X)
-	}
-	if lit, ok := init.(*ast.CompositeLit); ok && isHTTPClient(info.TypeOf(lit)) {
-		return v
-	}
-	return nil
+	return nil // a nil, shared or unknown *http.Client
 }
 
 // isPointerType reports whether t is a pointer type.

@@ -91,6 +91,24 @@ func SetOnLocalClient(url string, cfg *tls.Config) error {
 	return resp.Body.Close()
 }
 
+// A copy of a shared client, with a cloned transport put in the copy:
+// the copy is local, so is the clone.
+func ClientCopy(req *http.Request, shared *http.Client, cert tls.Certificate) error {
+	tr, ok := shared.Transport.(*http.Transport)
+	if !ok {
+		return nil
+	}
+	trCopy := tr.Clone() // want `cloned http.Transport trCopy is built on every call of ClientCopy`
+	trCopy.TLSClientConfig.Certificates = []tls.Certificate{cert}
+	clientCopy := *shared
+	clientCopy.Transport = trCopy
+	resp, err := clientCopy.Do(req)
+	if err != nil {
+		return err
+	}
+	return resp.Body.Close()
+}
+
 // Through a RoundTripper variable, and with a request built first.
 func RoundTripperVar(req *http.Request, insecure bool) error {
 	var rt http.RoundTripper = http.DefaultTransport

@@ -271,6 +271,17 @@ func Unused(cfg *tls.Config) {
 	_ = tr
 }
 
+// Set on a shared client: stored away.
+func SetOnShared(cfg *tls.Config) error {
+	c := http.DefaultClient
+	c.Transport = &http.Transport{TLSClientConfig: cfg}
+	resp, err := c.Get("http://example.invalid/")
+	if err != nil {
+		return err
+	}
+	return resp.Body.Close()
+}
+
 // Lazily built in a loop, kept in a variable declared before it: one
 // pool for the whole loop (the function is one-off: see repeat.go for
 // the loop rule).

@@ -33,9 +33,9 @@ open forever. Reuse one long-lived client, or set DisableKeepAlives: true,
 or call CloseIdleConnections.
 
 keepalive: keep-alive switched off only on the dialer (SetKeepAlive(false),
-net.Dialer{KeepAlive: -1}, KeepAliveConfig{Enable: false}) of a Transport
-that keeps DisableKeepAlives false. That only stops TCP keep-alive probes;
-the Transport still pools the connection.
+net.Dialer{KeepAlive: -1}, with or without KeepAliveConfig{Enable: false})
+of a Transport that keeps DisableKeepAlives false. That only stops TCP
+keep-alive probes; the Transport still pools the connection.
 
 A finding can be suppressed with a comment on its line or the line above:
 

@@ -87,10 +87,10 @@ func (c *checker) summary(fn *types.Func) *funcFact {
 	f := new(funcFact)
 	f.NoReturn = c.endsInNoReturn(fd.Body)
 	c.summarizeBorrows(fn, fd, f)
+	c.summarizeKeepAlive(fn, fd, f) // dial funcs often live in packages that import only net
 	if c.http {
 		c.summarizeResponse(fn, fd, f)
 		c.summarizeTransport(fn, fd, f)
-		c.summarizeKeepAlive(fn, fd, f)
 	}
 	c.summaries[fn] = f
 	return f

@@ -361,9 +361,12 @@ func (c *checker) onlyReads(fd *ast.FuncDecl, p *types.Var) bool {
 }
 
 // summarizeResponse records in f the result of fn that hands a fresh
-// response to its caller: one it got from a producer and returns with
-// its Body open (not closed on the way, nor closed and replaced by a
-// copy).
+// response to its caller: one it got from a producer and returns without
+// having given it to anyone else on the way. A response that fn closes
+// (except on an error path that returns something else), replaces the
+// Body of, or passes to code that may close it is not fresh: whether the
+// caller must close it then depends on paths we cannot see (bodyclose
+// #76).
 func (c *checker) summarizeResponse(fn *types.Func, fd *ast.FuncDecl, f *funcFact) {
 	results := fn.Signature().Results()
 	ri := -1
@@ -378,19 +381,6 @@ func (c *checker) summarizeResponse(fn *types.Func, fd *ast.FuncDecl, f *funcFac
 	}
 	info := c.pass.TypesInfo
 	produced := make(map[*types.Var]bool) // variables bound to a producer's response
-	spent := make(map[*types.Var]bool)    // ... whose Body is surely closed before return
-	replaced := make(map[*types.Var]bool) // ... whose Body is replaced
-	closed := make(map[*types.Var]bool)   // ... whose Body is closed somewhere
-	isFresh := func(e ast.Expr) bool {
-		switch e := ast.Unparen(e).(type) {
-		case *ast.CallExpr:
-			return c.producer(e) == 0
-		case *ast.Ident:
-			v, _ := info.Uses[e].(*types.Var)
-			return produced[v]
-		}
-		return false
-	}
 	var returns []*ast.ReturnStmt
 	ast.Inspect(fd.Body, func(n ast.Node) bool {
 		switch n := n.(type) {
@@ -400,44 +390,19 @@ func (c *checker) summarizeResponse(fn *types.Func, fd *ast.FuncDecl, f *funcFac
 			returns = append(returns, n)
 		case *ast.AssignStmt:
 			c.noteProduced(n.Lhs, n.Rhs, produced)
-			for _, l := range n.Lhs {
-				if v := bodyOf(info, l); v != nil {
-					replaced[v] = true // resp.Body = ...
-				}
-			}
 		case *ast.ValueSpec:
 			names := make([]ast.Expr, len(n.Names))
 			for i, id := range n.Names {
 				names[i] = id
 			}
 			c.noteProduced(names, n.Values, produced)
-		case *ast.DeferStmt:
-			if v := closedBody(info, n.Call); v != nil {
-				spent[v] = true // defer resp.Body.Close()
-			}
-		case *ast.CallExpr:
-			if v := closedBody(info, n); v != nil {
-				closed[v] = true
-			}
 		}
 		return true
 	})
-	for _, s := range fd.Body.List {
-		if es, ok := s.(*ast.ExprStmt); ok {
-			if call, ok := es.X.(*ast.CallExpr); ok {
-				if v := closedBody(info, call); v != nil {
-					spent[v] = true // closed unconditionally
-				}
-			}
+	for v := range produced {
+		if c.spentBefore(fd, v) {
+			delete(produced, v)
 		}
-	}
-	for v := range replaced {
-		if closed[v] {
-			spent[v] = true // read, closed and replaced by a copy (bodyclose #76)
-		}
-	}
-	for v := range spent {
-		delete(produced, v)
 	}
 	for _, ret := range returns {
 		fresh := false
@@ -446,7 +411,13 @@ func (c *checker) summarizeResponse(fn *types.Func, fd *ast.FuncDecl, f *funcFac
 			call, ok := ast.Unparen(ret.Results[0]).(*ast.CallExpr)
 			fresh = ok && c.producer(call) == ri
 		case len(ret.Results) == results.Len():
-			fresh = isFresh(ret.Results[ri])
+			switch e := ast.Unparen(ret.Results[ri]).(type) {
+			case *ast.CallExpr:
+				fresh = c.producer(e) == 0
+			case *ast.Ident:
+				v, _ := info.Uses[e].(*types.Var)
+				fresh = produced[v]
+			}
 		case len(ret.Results) == 0:
 			fresh = produced[results.At(ri)]
 		}
@@ -455,6 +426,91 @@ func (c *checker) summarizeResponse(fn *types.Func, fd *ast.FuncDecl, f *funcFac
 			return
 		}
 	}
+}
+
+// spentBefore reports whether fd may close, replace the Body of, or hand
+// off the response in v other than by returning it.
+func (c *checker) spentBefore(fd *ast.FuncDecl, v *types.Var) bool {
+	t := &tracker{c: c, v: v}
+	spent := false
+	ast.Inspect(fd.Body, func(x ast.Node) bool {
+		if spent {
+			return false
+		}
+		if x == nil {
+			t.stack = t.stack[:len(t.stack)-1]
+			return true
+		}
+		t.stack = append(t.stack, x)
+		id, ok := x.(*ast.Ident)
+		if !ok || c.pass.TypesInfo.Uses[id] != v {
+			return true
+		}
+		switch k, _ := t.classify(t.stack); k {
+		case useClose:
+			spent = !onErrorPath(t.stack, v, c.pass.TypesInfo)
+		case useHandoff:
+			_, returned := t.stack[len(t.stack)-2].(*ast.ReturnStmt)
+			spent = !returned && !wrapsBody(t.stack, v, c.pass.TypesInfo)
+		}
+		return true
+	})
+	return spent
+}
+
+// onErrorPath reports whether the close at the top of stack (whose
+// bottom is the function's body) sits, not deferred, in a nested block
+// that ends by returning something other than v:
+//
+//	if resp.StatusCode != 200 {
+//		resp.Body.Close()
+//		return nil, err
+//	}
+func onErrorPath(stack []ast.Node, v *types.Var, info *types.Info) bool {
+	for i := len(stack) - 1; i >= 0; i-- {
+		switch n := stack[i].(type) {
+		case *ast.DeferStmt, *ast.FuncLit:
+			return false
+		case *ast.BlockStmt:
+			if i == 0 || len(n.List) == 0 {
+				return false // the function's own body: the close always runs
+			}
+			ret, ok := n.List[len(n.List)-1].(*ast.ReturnStmt)
+			if !ok {
+				return false
+			}
+			for _, r := range ret.Results {
+				if id := identOf(r); id != nil && info.Uses[id] == v {
+					return false
+				}
+			}
+			return true
+		}
+	}
+	return false
+}
+
+// wrapsBody reports whether the use at the top of stack is part of
+// resp.Body = wrap(resp.Body): the wrapper carries the body on.
+func wrapsBody(stack []ast.Node, v *types.Var, info *types.Info) bool {
+	for i := len(stack) - 2; i >= 0; i-- {
+		as, ok := stack[i].(*ast.AssignStmt)
+		if !ok {
+			continue
+		}
+		if len(as.Lhs) != 1 || len(as.Rhs) != 1 || bodyOf(info, as.Lhs[0]) != v {
+			return false
+		}
+		found := false
+		ast.Inspect(as.Rhs[0], func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && info.Uses[id] == v {
+				found = true
+			}
+			return !found
+		})
+		return found
+	}
+	return false
 }
 
 // noteProduced adds to produced the variables that lhs = rhs binds to
@@ -490,13 +546,4 @@ func bodyOf(info *types.Info, e ast.Expr) *types.Var {
 	}
 	v, _ := info.Uses[id].(*types.Var)
 	return v
-}
-
-// closedBody returns v if call is v.Body.Close().
-func closedBody(info *types.Info, call *ast.CallExpr) *types.Var {
-	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
-	if !ok || sel.Sel.Name != "Close" {
-		return nil
-	}
-	return bodyOf(info, sel.X)
 }

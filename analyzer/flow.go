@@ -144,8 +144,10 @@ func (t *tracker) search(def ast.Node) (*leakExit, bool) {
 				for _, s := range t.assume(cond, true, st) {
 					work = append(work, pathItem{b: b.Succs[0], st: s})
 				}
-				for _, s := range t.assume(cond, false, st) {
-					work = append(work, pathItem{b: b.Succs[1], st: s})
+				if !t.guardedClose(b) {
+					for _, s := range t.assume(cond, false, st) {
+						work = append(work, pathItem{b: b.Succs[1], st: s})
+					}
 				}
 				stopped = true
 				break
@@ -486,9 +488,9 @@ func (t *tracker) assume(cond ast.Expr, truth bool, st flowState) []flowState {
 			return out
 		case token.EQL, token.NEQ:
 			info := t.c.pass.TypesInfo
-			if t.isUpgradeCheck(e) {
+			if t.isBodylessStatus(e) {
 				if (e.Op == token.EQL) == truth {
-					t.done = true // 101 Switching Protocols: the connection is taken over
+					t.done = true // nothing for the caller to close
 					return nil
 				}
 				st.deref = true
@@ -544,18 +546,56 @@ func (t *tracker) assume(cond ast.Expr, truth bool, st flowState) []flowState {
 	return []flowState{st}
 }
 
-// isUpgradeCheck reports whether e compares v.StatusCode with 101
-// (http.StatusSwitchingProtocols): on a protocol upgrade the body is the
-// hijacked connection, handed to whoever speaks the new protocol.
-func (t *tracker) isUpgradeCheck(e *ast.BinaryExpr) bool {
+// guardedClose reports whether b ends in the condition of
+//
+//	if shouldClose && i < max {
+//		... resp.Body.Close() ...
+//	}
+//
+// whose body closes the response and falls through, and whose condition
+// says nothing of the response or its error. The code then closes it
+// under a condition we cannot evaluate (flags set earlier, counters), so
+// the path that skips the close is trusted not to need it: reporting it
+// would rest on an infeasible path more often than on a leak.
+func (t *tracker) guardedClose(b *cfg.Block) bool {
+	then := b.Succs[0]
+	ifs, ok := then.Stmt.(*ast.IfStmt)
+	if !ok || then.Kind != cfg.KindIfThen || ifs.Else != nil || len(ifs.Body.List) == 0 {
+		return false
+	}
+	switch last := ifs.Body.List[len(ifs.Body.List)-1].(type) {
+	case *ast.ReturnStmt, *ast.BranchStmt:
+		return false // the close is on a path that leaves
+	case *ast.ExprStmt:
+		if call, ok := last.X.(*ast.CallExpr); ok && !t.c.mayReturn(call) {
+			return false
+		}
+	}
+	if t.mentions(ifs.Cond, t.v) || t.mentions(ifs.Cond, t.errVar) {
+		return false // a condition on the response: follow both branches
+	}
+	if kind, _, _ := t.scan(ifs.Body); kind != useClose && kind != useHandoff {
+		return false
+	}
+	return true
+}
+
+// isBodylessStatus reports whether e compares v.StatusCode with a status
+// whose response has nothing to close for the caller: 101 Switching
+// Protocols (the body is the hijacked connection, handed to whoever speaks
+// the new protocol), 204 No Content and 304 Not Modified (no body).
+func (t *tracker) isBodylessStatus(e *ast.BinaryExpr) bool {
 	info := t.c.pass.TypesInfo
 	for _, pair := range [][2]ast.Expr{{e.X, e.Y}, {e.Y, e.X}} {
 		sel, ok := ast.Unparen(pair[0]).(*ast.SelectorExpr)
 		if !ok || sel.Sel.Name != "StatusCode" || info.ObjectOf(identOf(sel.X)) != t.v {
 			continue
 		}
-		if tv, ok := info.Types[pair[1]]; ok && tv.Value != nil && tv.Value.ExactString() == "101" {
-			return true
+		if tv, ok := info.Types[pair[1]]; ok && tv.Value != nil {
+			switch tv.Value.ExactString() {
+			case "101", "204", "304":
+				return true
+			}
 		}
 	}
 	return false

@@ -341,8 +341,9 @@ func written(w io.Writer) error {
 	return resp.Write(w)
 }
 
-// A nil Body has nothing to close (net/http's own client.go).
-func nilBody(rt http.RoundTripper, req *http.Request) (*http.Response, error) { // want nilBody:`returnsResponse\(0\)`
+// A nil Body has nothing to close (net/http's own client.go). The Body is
+// replaced, so callers are not held to close it (precision first).
+func nilBody(rt http.RoundTripper, req *http.Request) (*http.Response, error) {
 	resp, err := rt.RoundTrip(req)
 	if err != nil {
 		return nil, err

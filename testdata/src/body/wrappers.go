@@ -145,3 +145,77 @@ func aliased(c *http.Client, req *http.Request) (int, error) {
 	}
 	return r.StatusCode, nil // leaks here
 }
+
+// A wrapper that closes on the error path still hands over a fresh
+// response on success.
+func checked(c *http.Client, req *http.Request) (*http.Response, error) { // want checked:`returnsResponse\(0\)`
+	resp, err := c.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode >= 400 {
+		resp.Body.Close()
+		return nil, fmt.Errorf("status %d", resp.StatusCode)
+	}
+	return resp, nil
+}
+
+func checkedCaller(req *http.Request) int {
+	resp, err := checked(http.DefaultClient, req) // want `resp.Body is not closed on every path`
+	if err != nil {
+		return 0
+	}
+	return resp.StatusCode // leaks here
+}
+
+// A wrapper that wraps the Body keeps it fresh.
+type counting struct {
+	io.ReadCloser
+	n int
+}
+
+func counted(c *http.Client, req *http.Request) (*http.Response, error) { // want counted:`returnsResponse\(0\)`
+	resp, err := c.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = &counting{ReadCloser: resp.Body}
+	return resp, nil
+}
+
+// A wrapper that hands the response to a callback first, or to a helper
+// that may close it, returns a response whose duty is unknown.
+func withCallback(c *http.Client, req *http.Request, handle func(*http.Response) error) (*http.Response, error) {
+	resp, err := c.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	if err := handle(resp); err != nil {
+		return nil, err
+	}
+	return resp, nil
+}
+
+func withHelper(req *http.Request) (*http.Response, error) {
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode >= 400 {
+		util.Close(resp.Body)
+		resp.Body = http.NoBody
+	}
+	return resp, nil
+}
+
+func unknownDuty(req *http.Request) int {
+	resp, err := withCallback(http.DefaultClient, req, nil)
+	if err != nil {
+		return 0
+	}
+	resp2, err := withHelper(req)
+	if err != nil {
+		return 0
+	}
+	return resp.StatusCode + resp2.StatusCode
+}

@@ -290,6 +290,7 @@ replace github.com/httpleakcheck/httpleakcheck => ../
 tool (
 	github.com/httpleakcheck/httpleakcheck/bench/cmd/noop
 	github.com/httpleakcheck/httpleakcheck/bench/cmd/noopfacts
+	github.com/httpleakcheck/httpleakcheck/bench/cmd/noopinspect
 	github.com/httpleakcheck/httpleakcheck/cmd/httpleakcheck
 	github.com/timakin/bodyclose
 )

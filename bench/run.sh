@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Usage: ./run.sh [small|large] [runs]
 #
-# Runs the corpus benchmark: builds the tools of go.mod's tool block
-# (noop, noopfacts, httpleakcheck from ../cmd/httpleakcheck, bodyclose),
-# then runs each of them over the packages of small.pkgs or large.pkgs,
-# the tools alternating, for the given number of runs (default 5), and
-# prints a markdown table of medians (wall, CPU = user+sys, peak RSS) and
-# ratios to the floors. Progress goes to stderr, the table to stdout.
+# Runs the corpus benchmark: builds the tools of go.mod's tool block (noop,
+# noopfacts, noopinspect, httpleakcheck from ../cmd/httpleakcheck and
+# bodyclose; see README.md), then runs each of them over the packages of
+# small.pkgs or large.pkgs, the tools alternating, for the given number of
+# runs (default 5), and prints a markdown table of medians (wall, CPU =
+# user+sys, peak RSS) and ratios to the floors. Progress goes to stderr,
+# the table to stdout.
 set -euo pipefail
 
 size=${1:-small}
@@ -20,11 +21,11 @@ small | large) ;;
 esac
 cd "$(dirname "$0")"
 
-tools=(noop noopfacts httpleakcheck bodyclose)
+tools=(noop noopfacts noopinspect httpleakcheck bodyclose)
 # floor names the no-op analyzer that loads packages the way a tool does:
 # from export data without facts (noop), from source with facts or
 # ctrlflow/buildssa (noopfacts).
-declare -A floor=([noop]=noop [noopfacts]=noopfacts [httpleakcheck]=noopfacts [bodyclose]=noopfacts)
+declare -A floor=([noop]=noop [noopfacts]=noopfacts [noopinspect]=noopfacts [httpleakcheck]=noopfacts [bodyclose]=noopfacts)
 
 mapfile -t pkgs < <(grep -v '^#' "$size.pkgs")
 tmp=$(mktemp -d)

@@ -279,11 +279,9 @@ func containsExpr(list []ast.Expr, e ast.Expr) bool {
 // treats the response, and whether it uses it as non-nil.
 func (t *tracker) classify(stack []ast.Node) (useKind, bool) {
 	info := t.c.pass.TypesInfo
-	for _, n := range stack[:len(stack)-1] {
-		if _, ok := n.(*ast.FuncLit); ok {
-			return useHandoff, false // captured by a closure: it may close it
-		}
-	}
+	// A use inside a closure is judged like any other: a closure that
+	// closes the body (go func, t.Cleanup, a deferred or returned func)
+	// closes it when it is made, one that only reads it reads it.
 	i := len(stack) - 1
 	e := stack[i].(ast.Expr)
 	body := t.closer // e is the Body (or another io.Closer), not the response
@@ -334,6 +332,14 @@ func (t *tracker) classify(stack []ast.Node) (useKind, bool) {
 			return useHandoff, deref
 		case *ast.BinaryExpr:
 			return useRead, deref // a comparison
+		case *ast.KeyValueExpr:
+			// A field of a struct literal whose type cannot take it
+			// over: &io.LimitedReader{R: resp.Body}.
+			if field, ok := info.ObjectOf(identOf(p.Key)).(*types.Var); ok && p.Value == e && field.IsField() &&
+				!carriesOwnership(field.Type(), true) {
+				return useRead, deref
+			}
+			return useHandoff, deref
 		case *ast.AssignStmt:
 			if containsExpr(p.Lhs, e) {
 				if e == stack[len(stack)-1] && !body {
@@ -415,7 +421,7 @@ func (c *checker) paramBorrows(call *ast.CallExpr, k int) bool {
 	if fn == nil {
 		return false
 	}
-	if isPrinter(fn) {
+	if readsOnly(fn) {
 		return true
 	}
 	for _, b := range c.summary(fn).Borrows {
@@ -443,9 +449,11 @@ func carriesOwnership(t types.Type, anyIface bool) bool {
 	return isTypeParam && anyIface
 }
 
-// isPrinter reports whether fn formats its arguments and nothing more:
-// the fmt and log printers, the testing loggers.
-func isPrinter(fn *types.Func) bool {
+// readsOnly reports whether fn is known to only read its arguments: the
+// fmt and log printers, the testing loggers, and httputil.DumpResponse
+// (which drains the body and puts a copy back, so the caller's duty to
+// close is unchanged).
+func readsOnly(fn *types.Func) bool {
 	if fn.Pkg() == nil {
 		return false
 	}
@@ -457,6 +465,8 @@ func isPrinter(fn *types.Func) bool {
 		case "Print", "Printf", "Println", "Log", "Logf", "Error", "Errorf", "Output":
 			return true
 		}
+	case "net/http/httputil":
+		return fn.Name() == "DumpResponse"
 	}
 	return false
 }

@@ -70,3 +70,39 @@ func noContent(c *http.Client) (string, error) {
 	b, err := io.ReadAll(resp.Body)
 	return string(b), err
 }
+
+// A checker that reads the response in a deferred closure and through an
+// io.LimitedReader only borrows it (moby-style).
+func checkErr(r *http.Response) (retErr error) { // want checkErr:`borrows\[0\]`
+	if r.StatusCode < 400 {
+		return nil
+	}
+	defer func() {
+		if retErr != nil && r.StatusCode == 404 {
+			retErr = errors.New("not found")
+		}
+	}()
+	lr := &io.LimitedReader{R: r.Body, N: 1 << 20}
+	b, err := io.ReadAll(lr)
+	if err != nil {
+		return err
+	}
+	return errors.New(string(b))
+}
+
+func send(c *http.Client, req *http.Request) (*http.Response, error) { // want send:`returnsResponse\(0\)`
+	resp, err := c.Do(req)
+	if err != nil {
+		return resp, err
+	}
+	return resp, checkErr(resp)
+}
+
+func sendCaller(req *http.Request) error {
+	resp, err := send(http.DefaultClient, req) // want `resp.Body is not closed on every path`
+	if err != nil {
+		return err
+	}
+	defer func() { println(resp.StatusCode) }()
+	return nil // leaks here
+}

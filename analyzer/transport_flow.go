@@ -29,17 +29,6 @@ type poolFlow struct {
 	work []inspector.Cursor // expressions whose value is the pool, still to look at
 }
 
-// firstVar returns the first variable of the flow whose type satisfies
-// is, or nil.
-func (fl *poolFlow) firstVar(is func(types.Type) bool) *types.Var {
-	for _, v := range fl.vars {
-		if is(v.Type()) {
-			return v
-		}
-	}
-	return nil
-}
-
 // follow follows the pool built at start, in the function at fn, through
 // the expressions and local variables that hold it, until it escapes.
 func (t *transportCheck) follow(fn, start inspector.Cursor) *poolFlow {

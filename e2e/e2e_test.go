@@ -203,24 +203,10 @@ func relPosn(t *testing.T, dir, posn string) string {
 func findings(diags []diagnostic) []finding {
 	var fs []finding
 	for _, d := range diags {
-		file, line, _ := splitPosn(d.Posn)
-		fs = append(fs, finding{file + ":" + line, d.Category})
+		pos := d.Posn[:strings.LastIndex(d.Posn, ":")] // less the column
+		fs = append(fs, finding{pos, d.Category})
 	}
 	return fs
-}
-
-// splitPosn splits "file:line:column".
-func splitPosn(posn string) (file, line, col string) {
-	rest, col, _ := cutLast(posn, ":")
-	file, line, _ = cutLast(rest, ":")
-	return file, line, col
-}
-
-func cutLast(s, sep string) (before, after string, found bool) {
-	if i := strings.LastIndex(s, sep); i >= 0 {
-		return s[:i], s[i+len(sep):], true
-	}
-	return s, "", false
 }
 
 // diagLine matches a diagnostic printed as text: "file.go:line:col: message".

@@ -12,8 +12,8 @@ import (
 )
 
 // golangciConfig returns a .golangci.yml that enables only the
-// httpleakcheck module plugin, with settings (YAML lines indented for
-// the settings block), and shows every issue.
+// httpleakcheck module plugin, with settings (YAML lines), and shows
+// every issue.
 func golangciConfig(settings ...string) string {
 	return `version: "2"
 linters:
@@ -25,7 +25,7 @@ linters:
         type: module
         description: reports net/http client code that leaks connections
         settings:
-` + strings.Join(settings, "\n") + `
+          ` + strings.Join(settings, "\n          ") + `
 issues:
   max-issues-per-linter: 0
   max-same-issues: 0
@@ -35,8 +35,8 @@ issues:
 // TestGolangci builds golangci-lint v2 with the httpleakcheck plugin
 // (the nested module ../tools/golangci) and runs it on testdata/leaky:
 // the findings appear, //nolint:httpleakcheck suppresses one, the
-// settings reach the analyzer, and bad settings stop the run with a
-// clear error. The first build takes minutes.
+// settings reach the analyzer, --fix applies the body fixes, and bad
+// settings stop the run with a clear error. The first build takes minutes.
 func TestGolangci(t *testing.T) {
 	slow(t)
 	gcl := filepath.Join(t.TempDir(), "golangci-lint")
@@ -45,31 +45,43 @@ func TestGolangci(t *testing.T) {
 	}
 	dir := copyModule(t, "leaky")
 	env := []string{"GOLANGCI_LINT_CACHE=" + t.TempDir()}
-	lint := func(t *testing.T, settings ...string) result {
+	lint := func(t *testing.T, dir string, flags []string, settings ...string) result {
 		t.Helper()
 		if err := os.WriteFile(filepath.Join(dir, ".golangci.yml"), []byte(golangciConfig(settings...)), 0o666); err != nil {
 			t.Fatal(err)
 		}
-		return run(t, dir, env, gcl, "run", "--allow-parallel-runners", "--show-stats=false", "--output.json.path=stdout", "./...")
+		args := append([]string{gcl, "run", "--allow-parallel-runners", "--show-stats=false", "--output.json.path=stdout"}, flags...)
+		return run(t, dir, env, append(args, "./...")...)
 	}
 	nolint := without(leakyFindings, "app/suppress.go:28")
 
 	t.Run("findings", func(t *testing.T) {
-		r := lint(t, "          checks: [body, transport, keepalive]")
+		r := lint(t, dir, nil, "checks: [body, transport, keepalive]")
 		r.want(t, "golangci-lint run", 1)
 		checkPositions(t, r.stdout, nolint)
 	})
 	t.Run("settings", func(t *testing.T) {
-		r := lint(t, "          checks: [body, keepalive]", "          strict: true")
+		r := lint(t, dir, nil, "checks: [body, keepalive]", "strict: true")
 		r.want(t, "golangci-lint run", 1)
 		checkPositions(t, r.stdout, append(without(nolint, "transport"), staleDirective))
+	})
+	t.Run("fix", func(t *testing.T) {
+		dir := copyModule(t, "leaky")
+		lint(t, dir, []string{"--fix"}, "checks: [body]")
+		got, err := os.ReadFile(filepath.Join(dir, "app", "body.go"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want, err := os.ReadFile(filepath.Join(dir, "app", "body.go.golden")); err != nil || string(got) != string(want) {
+			t.Errorf("app/body.go after golangci-lint run --fix:\n%s\nwant (app/body.go.golden):\n%s", got, want)
+		}
 	})
 	for _, tt := range []struct{ setting, err string }{
 		{"checks: [body, tls]", `unknown check "tls"`},
 		{"chekcs: [body]", `unknown field "chekcs"`},
 	} {
 		t.Run("bad "+tt.setting, func(t *testing.T) {
-			r := lint(t, "          "+tt.setting)
+			r := lint(t, dir, nil, tt.setting)
 			r.want(t, "golangci-lint run", 3)
 			if !strings.Contains(r.stderr, "httpleakcheck settings") || !strings.Contains(r.stderr, tt.err) {
 				t.Errorf("stderr does not name the bad setting (%s):\n%s", tt.err, r.stderr)

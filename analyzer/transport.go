@@ -190,6 +190,8 @@ func (c *checker) checkTransport() {
 			continue // never used: it holds no connections
 		case t.closesRequests(fn):
 			continue // req.Close = true: each connection is closed after its request
+		case t.servesEndlessLoop(cur, fl):
+			continue // a worker: the pool lives as long as its loop, as long as the process
 		}
 		why := t.repeatedAt(cur, fl.vars)
 		if why == "" {
@@ -244,6 +246,69 @@ func (t *transportCheck) report(cur inspector.Cursor, src poolSource, fl *poolFl
 
 // isHTTPClient reports whether t is (a pointer to) http.Client.
 func isHTTPClient(t types.Type) bool { return isNamed(t, "net/http", "Client") }
+
+// servesEndlessLoop reports whether a request through the pool built at
+// cur is sent from a worker loop that does not build it: a loop that
+// runs until the process (or its context) ends, whose pool is as
+// long-lived as a shared one. A worker loop ranges over a channel, or
+// is endless and waits for work (see waitsForWork); an endless loop that
+// only retries does not count.
+//
+//	c := &http.Client{Transport: &http.Transport{...}}
+//	for {
+//		select {
+//		case <-ticker.C:
+//			resp, err := c.Get(url)
+func (t *transportCheck) servesEndlessLoop(cur inspector.Cursor, fl *poolFlow) bool {
+	info := t.c.pass.TypesInfo
+	for _, r := range fl.requests {
+		rc, ok := fl.fn.FindNode(r)
+		if !ok {
+			continue
+		}
+		for loop := range rc.Enclosing((*ast.ForStmt)(nil), (*ast.RangeStmt)(nil), (*ast.FuncLit)(nil)) {
+			if _, ok := loop.Node().(*ast.FuncLit); ok || loop.Contains(cur) {
+				break // out of the function, or a loop that builds the pool too
+			}
+			switch l := loop.Node().(type) {
+			case *ast.ForStmt:
+				if l.Cond == nil && t.waitsForWork(loop) {
+					return true
+				}
+			case *ast.RangeStmt:
+				if _, ok := info.TypeOf(l.X).Underlying().(*types.Chan); ok {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// waitsForWork reports whether the loop at cur receives from a channel
+// of work: a ticker, a queue; not a one-shot timer (time.After, a
+// Timer's C) nor a context's Done, which retry loops wait on.
+func (t *transportCheck) waitsForWork(loop inspector.Cursor) bool {
+	info := t.c.pass.TypesInfo
+	for cur := range loop.Preorder((*ast.UnaryExpr)(nil)) {
+		u := cur.Node().(*ast.UnaryExpr)
+		if u.Op != token.ARROW {
+			continue // not a receive
+		}
+		switch x := ast.Unparen(u.X).(type) {
+		case *ast.CallExpr:
+			if fn := calleeFunc(info, x); isFunc(fn, "time", "After") || fn != nil && fn.Name() == "Done" {
+				continue // a one-shot timer, or a context's end
+			}
+		case *ast.SelectorExpr:
+			if x.Sel.Name == "C" && isPointerTo(info.TypeOf(x.X), "time", "Timer") {
+				continue // a one-shot timer
+			}
+		}
+		return true
+	}
+	return false
+}
 
 // closesRequests reports whether the function at fn sets Close on a
 // request, asking the transport to close the connection after it:

@@ -68,13 +68,23 @@ func (t *transportCheck) computeRepeated(fn inspector.Cursor) string {
 		if isHandlerSig(info.TypeOf(n)) {
 			return "on every request served by this handler"
 		}
-		if fn.ParentEdgeKind() == edge.CallExpr_Args {
-			callee := calleeFunc(info, fn.Parent().Node().(*ast.CallExpr))
+		switch outer := outerParens(fn); outer.ParentEdgeKind() {
+		case edge.CallExpr_Args:
+			callee := calleeFunc(info, outer.Parent().Node().(*ast.CallExpr))
 			switch {
 			case isMethod(callee, "sync", "Once", "Do"), isFunc(callee, "sync", "OnceFunc", "OnceValue", "OnceValues"):
 				return "" // runs once
 			case isMethod(callee, "testing", "F", "Fuzz"):
 				return "in a fuzz target"
+			}
+		case edge.KeyValueExpr_Value, edge.CompositeLit_Elts:
+			return "" // kept in a value (a command's Run, a callback): when it runs is not known here
+		case edge.AssignStmt_Rhs:
+			as := outer.Parent().Node().(*ast.AssignStmt)
+			if len(as.Lhs) == len(as.Rhs) {
+				if _, local := ast.Unparen(as.Lhs[outer.ParentEdgeIndex()]).(*ast.Ident); !local {
+					return "" // kept in a field or element: when it runs is not known here
+				}
 			}
 		}
 		return t.repeatedAt(fn, nil) // it runs where it is written, or later from there

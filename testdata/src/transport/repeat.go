@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"context"
 	"crypto/tls"
 	"net/http"
 	"time"
@@ -190,4 +191,97 @@ func timeout(r *http.Request) time.Duration {
 		return time.Minute
 	}
 	return time.Second
+}
+
+// Function literals kept in a value: they run when something else
+// decides (a CLI command's Run, a callback), not on every call of the
+// function that builds them.
+type Command struct {
+	Use string
+	Run func(args []string) error
+}
+
+func NewFetchCommand(cfg *tls.Config) *Command {
+	return &Command{
+		Use: "fetch",
+		Run: func(args []string) error {
+			c := &http.Client{Transport: &http.Transport{TLSClientConfig: cfg}}
+			resp, err := c.Get(args[0])
+			if err != nil {
+				return err
+			}
+			return resp.Body.Close()
+		},
+	}
+}
+
+func (c *Command) SetDefault(cfg *tls.Config) {
+	c.Run = func(args []string) error {
+		hc := &http.Client{Transport: &http.Transport{TLSClientConfig: cfg}}
+		resp, err := hc.Get(args[0])
+		if err != nil {
+			return err
+		}
+		return resp.Body.Close()
+	}
+}
+
+// A pool built before a worker loop lives as long as the loop, which
+// runs until the process or its context ends: as long-lived as a shared
+// one. Not reported.
+func Worker(ctx context.Context, url string, cfg *tls.Config) {
+	c := &http.Client{Transport: &http.Transport{TLSClientConfig: cfg}}
+	ticker := time.NewTicker(time.Minute)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+			resp, err := c.Get(url)
+			if err != nil {
+				continue
+			}
+			resp.Body.Close()
+		}
+	}
+}
+
+func Consume(jobs <-chan string, cfg *tls.Config) {
+	c := &http.Client{Transport: &http.Transport{TLSClientConfig: cfg}}
+	for u := range jobs {
+		resp, err := c.Get(u)
+		if err != nil {
+			continue
+		}
+		resp.Body.Close()
+	}
+}
+
+// A finite loop, or an endless one that only retries, ends with the
+// call: reported like any other use.
+func FetchAll(urls []string, cfg *tls.Config) {
+	c := &http.Client{Transport: &http.Transport{TLSClientConfig: cfg}} // want `new http.Transport of client c is built on every call of FetchAll`
+	for _, u := range urls {
+		resp, err := c.Get(u)
+		if err != nil {
+			continue
+		}
+		resp.Body.Close()
+	}
+}
+
+func RetryForever(ctx context.Context, url string, cfg *tls.Config) error {
+	c := &http.Client{Transport: &http.Transport{TLSClientConfig: cfg}} // want `new http.Transport of client c is built on every call of RetryForever`
+	for {
+		resp, err := c.Get(url)
+		if err == nil {
+			return resp.Body.Close()
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Second):
+		}
+	}
 }

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Usage: ./scale.sh [go test flags, e.g. -benchtime=3x]
+#
+# Runs the scaling benchmarks of ../analyzer/scale_test.go and prints a
+# markdown table: ns/op and ns/unit per shape and n, and how much more
+# time each 10× larger n costs (the target is ≤ 12×). The raw benchmark
+# output goes to stderr.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+go test ./analyzer -run '^$' -bench Scale -timeout 0 "$@" | tee /dev/stderr |
+	awk '
+	/^BenchmarkScale\// {
+		split($1, p, "/")           # BenchmarkScale, shape, variant, n=N-procs
+		key = p[2] " | " p[3]
+		n = p[4]; sub(/^n=/, "", n); sub(/-[0-9]+$/, "", n)
+		if (!(key in seen)) { seen[key] = 1; keys[++nkeys] = key }
+		if (!(n in isn)) { isn[n] = 1; ns[++nns] = n }
+		op[key, n] = $3
+	}
+	END {
+		printf "| shape | variant |"
+		for (i = 1; i <= nns; i++) printf " n=%s ns/op | ns/unit |", ns[i]
+		for (i = 2; i <= nns; i++) printf " ×time %s→%s |", ns[i-1], ns[i]
+		printf "\n|---|---|"
+		for (i = 1; i < 3 * nns; i++) printf "---:|"
+		printf "\n"
+		for (k = 1; k <= nkeys; k++) {
+			key = keys[k]
+			printf "| %s |", key
+			for (i = 1; i <= nns; i++) {
+				if ((key, ns[i]) in op) printf " %.0f | %.0f |", op[key, ns[i]], op[key, ns[i]] / ns[i]
+				else printf " – | – |"
+			}
+			for (i = 2; i <= nns; i++) {
+				if ((key, ns[i]) in op && (key, ns[i-1]) in op) printf " %.1f× |", op[key, ns[i]] / op[key, ns[i-1]]
+				else printf " – |"
+			}
+			printf "\n"
+		}
+	}'

@@ -97,8 +97,12 @@ func (c *checker) summary(fn *types.Func) *funcFact {
 }
 
 // exportFacts summarizes every function of the package and exports the
-// summaries that say something.
+// summaries that say something. A main package (a command, or the main
+// that go test generates) is imported by nobody: it exports nothing.
 func (c *checker) exportFacts() {
+	if c.pass.Pkg.Name() == "main" {
+		return
+	}
 	for fn := range c.decls {
 		if f := c.summary(fn); !f.empty() {
 			c.pass.ExportObjectFact(fn, f)

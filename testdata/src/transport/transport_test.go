@@ -1,0 +1,106 @@
+package transport
+
+import (
+	"crypto/tls"
+	"net/http"
+	"testing"
+)
+
+// Test, benchmark and example functions run once: their straight-line
+// pools are not reported, their loops are.
+
+func newTestClient(cfg *tls.Config) *http.Client { // want newTestClient:"freshTransport"
+	return &http.Client{Transport: &http.Transport{TLSClientConfig: cfg}}
+}
+
+func get(t *testing.T, c *http.Client, url string) {
+	resp, err := c.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+}
+
+func TestOnce(t *testing.T) {
+	c := &http.Client{Transport: &http.Transport{TLSClientConfig: nil}}
+	resp, err := c.Get("http://example.invalid/")
+	if err != nil {
+		t.Skip(err)
+	}
+	resp.Body.Close()
+	get(t, newTestClient(nil), "http://example.invalid/")
+}
+
+func TestOnceMore(t *testing.T) {
+	get(t, newTestClient(nil), "http://example.invalid/")
+}
+
+// A helper called by several tests, once each.
+func fetchForTest(t *testing.T, url string) {
+	tr := &http.Transport{TLSClientConfig: nil}
+	resp, err := (&http.Client{Transport: tr}).Get(url)
+	if err != nil {
+		t.Skip(err)
+	}
+	resp.Body.Close()
+}
+
+func TestA(t *testing.T) { fetchForTest(t, "http://example.invalid/a") }
+func TestB(t *testing.T) { fetchForTest(t, "http://example.invalid/b") }
+
+func TestTable(t *testing.T) {
+	for _, url := range []string{"http://a.invalid/", "http://b.invalid/"} {
+		t.Run(url, func(t *testing.T) {
+			c := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{ServerName: url}}} // want `new http.Transport of client c is built in a loop`
+			resp, err := c.Get(url)
+			if err != nil {
+				t.Skip(err)
+			}
+			resp.Body.Close()
+		})
+	}
+}
+
+func TestTableClosed(t *testing.T) {
+	for _, url := range []string{"http://a.invalid/", "http://b.invalid/"} {
+		tr := &http.Transport{TLSClientConfig: &tls.Config{ServerName: url}}
+		c := &http.Client{Transport: tr}
+		resp, err := c.Get(url)
+		if err != nil {
+			t.Skip(err)
+		}
+		resp.Body.Close()
+		tr.CloseIdleConnections()
+	}
+}
+
+func BenchmarkGet(b *testing.B) {
+	for b.Loop() {
+		c := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{ServerName: b.Name()}}} // want `new http.Transport of client c is built in a loop`
+		resp, err := c.Get("http://example.invalid/")
+		if err != nil {
+			b.Skip(err)
+		}
+		resp.Body.Close()
+	}
+}
+
+func FuzzGet(f *testing.F) {
+	f.Fuzz(func(t *testing.T, url string) {
+		c := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{ServerName: url}}} // want `new http.Transport of client c is built in a fuzz target`
+		resp, err := c.Get(url)
+		if err != nil {
+			return
+		}
+		resp.Body.Close()
+	})
+}
+
+func ExampleDoRequest() {
+	c := &http.Client{Transport: &http.Transport{TLSClientConfig: nil}}
+	resp, err := c.Get("http://example.invalid/")
+	if err != nil {
+		return
+	}
+	resp.Body.Close()
+}

@@ -1,6 +1,6 @@
 // Command golangci-lint is golangci-lint v2 with the httpleakcheck
 // module plugin linked in: what `golangci-lint custom` builds from the
-// .custom-gcl.yml in docs/integrations.md, without cloning golangci-lint.
+// .custom-gcl.yml in README.md, without cloning golangci-lint.
 // The e2e tests of the root module build and run it.
 package main
 

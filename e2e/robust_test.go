@@ -1,0 +1,68 @@
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestOddInput runs the command on odd but real input: a package that
+// does not type-check (a clear error and exit 1, no crash), cgo, a
+// generated file (analyzed like any other), generics and range-over-func,
+// and a huge generated file; and checks that the output is the same from
+// one run to the next.
+func TestOddInput(t *testing.T) {
+	slow(t)
+	exe := buildHTTPLeakCheck(t)
+	dir := copyModule(t, "odd")
+
+	broken := run(t, dir, nil, exe, "./broken")
+	broken.want(t, "httpleakcheck ./broken", 1)
+	if !strings.Contains(broken.stderr, "undefinedName") || strings.Contains(broken.stderr, "panic") {
+		t.Errorf("httpleakcheck ./broken: want the type error and no panic, got:\n%s", broken.stderr)
+	}
+
+	// A huge file: 5,000 functions, each leaking one response.
+	var huge strings.Builder
+	huge.WriteString("package huge\n\nimport \"net/http\"\n\n")
+	const n = 5000
+	for i := range n {
+		fmt.Fprintf(&huge, "func F%d(u string) int {\n\tresp, err := http.Get(u)\n\tif err != nil {\n\t\treturn 0\n\t}\n\treturn resp.StatusCode\n}\n\n", i)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "huge"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "huge", "huge.go"), []byte(huge.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	pkgs := []string{"./cgo", "./gen", "./generic", "./huge"}
+	first := run(t, dir, []string{"CGO_ENABLED=1"}, append([]string{exe}, pkgs...)...)
+	first.want(t, "httpleakcheck "+strings.Join(pkgs, " "), 3)
+	counts := make(map[string]int)
+	for _, m := range regexp.MustCompile(`(?m)^.*/(\w+)/\w+\.go:\d+:\d+: \w`).FindAllStringSubmatch(first.stderr, -1) {
+		counts[m[1]]++
+	}
+	want := map[string]int{"cgo": 1, "gen": 1, "generic": 2, "huge": n}
+	for pkg, c := range want {
+		if counts[pkg] != c {
+			t.Errorf("%s: %d findings, want %d\n%s", pkg, counts[pkg], c, tail(first.stderr, 20))
+		}
+	}
+	second := run(t, dir, []string{"CGO_ENABLED=1"}, append([]string{exe}, pkgs...)...)
+	if second.stderr != first.stderr {
+		t.Errorf("the output differs from one run to the next")
+	}
+}
+
+// tail returns the last n lines of s.
+func tail(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}

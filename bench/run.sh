@@ -33,6 +33,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 echo "building tools" >&2
 go build -o "$tmp/" tool
+rev=$(git -C .. describe --always --dirty)
 echo "compiling the corpus into the build cache" >&2
 go list -export -deps -test=false "${pkgs[@]}" >/dev/null
 
@@ -76,7 +77,7 @@ done
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f×", a / b }'; }
 
 echo "$size corpus ($(wc -l <"$size.pkgs") patterns), medians of $runs runs, $(go version | cut -d' ' -f3), $(nproc) cores,"
-echo "httpleakcheck at $(git -C .. describe --always --dirty), $(date -u +%Y-%m-%d)."
+echo "httpleakcheck built at $rev, $(date -u +%Y-%m-%d)."
 echo
 echo "| tool | floor | wall s | CPU s | peak RSS MiB | CPU ÷ noop | RSS ÷ noop | CPU ÷ floor | RSS ÷ floor | findings |"
 echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"

@@ -45,24 +45,43 @@ func (c *checker) checkBody() {
 }
 
 // producer returns the index of the result of call that is a fresh
-// response the caller must close, or -1 if call produces none.
+// response the caller must close, or -1 if call produces none. In a test
+// file, a response that comes only from an http.RoundTripper interface
+// is left alone: tests routinely fake round trippers with canned,
+// body-less responses.
 func (c *checker) producer(call *ast.CallExpr) int {
+	idx, viaRT := c.produce(call)
+	if viaRT && strings.HasSuffix(c.pass.Fset.File(call.Pos()).Name(), "_test.go") {
+		return -1
+	}
+	return idx
+}
+
+// produce returns the index of the result of call that is a fresh
+// response (-1 if none), and whether it comes only from an
+// http.RoundTripper interface.
+func (c *checker) produce(call *ast.CallExpr) (int, bool) {
 	fn := calleeFunc(c.pass.TypesInfo, call)
 	if fn == nil {
-		return -1
+		return -1, false
 	}
 	// Head is left out: a HEAD response has no body (http.NoBody), and
 	// its connection returns to the pool without a Close.
+	const retryable = "github.com/hashicorp/go-retryablehttp"
 	switch {
 	case isFunc(fn, "net/http", "Get", "Post", "PostForm"),
 		isMethod(fn, "net/http", "Client", "Do", "Get", "Post", "PostForm"),
 		isMethod(fn, "net/http", "Transport", "RoundTrip"),
-		isMethod(fn, "net/http", "RoundTripper", "RoundTrip"):
-		return 0
+		isFunc(fn, retryable, "Get", "Post", "PostForm"),
+		isMethod(fn, retryable, "Client", "Do", "Get", "Post", "PostForm"):
+		return 0, false
+	case isMethod(fn, "net/http", "RoundTripper", "RoundTrip"):
+		return 0, true
 	case isFunc(fn, "net/http", "Head"), isMethod(fn, "net/http", "Client", "Head"):
-		return -1
+		return -1, false
 	}
-	return c.summary(fn).Response - 1
+	f := c.summary(fn)
+	return f.Response - 1, f.ViaRoundTripper
 }
 
 // responseResult returns the index of the result of call whose type is
@@ -220,45 +239,64 @@ func pickLHS(info *types.Info, lhs, rhs []ast.Expr, call *ast.CallExpr, idx int)
 }
 
 // examinesFailure reports whether the code right after a call whose
-// response is discarded looks at its error in a way other than
-// "err != nil": a test expecting the call to fail (if err == nil,
-// errors.Is, comparing the message). There is no response to close then.
+// response is discarded looks at its error in a way other than "did it
+// succeed": a test expecting the call to fail (if err == nil, errors.Is,
+// comparing the message, require.Error, assert.ErrorContains). There is
+// no response to close then.
 func (c *checker) examinesFailure(cur inspector.Cursor, errLHS ast.Expr) bool {
 	errID := identOf(errLHS)
 	if errID == nil || errID.Name == "_" {
 		return false
 	}
-	errObj := c.pass.TypesInfo.ObjectOf(errID)
+	info := c.pass.TypesInfo
+	errObj := info.ObjectOf(errID)
 	stmt, ok := cur.Parent().Node().(ast.Stmt)
 	if !ok {
 		return false
 	}
-	var ifs *ast.IfStmt
+	var next ast.Stmt
 	if p, ok := cur.Parent().Parent().Node().(*ast.IfStmt); ok && p.Init == stmt {
-		ifs = p
-	} else if next, ok := c.nextStmt(stmt); ok {
-		ifs, _ = next.(*ast.IfStmt)
-	}
-	if ifs == nil {
+		next = p
+	} else if next, ok = c.nextStmt(stmt); !ok {
 		return false
 	}
-	if bin, ok := ast.Unparen(ifs.Cond).(*ast.BinaryExpr); ok && bin.Op == token.NEQ && (ifs.Init == nil || ifs.Init == stmt) &&
-		isNil(c.pass.TypesInfo, bin.Y) && c.pass.TypesInfo.ObjectOf(identOf(bin.X)) == errObj {
-		return false // if err != nil: the success path drops the response
-	}
-	found := false
-	for _, n := range []ast.Node{ifs.Init, ifs.Cond} {
-		if n == nil || n == stmt {
-			continue
+	mentions := func(n ast.Node) bool {
+		found := false
+		if n != nil && n != stmt {
+			ast.Inspect(n, func(x ast.Node) bool {
+				if id, ok := x.(*ast.Ident); ok && info.Uses[id] == errObj {
+					found = true
+				}
+				return !found
+			})
 		}
-		ast.Inspect(n, func(x ast.Node) bool {
-			if id, ok := x.(*ast.Ident); ok && c.pass.TypesInfo.Uses[id] == errObj {
-				found = true
-			}
-			return !found
-		})
+		return found
 	}
-	return found
+	switch next := next.(type) {
+	case *ast.IfStmt:
+		if bin, ok := ast.Unparen(next.Cond).(*ast.BinaryExpr); ok && bin.Op == token.NEQ &&
+			isNil(info, bin.Y) && info.ObjectOf(identOf(bin.X)) == errObj {
+			return false // if err != nil: the success path drops the response
+		}
+		return mentions(next.Init) || mentions(next.Cond)
+	case *ast.ExprStmt:
+		// An assertion on err: require.NoError(t, err) and
+		// assert.Nil(t, err) expect success, the others (require.Error,
+		// assert.ErrorIs, assert.NotNil...) expect a failure.
+		call, ok := ast.Unparen(next.X).(*ast.CallExpr)
+		if !ok || !mentions(call) {
+			return false
+		}
+		name := ""
+		switch fun := ast.Unparen(call.Fun).(type) {
+		case *ast.SelectorExpr:
+			name = fun.Sel.Name
+		case *ast.Ident:
+			name = fun.Name
+		}
+		return !strings.Contains(name, "NoError") && !strings.HasSuffix(name, "Nil") || strings.HasSuffix(name, "NotNil")
+	}
+	return false
 }
 
 // nextStmt returns the statement after stmt in its enclosing list.
@@ -380,7 +418,7 @@ func (c *checker) summarizeResponse(fn *types.Func, fd *ast.FuncDecl, f *funcFac
 		return
 	}
 	info := c.pass.TypesInfo
-	produced := make(map[*types.Var]bool) // variables bound to a producer's response
+	produced := make(map[*types.Var]bool) // variables bound to a producer's response: via a RoundTripper only?
 	var returns []*ast.ReturnStmt
 	ast.Inspect(fd.Body, func(n ast.Node) bool {
 		switch n := n.(type) {
@@ -404,28 +442,39 @@ func (c *checker) summarizeResponse(fn *types.Func, fd *ast.FuncDecl, f *funcFac
 			delete(produced, v)
 		}
 	}
+	viaRT := true // every fresh response returned comes from a RoundTripper
 	for _, ret := range returns {
-		fresh := false
+		var call *ast.CallExpr // the producer of the returned response
+		var v *types.Var       // or the variable that holds it
 		switch {
 		case len(ret.Results) == 1 && results.Len() > 1:
-			call, ok := ast.Unparen(ret.Results[0]).(*ast.CallExpr)
-			fresh = ok && c.producer(call) == ri
+			call, _ = ast.Unparen(ret.Results[0]).(*ast.CallExpr)
 		case len(ret.Results) == results.Len():
 			switch e := ast.Unparen(ret.Results[ri]).(type) {
 			case *ast.CallExpr:
-				fresh = c.producer(e) == 0
+				call = e
 			case *ast.Ident:
-				v, _ := info.Uses[e].(*types.Var)
-				fresh = produced[v]
+				v, _ = info.Uses[e].(*types.Var)
 			}
 		case len(ret.Results) == 0:
-			fresh = produced[results.At(ri)]
+			v = results.At(ri)
 		}
-		if fresh {
-			f.Response = ri + 1
-			return
+		switch {
+		case call != nil:
+			idx, rt := c.produce(call)
+			if idx != ri && (idx != 0 || len(ret.Results) == 1 && results.Len() > 1) {
+				continue
+			}
+			f.Response, viaRT = ri+1, viaRT && rt
+		case v != nil:
+			rt, ok := produced[v]
+			if !ok {
+				continue
+			}
+			f.Response, viaRT = ri+1, viaRT && rt
 		}
 	}
+	f.ViaRoundTripper = f.Response > 0 && viaRT
 }
 
 // spentBefore reports whether fd may close, replace the Body of, or hand
@@ -514,21 +563,22 @@ func wrapsBody(stack []ast.Node, v *types.Var, info *types.Info) bool {
 }
 
 // noteProduced adds to produced the variables that lhs = rhs binds to
-// a producer's response.
+// a producer's response, with whether it comes only from a RoundTripper.
 func (c *checker) noteProduced(lhs, rhs []ast.Expr, produced map[*types.Var]bool) {
 	for _, r := range rhs {
 		call, ok := ast.Unparen(r).(*ast.CallExpr)
 		if !ok {
 			continue
 		}
-		idx := c.producer(call)
+		idx, viaRT := c.produce(call)
 		if idx < 0 {
 			continue
 		}
 		l, _ := pickLHS(c.pass.TypesInfo, lhs, rhs, call, idx)
 		if id := identOf(l); id != nil {
 			if v, ok := c.pass.TypesInfo.ObjectOf(id).(*types.Var); ok {
-				produced[v] = true
+				rt, seen := produced[v]
+				produced[v] = viaRT && (rt || !seen)
 			}
 		}
 	}

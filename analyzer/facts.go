@@ -22,6 +22,9 @@ type funcFact struct {
 	// Response is 1 + the index of a result that holds a fresh
 	// *http.Response whose Body the caller must close; 0 for none.
 	Response int
+	// ViaRoundTripper: that response only ever comes from an
+	// http.RoundTripper interface, which tests routinely fake.
+	ViaRoundTripper bool
 	// FreshTransport: the function returns a new connection pool (an
 	// http.Transport, a Client with its own Transport, or a value
 	// holding one) that the caller owns.
@@ -43,6 +46,9 @@ func (f *funcFact) String() string {
 	}
 	if f.Response > 0 {
 		parts = append(parts, fmt.Sprintf("returnsResponse(%d)", f.Response-1))
+	}
+	if f.ViaRoundTripper {
+		parts = append(parts, "viaRoundTripper")
 	}
 	if f.FreshTransport {
 		parts = append(parts, "freshTransport")

@@ -198,6 +198,11 @@ func (t *tracker) scopeExit(via *leakExit) *leakExit {
 // visit interprets node n for the tracked response in state *st and
 // reports whether the path stops there.
 func (t *tracker) visit(n ast.Node, st *flowState, via *leakExit) bool {
+	if es, ok := n.(*ast.ExprStmt); ok {
+		if call, ok := ast.Unparen(es.X).(*ast.CallExpr); ok && isTestFailure(calleeFunc(t.c.pass.TypesInfo, call)) {
+			return true // the test has failed on this path: a leak here does not matter
+		}
+	}
 	kind, deref, unlink := t.scan(n)
 	switch kind {
 	case useClose, useHandoff:

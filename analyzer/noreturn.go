@@ -43,3 +43,16 @@ func isTestingNoReturn(fn *types.Func) bool {
 	}
 	return false
 }
+
+// isTestFailure reports whether fn marks a test as failed and goes on
+// (t.Error, t.Errorf, t.Fail).
+func isTestFailure(fn *types.Func) bool {
+	if fn == nil || fn.Pkg() == nil || fn.Pkg().Path() != "testing" || fn.Signature().Recv() == nil {
+		return false
+	}
+	switch fn.Name() {
+	case "Error", "Errorf", "Fail":
+		return true
+	}
+	return false
+}

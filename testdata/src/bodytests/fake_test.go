@@ -1,0 +1,85 @@
+package bodytests
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+type failingRT struct{}
+
+func (failingRT) RoundTrip(*http.Request) (*http.Response, error) { return nil, errors.New("boom") }
+
+// assertError stands for testify's assert.Error and friends.
+func assertError(t *testing.T, err error) bool {
+	if err == nil {
+		t.Error("want an error")
+	}
+	return err != nil
+}
+
+func assertNoError(t *testing.T, err error) bool {
+	if err != nil {
+		t.Error(err)
+	}
+	return err == nil
+}
+
+// Discarded responses of calls expected to fail.
+func TestExpectedFailures(t *testing.T) {
+	c := &http.Client{Transport: failingRT{}}
+	_, err := c.Get("http://x.invalid/")
+	assertError(t, err)
+	_, err = c.Get("http://x.invalid/")
+	if err == nil || !strings.Contains(err.Error(), "boom") {
+		t.Errorf("got %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", "http://x.invalid/", nil)
+	_, err = http.DefaultClient.Do(req)
+	if !errors.Is(err, context.Canceled) {
+		t.Error(err)
+	}
+}
+
+// A discarded response of a call expected to succeed leaks.
+func TestExpectedSuccess(t *testing.T) {
+	_, err := http.Get("http://127.0.0.1:1/") // want `the response of http.Get is discarded with _`
+	assertNoError(t, err)
+}
+
+// A leak on a path where the test has already failed does not matter.
+func TestFailedPath(t *testing.T) {
+	c := &http.Client{Transport: failingRT{}}
+	resp, err := c.Get("http://x.invalid/")
+	if err == nil {
+		t.Errorf("want an error")
+	}
+	if resp != nil {
+		t.Errorf("want no response")
+	}
+}
+
+// Fake round trippers answer with canned responses: not producers here.
+type canned struct{ resp *http.Response }
+
+func (c *canned) RoundTrip(*http.Request) (*http.Response, error) { return c.resp, nil }
+
+func TestFakeRoundTripper(t *testing.T) {
+	var rt http.RoundTripper = &canned{&http.Response{Status: "MOCK"}}
+	req, _ := http.NewRequest("GET", "/x", nil)
+	if _, err := rt.RoundTrip(req); err != nil {
+		t.Error(err)
+	}
+	w := &wrapper{rt: rt}
+	res, err := w.roundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != "MOCK" {
+		t.Error(res.Status)
+	}
+}

@@ -132,6 +132,10 @@ func (c *checker) checkResponse(cur inspector.Cursor, call *ast.CallExpr, idx in
 		break
 	}
 
+	if c.bodylessTestServer(cur) {
+		return // the test's own server never sends a body
+	}
+
 	var lhs ast.Expr // where the response is stored
 	var errLHS ast.Expr
 	switch p := cur.Parent().Node().(type) {
@@ -201,6 +205,86 @@ func (c *checker) checkResponse(cur inspector.Cursor, call *ast.CallExpr, idx in
 		d.SuggestedFixes = c.deferCloseFix(cur, stmt, v, errVar)
 	}
 	c.report(d)
+}
+
+// bodylessTestServer reports whether cur is in a test function whose
+// httptest servers all answer without a body:
+//
+//	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+//		w.WriteHeader(http.StatusNoContent)
+//	}))
+func (c *checker) bodylessTestServer(cur inspector.Cursor) bool {
+	if !strings.HasSuffix(c.pass.Fset.File(cur.Node().Pos()).Name(), "_test.go") {
+		return false
+	}
+	var fd *ast.FuncDecl
+	for f := range cur.Enclosing((*ast.FuncDecl)(nil)) {
+		fd = f.Node().(*ast.FuncDecl)
+	}
+	if fd == nil || fd.Body == nil {
+		return false
+	}
+	info := c.pass.TypesInfo
+	servers, bodyless := 0, 0
+	ast.Inspect(fd.Body, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok || !isFunc(calleeFunc(info, call), "net/http/httptest", "NewServer", "NewTLSServer", "NewUnstartedServer") || len(call.Args) != 1 {
+			return true
+		}
+		servers++
+		h := ast.Unparen(call.Args[0])
+		if conv, ok := h.(*ast.CallExpr); ok && len(conv.Args) == 1 {
+			h = ast.Unparen(conv.Args[0]) // http.HandlerFunc(func...)
+		}
+		if lit, ok := h.(*ast.FuncLit); ok && c.writesNoBody(lit) {
+			bodyless++
+		}
+		return true
+	})
+	return servers > 0 && servers == bodyless
+}
+
+// writesNoBody reports whether the handler lit only sets headers and a
+// status of 204 or 304 on its ResponseWriter.
+func (c *checker) writesNoBody(lit *ast.FuncLit) bool {
+	params := lit.Type.Params.List
+	if len(params) == 0 || len(params[0].Names) == 0 {
+		return false
+	}
+	info := c.pass.TypesInfo
+	w := info.Defs[params[0].Names[0]]
+	status, other := false, false
+	var stack []ast.Node
+	ast.Inspect(lit.Body, func(n ast.Node) bool {
+		if n == nil {
+			stack = stack[:len(stack)-1]
+			return true
+		}
+		stack = append(stack, n)
+		id, ok := n.(*ast.Ident)
+		if !ok || w == nil || info.Uses[id] != w {
+			return true
+		}
+		sel, ok := stack[len(stack)-2].(*ast.SelectorExpr)
+		if !ok || len(stack) < 3 {
+			other = true
+			return true
+		}
+		call, ok := stack[len(stack)-3].(*ast.CallExpr)
+		switch {
+		case ok && sel.Sel.Name == "Header":
+		case ok && sel.Sel.Name == "WriteHeader" && len(call.Args) == 1:
+			if tv := info.Types[call.Args[0]]; tv.Value != nil && (tv.Value.ExactString() == "204" || tv.Value.ExactString() == "304") {
+				status = true
+			} else {
+				other = true
+			}
+		default:
+			other = true
+		}
+		return true
+	})
+	return status && !other
 }
 
 // reportDropped reports a response that is never bound to a variable.

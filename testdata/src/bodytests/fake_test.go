@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 )
@@ -82,4 +83,26 @@ func TestFakeRoundTripper(t *testing.T) {
 	if res.Status != "MOCK" {
 		t.Error(res.Status)
 	}
+}
+
+// The test's own server answers 204 No Content: there is no body.
+func TestNoContentServer(t *testing.T) {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Seen", r.URL.Path)
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	t.Cleanup(ts.Close)
+	_, err := ts.Client().Get(ts.URL)
+	assertNoError(t, err)
+}
+
+// A server that writes a body: the discarded response leaks.
+func TestBodyServer(t *testing.T) {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusOK)
+		w.Write([]byte("hello"))
+	}))
+	t.Cleanup(ts.Close)
+	_, err := ts.Client().Get(ts.URL) // want `the response of ts.Client\(\).Get is discarded with _`
+	assertNoError(t, err)
 }

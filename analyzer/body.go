@@ -338,12 +338,6 @@ func (c *checker) examinesFailure(cur inspector.Cursor, errLHS ast.Expr) bool {
 	if !ok {
 		return false
 	}
-	var next ast.Stmt
-	if p, ok := cur.Parent().Parent().Node().(*ast.IfStmt); ok && p.Init == stmt {
-		next = p
-	} else if next, ok = c.nextStmt(stmt); !ok {
-		return false
-	}
 	mentions := func(n ast.Node) bool {
 		found := false
 		if n != nil && n != stmt {
@@ -355,6 +349,21 @@ func (c *checker) examinesFailure(cur inspector.Cursor, errLHS ast.Expr) bool {
 			})
 		}
 		return found
+	}
+	// The first of the next few statements that looks at err says how.
+	var next ast.Stmt
+	if p, ok := cur.Parent().Parent().Node().(*ast.IfStmt); ok && p.Init == stmt {
+		next = p
+	} else {
+		for s, i := stmt, 0; i < 5; i++ {
+			if s, ok = c.nextStmt(s); !ok {
+				return false
+			}
+			if mentions(s) {
+				next = s
+				break
+			}
+		}
 	}
 	switch next := next.(type) {
 	case *ast.IfStmt:

@@ -44,6 +44,14 @@ func TestExpectedFailures(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Error(err)
 	}
+	calls := 0
+	_, err = c.Get("http://x.invalid/")
+	if calls != 0 {
+		t.Error("called")
+	}
+	if err.Error() != "boom" {
+		t.Error(err)
+	}
 }
 
 // A discarded response of a call expected to succeed leaks.

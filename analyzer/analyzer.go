@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/passes/inspect"
 	"golang.org/x/tools/go/ast/inspector"
 )
 
@@ -118,7 +117,6 @@ func NewAnalyzer(cfg Config) *analysis.Analyzer {
 		Name:      "httpleakcheck",
 		Doc:       Doc,
 		URL:       "https://pkg.go.dev/github.com/httpleakcheck/httpleakcheck/analyzer",
-		Requires:  []*analysis.Analyzer{inspect.Analyzer},
 		FactTypes: []analysis.Fact{new(funcFact)},
 		Run:       func(pass *analysis.Pass) (any, error) { return run(pass, &cfg) },
 	}
@@ -133,19 +131,19 @@ func NewAnalyzer(cfg Config) *analysis.Analyzer {
 type checker struct {
 	pass *analysis.Pass
 	cfg  *Config
-	root inspector.Cursor
+	in   *inspector.Inspector // built on first use: see cursor
 
 	decls     map[*types.Func]*ast.FuncDecl // this package's functions with bodies
 	summaries map[*types.Func]*funcFact     // computed summaries (nil while in progress)
 	ignores   *ignoreSet
-	http      bool // the package imports net/http, directly or not
+	next      map[ast.Stmt]ast.Stmt // the statement after each one in its list: see nextStmt
+	http      bool                  // the package imports net/http, directly or not
 }
 
 func run(pass *analysis.Pass, cfg *Config) (any, error) {
 	c := &checker{
 		pass:      pass,
 		cfg:       cfg,
-		root:      pass.ResultOf[inspect.Analyzer].(*inspector.Inspector).Root(),
 		decls:     make(map[*types.Func]*ast.FuncDecl),
 		summaries: make(map[*types.Func]*funcFact),
 	}
@@ -176,6 +174,20 @@ func run(pass *analysis.Pass, cfg *Config) (any, error) {
 	}
 	c.ignores.finish(c)
 	return nil, nil
+}
+
+// cursor returns the root cursor of the package's syntax. The inspector
+// is built here, on first use, rather than required from
+// passes/inspect: the checker keeps every required result until the end
+// of a run, and an analyzer with facts runs on every dependency, std
+// included, so requiring it would hold an inspector for each of them
+// (about a quarter more memory on large runs). Only packages that can
+// reach net/http, or hold a dial func, build one, and drop it after.
+func (c *checker) cursor() inspector.Cursor {
+	if c.in == nil {
+		c.in = inspector.New(c.pass.Files)
+	}
+	return c.in.Root()
 }
 
 // report emits d unless an //httpleakcheck:ignore directive covers it.

@@ -34,7 +34,7 @@ import (
 // checkBody reports responses whose Body is not closed on every path.
 func (c *checker) checkBody() {
 	flows := make(map[*ast.BlockStmt]*flowGraph)
-	for cur := range c.root.Preorder((*ast.CallExpr)(nil)) {
+	for cur := range c.cursor().Preorder((*ast.CallExpr)(nil)) {
 		call := cur.Node().(*ast.CallExpr)
 		idx := c.producer(call)
 		if idx < 0 {
@@ -392,18 +392,32 @@ func (c *checker) examinesFailure(cur inspector.Cursor, errLHS ast.Expr) bool {
 	return false
 }
 
-// nextStmt returns the statement after stmt in its enclosing list.
+// nextStmt returns the statement after stmt in its enclosing list. The
+// map of next statements is built once per package, on first use.
 func (c *checker) nextStmt(stmt ast.Stmt) (ast.Stmt, bool) {
-	cur, ok := c.root.FindNode(stmt)
-	if !ok {
-		return nil, false
+	if c.next == nil {
+		c.next = make(map[ast.Stmt]ast.Stmt)
+		link := func(list []ast.Stmt) {
+			for i := 1; i < len(list); i++ {
+				c.next[list[i-1]] = list[i]
+			}
+		}
+		for _, f := range c.pass.Files {
+			ast.Inspect(f, func(n ast.Node) bool {
+				switch n := n.(type) {
+				case *ast.BlockStmt:
+					link(n.List)
+				case *ast.CaseClause:
+					link(n.Body)
+				case *ast.CommClause:
+					link(n.Body)
+				}
+				return true
+			})
+		}
 	}
-	next, ok := cur.NextSibling()
-	if !ok {
-		return nil, false
-	}
-	s, ok := next.Node().(ast.Stmt)
-	return s, ok
+	next, ok := c.next[stmt]
+	return next, ok
 }
 
 // enclosingBody returns the body and signature of the innermost

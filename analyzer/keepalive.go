@@ -173,7 +173,7 @@ func (c *checker) summarizeKeepAlive(fn *types.Func, fd *ast.FuncDecl, f *funcFa
 //	t.DialContext = f
 func (s *kaSource) installs() []kaInstall {
 	var installs []kaInstall
-	for cur := range s.c.root.Preorder((*ast.CompositeLit)(nil), (*ast.AssignStmt)(nil)) {
+	for cur := range s.c.cursor().Preorder((*ast.CompositeLit)(nil), (*ast.AssignStmt)(nil)) {
 		switch n := cur.Node().(type) {
 		case *ast.CompositeLit:
 			if !isNamed(s.info.TypeOf(n), "net/http", "Transport") {

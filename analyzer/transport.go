@@ -171,7 +171,7 @@ func isPoolType(t types.Type) bool {
 // repeatedly, used there, and dropped.
 func (c *checker) checkTransport() {
 	t := newTransportCheck(c)
-	for cur := range c.root.Preorder((*ast.CompositeLit)(nil), (*ast.CallExpr)(nil)) {
+	for cur := range c.cursor().Preorder((*ast.CompositeLit)(nil), (*ast.CallExpr)(nil)) {
 		src, ok := t.source(cur)
 		if !ok || src.noKeepAlive {
 			continue // not a pool, or one that keeps no idle connections
@@ -341,7 +341,7 @@ func (c *checker) summarizeTransport(fn *types.Func, fd *ast.FuncDecl, f *funcFa
 	if poolResult(fn.Signature().Results()) < 0 {
 		return // no result can hold a pool
 	}
-	fdCur, ok := c.root.FindNode(fd)
+	fdCur, ok := c.cursor().FindNode(fd)
 	if !ok {
 		return // not in this package's syntax (cannot happen)
 	}

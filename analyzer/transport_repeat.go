@@ -121,7 +121,7 @@ func (t *transportCheck) computeRepeated(fn inspector.Cursor) string {
 func (t *transportCheck) callersOf(fn *types.Func) []inspector.Cursor {
 	if t.callers == nil {
 		t.callers = make(map[*types.Func][]inspector.Cursor)
-		for cur := range t.c.root.Preorder((*ast.CallExpr)(nil)) {
+		for cur := range t.c.cursor().Preorder((*ast.CallExpr)(nil)) {
 			if callee := calleeFunc(t.c.pass.TypesInfo, cur.Node().(*ast.CallExpr)); callee != nil && callee.Pkg() == t.c.pass.Pkg {
 				callee = callee.Origin()
 				t.callers[callee] = append(t.callers[callee], cur)

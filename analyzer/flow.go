@@ -18,6 +18,12 @@ type flowGraph struct {
 	body *ast.BlockStmt
 	cfg  *cfg.CFG
 	loc  map[ast.Node]nodeLoc
+
+	// For the search's shortcut (see tracker.quiet), computed on first use:
+	lastUse map[types.Object]token.Pos // the last mention of each variable
+	loops   []ast.Node                 // the for and range statements
+	exitOf  map[int32]*ast.ReturnStmt  // a return each block can reach, nil if none
+	hasGoto bool                       // a goto or labeled branch can jump backwards
 }
 
 type nodeLoc struct {
@@ -135,6 +141,14 @@ func (t *tracker) search(def ast.Node) (*leakExit, bool) {
 				t.leakAt(it.st, t.scopeExit(it.via))
 				continue
 			}
+			if len(b.Nodes) > 0 && t.quiet(b.Nodes[0].Pos()) {
+				// Nothing from here on mentions the response: the path
+				// leaks if it can reach a return at all.
+				if ret := t.g.exits(t.c)[b.Index]; ret != nil {
+					t.leakAt(it.st, t.returnExit(ret))
+				}
+				continue
+			}
 		}
 		st := it.st
 		stopped := false
@@ -226,14 +240,107 @@ func (t *tracker) visit(n ast.Node, st *flowState, via *leakExit) bool {
 			t.done = true // a naked return hands the named result to the caller
 			return true
 		}
-		kind := "return"
-		if ret.Return == t.g.body.End()-1 {
-			kind = "end"
-		}
-		t.leakAt(*st, &leakExit{pos: ret.Pos(), kind: kind})
+		t.leakAt(*st, t.returnExit(ret))
 		return true
 	}
 	return false
+}
+
+// returnExit describes a leak at ret, explicit or at the end of the body.
+func (t *tracker) returnExit(ret *ast.ReturnStmt) *leakExit {
+	if ret.Return == t.g.body.End()-1 {
+		return &leakExit{pos: ret.Pos(), kind: "end"}
+	}
+	return &leakExit{pos: ret.Pos(), kind: "return"}
+}
+
+// quiet reports whether no node at or after pos can mention the tracked
+// variables: pos is past their last mention, outside any loop around
+// that mention, in a function without goto. The search then need not
+// look at what follows (which keeps it linear in functions with many
+// responses).
+func (t *tracker) quiet(pos token.Pos) bool {
+	g := t.g
+	if g.lastUse == nil {
+		g.indexUses(t.c.pass.TypesInfo)
+	}
+	if g.hasGoto || isResultOf(t.v, t.sig) {
+		return false // a naked return mentions a named result without naming it
+	}
+	last := g.lastUse[t.v]
+	if t.errVar != nil && g.lastUse[t.errVar] > last {
+		last = g.lastUse[t.errVar]
+	}
+	if pos <= last {
+		return false
+	}
+	for _, l := range g.loops {
+		if l.Pos() <= last && pos < l.End() {
+			return false // a back edge may lead to the mention again
+		}
+	}
+	return true
+}
+
+// indexUses records the last mention of every variable in the body, the
+// loops, and whether there is a goto.
+func (g *flowGraph) indexUses(info *types.Info) {
+	g.lastUse = make(map[types.Object]token.Pos)
+	ast.Inspect(g.body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.Ident:
+			if obj := info.ObjectOf(n); obj != nil && n.Pos() > g.lastUse[obj] {
+				g.lastUse[obj] = n.Pos()
+			}
+		case *ast.ForStmt, *ast.RangeStmt:
+			g.loops = append(g.loops, n)
+		case *ast.BranchStmt:
+			if n.Tok == token.GOTO || n.Label != nil {
+				g.hasGoto = true
+			}
+		}
+		return true
+	})
+}
+
+// exits returns, for each block, a return statement it can reach, or nil
+// if every path from it ends in a call that never returns or in a failed
+// test (t.Error): computed once, backwards from the returns.
+func (g *flowGraph) exits(c *checker) map[int32]*ast.ReturnStmt {
+	if g.exitOf != nil {
+		return g.exitOf
+	}
+	g.exitOf = make(map[int32]*ast.ReturnStmt)
+	preds := make(map[int32][]*cfg.Block)
+	dead := make(map[int32]bool) // blocks where a failed test stops the path
+	var queue []*cfg.Block
+	for _, b := range g.cfg.Blocks {
+		for _, s := range b.Succs {
+			preds[s.Index] = append(preds[s.Index], b)
+		}
+		for _, n := range b.Nodes {
+			if es, ok := n.(*ast.ExprStmt); ok {
+				if call, ok := ast.Unparen(es.X).(*ast.CallExpr); ok && isTestFailure(calleeFunc(c.pass.TypesInfo, call)) {
+					dead[b.Index] = true
+				}
+			}
+		}
+		if ret := b.Return(); ret != nil && !dead[b.Index] {
+			g.exitOf[b.Index] = ret
+			queue = append(queue, b)
+		}
+	}
+	for len(queue) > 0 {
+		b := queue[0]
+		queue = queue[1:]
+		for _, p := range preds[b.Index] {
+			if g.exitOf[p.Index] == nil && !dead[p.Index] {
+				g.exitOf[p.Index] = g.exitOf[b.Index]
+				queue = append(queue, p)
+			}
+		}
+	}
+	return g.exitOf
 }
 
 // scan classifies the uses of v in n: the strongest use (a hand-off or

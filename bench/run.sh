@@ -50,42 +50,48 @@ for ((i = 1; i <= runs; i++)); do
 		fi
 		# time -o writes "Command exited with non-zero status" first.
 		read -r w u s m < <(tail -n 1 "$tmp/time")
-		c=$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')
-		wall[$t]+=" $w"
-		cpu[$t]+=" $c"
-		rss[$t]+=" $m"
+		wall[$t,$i]=$w
+		cpu[$t,$i]=$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')
+		rss[$t,$i]=$m
 		findings[$t]=$(grep -cE '\.go:[0-9]+:[0-9]+: ' "$tmp/out" || true)
-		echo "run $i/$runs $t: wall ${w}s CPU ${c}s RSS $((m / 1024))MiB findings ${findings[$t]}" >&2
+		echo "run $i/$runs $t: wall ${w}s CPU ${cpu[$t,$i]}s RSS $((m / 1024))MiB findings ${findings[$t]}" >&2
 	done
 done
 
-# median prints the median of its arguments.
+# median prints the median of the numbers on its standard input.
 median() {
-	printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+	sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
-declare -A mwall mcpu mrss
-for t in "${tools[@]}"; do
-	# shellcheck disable=SC2086 # the lists are space-separated numbers
-	mwall[$t]=$(median ${wall[$t]})
-	# shellcheck disable=SC2086
-	mcpu[$t]=$(median ${cpu[$t]})
-	# shellcheck disable=SC2086
-	mrss[$t]=$(median ${rss[$t]})
-done
+# med prints the median over the runs of measure $1 (wall, cpu or rss) of tool $2.
+med() {
+	local -n v=$1
+	local i
+	for ((i = 1; i <= runs; i++)); do echo "${v[$2,$i]}"; done | median
+}
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f×", a / b }'; }
+# ratio prints the median over the runs of measure $1 of tool $2 divided by
+# that of tool $3 in the same run: tools run one after the other, so the
+# load of the machine changes less within a run than across runs.
+ratio() {
+	local -n v=$1
+	local i
+	for ((i = 1; i <= runs; i++)); do
+		awk -v a="${v[$2,$i]}" -v b="${v[$3,$i]}" 'BEGIN { print a / b }'
+	done | median | awk '{ printf "%.2f×", $1 }'
+}
 
 echo "$size corpus ($(wc -l <"$size.pkgs") patterns), medians of $runs runs, $(go version | cut -d' ' -f3), $(nproc) cores,"
-echo "httpleakcheck built at $rev, $(date -u +%Y-%m-%d)."
+echo "httpleakcheck built at $rev, $(date -u +%Y-%m-%d). Ratios are medians of the ratios within each run."
 echo
 echo "| tool | floor | wall s | CPU s | peak RSS MiB | CPU ÷ noop | RSS ÷ noop | CPU ÷ floor | RSS ÷ floor | findings |"
 echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 for t in "${tools[@]}"; do
 	f=${floor[$t]}
+	rssmib=$(med rss "$t")
 	printf '| %s | %s | %.1f | %.2f | %d | %s | %s | %s | %s | %d |\n' "$t" "$f" \
-		"${mwall[$t]}" "${mcpu[$t]}" "$((${mrss[$t]%.*} / 1024))" \
-		"$(ratio "${mcpu[$t]}" "${mcpu[noop]}")" "$(ratio "${mrss[$t]}" "${mrss[noop]}")" \
-		"$(ratio "${mcpu[$t]}" "${mcpu[$f]}")" "$(ratio "${mrss[$t]}" "${mrss[$f]}")" \
+		"$(med wall "$t")" "$(med cpu "$t")" "$((${rssmib%.*} / 1024))" \
+		"$(ratio cpu "$t" noop)" "$(ratio rss "$t" noop)" \
+		"$(ratio cpu "$t" "$f")" "$(ratio rss "$t" "$f")" \
 		"${findings[$t]}"
 done

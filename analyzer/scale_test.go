@@ -12,8 +12,6 @@ import (
 	"testing"
 
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/passes/inspect"
-	"golang.org/x/tools/go/ast/inspector"
 )
 
 // The scaling benchmarks run Analyzer over generated packages whose size
@@ -126,7 +124,6 @@ func scalePass(tb testing.TB, name string, gen func(*strings.Builder, int, bool)
 		Pkg:               pkg,
 		TypesInfo:         info,
 		TypesSizes:        sizes,
-		ResultOf:          map[*analysis.Analyzer]any{inspect.Analyzer: inspector.New(files)},
 		Report:            func(d analysis.Diagnostic) { *diags = append(*diags, d) },
 		ImportObjectFact:  func(types.Object, analysis.Fact) bool { return false },
 		ExportObjectFact:  func(types.Object, analysis.Fact) {},

@@ -1,6 +1,7 @@
 // Command noopinspect is noopfacts plus a requirement of inspect.Analyzer,
-// as httpleakcheck has: it shows what the inspector of every package,
-// which the checker keeps to the end of the run, adds to the floor.
+// as httpleakcheck had until it built its inspectors itself: it shows what
+// the inspector of every package, which the checker keeps to the end of
+// the run, adds to the floor.
 package main
 
 import (

@@ -141,7 +141,7 @@ func (t *tracker) search(def ast.Node) (*leakExit, bool) {
 				t.leakAt(it.st, t.scopeExit(it.via))
 				continue
 			}
-			if len(b.Nodes) > 0 && t.quiet(b.Nodes[0].Pos()) {
+			if len(b.Nodes) > 0 && t.quiet(b.Nodes[0].Pos(), it.st) {
 				// Nothing from here on mentions the response: the path
 				// leaks if it can reach a return at all.
 				if ret := t.g.exits(t.c)[b.Index]; ret != nil {
@@ -255,11 +255,12 @@ func (t *tracker) returnExit(ret *ast.ReturnStmt) *leakExit {
 }
 
 // quiet reports whether no node at or after pos can mention the tracked
-// variables: pos is past their last mention, outside any loop around
+// variables (the error too, while it holds the call's error in state
+// st): pos is past their last mention, outside any loop around
 // that mention, in a function without goto. The search then need not
 // look at what follows (which keeps it linear in functions with many
 // responses).
-func (t *tracker) quiet(pos token.Pos) bool {
+func (t *tracker) quiet(pos token.Pos, st flowState) bool {
 	g := t.g
 	if g.lastUse == nil {
 		g.indexUses(t.c.pass.TypesInfo)
@@ -268,7 +269,7 @@ func (t *tracker) quiet(pos token.Pos) bool {
 		return false // a naked return mentions a named result without naming it
 	}
 	last := g.lastUse[t.v]
-	if t.errVar != nil && g.lastUse[t.errVar] > last {
+	if st.linked && g.lastUse[t.errVar] > last { // err matters while it holds the call's error
 		last = g.lastUse[t.errVar]
 	}
 	if pos <= last {

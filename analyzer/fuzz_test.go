@@ -12,8 +12,6 @@ import (
 	"testing"
 
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/passes/inspect"
-	"golang.org/x/tools/go/ast/inspector"
 )
 
 // FuzzAnalyzer feeds arbitrary source text through the parser and a type
@@ -43,16 +41,7 @@ func FuzzAnalyzer(f *testing.F) {
 		if file == nil {
 			return
 		}
-		info := &types.Info{
-			Types:        make(map[ast.Expr]types.TypeAndValue),
-			Instances:    make(map[*ast.Ident]types.Instance),
-			Defs:         make(map[*ast.Ident]types.Object),
-			Uses:         make(map[*ast.Ident]types.Object),
-			Implicits:    make(map[ast.Node]types.Object),
-			Selections:   make(map[*ast.SelectorExpr]*types.Selection),
-			Scopes:       make(map[ast.Node]*types.Scope),
-			FileVersions: make(map[*ast.File]string),
-		}
+		info := newTypesInfo()
 		conf := types.Config{
 			Importer:    imp,
 			Error:       func(error) {}, // keep going: a partial types.Info
@@ -61,23 +50,7 @@ func FuzzAnalyzer(f *testing.F) {
 		}
 		pkg, _ := conf.Check(file.Name.Name, fset, []*ast.File{file}, info)
 		files := []*ast.File{file}
-		pass := &analysis.Pass{
-			Analyzer:          Analyzer,
-			Fset:              fset,
-			Files:             files,
-			Pkg:               pkg,
-			TypesInfo:         info,
-			TypesSizes:        conf.Sizes,
-			ResultOf:          map[*analysis.Analyzer]any{inspect.Analyzer: inspector.New(files)},
-			Report:            func(analysis.Diagnostic) {},
-			ReadFile:          os.ReadFile,
-			ImportObjectFact:  func(types.Object, analysis.Fact) bool { return false },
-			ExportObjectFact:  func(types.Object, analysis.Fact) {},
-			ImportPackageFact: func(*types.Package, analysis.Fact) bool { return false },
-			ExportPackageFact: func(analysis.Fact) {},
-			AllObjectFacts:    func() []analysis.ObjectFact { return nil },
-			AllPackageFacts:   func() []analysis.PackageFact { return nil },
-		}
+		pass := testPass(fset, files, pkg, info, conf.Sizes, func(analysis.Diagnostic) {})
 		if _, err := Analyzer.Run(pass); err != nil {
 			t.Fatal(err)
 		}

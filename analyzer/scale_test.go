@@ -101,37 +101,14 @@ func scalePass(tb testing.TB, name string, gen func(*strings.Builder, int, bool)
 		tb.Fatal(err)
 	}
 	files := []*ast.File{f}
-	info := &types.Info{
-		Types:        make(map[ast.Expr]types.TypeAndValue),
-		Instances:    make(map[*ast.Ident]types.Instance),
-		Defs:         make(map[*ast.Ident]types.Object),
-		Uses:         make(map[*ast.Ident]types.Object),
-		Implicits:    make(map[ast.Node]types.Object),
-		Selections:   make(map[*ast.SelectorExpr]*types.Selection),
-		Scopes:       make(map[ast.Node]*types.Scope),
-		FileVersions: make(map[*ast.File]string),
-	}
+	info := newTypesInfo()
 	sizes := types.SizesFor("gc", runtime.GOARCH)
 	conf := types.Config{Importer: scaleImporter, Sizes: sizes}
 	pkg, err := conf.Check("p", scaleFset, files, info)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return &analysis.Pass{
-		Analyzer:          Analyzer,
-		Fset:              scaleFset,
-		Files:             files,
-		Pkg:               pkg,
-		TypesInfo:         info,
-		TypesSizes:        sizes,
-		Report:            func(d analysis.Diagnostic) { *diags = append(*diags, d) },
-		ImportObjectFact:  func(types.Object, analysis.Fact) bool { return false },
-		ExportObjectFact:  func(types.Object, analysis.Fact) {},
-		ImportPackageFact: func(*types.Package, analysis.Fact) bool { return false },
-		ExportPackageFact: func(analysis.Fact) {},
-		AllObjectFacts:    func() []analysis.ObjectFact { return nil },
-		AllPackageFacts:   func() []analysis.PackageFact { return nil },
-	}
+	return testPass(scaleFset, files, pkg, info, sizes, func(d analysis.Diagnostic) { *diags = append(*diags, d) })
 }
 
 // BenchmarkScale times Analyzer.Run alone over each shape, variant and

@@ -338,18 +338,7 @@ func (c *checker) examinesFailure(cur inspector.Cursor, errLHS ast.Expr) bool {
 	if !ok {
 		return false
 	}
-	mentions := func(n ast.Node) bool {
-		found := false
-		if n != nil && n != stmt {
-			ast.Inspect(n, func(x ast.Node) bool {
-				if id, ok := x.(*ast.Ident); ok && info.Uses[id] == errObj {
-					found = true
-				}
-				return !found
-			})
-		}
-		return found
-	}
+	looksAtErr := func(n ast.Node) bool { return n != nil && n != stmt && mentions(info, n, errObj) }
 	// The first of the next few statements that looks at err says how.
 	var next ast.Stmt
 	if p, ok := cur.Parent().Parent().Node().(*ast.IfStmt); ok && p.Init == stmt {
@@ -359,7 +348,7 @@ func (c *checker) examinesFailure(cur inspector.Cursor, errLHS ast.Expr) bool {
 			if s, ok = c.nextStmt(s); !ok {
 				return false
 			}
-			if mentions(s) {
+			if looksAtErr(s) {
 				next = s
 				break
 			}
@@ -371,13 +360,13 @@ func (c *checker) examinesFailure(cur inspector.Cursor, errLHS ast.Expr) bool {
 			isNil(info, bin.Y) && info.ObjectOf(identOf(bin.X)) == errObj {
 			return false // if err != nil: the success path drops the response
 		}
-		return mentions(next.Init) || mentions(next.Cond)
+		return looksAtErr(next.Init) || looksAtErr(next.Cond)
 	case *ast.ExprStmt:
 		// An assertion on err: require.NoError(t, err) and
 		// assert.Nil(t, err) expect success, the others (require.Error,
 		// assert.ErrorIs, assert.NotNil...) expect a failure.
 		call, ok := ast.Unparen(next.X).(*ast.CallExpr)
-		if !ok || !mentions(call) {
+		if !ok || !looksAtErr(call) {
 			return false
 		}
 		name := ""
@@ -657,14 +646,7 @@ func wrapsBody(stack []ast.Node, v *types.Var, info *types.Info) bool {
 		if len(as.Lhs) != 1 || len(as.Rhs) != 1 || bodyOf(info, as.Lhs[0]) != v {
 			return false
 		}
-		found := false
-		ast.Inspect(as.Rhs[0], func(n ast.Node) bool {
-			if id, ok := n.(*ast.Ident); ok && info.Uses[id] == v {
-				found = true
-			}
-			return !found
-		})
-		return found
+		return mentions(info, as.Rhs[0], v)
 	}
 	return false
 }

@@ -663,7 +663,7 @@ func (t *tracker) assume(cond ast.Expr, truth bool, st flowState) []flowState {
 	if deref {
 		st.deref = true
 	}
-	if st.linked && st.err == errUnchecked && t.mentions(cond, t.errVar) {
+	if st.linked && st.err == errUnchecked && t.errVar != nil && mentions(t.c.pass.TypesInfo, cond, t.errVar) {
 		st.err = errInspected
 	}
 	return []flowState{st}
@@ -694,7 +694,7 @@ func (t *tracker) guardedClose(b *cfg.Block) bool {
 			return false
 		}
 	}
-	if t.mentions(ifs.Cond, t.v) || t.mentions(ifs.Cond, t.errVar) {
+	if mentions(t.c.pass.TypesInfo, ifs.Cond, t.v) || t.errVar != nil && mentions(t.c.pass.TypesInfo, ifs.Cond, t.errVar) {
 		return false // a condition on the response: follow both branches
 	}
 	if kind, _, _ := t.scan(ifs.Body); kind != useClose && kind != useHandoff {
@@ -722,21 +722,6 @@ func (t *tracker) isBodylessStatus(e *ast.BinaryExpr) bool {
 		}
 	}
 	return false
-}
-
-// mentions reports whether e refers to v.
-func (t *tracker) mentions(e ast.Expr, v *types.Var) bool {
-	if v == nil {
-		return false
-	}
-	found := false
-	ast.Inspect(e, func(n ast.Node) bool {
-		if id, ok := n.(*ast.Ident); ok && t.c.pass.TypesInfo.ObjectOf(id) == v {
-			found = true
-		}
-		return !found
-	})
-	return found
 }
 
 // branchAfter returns the branch statement (continue, break, goto) that

@@ -133,25 +133,32 @@ type checker struct {
 	cfg  *Config
 	in   *inspector.Inspector // built on first use: see cursor
 
-	decls     map[*types.Func]*ast.FuncDecl // this package's functions with bodies
-	summaries map[*types.Func]*funcFact     // computed summaries (nil while in progress)
-	ignores   *ignoreSet
-	next      map[ast.Stmt]ast.Stmt // the statement after each one in its list: see nextStmt
-	http      bool                  // the package imports net/http, directly or not
+	funcs    []localFunc               // this package's functions with bodies, in source order
+	local    map[*types.Func]int       // the index of each in funcs
+	imported map[*types.Func]*funcFact // the summaries imported so far
+	nothing  funcFact                  // the summary of a function nothing is known of
+	ignores  *ignoreSet
+	http     bool // the package imports net/http, directly or not
 }
 
 func run(pass *analysis.Pass, cfg *Config) (any, error) {
+	size := 0
+	for _, f := range pass.Files {
+		size += len(f.Decls)
+	}
 	c := &checker{
-		pass:      pass,
-		cfg:       cfg,
-		decls:     make(map[*types.Func]*ast.FuncDecl),
-		summaries: make(map[*types.Func]*funcFact),
+		pass:     pass,
+		cfg:      cfg,
+		funcs:    make([]localFunc, 0, size),
+		local:    make(map[*types.Func]int, size),
+		imported: make(map[*types.Func]*funcFact),
 	}
 	for _, f := range pass.Files {
 		for _, d := range f.Decls {
 			if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil {
 				if fn, ok := pass.TypesInfo.Defs[fd.Name].(*types.Func); ok {
-					c.decls[fn] = fd
+					c.local[fn] = len(c.funcs)
+					c.funcs = append(c.funcs, localFunc{fn: fn, decl: fd})
 				}
 			}
 		}
@@ -163,13 +170,11 @@ func run(pass *analysis.Pass, cfg *Config) (any, error) {
 		return nil, nil // fast path: nothing here can reach net/http
 	}
 	c.ignores = collectIgnores(pass)
-	if cfg.enabled(checkBody) {
-		c.checkBody()
-	}
-	if cfg.enabled(checkTransport) {
+	pools, dials := c.scan()
+	if pools && cfg.enabled(checkTransport) {
 		c.checkTransport()
 	}
-	if cfg.enabled(checkKeepAlive) {
+	if dials && cfg.enabled(checkKeepAlive) {
 		c.checkKeepAlive()
 	}
 	c.ignores.finish(c)
@@ -181,8 +186,10 @@ func run(pass *analysis.Pass, cfg *Config) (any, error) {
 // passes/inspect: the checker keeps every required result until the end
 // of a run, and an analyzer with facts runs on every dependency, std
 // included, so requiring it would hold an inspector for each of them
-// (about a quarter more memory on large runs). Only packages that can
-// reach net/http, or hold a dial func, build one, and drop it after.
+// (about a quarter more memory on large runs). The body check needs no
+// inspector (see scan): only packages that build a connection pool or
+// install a dial func, and the summaries of functions that do, build
+// one, and drop it after.
 func (c *checker) cursor() inspector.Cursor {
 	if c.in == nil {
 		c.in = inspector.New(c.pass.Files)

@@ -5,11 +5,10 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/ast/edge"
-	"golang.org/x/tools/go/ast/inspector"
 )
 
 // This file holds the body check: a response whose Body is not closed on
@@ -31,26 +30,13 @@ import (
 // capturing in a closure, passing it to a function that may close it)
 // ends the search on that path: precision comes first.
 
-// checkBody reports responses whose Body is not closed on every path.
-func (c *checker) checkBody() {
-	flows := make(map[*ast.BlockStmt]*flowGraph)
-	for cur := range c.cursor().Preorder((*ast.CallExpr)(nil)) {
-		call := cur.Node().(*ast.CallExpr)
-		idx := c.producer(call)
-		if idx < 0 {
-			continue
-		}
-		c.checkResponse(cur, call, idx, flows)
-	}
-}
-
 // producer returns the index of the result of call that is a fresh
 // response the caller must close, or -1 if call produces none. In a test
 // file, a response that comes only from an http.RoundTripper interface
 // is left alone: tests routinely fake round trippers with canned,
 // body-less responses.
-func (c *checker) producer(call *ast.CallExpr) int {
-	idx, viaRT := c.produce(call)
+func (c *checker) producer(call *ast.CallExpr, fn *types.Func) int {
+	idx, viaRT := c.produceBy(fn)
 	if viaRT && strings.HasSuffix(c.pass.Fset.File(call.Pos()).Name(), "_test.go") {
 		return -1
 	}
@@ -61,7 +47,11 @@ func (c *checker) producer(call *ast.CallExpr) int {
 // response (-1 if none), and whether it comes only from an
 // http.RoundTripper interface.
 func (c *checker) produce(call *ast.CallExpr) (int, bool) {
-	fn := calleeFunc(c.pass.TypesInfo, call)
+	return c.produceBy(calleeFunc(c.pass.TypesInfo, call))
+}
+
+// produceBy is produce for a call of fn (nil if unknown).
+func (c *checker) produceBy(fn *types.Func) (int, bool) {
 	if fn == nil {
 		return -1, false
 	}
@@ -105,26 +95,27 @@ func responseResult(info *types.Info, call *ast.CallExpr) int {
 // checkResponse follows the response produced by call (result idx)
 // through its immediate context and, if it is bound to a local variable,
 // along the control-flow graph.
-func (c *checker) checkResponse(cur inspector.Cursor, call *ast.CallExpr, idx int, flows map[*ast.BlockStmt]*flowGraph) {
+func (c *checker) checkResponse(cur path, call *ast.CallExpr, idx int, flows map[*ast.BlockStmt]*flowGraph) {
 	info := c.pass.TypesInfo
 	origin := call
 	// Climb through parentheses and pass-through calls such as
 	// must(http.Get(u)), whose result carries the response on.
 	for {
-		parent := cur.Parent()
-		switch p := parent.Node().(type) {
+		parent := cur.parent()
+		switch p := parent.node().(type) {
 		case *ast.ParenExpr:
 			cur = parent
 			continue
 		case *ast.CallExpr:
-			if cur.ParentEdgeKind() != edge.CallExpr_Args {
+			arg := slices.Index(p.Args, cur.node().(ast.Expr))
+			if arg < 0 {
 				return // the response's method value is called: unusual, stay quiet
 			}
 			if j := responseResult(info, p); j >= 0 {
 				cur, call, idx = parent, p, j
 				continue
 			}
-			if c.argsBorrowed(p, cur.ParentEdgeIndex(), call) {
+			if c.argsBorrowed(p, arg, call) {
 				c.reportDropped(origin, fmt.Sprintf("is passed to %s, which does not close it, and then dropped", types.ExprString(p.Fun)))
 			}
 			return // handed to the callee
@@ -138,7 +129,7 @@ func (c *checker) checkResponse(cur inspector.Cursor, call *ast.CallExpr, idx in
 
 	var lhs ast.Expr // where the response is stored
 	var errLHS ast.Expr
-	switch p := cur.Parent().Node().(type) {
+	switch p := cur.parent().node().(type) {
 	case *ast.ExprStmt:
 		c.reportDropped(origin, "is dropped")
 		return
@@ -182,7 +173,11 @@ func (c *checker) checkResponse(cur inspector.Cursor, call *ast.CallExpr, idx in
 	if errID := identOf(errLHS); errID != nil && errID.Name != "_" {
 		errVar, _ = info.ObjectOf(errID).(*types.Var)
 	}
-	stmt := cur.Parent().Node() // the assignment or var spec
+	stmt := cur.parent().node() // the assignment or var spec
+	following := cur.parent().following()
+	if c.closedAfterCheck(following, v, errVar) {
+		return // the idiom: no need to search
+	}
 	g := flows[body]
 	if g == nil {
 		g = c.newFlowGraph(body)
@@ -202,7 +197,7 @@ func (c *checker) checkResponse(cur inspector.Cursor, call *ast.CallExpr, idx in
 		Related: []analysis.RelatedInformation{{Pos: leak.pos, Message: leak.message(v.Name())}},
 	}
 	if !handled {
-		d.SuggestedFixes = c.deferCloseFix(cur, stmt, v, errVar)
+		d.SuggestedFixes = c.deferCloseFix(stmt, following, v, errVar)
 	}
 	c.report(d)
 }
@@ -213,15 +208,12 @@ func (c *checker) checkResponse(cur inspector.Cursor, call *ast.CallExpr, idx in
 //	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 //		w.WriteHeader(http.StatusNoContent)
 //	}))
-func (c *checker) bodylessTestServer(cur inspector.Cursor) bool {
-	if !strings.HasSuffix(c.pass.Fset.File(cur.Node().Pos()).Name(), "_test.go") {
+func (c *checker) bodylessTestServer(cur path) bool {
+	if !strings.HasSuffix(c.pass.Fset.File(cur.node().Pos()).Name(), "_test.go") {
 		return false
 	}
-	var fd *ast.FuncDecl
-	for f := range cur.Enclosing((*ast.FuncDecl)(nil)) {
-		fd = f.Node().(*ast.FuncDecl)
-	}
-	if fd == nil || fd.Body == nil {
+	fd, ok := cur.decl().(*ast.FuncDecl)
+	if !ok || fd.Body == nil {
 		return false
 	}
 	info := c.pass.TypesInfo
@@ -327,27 +319,25 @@ func pickLHS(info *types.Info, lhs, rhs []ast.Expr, call *ast.CallExpr, idx int)
 // succeed": a test expecting the call to fail (if err == nil, errors.Is,
 // comparing the message, require.Error, assert.ErrorContains). There is
 // no response to close then.
-func (c *checker) examinesFailure(cur inspector.Cursor, errLHS ast.Expr) bool {
+func (c *checker) examinesFailure(cur path, errLHS ast.Expr) bool {
 	errID := identOf(errLHS)
 	if errID == nil || errID.Name == "_" {
 		return false
 	}
 	info := c.pass.TypesInfo
 	errObj := info.ObjectOf(errID)
-	stmt, ok := cur.Parent().Node().(ast.Stmt)
+	stmt, ok := cur.parent().node().(ast.Stmt)
 	if !ok {
 		return false
 	}
 	looksAtErr := func(n ast.Node) bool { return n != nil && n != stmt && mentions(info, n, errObj) }
 	// The first of the next few statements that looks at err says how.
 	var next ast.Stmt
-	if p, ok := cur.Parent().Parent().Node().(*ast.IfStmt); ok && p.Init == stmt {
+	if p, ok := cur.parent().parent().node().(*ast.IfStmt); ok && p.Init == stmt {
 		next = p
 	} else {
-		for s, i := stmt, 0; i < 5; i++ {
-			if s, ok = c.nextStmt(s); !ok {
-				return false
-			}
+		following := cur.parent().following()
+		for _, s := range following[:min(5, len(following))] {
 			if looksAtErr(s) {
 				next = s
 				break
@@ -356,8 +346,7 @@ func (c *checker) examinesFailure(cur inspector.Cursor, errLHS ast.Expr) bool {
 	}
 	switch next := next.(type) {
 	case *ast.IfStmt:
-		if bin, ok := ast.Unparen(next.Cond).(*ast.BinaryExpr); ok && bin.Op == token.NEQ &&
-			isNil(info, bin.Y) && info.ObjectOf(identOf(bin.X)) == errObj {
+		if isErrCheck(info, next.Cond, errObj) {
 			return false // if err != nil: the success path drops the response
 		}
 		return looksAtErr(next.Init) || looksAtErr(next.Cond)
@@ -381,39 +370,51 @@ func (c *checker) examinesFailure(cur inspector.Cursor, errLHS ast.Expr) bool {
 	return false
 }
 
-// nextStmt returns the statement after stmt in its enclosing list. The
-// map of next statements is built once per package, on first use.
-func (c *checker) nextStmt(stmt ast.Stmt) (ast.Stmt, bool) {
-	if c.next == nil {
-		c.next = make(map[ast.Stmt]ast.Stmt)
-		link := func(list []ast.Stmt) {
-			for i := 1; i < len(list); i++ {
-				c.next[list[i-1]] = list[i]
-			}
-		}
-		for _, f := range c.pass.Files {
-			ast.Inspect(f, func(n ast.Node) bool {
-				switch n := n.(type) {
-				case *ast.BlockStmt:
-					link(n.List)
-				case *ast.CaseClause:
-					link(n.Body)
-				case *ast.CommClause:
-					link(n.Body)
-				}
-				return true
-			})
-		}
+// isErrCheck reports whether cond is "err != nil" for the variable err.
+func isErrCheck(info *types.Info, cond ast.Expr, err types.Object) bool {
+	bin, ok := ast.Unparen(cond).(*ast.BinaryExpr)
+	if !ok || bin.Op != token.NEQ || err == nil {
+		return false
 	}
-	next, ok := c.next[stmt]
-	return next, ok
+	x := identOf(bin.X)
+	return x != nil && x.Name == err.Name() && isNil(info, bin.Y) && info.Uses[x] == err
+}
+
+// closedAfterCheck reports whether the statement that binds the response
+// to v and the call's error to errVar is followed by the idiom
+//
+//	if err != nil {
+//		return err
+//	}
+//	defer v.Body.Close()
+//
+// The search along the control-flow graph would find nothing there: it
+// does not enter the if (the call failed, there is no response), and
+// every other path runs the defer. Most responses are handled so.
+func (c *checker) closedAfterCheck(following []ast.Stmt, v, errVar *types.Var) bool {
+	if len(following) < 2 || !c.isErrCheckStmt(following[0], errVar) {
+		return false
+	}
+	d, ok := following[1].(*ast.DeferStmt)
+	if !ok || len(d.Call.Args) != 0 {
+		return false
+	}
+	sel, ok := ast.Unparen(d.Call.Fun).(*ast.SelectorExpr)
+	return ok && sel.Sel.Name == "Close" && bodyOf(c.pass.TypesInfo, sel.X) == v
+}
+
+// isErrCheckStmt reports whether s is "if err != nil { ... }", with no
+// init statement and no else branch, for the variable err.
+func (c *checker) isErrCheckStmt(s ast.Stmt, err *types.Var) bool {
+	ifs, ok := s.(*ast.IfStmt)
+	return ok && err != nil && ifs.Init == nil && ifs.Else == nil && isErrCheck(c.pass.TypesInfo, ifs.Cond, err)
 }
 
 // enclosingBody returns the body and signature of the innermost
 // function declaration or literal around cur.
-func enclosingBody(cur inspector.Cursor) (*ast.BlockStmt, *ast.FuncType) {
-	for f := range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
-		switch f := f.Node().(type) {
+func enclosingBody(cur path) (*ast.BlockStmt, *ast.FuncType) {
+	for i := len(cur.nodes) - 1; i >= 0; i-- {
+		switch f := cur.nodes[i].(type) {
 		case *ast.FuncDecl:
 			return f.Body, f.Type
 		case *ast.FuncLit:
@@ -430,24 +431,12 @@ func isResultOf(v *types.Var, sig *ast.FuncType) bool {
 
 // deferCloseFix offers to insert "defer v.Body.Close()" after the
 // "if err != nil { ... }" that directly follows the call's statement.
-func (c *checker) deferCloseFix(cur inspector.Cursor, stmt ast.Node, v *types.Var, errVar *types.Var) []analysis.SuggestedFix {
-	s, ok := stmt.(ast.Stmt)
-	if !ok || errVar == nil {
+func (c *checker) deferCloseFix(stmt ast.Node, following []ast.Stmt, v *types.Var, errVar *types.Var) []analysis.SuggestedFix {
+	if len(following) == 0 || !c.isErrCheckStmt(following[0], errVar) {
 		return nil
 	}
-	next, ok := c.nextStmt(s)
-	if !ok {
-		return nil
-	}
-	ifs, ok := next.(*ast.IfStmt)
-	if !ok || ifs.Init != nil || ifs.Else != nil {
-		return nil
-	}
-	bin, ok := ast.Unparen(ifs.Cond).(*ast.BinaryExpr)
-	if !ok || bin.Op != token.NEQ || !isNil(c.pass.TypesInfo, bin.Y) || c.pass.TypesInfo.ObjectOf(identOf(bin.X)) != errVar {
-		return nil
-	}
-	col := c.pass.Fset.Position(s.Pos()).Column
+	ifs := following[0].(*ast.IfStmt)
+	col := c.pass.Fset.Position(stmt.Pos()).Column
 	text := "\n" + strings.Repeat("\t", col-1) + "defer " + v.Name() + ".Body.Close()"
 	return []analysis.SuggestedFix{{
 		Message:   "Close the body with defer " + v.Name() + ".Body.Close() after the error check",

@@ -63,34 +63,67 @@ func (f *funcFact) empty() bool {
 	return !f.NoReturn && len(f.Borrows) == 0 && f.Response == 0 && !f.FreshTransport && !f.DialNoKeepAlive
 }
 
+// A localFunc is a function of this package with a body, and its
+// summary once computed.
+type localFunc struct {
+	fn    *types.Func
+	decl  *ast.FuncDecl
+	state uint8 // unsummarized, summarizing (recursion), or summarized
+	fact  funcFact
+}
+
+const (
+	unsummarized uint8 = iota
+	summarizing
+	summarized
+)
+
+// decl returns the declaration of fn if it is a function of this
+// package with a body, or nil.
+func (c *checker) decl(fn *types.Func) *ast.FuncDecl {
+	if i, ok := c.local[fn]; ok {
+		return c.funcs[i].decl
+	}
+	return nil
+}
+
 // summary returns what is known of fn: computed for a function of this
 // package, imported as a fact for another. It never returns nil; a
 // function still being summarized (recursion) is assumed to do nothing.
+// Callers must not modify the summary.
 func (c *checker) summary(fn *types.Func) *funcFact {
-	noFact := new(funcFact) // nothing is known
 	if fn == nil {
-		return noFact
+		return &c.nothing
 	}
 	fn = fn.Origin()
 	if fn.Pkg() != c.pass.Pkg {
-		f := new(funcFact)
-		if fn.Pkg() == nil || !c.pass.ImportObjectFact(fn, f) {
-			return noFact
+		f, ok := c.imported[fn]
+		if !ok {
+			f = new(funcFact)
+			if fn.Pkg() == nil || !c.pass.ImportObjectFact(fn, f) {
+				f = &c.nothing
+			}
+			c.imported[fn] = f
 		}
 		return f
 	}
-	if f, ok := c.summaries[fn]; ok {
-		if f == nil {
-			return noFact // recursion: assume nothing
-		}
-		return f
+	i, ok := c.local[fn]
+	if !ok {
+		return &c.nothing // no body (assembly, or a method of an interface)
 	}
-	fd := c.decls[fn]
-	if fd == nil {
-		return noFact // no body (assembly, or a method of an interface)
+	return c.summarize(&c.funcs[i])
+}
+
+// summarize returns the summary of lf, computed on first use.
+func (c *checker) summarize(lf *localFunc) *funcFact {
+	switch lf.state {
+	case summarizing:
+		return &c.nothing // recursion: assume nothing
+	case summarized:
+		return &lf.fact
 	}
-	c.summaries[fn] = nil
-	f := new(funcFact)
+	lf.state = summarizing
+	fn, fd, f := lf.fn, lf.decl, &lf.fact
 	f.NoReturn = c.endsInNoReturn(fd.Body)
 	c.summarizeBorrows(fn, fd, f)
 	c.summarizeKeepAlive(fn, fd, f) // dial funcs often live in packages that import only net
@@ -98,7 +131,7 @@ func (c *checker) summary(fn *types.Func) *funcFact {
 		c.summarizeResponse(fn, fd, f)
 		c.summarizeTransport(fn, fd, f)
 	}
-	c.summaries[fn] = f
+	lf.state = summarized
 	return f
 }
 
@@ -109,9 +142,11 @@ func (c *checker) exportFacts() {
 	if c.pass.Pkg.Name() == "main" {
 		return
 	}
-	for fn := range c.decls {
-		if f := c.summary(fn); !f.empty() {
-			c.pass.ExportObjectFact(fn, f)
+	for i := range c.funcs {
+		lf := &c.funcs[i]
+		if f := c.summarize(lf); !f.empty() {
+			export := *f // a copy: the fact outlives this pass, and lf holds the syntax
+			c.pass.ExportObjectFact(lf.fn, &export)
 		}
 	}
 }

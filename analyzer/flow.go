@@ -20,10 +20,12 @@ type flowGraph struct {
 	loc  map[ast.Node]nodeLoc
 
 	// For the search's shortcut (see tracker.quiet), computed on first use:
-	lastUse map[types.Object]token.Pos // the last mention of each variable
-	loops   []ast.Node                 // the for and range statements
-	exitOf  map[int32]*ast.ReturnStmt  // a return each block can reach, nil if none
-	hasGoto bool                       // a goto or labeled branch can jump backwards
+	lastUse map[*types.Var]token.Pos  // the last mention of each variable
+	loops   []ast.Node                // the for and range statements
+	exitOf  map[int32]*ast.ReturnStmt // a return each block can reach, nil if none
+	hasGoto bool                      // a goto or labeled branch can jump backwards
+
+	branches map[ast.Stmt]*ast.BranchStmt // the branch statement after a statement in its list: see branchAfter
 }
 
 type nodeLoc struct {
@@ -32,7 +34,12 @@ type nodeLoc struct {
 }
 
 func (c *checker) newFlowGraph(body *ast.BlockStmt) *flowGraph {
-	g := &flowGraph{body: body, cfg: cfg.New(body, c.mayReturn), loc: make(map[ast.Node]nodeLoc)}
+	g := &flowGraph{body: body, cfg: cfg.New(body, c.mayReturn)}
+	size := 0
+	for _, b := range g.cfg.Blocks {
+		size += len(b.Nodes)
+	}
+	g.loc = make(map[ast.Node]nodeLoc, size)
 	for _, b := range g.cfg.Blocks {
 		for i, n := range b.Nodes {
 			g.loc[n] = nodeLoc{b, i}
@@ -104,6 +111,12 @@ type tracker struct {
 	scope  *types.Scope  // v's scope
 }
 
+// quietAfter is how many blocks a search enters before it asks
+// tracker.quiet whether it can stop: most searches end sooner (at the
+// defer after the error check), and never pay for the walk of the
+// function that quiet's index costs.
+const quietAfter = 8
+
 type visitKey struct {
 	block int32
 	st    flowState
@@ -126,6 +139,7 @@ func (t *tracker) search(def ast.Node) (*leakExit, bool) {
 	}
 	t.scope = t.v.Parent()
 	visited := make(map[visitKey]bool)
+	entered := 0 // blocks entered: see quietAfter
 	work := []pathItem{{b: start.b, i: start.i + 1, st: flowState{linked: t.errVar != nil}}}
 	for len(work) > 0 {
 		it := work[len(work)-1]
@@ -141,7 +155,7 @@ func (t *tracker) search(def ast.Node) (*leakExit, bool) {
 				t.leakAt(it.st, t.scopeExit(it.via))
 				continue
 			}
-			if len(b.Nodes) > 0 && t.quiet(b.Nodes[0].Pos(), it.st) {
+			if entered++; entered > quietAfter && len(b.Nodes) > 0 && t.quiet(b.Nodes[0].Pos(), it.st) {
 				// Nothing from here on mentions the response: the path
 				// leaks if it can reach a return at all.
 				if ret := t.g.exits(t.c)[b.Index]; ret != nil {
@@ -286,12 +300,21 @@ func (t *tracker) quiet(pos token.Pos, st flowState) bool {
 // indexUses records the last mention of every variable in the body, the
 // loops, and whether there is a goto.
 func (g *flowGraph) indexUses(info *types.Info) {
-	g.lastUse = make(map[types.Object]token.Pos)
-	ast.Inspect(g.body, func(n ast.Node) bool {
+	g.lastUse = make(map[*types.Var]token.Pos)
+	var visit func(n ast.Node) bool
+	visit = func(n ast.Node) bool {
 		switch n := n.(type) {
+		case *ast.SelectorExpr:
+			ast.Inspect(n.X, visit) // n.Sel names a field, a method or a package member
+			return false
 		case *ast.Ident:
-			if obj := info.ObjectOf(n); obj != nil && n.Pos() > g.lastUse[obj] {
-				g.lastUse[obj] = n.Pos()
+			// Most identifiers are uses: look there first.
+			obj, ok := info.Uses[n]
+			if !ok {
+				obj = info.Defs[n]
+			}
+			if v, ok := obj.(*types.Var); ok && n.Pos() > g.lastUse[v] {
+				g.lastUse[v] = n.Pos()
 			}
 		case *ast.ForStmt, *ast.RangeStmt:
 			g.loops = append(g.loops, n)
@@ -301,7 +324,8 @@ func (g *flowGraph) indexUses(info *types.Info) {
 			}
 		}
 		return true
-	})
+	}
+	ast.Inspect(g.body, visit)
 }
 
 // exits returns, for each block, a return statement it can reach, or nil
@@ -357,8 +381,8 @@ func (t *tracker) scan(n ast.Node) (kind useKind, deref, unlink bool) {
 		}
 		t.stack = append(t.stack, x)
 		id, ok := x.(*ast.Ident)
-		if !ok {
-			return true
+		if !ok || id.Name != t.v.Name() && (t.errVar == nil || id.Name != t.errVar.Name()) {
+			return true // not a mention of either (a cheap test before the lookup)
 		}
 		switch obj := info.ObjectOf(id); {
 		case obj == nil:
@@ -724,42 +748,73 @@ func (t *tracker) isBodylessStatus(e *ast.BinaryExpr) bool {
 	return false
 }
 
+// stmtList returns the statements of a block or a case clause n.
+func stmtList(n ast.Node) []ast.Stmt {
+	switch n := n.(type) {
+	case *ast.BlockStmt:
+		return n.List
+	case *ast.CaseClause:
+		return n.Body
+	case *ast.CommClause:
+		return n.Body
+	}
+	return nil
+}
+
+// branchAfter returns the branch statement that directly follows stmt
+// in its list, if any. The branch statements of the body are indexed on
+// first use.
+func (g *flowGraph) branchAfter(stmt ast.Stmt) *ast.BranchStmt {
+	if g.branches == nil {
+		g.branches = make(map[ast.Stmt]*ast.BranchStmt)
+		ast.Inspect(g.body, func(n ast.Node) bool {
+			list := stmtList(n)
+			for i := 1; i < len(list); i++ {
+				if br, ok := list[i].(*ast.BranchStmt); ok {
+					g.branches[list[i-1]] = br
+				}
+			}
+			return true
+		})
+	}
+	return g.branches[stmt]
+}
+
 // branchAfter returns the branch statement (continue, break, goto) that
 // ends block b, if any.
 func (t *tracker) branchAfter(b *cfg.Block) *ast.BranchStmt {
-	var next ast.Stmt
 	if len(b.Nodes) > 0 {
 		last, ok := b.Nodes[len(b.Nodes)-1].(ast.Stmt)
 		if !ok {
 			return nil
 		}
-		next, _ = t.c.nextStmt(last)
-	} else {
-		var list []ast.Stmt
-		switch s := b.Stmt.(type) {
-		case *ast.IfStmt:
-			if b.Kind == cfg.KindIfThen {
-				list = s.Body.List
-			} else if blk, ok := s.Else.(*ast.BlockStmt); ok && b.Kind == cfg.KindIfElse {
-				list = blk.List
-			}
-		case *ast.CaseClause:
-			list = s.Body
-		case *ast.CommClause:
-			list = s.Body
-		case *ast.ForStmt:
-			if b.Kind == cfg.KindForBody {
-				list = s.Body.List
-			}
-		case *ast.RangeStmt:
-			if b.Kind == cfg.KindRangeBody {
-				list = s.Body.List
-			}
+		return t.g.branchAfter(last)
+	}
+	// An empty block: a branch that opens its body.
+	var list []ast.Stmt
+	switch s := b.Stmt.(type) {
+	case *ast.IfStmt:
+		if b.Kind == cfg.KindIfThen {
+			list = s.Body.List
+		} else if blk, ok := s.Else.(*ast.BlockStmt); ok && b.Kind == cfg.KindIfElse {
+			list = blk.List
 		}
-		if len(list) > 0 {
-			next = list[0]
+	case *ast.CaseClause:
+		list = s.Body
+	case *ast.CommClause:
+		list = s.Body
+	case *ast.ForStmt:
+		if b.Kind == cfg.KindForBody {
+			list = s.Body.List
+		}
+	case *ast.RangeStmt:
+		if b.Kind == cfg.KindRangeBody {
+			list = s.Body.List
 		}
 	}
-	br, _ := next.(*ast.BranchStmt)
+	if len(list) == 0 {
+		return nil
+	}
+	br, _ := list[0].(*ast.BranchStmt)
 	return br
 }

@@ -257,7 +257,7 @@ func (s *kaSource) funcSources(fn *types.Func, depth int, seen map[*types.Func]b
 		return nil, nil // recursion, or already followed
 	}
 	seen[fn] = true
-	fd := s.c.decls[fn]
+	fd := s.c.decl(fn)
 	if fd == nil {
 		return nil, nil // no body
 	}
@@ -414,7 +414,7 @@ func (s *kaSource) makerResults(call *ast.CallExpr) []ast.Expr {
 	if fn == nil || fn.Pkg() != s.c.pass.Pkg || fn.Signature().Results().Len() != 1 {
 		return nil
 	}
-	fd := s.c.decls[fn.Origin()]
+	fd := s.c.decl(fn.Origin())
 	if fd == nil {
 		return nil // no body
 	}

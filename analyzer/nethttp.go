@@ -93,7 +93,11 @@ func isErrorType(t types.Type) bool {
 
 // isNil reports whether e is the predeclared nil.
 func isNil(info *types.Info, e ast.Expr) bool {
-	_, ok := info.Uses[identOf(e)].(*types.Nil)
+	id := identOf(e)
+	if id == nil || id.Name != "nil" {
+		return false // the cheap test first: lookups in big maps miss the cache
+	}
+	_, ok := info.Uses[id].(*types.Nil)
 	return ok
 }
 
@@ -103,11 +107,14 @@ func identOf(e ast.Expr) *ast.Ident {
 	return id
 }
 
-// mentions reports whether n refers to obj.
+// mentions reports whether n refers to obj (false if obj is nil).
 func mentions(info *types.Info, n ast.Node, obj types.Object) bool {
+	if obj == nil {
+		return false
+	}
 	found := false
 	ast.Inspect(n, func(x ast.Node) bool {
-		if id, ok := x.(*ast.Ident); ok && info.ObjectOf(id) == obj {
+		if id, ok := x.(*ast.Ident); ok && id.Name == obj.Name() && info.ObjectOf(id) == obj {
 			found = true
 		}
 		return !found

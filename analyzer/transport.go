@@ -60,31 +60,37 @@ type poolSource struct {
 //	new(http.Transport)
 //	t.Clone()                (t an *http.Transport)
 //	newClient(...)           (a function whose summary is FreshTransport)
-func (t *transportCheck) source(cur inspector.Cursor) (poolSource, bool) {
+func (t *transportCheck) source(n ast.Node) (poolSource, bool) {
 	info := t.c.pass.TypesInfo
-	switch n := cur.Node().(type) {
+	switch n := n.(type) {
 	case *ast.CompositeLit:
 		if !isTransportValue(info.TypeOf(n)) {
 			return poolSource{}, false
 		}
 		return poolSource{expr: n, typ: info.TypeOf(n), lit: n, what: "new http.Transport", noKeepAlive: litNoKeepAlive(info, n)}, true
 	case *ast.CallExpr:
-		if id := identOf(n.Fun); id != nil && len(n.Args) == 1 {
-			if b, ok := info.Uses[id].(*types.Builtin); ok && b.Name() == "new" && isTransportValue(info.TypeOf(n.Args[0])) {
-				return poolSource{expr: n, typ: info.TypeOf(n), what: "new http.Transport"}, true
-			}
+		return t.sourceCall(n, calleeFunc(info, n))
+	}
+	return poolSource{}, false
+}
+
+// sourceCall is source for a call of fn (nil if not a function).
+func (t *transportCheck) sourceCall(call *ast.CallExpr, fn *types.Func) (poolSource, bool) {
+	info := t.c.pass.TypesInfo
+	if id := identOf(call.Fun); id != nil && len(call.Args) == 1 {
+		if b, ok := info.Uses[id].(*types.Builtin); ok && b.Name() == "new" && isTransportValue(info.TypeOf(call.Args[0])) {
+			return poolSource{expr: call, typ: info.TypeOf(call), what: "new http.Transport"}, true
 		}
-		fn := calleeFunc(info, n)
-		if fn == nil {
-			return poolSource{}, false
-		}
-		if isMethod(fn, "net/http", "Transport", "Clone") {
-			return poolSource{expr: n, typ: info.TypeOf(n), what: "cloned http.Transport"}, true
-		}
-		results := fn.Signature().Results()
-		if i := poolResult(results); i >= 0 && t.c.summary(fn).FreshTransport {
-			return poolSource{expr: n, typ: results.At(i).Type(), helper: fn.Name()}, true
-		}
+	}
+	if fn == nil {
+		return poolSource{}, false
+	}
+	if isMethod(fn, "net/http", "Transport", "Clone") {
+		return poolSource{expr: call, typ: info.TypeOf(call), what: "cloned http.Transport"}, true
+	}
+	results := fn.Signature().Results()
+	if i := poolResult(results); i >= 0 && t.c.summary(fn).FreshTransport {
+		return poolSource{expr: call, typ: results.At(i).Type(), helper: fn.Name()}, true
 	}
 	return poolSource{}, false
 }
@@ -172,7 +178,7 @@ func isPoolType(t types.Type) bool {
 func (c *checker) checkTransport() {
 	t := newTransportCheck(c)
 	for cur := range c.cursor().Preorder((*ast.CompositeLit)(nil), (*ast.CallExpr)(nil)) {
-		src, ok := t.source(cur)
+		src, ok := t.source(cur.Node())
 		if !ok || src.noKeepAlive {
 			continue // not a pool, or one that keeps no idle connections
 		}
@@ -341,13 +347,16 @@ func (c *checker) summarizeTransport(fn *types.Func, fd *ast.FuncDecl, f *funcFa
 	if poolResult(fn.Signature().Results()) < 0 {
 		return // no result can hold a pool
 	}
+	t := newTransportCheck(c)
+	if !t.hasSource(fd) {
+		return // builds no pool: no need for an inspector
+	}
 	fdCur, ok := c.cursor().FindNode(fd)
 	if !ok {
 		return // not in this package's syntax (cannot happen)
 	}
-	t := newTransportCheck(c)
 	for cur := range fdCur.Preorder((*ast.CompositeLit)(nil), (*ast.CallExpr)(nil)) {
-		src, ok := t.source(cur)
+		src, ok := t.source(cur.Node())
 		if !ok || src.noKeepAlive {
 			continue // not a pool, or one that keeps no idle connections
 		}
@@ -360,6 +369,19 @@ func (c *checker) summarizeTransport(fn *types.Func, fd *ast.FuncDecl, f *funcFa
 			return
 		}
 	}
+}
+
+// hasSource reports whether n builds a connection pool that keeps idle
+// connections somewhere in it.
+func (t *transportCheck) hasSource(n ast.Node) bool {
+	found := false
+	ast.Inspect(n, func(n ast.Node) bool {
+		if src, ok := t.source(n); ok && !src.noKeepAlive {
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 // funcCursor returns the innermost function declaration or literal

@@ -206,3 +206,64 @@ func discardedInIf(c *http.Client, req *http.Request) error {
 	}
 	return nil
 }
+
+// Near misses of the idiom "if err != nil { ... }; defer resp.Body.Close()",
+// which the check accepts without a search: each is searched and leaks.
+
+// The error check has an else branch that returns.
+func idiomElse(u string) error {
+	resp, err := http.Get(u) // want `resp.Body is not closed on every path`
+	if err != nil {
+		return err
+	} else if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("status %d", resp.StatusCode) // leaks here
+	}
+	defer resp.Body.Close()
+	return nil
+}
+
+// The defer closes another response.
+func idiomOther(u string, other *http.Response) error {
+	resp, err := http.Get(u) // want `resp.Body is not closed on every path`
+	if err != nil {
+		return err
+	}
+	defer other.Body.Close()
+	fmt.Println(resp.Status)
+	return nil // leaks here
+}
+
+// The check is on another error.
+func idiomOtherErr(u string, prev error) error {
+	resp, err := http.Get(u) // want `resp.Body is not closed on every path`
+	if prev != nil {
+		return prev // leaks here
+	}
+	defer resp.Body.Close()
+	return err
+}
+
+// Leaks in case clauses (the fix goes after the error check there too).
+func inCase(kind int) int {
+	switch kind {
+	case 1, 2:
+		resp, err := http.Get(u) // want `resp.Body is not closed on every path`
+		if err != nil {
+			return 0
+		}
+		return resp.StatusCode // leaks here
+	}
+	return 0
+}
+
+func inSelect(ch chan string) int {
+	select {
+	case addr := <-ch:
+		resp, err := http.Get(addr) // want `resp.Body is not closed on every path`
+		if err != nil {
+			return 0
+		}
+		return resp.StatusCode // leaks here
+	}
+	return 0
+}

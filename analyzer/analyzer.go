@@ -150,14 +150,12 @@ func run(pass *analysis.Pass, cfg *Config) (any, error) {
 		pass:     pass,
 		cfg:      cfg,
 		funcs:    make([]localFunc, 0, size),
-		local:    make(map[*types.Func]int, size),
 		imported: make(map[*types.Func]*funcFact),
 	}
 	for _, f := range pass.Files {
 		for _, d := range f.Decls {
 			if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil {
 				if fn, ok := pass.TypesInfo.Defs[fd.Name].(*types.Func); ok {
-					c.local[fn] = len(c.funcs)
 					c.funcs = append(c.funcs, localFunc{fn: fn, decl: fd})
 				}
 			}

@@ -169,14 +169,18 @@ func (c *checker) checkResponse(cur path, call *ast.CallExpr, idx int, flows map
 	if body == nil || v.Pos() < sig.Pos() || v.Pos() >= body.End() {
 		return // a variable of an enclosing function or the package outlives this call
 	}
-	var errVar *types.Var
-	if errID := identOf(errLHS); errID != nil && errID.Name != "_" {
-		errVar, _ = info.ObjectOf(errID).(*types.Var)
+	errID := identOf(errLHS)
+	if errID != nil && errID.Name == "_" {
+		errID = nil
 	}
 	stmt := cur.parent().node() // the assignment or var spec
 	following := cur.parent().following()
-	if c.closedAfterCheck(following, v, errVar) {
+	if c.closedAfterCheck(following, v, errID) {
 		return // the idiom: no need to search
+	}
+	var errVar *types.Var
+	if errID != nil {
+		errVar, _ = info.ObjectOf(errID).(*types.Var)
 	}
 	g := flows[body]
 	if g == nil {
@@ -381,7 +385,7 @@ func isErrCheck(info *types.Info, cond ast.Expr, err types.Object) bool {
 }
 
 // closedAfterCheck reports whether the statement that binds the response
-// to v and the call's error to errVar is followed by the idiom
+// to v, and the call's error to errID, is followed by the idiom
 //
 //	if err != nil {
 //		return err
@@ -391,16 +395,40 @@ func isErrCheck(info *types.Info, cond ast.Expr, err types.Object) bool {
 // The search along the control-flow graph would find nothing there: it
 // does not enter the if (the call failed, there is no response), and
 // every other path runs the defer. Most responses are handled so.
-func (c *checker) closedAfterCheck(following []ast.Stmt, v, errVar *types.Var) bool {
-	if len(following) < 2 || !c.isErrCheckStmt(following[0], errVar) {
+//
+// The three statements follow one another in one list and the if has no
+// init statement, so err and v in the if's condition and in the defer
+// name the variables that the first statement assigned: comparing names
+// is enough, and cheaper than looking objects up in big maps.
+func (c *checker) closedAfterCheck(following []ast.Stmt, v *types.Var, errID *ast.Ident) bool {
+	if len(following) < 2 || errID == nil || !isResponse(v.Type()) {
+		return false
+	}
+	ifs, ok := following[0].(*ast.IfStmt)
+	if !ok || ifs.Init != nil || ifs.Else != nil {
+		return false
+	}
+	cond, ok := ast.Unparen(ifs.Cond).(*ast.BinaryExpr)
+	if !ok || cond.Op != token.NEQ || !sameName(cond.X, errID.Name) || !isNil(c.pass.TypesInfo, cond.Y) {
 		return false
 	}
 	d, ok := following[1].(*ast.DeferStmt)
 	if !ok || len(d.Call.Args) != 0 {
 		return false
 	}
-	sel, ok := ast.Unparen(d.Call.Fun).(*ast.SelectorExpr)
-	return ok && sel.Sel.Name == "Close" && bodyOf(c.pass.TypesInfo, sel.X) == v
+	closeFn, ok := ast.Unparen(d.Call.Fun).(*ast.SelectorExpr)
+	if !ok || closeFn.Sel.Name != "Close" {
+		return false
+	}
+	body, ok := ast.Unparen(closeFn.X).(*ast.SelectorExpr)
+	return ok && body.Sel.Name == "Body" && sameName(body.X, v.Name())
+}
+
+// sameName reports whether e is an identifier (in parentheses or not)
+// named name.
+func sameName(e ast.Expr, name string) bool {
+	id := identOf(e)
+	return id != nil && id.Name == name
 }
 
 // isErrCheckStmt reports whether s is "if err != nil { ... }", with no

@@ -78,11 +78,27 @@ const (
 	summarized
 )
 
+// localFunc returns the entry of fn in c.funcs, or nil if fn is not a
+// function of this package with a body. The index is built on first use:
+// many packages never call their own functions in a way that needs it.
+func (c *checker) localFunc(fn *types.Func) *localFunc {
+	if c.local == nil {
+		c.local = make(map[*types.Func]int, len(c.funcs))
+		for i, lf := range c.funcs {
+			c.local[lf.fn] = i
+		}
+	}
+	if i, ok := c.local[fn]; ok {
+		return &c.funcs[i]
+	}
+	return nil
+}
+
 // decl returns the declaration of fn if it is a function of this
 // package with a body, or nil.
 func (c *checker) decl(fn *types.Func) *ast.FuncDecl {
-	if i, ok := c.local[fn]; ok {
-		return c.funcs[i].decl
+	if lf := c.localFunc(fn); lf != nil {
+		return lf.decl
 	}
 	return nil
 }
@@ -107,11 +123,11 @@ func (c *checker) summary(fn *types.Func) *funcFact {
 		}
 		return f
 	}
-	i, ok := c.local[fn]
-	if !ok {
+	lf := c.localFunc(fn)
+	if lf == nil {
 		return &c.nothing // no body (assembly, or a method of an interface)
 	}
-	return c.summarize(&c.funcs[i])
+	return c.summarize(lf)
 }
 
 // summarize returns the summary of lf, computed on first use.

@@ -88,8 +88,11 @@ func (t *transportCheck) sourceCall(call *ast.CallExpr, fn *types.Func) (poolSou
 	if isMethod(fn, "net/http", "Transport", "Clone") {
 		return poolSource{expr: call, typ: info.TypeOf(call), what: "cloned http.Transport"}, true
 	}
+	if !t.c.summary(fn).FreshTransport {
+		return poolSource{}, false // the cheap test first: poolResult walks the result types
+	}
 	results := fn.Signature().Results()
-	if i := poolResult(results); i >= 0 && t.c.summary(fn).FreshTransport {
+	if i := poolResult(results); i >= 0 {
 		return poolSource{expr: call, typ: results.At(i).Type(), helper: fn.Name()}, true
 	}
 	return poolSource{}, false

@@ -1,15 +1,27 @@
 #!/usr/bin/env bash
-# Usage: ./scale.sh [go test flags, e.g. -count=3]
+# Usage: ./scale.sh [runs] [go test flags, e.g. -benchtime=2s]
 #
-# Runs the scaling benchmarks of ../analyzer/scale_test.go and prints a
-# markdown table: the time to analyze one package of n units (ns/pkg) and
-# the time per unit, per shape and n (the fastest of the -count runs), and
-# how much more time a 10× larger n costs (the target is ≤ 12×). The raw
-# benchmark output goes to stderr.
+# Runs the scaling benchmarks of ../analyzer/scale_test.go `runs` times
+# (default 3) and prints a markdown table: the time to analyze one package
+# of n units (ns/pkg) and the time per unit, per shape and n (the fastest
+# of the runs), and how much more time a 10× larger n costs (the target
+# is ≤ 12×). The runs are whole passes over all the benchmarks, one after
+# the other, rather than -count, which repeats each benchmark in a row:
+# a slow minute on a shared machine then slows one case of every size
+# instead of every run of one size. The raw benchmark output goes to
+# stderr.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-go test ./analyzer -run '^$' -bench Scale -timeout 0 "$@" | tee /dev/stderr |
+runs=3
+if [[ $# -gt 0 && $1 =~ ^[0-9]+$ ]]; then
+	runs=$1
+	shift
+fi
+
+for ((i = 1; i <= runs; i++)); do
+	go test ./analyzer -run '^$' -bench Scale -count=1 -timeout 0 "$@"
+done | tee /dev/stderr |
 	awk '
 	/^BenchmarkScale\// {
 		split($1, p, "/")           # BenchmarkScale, shape, variant, n=N-procs

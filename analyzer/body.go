@@ -74,6 +74,19 @@ func (c *checker) produceBy(fn *types.Func) (int, bool) {
 	return f.Response - 1, f.ViaRoundTripper
 }
 
+// resultTypes returns the types of the results of call, a call of fn
+// (nil if unknown): from fn's signature, without a lookup in the type
+// checker's map of expressions, unless fn is generic.
+func resultTypes(info *types.Info, call *ast.CallExpr, fn *types.Func) *types.Tuple {
+	if fn != nil {
+		if sig := fn.Signature(); sig.TypeParams().Len() == 0 && sig.RecvTypeParams().Len() == 0 {
+			return sig.Results()
+		}
+	}
+	t, _ := info.TypeOf(call).(*types.Tuple)
+	return t
+}
+
 // responseResult returns the index of the result of call whose type is
 // *http.Response, or -1.
 func responseResult(info *types.Info, call *ast.CallExpr) int {
@@ -95,7 +108,7 @@ func responseResult(info *types.Info, call *ast.CallExpr) int {
 // checkResponse follows the response produced by call (result idx)
 // through its immediate context and, if it is bound to a local variable,
 // along the control-flow graph.
-func (c *checker) checkResponse(cur path, call *ast.CallExpr, idx int, flows map[*ast.BlockStmt]*flowGraph) {
+func (c *checker) checkResponse(cur path, call *ast.CallExpr, fn *types.Func, idx int, flows map[*ast.BlockStmt]*flowGraph) {
 	info := c.pass.TypesInfo
 	origin := call
 	// Climb through parentheses and pass-through calls such as
@@ -112,7 +125,7 @@ func (c *checker) checkResponse(cur path, call *ast.CallExpr, idx int, flows map
 				return // the response's method value is called: unusual, stay quiet
 			}
 			if j := responseResult(info, p); j >= 0 {
-				cur, call, idx = parent, p, j
+				cur, call, fn, idx = parent, p, nil, j
 				continue
 			}
 			if c.argsBorrowed(p, arg, call) {
@@ -140,13 +153,13 @@ func (c *checker) checkResponse(cur path, call *ast.CallExpr, idx int, flows map
 		c.reportDropped(origin, "is dropped by the defer statement")
 		return
 	case *ast.AssignStmt:
-		lhs, errLHS = pickLHS(info, p.Lhs, p.Rhs, call, idx)
+		lhs, errLHS = pickLHS(p.Lhs, p.Rhs, call, resultTypes(info, call, fn), idx)
 	case *ast.ValueSpec:
 		names := make([]ast.Expr, len(p.Names))
 		for i, n := range p.Names {
 			names[i] = n
 		}
-		lhs, errLHS = pickLHS(info, names, p.Values, call, idx)
+		lhs, errLHS = pickLHS(names, p.Values, call, resultTypes(info, call, fn), idx)
 	default:
 		return // returned, stored in a literal, sent...: handed off
 	}
@@ -296,16 +309,16 @@ func (c *checker) reportDropped(call *ast.CallExpr, what string) {
 
 // pickLHS returns the left-hand sides that receive result idx of call
 // (the response) and its error result, in an assignment lhs = rhs.
-func pickLHS(info *types.Info, lhs, rhs []ast.Expr, call *ast.CallExpr, idx int) (resp, err ast.Expr) {
+// results are the types of the call's results (nil: the error is not
+// wanted).
+func pickLHS(lhs, rhs []ast.Expr, call *ast.CallExpr, results *types.Tuple, idx int) (resp, err ast.Expr) {
 	if len(rhs) == 1 && len(lhs) > 1 {
 		if idx < len(lhs) {
 			resp = lhs[idx]
 		}
-		if t, ok := info.TypeOf(call).(*types.Tuple); ok {
-			for i := range t.Len() {
-				if i < len(lhs) && isErrorType(t.At(i).Type()) {
-					err = lhs[i]
-				}
+		for i := range results.Len() {
+			if i < len(lhs) && isErrorType(results.At(i).Type()) {
+				err = lhs[i]
 			}
 		}
 		return resp, err
@@ -680,7 +693,7 @@ func (c *checker) noteProduced(lhs, rhs []ast.Expr, produced map[*types.Var]bool
 		if idx < 0 {
 			continue
 		}
-		l, _ := pickLHS(c.pass.TypesInfo, lhs, rhs, call, idx)
+		l, _ := pickLHS(lhs, rhs, call, nil, idx)
 		if id := identOf(l); id != nil {
 			if v, ok := c.pass.TypesInfo.ObjectOf(id).(*types.Var); ok {
 				rt, seen := produced[v]

@@ -83,6 +83,13 @@ func (c *checker) scan() (pools, dials bool) {
 			children = children[:len(children)-1]
 			return true
 		}
+		switch n.(type) {
+		case *ast.CommentGroup, *ast.FieldList, *ast.TypeSpec:
+			// Comments, and types: parameters, results, fields, type
+			// declarations. Nothing in them calls a function (but a
+			// builtin in an array length) or builds a value.
+			return false // not pushed: no call with nil follows
+		}
 		top := len(children) - 1
 		stack.nodes = append(stack.nodes, n)
 		stack.ords = append(stack.ords, children[top])
@@ -93,7 +100,7 @@ func (c *checker) scan() (pools, dials bool) {
 			fn := calleeFunc(info, n)
 			if body {
 				if idx := c.producer(n, fn); idx >= 0 {
-					c.checkResponse(stack, n, idx, flows)
+					c.checkResponse(stack, n, fn, idx, flows)
 				}
 			}
 			if !pools {

@@ -393,6 +393,9 @@ func (t *tracker) scan(n ast.Node) (kind useKind, deref, unlink bool) {
 			}
 			deref = deref || d
 		case obj == t.errVar && t.errVar != nil:
+			if len(t.stack) < 2 {
+				break // n is err itself (a condition "if err", in broken code)
+			}
 			if as, ok := t.stack[len(t.stack)-2].(*ast.AssignStmt); ok && containsExpr(as.Lhs, id) {
 				unlink = true
 			}

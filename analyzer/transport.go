@@ -77,7 +77,7 @@ func (t *transportCheck) source(n ast.Node) (poolSource, bool) {
 // sourceCall is source for a call of fn (nil if not a function).
 func (t *transportCheck) sourceCall(call *ast.CallExpr, fn *types.Func) (poolSource, bool) {
 	info := t.c.pass.TypesInfo
-	if id := identOf(call.Fun); id != nil && len(call.Args) == 1 {
+	if id := identOf(call.Fun); id != nil && id.Name == "new" && len(call.Args) == 1 {
 		if b, ok := info.Uses[id].(*types.Builtin); ok && b.Name() == "new" && isTransportValue(info.TypeOf(call.Args[0])) {
 			return poolSource{expr: call, typ: info.TypeOf(call), what: "new http.Transport"}, true
 		}

@@ -112,7 +112,7 @@ func (c *checker) scan() (pools, dials bool) {
 				src, ok := t.source(n)
 				pools = ok && !src.noKeepAlive
 			}
-			dials = dials || isNamed(info.TypeOf(n), "net/http", "Transport") && setsDialField(n)
+			dials = dials || setsDialField(n) && isNamed(info.TypeOf(n), "net/http", "Transport")
 		case *ast.AssignStmt:
 			dials = dials || n.Tok == token.ASSIGN && assignsDialField(n)
 		}

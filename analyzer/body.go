@@ -214,7 +214,7 @@ func (c *checker) checkResponse(cur path, call *ast.CallExpr, fn *types.Func, id
 		Related: []analysis.RelatedInformation{{Pos: leak.pos, Message: leak.message(v.Name())}},
 	}
 	if !handled {
-		d.SuggestedFixes = c.deferCloseFix(stmt, following, v, errVar)
+		d.SuggestedFixes = c.deferCloseFix(stmt, following, v, errID)
 	}
 	c.report(d)
 }
@@ -397,6 +397,25 @@ func isErrCheck(info *types.Info, cond ast.Expr, err types.Object) bool {
 	return x != nil && x.Name == err.Name() && isNil(info, bin.Y) && info.Uses[x] == err
 }
 
+// errCheckAfter returns s if it is "if err != nil { ... }", without an
+// init statement or an else branch, for the error variable errID that
+// the statement just before s assigned; nil otherwise.
+//
+// As the two statements follow one another in one list, and the if has
+// no init statement, err in its condition names that variable: comparing
+// names is enough, and cheaper than looking objects up in big maps.
+func (c *checker) errCheckAfter(s ast.Stmt, errID *ast.Ident) *ast.IfStmt {
+	ifs, ok := s.(*ast.IfStmt)
+	if !ok || errID == nil || ifs.Init != nil || ifs.Else != nil {
+		return nil
+	}
+	cond, ok := ast.Unparen(ifs.Cond).(*ast.BinaryExpr)
+	if !ok || cond.Op != token.NEQ || !sameName(cond.X, errID.Name) || !isNil(c.pass.TypesInfo, cond.Y) {
+		return nil
+	}
+	return ifs
+}
+
 // closedAfterCheck reports whether the statement that binds the response
 // to v, and the call's error to errID, is followed by the idiom
 //
@@ -407,22 +426,11 @@ func isErrCheck(info *types.Info, cond ast.Expr, err types.Object) bool {
 //
 // The search along the control-flow graph would find nothing there: it
 // does not enter the if (the call failed, there is no response), and
-// every other path runs the defer. Most responses are handled so.
-//
-// The three statements follow one another in one list and the if has no
-// init statement, so err and v in the if's condition and in the defer
-// name the variables that the first statement assigned: comparing names
-// is enough, and cheaper than looking objects up in big maps.
+// every other path runs the defer. Most responses are handled so. (The
+// defer, like the if, names the variable that the first statement
+// assigned.)
 func (c *checker) closedAfterCheck(following []ast.Stmt, v *types.Var, errID *ast.Ident) bool {
-	if len(following) < 2 || errID == nil || !isResponse(v.Type()) {
-		return false
-	}
-	ifs, ok := following[0].(*ast.IfStmt)
-	if !ok || ifs.Init != nil || ifs.Else != nil {
-		return false
-	}
-	cond, ok := ast.Unparen(ifs.Cond).(*ast.BinaryExpr)
-	if !ok || cond.Op != token.NEQ || !sameName(cond.X, errID.Name) || !isNil(c.pass.TypesInfo, cond.Y) {
+	if len(following) < 2 || !isResponse(v.Type()) || c.errCheckAfter(following[0], errID) == nil {
 		return false
 	}
 	d, ok := following[1].(*ast.DeferStmt)
@@ -442,13 +450,6 @@ func (c *checker) closedAfterCheck(following []ast.Stmt, v *types.Var, errID *as
 func sameName(e ast.Expr, name string) bool {
 	id := identOf(e)
 	return id != nil && id.Name == name
-}
-
-// isErrCheckStmt reports whether s is "if err != nil { ... }", with no
-// init statement and no else branch, for the variable err.
-func (c *checker) isErrCheckStmt(s ast.Stmt, err *types.Var) bool {
-	ifs, ok := s.(*ast.IfStmt)
-	return ok && err != nil && ifs.Init == nil && ifs.Else == nil && isErrCheck(c.pass.TypesInfo, ifs.Cond, err)
 }
 
 // enclosingBody returns the body and signature of the innermost
@@ -472,11 +473,14 @@ func isResultOf(v *types.Var, sig *ast.FuncType) bool {
 
 // deferCloseFix offers to insert "defer v.Body.Close()" after the
 // "if err != nil { ... }" that directly follows the call's statement.
-func (c *checker) deferCloseFix(stmt ast.Node, following []ast.Stmt, v *types.Var, errVar *types.Var) []analysis.SuggestedFix {
-	if len(following) == 0 || !c.isErrCheckStmt(following[0], errVar) {
+func (c *checker) deferCloseFix(stmt ast.Node, following []ast.Stmt, v *types.Var, errID *ast.Ident) []analysis.SuggestedFix {
+	if len(following) == 0 {
 		return nil
 	}
-	ifs := following[0].(*ast.IfStmt)
+	ifs := c.errCheckAfter(following[0], errID)
+	if ifs == nil {
+		return nil
+	}
 	col := c.pass.Fset.Position(stmt.Pos()).Column
 	text := "\n" + strings.Repeat("\t", col-1) + "defer " + v.Name() + ".Body.Close()"
 	return []analysis.SuggestedFix{{

@@ -267,3 +267,16 @@ func inSelect(ch chan string) int {
 	}
 	return 0
 }
+
+func inSelectDefault(ch chan string) int {
+	select {
+	case <-ch:
+		return 0
+	default:
+		resp, err := http.Get(u) // want `resp.Body is not closed on every path`
+		if err != nil {
+			return 0
+		}
+		return resp.StatusCode // leaks here
+	}
+}

@@ -205,18 +205,50 @@ func (c *checker) checkResponse(cur path, call *ast.CallExpr, fn *types.Func, id
 	if leak == nil {
 		return
 	}
+	where := "" // the function, so that findings in different functions read differently
+	if fd, ok := cur.decl().(*ast.FuncDecl); ok {
+		where = " in " + funcName(fd)
+	}
 	d := analysis.Diagnostic{
 		Pos:      origin.Pos(),
 		End:      origin.End(),
 		Category: checkBody,
-		Message: fmt.Sprintf("%s.Body is not closed on every path: the connection leaks (it never returns to the pool, and sits in CLOSE_WAIT once the server hangs up); close it, e.g. defer %s.Body.Close() after the error check",
-			v.Name(), v.Name()),
+		Message: fmt.Sprintf("%s.Body is not closed on every path%s: the connection leaks (it never returns to the pool, and sits in CLOSE_WAIT once the server hangs up); close it, e.g. defer %s.Body.Close() after the error check",
+			v.Name(), where, v.Name()),
 		Related: []analysis.RelatedInformation{{Pos: leak.pos, Message: leak.message(v.Name())}},
 	}
 	if !handled {
 		d.SuggestedFixes = c.deferCloseFix(stmt, following, v, errID)
 	}
 	c.report(d)
+}
+
+// funcName returns how messages name the function fd declares: "f", or
+// "T.m" for a method of T.
+func funcName(fd *ast.FuncDecl) string {
+	if fd.Recv == nil || len(fd.Recv.List) == 0 {
+		return fd.Name.Name
+	}
+	recv := fd.Recv.List[0].Type
+	for {
+		switch t := recv.(type) {
+		case *ast.StarExpr:
+			recv = t.X
+			continue
+		case *ast.ParenExpr:
+			recv = t.X
+			continue
+		case *ast.IndexExpr:
+			recv = t.X
+			continue
+		case *ast.IndexListExpr:
+			recv = t.X
+			continue
+		case *ast.Ident:
+			return t.Name + "." + fd.Name.Name
+		}
+		return fd.Name.Name
+	}
 }
 
 // bodylessTestServer reports whether cur is in a test function whose

@@ -212,7 +212,7 @@ func discardedInIf(c *http.Client, req *http.Request) error {
 
 // The error check has an else branch that returns.
 func idiomElse(u string) error {
-	resp, err := http.Get(u) // want `resp.Body is not closed on every path`
+	resp, err := http.Get(u) // want `resp.Body is not closed on every path in idiomElse: the connection leaks`
 	if err != nil {
 		return err
 	} else if resp.StatusCode != http.StatusOK {
@@ -279,4 +279,29 @@ func inSelectDefault(ch chan string) int {
 		}
 		return resp.StatusCode // leaks here
 	}
+}
+
+// Messages name the function (a method by its type), so that findings in
+// different functions read differently.
+type service struct{ c *http.Client }
+
+func (a *service) status(u string) (int, error) {
+	resp, err := a.c.Get(u) // want `resp.Body is not closed on every path in service.status: `
+	if err != nil {
+		return 0, err
+	}
+	return resp.StatusCode, nil // leaks here
+}
+
+type pager[T any] struct {
+	c    *http.Client
+	last T
+}
+
+func (p *pager[T]) next(u string) (int, error) {
+	resp, err := p.c.Get(u) // want `resp.Body is not closed on every path in pager.next: `
+	if err != nil {
+		return 0, err
+	}
+	return resp.StatusCode, nil // leaks here
 }

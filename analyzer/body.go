@@ -229,25 +229,21 @@ func funcName(fd *ast.FuncDecl) string {
 	if fd.Recv == nil || len(fd.Recv.List) == 0 {
 		return fd.Name.Name
 	}
-	recv := fd.Recv.List[0].Type
-	for {
+	for recv := fd.Recv.List[0].Type; ; { // *T, T[P], (T): down to T
 		switch t := recv.(type) {
 		case *ast.StarExpr:
 			recv = t.X
-			continue
 		case *ast.ParenExpr:
 			recv = t.X
-			continue
 		case *ast.IndexExpr:
 			recv = t.X
-			continue
 		case *ast.IndexListExpr:
 			recv = t.X
-			continue
 		case *ast.Ident:
 			return t.Name + "." + fd.Name.Name
+		default:
+			return fd.Name.Name
 		}
-		return fd.Name.Name
 	}
 }
 

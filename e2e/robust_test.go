@@ -12,8 +12,8 @@ import (
 // TestOddInput runs the command on odd but real input: a package that
 // does not type-check (a clear error and exit 1, no crash), cgo, a
 // generated file (analyzed like any other), generics and range-over-func,
-// and a huge generated file; and checks that the output is the same from
-// one run to the next.
+// a huge generated file and deeply nested closures; and checks that the
+// output is the same from one run to the next.
 func TestOddInput(t *testing.T) {
 	slow(t)
 	exe := buildHTTPLeakCheck(t)
@@ -39,14 +39,33 @@ func TestOddInput(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	pkgs := []string{"./cgo", "./gen", "./generic", "./huge"}
+	// Deeply nested closures: a response leaks in the innermost of 500.
+	var deep strings.Builder
+	deep.WriteString("package deep\n\nimport \"net/http\"\n\nfunc F(u string) {\n")
+	const depth = 500
+	for range depth {
+		deep.WriteString("func() {\n")
+	}
+	deep.WriteString("resp, err := http.Get(u)\nif err != nil {\nreturn\n}\nprintln(resp.Status)\n")
+	for range depth {
+		deep.WriteString("}()\n")
+	}
+	deep.WriteString("}\n")
+	if err := os.MkdirAll(filepath.Join(dir, "deep"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "deep", "deep.go"), []byte(deep.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	pkgs := []string{"./cgo", "./gen", "./generic", "./huge", "./deep"}
 	first := run(t, dir, []string{"CGO_ENABLED=1"}, append([]string{exe}, pkgs...)...)
 	first.want(t, "httpleakcheck "+strings.Join(pkgs, " "), 3)
 	counts := make(map[string]int)
 	for _, m := range regexp.MustCompile(`(?m)^.*/(\w+)/\w+\.go:\d+:\d+: \w`).FindAllStringSubmatch(first.stderr, -1) {
 		counts[m[1]]++
 	}
-	want := map[string]int{"cgo": 1, "gen": 1, "generic": 2, "huge": n}
+	want := map[string]int{"cgo": 1, "gen": 1, "generic": 2, "huge": n, "deep": 1}
 	for pkg, c := range want {
 		if counts[pkg] != c {
 			t.Errorf("%s: %d findings, want %d\n%s", pkg, counts[pkg], c, tail(first.stderr, 20))

@@ -32,12 +32,7 @@ func TestOddInput(t *testing.T) {
 	for i := range n {
 		fmt.Fprintf(&huge, "func F%d(u string) int {\n\tresp, err := http.Get(u)\n\tif err != nil {\n\t\treturn 0\n\t}\n\treturn resp.StatusCode\n}\n\n", i)
 	}
-	if err := os.MkdirAll(filepath.Join(dir, "huge"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "huge", "huge.go"), []byte(huge.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeSource(t, filepath.Join(dir, "huge", "huge.go"), huge.String())
 
 	// Deeply nested closures: a response leaks in the innermost of 500.
 	var deep strings.Builder
@@ -51,12 +46,7 @@ func TestOddInput(t *testing.T) {
 		deep.WriteString("}()\n")
 	}
 	deep.WriteString("}\n")
-	if err := os.MkdirAll(filepath.Join(dir, "deep"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "deep", "deep.go"), []byte(deep.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeSource(t, filepath.Join(dir, "deep", "deep.go"), deep.String())
 
 	pkgs := []string{"./cgo", "./gen", "./generic", "./huge", "./deep"}
 	first := run(t, dir, []string{"CGO_ENABLED=1"}, append([]string{exe}, pkgs...)...)
@@ -84,4 +74,15 @@ func tail(s string, n int) string {
 		lines = lines[len(lines)-n:]
 	}
 	return strings.Join(lines, "\n")
+}
+
+// writeSource writes a generated source file, and its directory.
+func writeSource(t *testing.T, path, src string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -43,15 +43,11 @@ func (p path) following() []ast.Stmt {
 	if n < 2 {
 		return nil
 	}
-	i := p.ords[n-1]
-	var list []ast.Stmt
-	switch parent := p.nodes[n-2].(type) {
-	case *ast.BlockStmt:
-		list = parent.List
+	list, i := stmtList(p.nodes[n-2]), p.ords[n-1]
+	switch parent := p.nodes[n-2].(type) { // the clause's other children come first
 	case *ast.CaseClause:
-		list, i = parent.Body, i-len(parent.List)
+		i -= len(parent.List)
 	case *ast.CommClause:
-		list = parent.Body
 		if parent.Comm != nil {
 			i--
 		}

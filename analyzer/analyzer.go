@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/passes/inspect"
 	"golang.org/x/tools/go/ast/inspector"
 )
 
@@ -45,13 +46,13 @@ The reason is required.`
 // The names of the checks, as used by the -checks flag and as the
 // Category of their diagnostics.
 const (
-	checkBody      = "body"
-	checkTransport = "transport"
-	checkKeepAlive = "keepalive"
+	nameBody      = "body"
+	nameTransport = "transport"
+	nameKeepAlive = "keepalive"
 )
 
 // allChecks returns the names of all checks.
-func allChecks() []string { return []string{checkBody, checkTransport, checkKeepAlive} }
+func allChecks() []string { return []string{nameBody, nameTransport, nameKeepAlive} }
 
 // Config selects what an Analyzer made by NewAnalyzer reports.
 type Config struct {
@@ -117,6 +118,7 @@ func NewAnalyzer(cfg Config) *analysis.Analyzer {
 		Name:      "httpleakcheck",
 		Doc:       Doc,
 		URL:       "https://pkg.go.dev/github.com/httpleakcheck/httpleakcheck/analyzer",
+		Requires:  []*analysis.Analyzer{inspect.Analyzer},
 		FactTypes: []analysis.Fact{new(funcFact)},
 		Run:       func(pass *analysis.Pass) (any, error) { return run(pass, &cfg) },
 	}
@@ -126,73 +128,105 @@ func NewAnalyzer(cfg Config) *analysis.Analyzer {
 	return a
 }
 
-// A checker holds the state of one pass: the package's function
-// summaries and its suppression directives.
+// A checker holds the state of one pass: the package's syntax, the
+// summaries of its functions and those imported, its suppression
+// directives, and the engine's indexes, built on first use.
 type checker struct {
 	pass *analysis.Pass
 	cfg  *Config
-	in   *inspector.Inspector // built on first use: see cursor
+	root inspector.Cursor
+	http bool // the package imports net/http, directly or not
 
-	funcs    []localFunc               // this package's functions with bodies, in source order
-	local    map[*types.Func]int       // the index of each in funcs
-	imported map[*types.Func]*funcFact // the summaries imported so far
-	nothing  funcFact                  // the summary of a function nothing is known of
-	ignores  *ignoreSet
-	http     bool // the package imports net/http, directly or not
+	*summaries
+
+	ignores *ignoreSet
+	idx     *flowIndex                    // uses and writes of variables
+	graphs  map[*ast.BlockStmt]*flowGraph // control-flow graphs of function bodies
 }
 
 func run(pass *analysis.Pass, cfg *Config) (any, error) {
-	size := 0
-	for _, f := range pass.Files {
-		size += len(f.Decls)
-	}
-	c := &checker{
-		pass:     pass,
-		cfg:      cfg,
-		funcs:    make([]localFunc, 0, size),
-		imported: make(map[*types.Func]*funcFact),
-	}
-	for _, f := range pass.Files {
-		for _, d := range f.Decls {
-			if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil {
-				if fn, ok := pass.TypesInfo.Defs[fd.Name].(*types.Func); ok {
-					c.funcs = append(c.funcs, localFunc{fn: fn, decl: fd})
-				}
-			}
-		}
-	}
-	c.http = importsHTTP(pass.Pkg)
+	c := newChecker(pass, cfg)
 	c.exportFacts()
-
 	if !c.http {
 		return nil, nil // fast path: nothing here can reach net/http
 	}
 	c.ignores = collectIgnores(pass)
-	pools, dials := c.scan()
-	if pools && cfg.enabled(checkTransport) {
-		c.checkTransport()
+	found := c.scan()
+	if cfg.enabled(nameBody) {
+		checkBody(c, found.responses)
 	}
-	if dials && cfg.enabled(checkKeepAlive) {
-		c.checkKeepAlive()
+	if cfg.enabled(nameTransport) && len(found.pools) > 0 {
+		checkTransport(c, found.pools)
+	}
+	if cfg.enabled(nameKeepAlive) && len(found.installs) > 0 {
+		checkKeepAlive(c, found.installs)
 	}
 	c.ignores.finish(c)
 	return nil, nil
 }
 
-// cursor returns the root cursor of the package's syntax. The inspector
-// is built here, on first use, rather than required from
-// passes/inspect: the checker keeps every required result until the end
-// of a run, and an analyzer with facts runs on every dependency, std
-// included, so requiring it would hold an inspector for each of them
-// (about a quarter more memory on large runs). The body check needs no
-// inspector (see scan): only packages that build a connection pool or
-// install a dial func, and the summaries of functions that do, build
-// one, and drop it after.
-func (c *checker) cursor() inspector.Cursor {
-	if c.in == nil {
-		c.in = inspector.New(c.pass.Files)
+// newChecker returns the checker of pass, with the package's functions.
+func newChecker(pass *analysis.Pass, cfg *Config) *checker {
+	c := &checker{
+		pass:   pass,
+		cfg:    cfg,
+		root:   pass.ResultOf[inspect.Analyzer].(*inspector.Inspector).Root(),
+		http:   importsHTTP(pass.Pkg),
+		graphs: make(map[*ast.BlockStmt]*flowGraph),
 	}
-	return c.in.Root()
+	c.summaries = &summaries{c: c, imported: make(map[*types.Func]*funcFact)}
+	c.idx = &flowIndex{info: pass.TypesInfo, pkg: pass.Pkg, root: c.root}
+	for cur := range c.root.Preorder((*ast.FuncDecl)(nil)) {
+		fd := cur.Node().(*ast.FuncDecl)
+		if fn, ok := pass.TypesInfo.Defs[fd.Name].(*types.Func); ok && fd.Body != nil {
+			c.funcs = append(c.funcs, localFunc{fn: fn, decl: fd, cur: cur})
+		}
+	}
+	return c
+}
+
+// What each check starts from, found in one walk of the package.
+type starts struct {
+	responses []response    // calls that produce a response (body)
+	pools     []poolSource  // constructions of connection pools that keep idle connections (transport)
+	installs  []dialInstall // dial funcs set on an http.Transport (keepalive)
+}
+
+// scan walks the package's syntax once and returns where each enabled
+// check starts.
+func (c *checker) scan() starts {
+	var found starts
+	body, pools, dials := c.cfg.enabled(nameBody), c.cfg.enabled(nameTransport), c.cfg.enabled(nameKeepAlive)
+	for cur := range c.root.Preorder((*ast.CallExpr)(nil), (*ast.CompositeLit)(nil), (*ast.AssignStmt)(nil)) {
+		switch n := cur.Node().(type) {
+		case *ast.CallExpr:
+			fn := calleeFunc(c.pass.TypesInfo, n)
+			if body {
+				if r, ok := responseAt(c, cur, fn); ok {
+					found.responses = append(found.responses, r)
+				}
+			}
+			if pools {
+				if src, ok := poolCall(c, cur, fn); ok && !src.noKeepAlive {
+					found.pools = append(found.pools, src)
+				}
+			}
+		case *ast.CompositeLit:
+			if pools {
+				if src, ok := poolLit(c, cur); ok && !src.noKeepAlive {
+					found.pools = append(found.pools, src)
+				}
+			}
+			if dials {
+				found.installs = litInstalls(c, cur, found.installs)
+			}
+		case *ast.AssignStmt:
+			if dials {
+				found.installs = assignInstalls(c, cur, found.installs)
+			}
+		}
+	}
+	return found
 }
 
 // report emits d unless an //httpleakcheck:ignore directive covers it.

@@ -19,7 +19,11 @@ func TestFactsGob(t *testing.T) {
 	}
 	// One value per fact type, with every field set.
 	examples := []analysis.Fact{
-		&funcFact{NoReturn: true, Borrows: []int{0, 2}, Response: 1, ViaRoundTripper: true, FreshTransport: true, DialNoKeepAlive: true},
+		&funcFact{
+			NoReturn: true,
+			Params:   []paramFact{{Index: 1, Effect: effBorrows}},
+			Results:  []resultFact{{Index: 1, Kind: kindPool, Path: "hc.Transport", ViaRoundTripper: true, WithError: true}},
+		},
 	}
 	byType := make(map[reflect.Type]analysis.Fact)
 	for _, f := range examples {

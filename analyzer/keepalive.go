@@ -16,19 +16,20 @@ import (
 
 // This file holds the keepalive check: keep-alive switched off on the
 // dialer of an http.Transport that still pools its connections. The
-// resolution of dial funcs, dialers and transports to their source is in
-// keepalive_source.go.
+// resolution of dial funcs and dialers to their toggles is in
+// keepalive_dial.go, of transports to their literals in
+// keepalive_origin.go.
 
 // kaConsequence completes every keepalive message. net/http documents
 // DisableKeepAlives as "unrelated to the similarly named TCP keep-alives".
 const kaConsequence = "disables TCP keep-alive probes only; the http.Transport still reuses and pools the connection " +
 	"(to close connections after each request, set DisableKeepAlives: true on the Transport)"
 
-// A kaInstall is a dial func installed on an http.Transport:
+// A dialInstall is a dial func installed on an http.Transport:
 //
 //	&http.Transport{DialContext: dial}   // at is the KeyValueExpr
 //	t.DialContext = dial                 // at is the AssignStmt
-type kaInstall struct {
+type dialInstall struct {
 	at        ast.Node  // the KeyValueExpr or AssignStmt that installs the dial func
 	dial      ast.Expr  // the dial func
 	transport ast.Node  // the Transport literal, or the assignment
@@ -77,14 +78,11 @@ type foreignKey struct {
 // so the diagnostic goes to the field or assignment that installs it, in
 // this package, and names the dial func. The dial func's package tells
 // this one through the DialNoKeepAlive fact.
-func (c *checker) checkKeepAlive() {
-	s := newKASource(c)
-	installs := s.installs()
-	if len(installs) == 0 {
-		return // fast path: no dial func is installed on a Transport here
-	}
+func checkKeepAlive(c *checker, installs []dialInstall) {
+	dials := &dialResolver{c: c, info: c.pass.TypesInfo}
+	origins := &transportOrigins{c: c, info: c.pass.TypesInfo}
 	findings := make(map[any]*kaFinding)
-	add := func(key any, at ast.Node, message string, in kaInstall, edit *analysis.TextEdit) {
+	add := func(key any, at ast.Node, message string, in dialInstall, edit *analysis.TextEdit) {
 		f := findings[key]
 		if f == nil {
 			f = &kaFinding{at: at, message: message, seen: make(map[ast.Node]bool)}
@@ -99,22 +97,22 @@ func (c *checker) checkKeepAlive() {
 		}
 	}
 	for _, in := range installs {
-		toggles, foreign := s.dialSources(in.dial, 0, make(map[*types.Func]bool))
+		toggles, foreign := dials.dialSources(in.dial, 0, make(map[*types.Func]bool))
 		if len(toggles) == 0 && len(foreign) == 0 {
 			continue // the dial func leaves TCP keep-alive alone, as far as we can tell
 		}
 		var o trOrigin
 		if in.base == nil {
 			o = trOrigin{fix: in.transport.(*ast.CompositeLit), lits: []*ast.CompositeLit{in.transport.(*ast.CompositeLit)}}
-		} else if o = s.transportOrigin(in.base, 0); !o.known {
+		} else if o = origins.transportOrigin(in.base, 0); !o.known {
 			continue // a Transport from elsewhere: it may disable keep-alives
 		}
-		if s.disablesKeepAlives(o) {
+		if origins.disablesKeepAlives(o) {
 			continue // the real switch is on (or may be), or no idle conn is kept
 		}
-		edit := s.disableKeepAlivesEdit(in, o)
+		edit := disableKeepAlivesEdit(c, in, o)
 		for _, t := range toggles {
-			add(t, t, s.render(t)+" "+kaConsequence, in, edit)
+			add(t, t, render(t)+" "+kaConsequence, in, edit)
 		}
 		for _, fn := range foreign {
 			add(foreignKey{in.at, fn}, in.at, "dial func "+dialFuncName(fn)+" "+kaConsequence, in, edit)
@@ -129,7 +127,7 @@ func (c *checker) checkKeepAlive() {
 		d := analysis.Diagnostic{
 			Pos:      f.at.Pos(),
 			End:      f.at.End(),
-			Category: checkKeepAlive,
+			Category: nameKeepAlive,
 			Message:  f.message,
 		}
 		for _, t := range f.related {
@@ -153,63 +151,69 @@ func (c *checker) checkKeepAlive() {
 	}
 }
 
-// summarizeKeepAlive records in f whether fn is a dial func (it returns
-// a net.Conn or *net.TCPConn and an error) that turns off TCP keep-alive
-// on the connections it returns, itself or through the dial funcs and
+// summarizeDial records in f whether lf is a dial func (it returns a
+// net.Conn or *net.TCPConn and an error) that turns off TCP keep-alive on
+// the connections it returns, itself or through the dial funcs and
 // net.Dialers it uses.
-func (c *checker) summarizeKeepAlive(fn *types.Func, fd *ast.FuncDecl, f *funcFact) {
-	if !isDialResults(fn.Signature().Results()) {
+func summarizeDial(c *checker, lf *localFunc, f *funcFact) {
+	if !isDialResults(lf.fn.Signature().Results()) {
 		return // not a dial func
 	}
-	s := newKASource(c)
-	toggles, foreign := s.bodyToggles(fd.Body, 0, map[*types.Func]bool{fn.Origin(): true})
-	f.DialNoKeepAlive = len(toggles) > 0 || len(foreign) > 0
+	dials := &dialResolver{c: c, info: c.pass.TypesInfo}
+	toggles, foreign := dials.bodyToggles(lf.decl.Body, 0, map[*types.Func]bool{lf.fn.Origin(): true})
+	if len(toggles) > 0 || len(foreign) > 0 {
+		f.Results = append(f.Results, resultFact{Index: 0, Kind: kindDialConn})
+	}
 }
 
-// installs returns the dial funcs installed on an http.Transport in the
-// package, in source order:
+// litInstalls appends to installs the dial funcs that the composite
+// literal at cur installs, if it is an http.Transport:
 //
 //	&http.Transport{Dial: f, DialContext: f, DialTLS: f, DialTLSContext: f}
-//	t.DialContext = f
-func (s *kaSource) installs() []kaInstall {
-	var installs []kaInstall
-	for cur := range s.c.cursor().Preorder((*ast.CompositeLit)(nil), (*ast.AssignStmt)(nil)) {
-		switch n := cur.Node().(type) {
-		case *ast.CompositeLit:
-			if !isNamed(s.info.TypeOf(n), "net/http", "Transport") {
-				continue // not a Transport
-			}
-			for _, elt := range n.Elts {
-				kv, ok := elt.(*ast.KeyValueExpr)
-				if !ok || !isDialField(identOf(kv.Key)) || isNil(s.info, kv.Value) {
-					continue // not a dial func
-				}
-				installs = append(installs, kaInstall{at: kv, dial: kv.Value, transport: n})
-			}
-		case *ast.AssignStmt:
-			if n.Tok != token.ASSIGN || len(n.Lhs) != len(n.Rhs) {
-				continue // no Transport field is set by := or a tuple
-			}
-			for i, lhs := range n.Lhs {
-				sel, ok := ast.Unparen(lhs).(*ast.SelectorExpr)
-				if !ok || !isTransportFieldVar(s.fieldOf(sel), "Dial", "DialContext", "DialTLS", "DialTLSContext") || isNil(s.info, n.Rhs[i]) {
-					continue // not a dial func set on a Transport
-				}
-				installs = append(installs, kaInstall{at: n, dial: n.Rhs[i], transport: n, base: sel.X, next: s.lineAfter(cur)})
-			}
+func litInstalls(c *checker, cur inspector.Cursor, installs []dialInstall) []dialInstall {
+	info := c.pass.TypesInfo
+	lit := cur.Node().(*ast.CompositeLit)
+	for _, elt := range lit.Elts {
+		kv, ok := elt.(*ast.KeyValueExpr)
+		if !ok || !isDialField(identOf(kv.Key)) || isNil(info, kv.Value) {
+			continue // not a dial func
 		}
+		if !isNamed(info.TypeOf(lit), "net/http", "Transport") {
+			return installs // not a Transport
+		}
+		installs = append(installs, dialInstall{at: kv, dial: kv.Value, transport: lit})
+	}
+	return installs
+}
+
+// assignInstalls appends to installs the dial funcs that the assignment
+// at cur sets on an http.Transport:
+//
+//	t.DialContext = f
+func assignInstalls(c *checker, cur inspector.Cursor, installs []dialInstall) []dialInstall {
+	info := c.pass.TypesInfo
+	as := cur.Node().(*ast.AssignStmt)
+	if as.Tok != token.ASSIGN || len(as.Lhs) != len(as.Rhs) {
+		return installs // no Transport field is set by := or a tuple
+	}
+	for i, lhs := range as.Lhs {
+		sel, ok := ast.Unparen(lhs).(*ast.SelectorExpr)
+		if !ok || !isDialField(sel.Sel) || !isTransportField(fieldOf(info, sel), dialFields...) || isNil(info, as.Rhs[i]) {
+			continue // not a dial func set on a Transport
+		}
+		installs = append(installs, dialInstall{at: as, dial: as.Rhs[i], transport: as, base: sel.X, next: lineAfter(c, cur)})
 	}
 	return installs
 }
 
 // lineAfter returns the start of the line after the statement at cur, if
 // it is a statement of a block that ends its line; token.NoPos otherwise.
-func (s *kaSource) lineAfter(cur inspector.Cursor) token.Pos {
+func lineAfter(c *checker, cur inspector.Cursor) token.Pos {
 	block, ok := cur.Parent().Node().(*ast.BlockStmt)
 	if !ok {
 		return token.NoPos // an init or post statement
 	}
-	tf := s.c.pass.Fset.File(cur.Node().End())
+	tf := c.pass.Fset.File(cur.Node().End())
 	line := tf.Line(cur.Node().End())
 	next := block.Rbrace
 	if i := slices.Index(block.List, cur.Node().(ast.Stmt)); i+1 < len(block.List) {
@@ -221,19 +225,6 @@ func (s *kaSource) lineAfter(cur inspector.Cursor) token.Pos {
 	return tf.LineStart(line + 1)
 }
 
-// isDialField reports whether key names one of the http.Transport fields
-// that hold a dial func.
-func isDialField(key *ast.Ident) bool {
-	if key == nil {
-		return false
-	}
-	switch key.Name {
-	case "Dial", "DialContext", "DialTLS", "DialTLSContext":
-		return true
-	}
-	return false
-}
-
 // disableKeepAlivesEdit returns the edit that sets DisableKeepAlives:
 // true on the Transport of origin o that in installs a dial func on, or
 // nil if there is none:
@@ -241,15 +232,15 @@ func isDialField(key *ast.Ident) bool {
 //	&http.Transport{Dial: dial, DisableKeepAlives: true}   // in its literal
 //	t.DialContext = dial
 //	t.DisableKeepAlives = true                              // after the assignment
-func (s *kaSource) disableKeepAlivesEdit(in kaInstall, o trOrigin) *analysis.TextEdit {
+func disableKeepAlivesEdit(c *checker, in dialInstall, o trOrigin) *analysis.TextEdit {
 	if o.fix != nil {
-		return s.literalEdit(o.fix)
+		return literalEdit(c, o.fix)
 	}
 	id := identOf(in.base)
 	if id == nil || !in.next.IsValid() {
 		return nil // no variable to assign to, or no room for a statement
 	}
-	column := s.c.pass.Fset.Position(in.at.Pos()).Column
+	column := c.pass.Fset.Position(in.at.Pos()).Column
 	text := strings.Repeat("\t", column-1) + id.Name + ".DisableKeepAlives = true\n"
 	return &analysis.TextEdit{Pos: in.next, End: in.next, NewText: []byte(text)}
 }
@@ -258,7 +249,7 @@ func (s *kaSource) disableKeepAlivesEdit(in kaInstall, o trOrigin) *analysis.Tex
 // Transport literal lit: it replaces an explicit false, or adds the field
 // after the last one, on the same line or on a line of its own before the
 // closing brace.
-func (s *kaSource) literalEdit(lit *ast.CompositeLit) *analysis.TextEdit {
+func literalEdit(c *checker, lit *ast.CompositeLit) *analysis.TextEdit {
 	for _, elt := range lit.Elts {
 		if kv, ok := elt.(*ast.KeyValueExpr); ok && identOf(kv.Key) != nil && identOf(kv.Key).Name == "DisableKeepAlives" {
 			return &analysis.TextEdit{Pos: kv.Value.Pos(), End: kv.Value.End(), NewText: []byte("true")}
@@ -267,7 +258,7 @@ func (s *kaSource) literalEdit(lit *ast.CompositeLit) *analysis.TextEdit {
 	if len(lit.Elts) == 0 {
 		return &analysis.TextEdit{Pos: lit.Rbrace, End: lit.Rbrace, NewText: []byte("DisableKeepAlives: true")}
 	}
-	fset := s.c.pass.Fset
+	fset := c.pass.Fset
 	last := lit.Elts[len(lit.Elts)-1]
 	lastLine := fset.Position(last.End()).Line
 	rbraceLine := fset.Position(lit.Rbrace).Line
@@ -289,7 +280,7 @@ func (s *kaSource) literalEdit(lit *ast.CompositeLit) *analysis.TextEdit {
 
 // render returns the source of a toggle for a message: a call, a
 // field of a literal, or an assignment.
-func (s *kaSource) render(n ast.Node) string {
+func render(n ast.Node) string {
 	switch n := n.(type) {
 	case *ast.AssignStmt:
 		return joinExprs(n.Lhs) + " " + n.Tok.String() + " " + joinExprs(n.Rhs)

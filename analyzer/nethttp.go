@@ -2,14 +2,14 @@ package analyzer
 
 import (
 	"go/ast"
+	"go/constant"
+	"go/token"
 	"go/types"
 	"slices"
-
-	"golang.org/x/tools/go/types/typeutil"
 )
 
-// This file holds predicates over net/http (and a few other standard)
-// types and functions. They keep no state.
+// This file holds what the checks know of net/http, net and a few other
+// standard packages: every rule once. It keeps no state.
 
 // importsHTTP reports whether pkg imports net/http, directly or through
 // its dependencies: only then can its code hold a response, a transport
@@ -30,94 +30,307 @@ func importsHTTP(pkg *types.Package) bool {
 	return visit(pkg)
 }
 
-// isNamed reports whether t is (an alias for) the package-level type
-// pkgPath.name for one of names, or a pointer to one.
-func isNamed(t types.Type, pkgPath string, names ...string) bool {
-	if ptr, ok := types.Unalias(t).(*types.Pointer); ok {
-		t = ptr.Elem()
-	}
-	named, ok := types.Unalias(t).(*types.Named)
-	if !ok {
-		return false
-	}
-	obj := named.Obj()
-	return obj.Pkg() != nil && obj.Parent() == obj.Pkg().Scope() &&
-		obj.Pkg().Path() == pkgPath && slices.Contains(names, obj.Name())
-}
-
-// isPointerTo reports whether t is *pkgPath.name.
-func isPointerTo(t types.Type, pkgPath, name string) bool {
-	ptr, ok := types.Unalias(t).(*types.Pointer)
-	return ok && isNamed(ptr.Elem(), pkgPath, name)
-}
-
 // isResponse reports whether t is *http.Response.
 func isResponse(t types.Type) bool { return isPointerTo(t, "net/http", "Response") }
 
-// isFunc reports whether fn is the package-level function pkgPath.name
-// for one of names.
-func isFunc(fn *types.Func, pkgPath string, names ...string) bool {
-	return fn != nil && fn.Pkg() != nil && fn.Pkg().Path() == pkgPath &&
-		fn.Signature().Recv() == nil && slices.Contains(names, fn.Name())
+// retryable is go-retryablehttp, whose client returns net/http responses.
+const retryable = "github.com/hashicorp/go-retryablehttp"
+
+// knownProducer says whether fn is a function whose response the caller
+// must close, known without a summary: its result index (-1 for none),
+// whether the response only comes from an http.RoundTripper interface,
+// and whether fn is known at all.
+//
+// Head is left out: a HEAD response has no body (http.NoBody), and its
+// connection returns to the pool without a Close.
+func knownProducer(fn *types.Func) (idx int, viaRT, known bool) {
+	switch {
+	case isFunc(fn, "net/http", "Get", "Post", "PostForm"),
+		isMethod(fn, "net/http", "Client", "Do", "Get", "Post", "PostForm"),
+		isMethod(fn, "net/http", "Transport", "RoundTrip"),
+		isFunc(fn, retryable, "Get", "Post", "PostForm"),
+		isMethod(fn, retryable, "Client", "Do", "Get", "Post", "PostForm"):
+		return 0, false, true
+	case isMethod(fn, "net/http", "RoundTripper", "RoundTrip"):
+		return 0, true, true
+	case isFunc(fn, "net/http", "Head"), isMethod(fn, "net/http", "Client", "Head"):
+		return -1, false, true
+	}
+	return -1, false, false
 }
 
-// isMethod reports whether fn is a method named one of names whose
-// receiver is (a pointer to) pkgPath.typeName, including interface
-// methods of that named interface.
-func isMethod(fn *types.Func, pkgPath, typeName string, names ...string) bool {
-	if fn == nil || !slices.Contains(names, fn.Name()) {
+// isRequestMethod reports whether fn sends a request through the pool of
+// its receiver.
+func isRequestMethod(fn *types.Func) bool {
+	return isMethod(fn, "net/http", "Client", "Do", "Get", "Head", "Post", "PostForm") ||
+		isMethod(fn, "net/http", "Transport", "RoundTrip") ||
+		isMethod(fn, "net/http", "RoundTripper", "RoundTrip")
+}
+
+// readsOnly reports whether fn is known to only read its arguments: the
+// fmt and log printers, the testing loggers, and httputil.DumpResponse
+// (which drains the body and puts a copy back, so the caller's duty to
+// close is unchanged).
+func readsOnly(fn *types.Func) bool {
+	if fn.Pkg() == nil {
+		return false
+	}
+	switch fn.Pkg().Path() {
+	case "fmt":
+		return true
+	case "log", "testing":
+		switch fn.Name() {
+		case "Print", "Printf", "Println", "Log", "Logf", "Error", "Errorf", "Output":
+			return true
+		}
+	case "net/http/httputil":
+		return fn.Name() == "DumpResponse"
+	}
+	return false
+}
+
+// isHTTPClient reports whether t is (a pointer to) http.Client.
+func isHTTPClient(t types.Type) bool { return isNamed(t, "net/http", "Client") }
+
+// isTransportValue reports whether t is http.Transport itself, not a
+// pointer to it.
+func isTransportValue(t types.Type) bool {
+	return !isPointerType(t) && isNamed(t, "net/http", "Transport")
+}
+
+// isPoolType reports whether t is (a pointer to) http.Transport,
+// http.Client or http.RoundTripper.
+func isPoolType(t types.Type) bool {
+	return isNamed(t, "net/http", "Transport", "Client", "RoundTripper")
+}
+
+// canHoldPool reports whether a value of type t can be or hold a
+// connection pool: an http.Transport, Client or RoundTripper (or a
+// pointer to one), or a struct (or a pointer to one) with a field of
+// such a type.
+func canHoldPool(t types.Type) bool {
+	if isPoolType(t) {
+		return true
+	}
+	if ptr, ok := types.Unalias(t).(*types.Pointer); ok {
+		t = ptr.Elem()
+	}
+	st, ok := t.Underlying().(*types.Struct)
+	if !ok {
+		return false
+	}
+	for f := range st.Fields() {
+		if isPoolType(f.Type()) {
+			return true
+		}
+	}
+	return false
+}
+
+// poolResult returns the index of the only result in results that can
+// hold a connection pool, or -1.
+func poolResult(results *types.Tuple) int {
+	idx := -1
+	for i := range results.Len() {
+		if canHoldPool(results.At(i).Type()) {
+			if idx >= 0 {
+				return -1 // two candidates: we cannot tell which one
+			}
+			idx = i
+		}
+	}
+	return idx
+}
+
+// turnsOffPooling reports whether setting the Transport field named
+// field to value (nil: unknown) stops it from pooling connections, or
+// may: DisableKeepAlives set to anything but a constant false, or
+// MaxIdleConnsPerHost to a negative constant (Transport then keeps no
+// idle connection, an undocumented effect).
+func turnsOffPooling(info *types.Info, field string, value ast.Expr) bool {
+	switch field {
+	case "DisableKeepAlives":
+		return value == nil || !isFalse(info, value)
+	case "MaxIdleConnsPerHost":
+		return value != nil && isNegative(info, value)
+	}
+	return false
+}
+
+// litTurnsOffPooling reports whether a Transport literal turns pooling
+// off, or may (see turnsOffPooling).
+func litTurnsOffPooling(info *types.Info, lit *ast.CompositeLit) bool {
+	for _, elt := range lit.Elts {
+		if kv, ok := elt.(*ast.KeyValueExpr); ok {
+			if id := identOf(kv.Key); id != nil && turnsOffPooling(info, id.Name, kv.Value) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// isFalse reports whether e is a constant false.
+func isFalse(info *types.Info, e ast.Expr) bool {
+	v := info.Types[e].Value
+	return v != nil && v.Kind() == constant.Bool && !constant.BoolVal(v)
+}
+
+// isNegative reports whether e is a negative constant number.
+func isNegative(info *types.Info, e ast.Expr) bool {
+	v := info.Types[e].Value
+	return v != nil && (v.Kind() == constant.Int || v.Kind() == constant.Float) && constant.Sign(v) < 0
+}
+
+// dialFields are the http.Transport fields that hold a dial func.
+var dialFields = []string{"Dial", "DialContext", "DialTLS", "DialTLSContext"}
+
+// isDialField reports whether key names one of the http.Transport fields
+// that hold a dial func.
+func isDialField(key *ast.Ident) bool {
+	return key != nil && slices.Contains(dialFields, key.Name)
+}
+
+// isTransportField reports whether f is the field of http.Transport
+// named one of names.
+func isTransportField(f *types.Var, names ...string) bool {
+	return isFieldOf(f, "net/http", "Transport", names...)
+}
+
+// isDialResults reports whether results are those of a dial func: a
+// net.Conn or *net.TCPConn, then an error.
+func isDialResults(t types.Type) bool {
+	tuple, ok := t.(*types.Tuple)
+	if !ok || tuple.Len() != 2 || !isErrorType(tuple.At(1).Type()) {
+		return false
+	}
+	conn := tuple.At(0).Type()
+	return isPointerTo(conn, "net", "TCPConn") || (isNamed(conn, "net", "Conn") && types.IsInterface(conn))
+}
+
+// isKeepAliveOff reports whether call turns off TCP keep-alive on a
+// connection: SetKeepAlive(false) on a *net.TCPConn (or a type that
+// embeds one), or on an interface with a SetKeepAlive(bool) method.
+// Methods of other concrete types may do anything.
+func isKeepAliveOff(info *types.Info, call *ast.CallExpr) bool {
+	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); !ok || sel.Sel.Name != "SetKeepAlive" {
+		return false // the cheap test first
+	}
+	fn := calleeFunc(info, call)
+	if fn == nil || len(call.Args) != 1 || !isFalse(info, call.Args[0]) {
 		return false
 	}
 	recv := fn.Signature().Recv()
-	return recv != nil && isNamed(recv.Type(), pkgPath, typeName)
+	return isMethod(fn, "net", "TCPConn", "SetKeepAlive") || (recv != nil && types.IsInterface(recv.Type()))
 }
 
-// calleeFunc returns the function or method called by call, if static
-// or an interface method; nil for builtins, conversions and func values.
-func calleeFunc(info *types.Info, call *ast.CallExpr) *types.Func {
-	fn, _ := typeutil.Callee(info, call).(*types.Func)
-	return fn
-}
-
-// hasCloseMethod reports whether values of type t have a Close method.
-func hasCloseMethod(t types.Type) bool {
-	obj, _, _ := types.LookupFieldOrMethod(t, true, nil, "Close")
-	_, ok := obj.(*types.Func)
-	return ok
-}
-
-// isErrorType reports whether t is the predeclared error type.
-func isErrorType(t types.Type) bool {
-	return types.Identical(t, types.Universe.Lookup("error").Type())
-}
-
-// isNil reports whether e is the predeclared nil.
-func isNil(info *types.Info, e ast.Expr) bool {
-	id := identOf(e)
-	if id == nil || id.Name != "nil" {
-		return false // the cheap test first: lookups in big maps miss the cache
+// netDialerLit returns the net.Dialer literal that e is (or takes the
+// address of), or nil.
+func netDialerLit(info *types.Info, e ast.Expr) *ast.CompositeLit {
+	e = ast.Unparen(e)
+	if u, ok := e.(*ast.UnaryExpr); ok && u.Op == token.AND {
+		e = ast.Unparen(u.X)
 	}
-	_, ok := info.Uses[id].(*types.Nil)
-	return ok
+	lit, ok := e.(*ast.CompositeLit)
+	if !ok || !isNamed(info.TypeOf(lit), "net", "Dialer") {
+		return nil
+	}
+	return lit
 }
 
-// identOf returns e, unparenthesized, if it is an identifier.
-func identOf(e ast.Expr) *ast.Ident {
-	id, _ := ast.Unparen(e).(*ast.Ident)
-	return id
+// dialerLitKeepAlive returns the KeepAlive settings of a net.Dialer
+// literal: the fields that set KeepAlive, and whether its KeepAliveConfig
+// (if set) may enable probes. Per net's documentation, probes are off
+// when KeepAlive is negative and KeepAliveConfig.Enable is false.
+func dialerLitKeepAlive(info *types.Info, lit *ast.CompositeLit) (keepAlive []*ast.KeyValueExpr, configOn bool) {
+	for _, elt := range lit.Elts {
+		kv, ok := elt.(*ast.KeyValueExpr)
+		if !ok || identOf(kv.Key) == nil {
+			continue
+		}
+		switch identOf(kv.Key).Name {
+		case "KeepAlive":
+			keepAlive = append(keepAlive, kv)
+		case "KeepAliveConfig":
+			configOn = configOn || !isConfigOff(info, kv.Value)
+		}
+	}
+	return keepAlive, configOn
 }
 
-// mentions reports whether n refers to obj (false if obj is nil).
-func mentions(info *types.Info, n ast.Node, obj types.Object) bool {
-	if obj == nil {
+// keepsDialerKeepAlive reports whether x is a net.Dialer literal (or its
+// address) that leaves TCP keep-alive on: no KeepAliveConfig, and no
+// KeepAlive that is negative or not a constant.
+func keepsDialerKeepAlive(info *types.Info, x ast.Expr) bool {
+	lit := netDialerLit(info, x)
+	if lit == nil {
 		return false
 	}
-	found := false
-	ast.Inspect(n, func(x ast.Node) bool {
-		if id, ok := x.(*ast.Ident); ok && id.Name == obj.Name() && info.ObjectOf(id) == obj {
-			found = true
+	for _, elt := range lit.Elts {
+		kv, ok := elt.(*ast.KeyValueExpr)
+		if !ok {
+			return false
 		}
-		return !found
-	})
-	return found
+		switch id := identOf(kv.Key); {
+		case id == nil, id.Name == "KeepAliveConfig":
+			return false
+		case id.Name == "KeepAlive":
+			if v := info.Types[kv.Value].Value; v == nil || constant.Sign(v) < 0 {
+				return false
+			}
+		}
+	}
+	return true
 }
+
+// isConfigOff reports whether e is a net.KeepAliveConfig literal whose
+// Enable is absent or false.
+func isConfigOff(info *types.Info, e ast.Expr) bool {
+	lit, ok := ast.Unparen(e).(*ast.CompositeLit)
+	if !ok || !isNamed(info.TypeOf(lit), "net", "KeepAliveConfig") {
+		return false
+	}
+	for _, elt := range lit.Elts {
+		kv, ok := elt.(*ast.KeyValueExpr)
+		if !ok {
+			return false // positional: Enable is first
+		}
+		if id := identOf(kv.Key); id != nil && id.Name == "Enable" && !isFalse(info, kv.Value) {
+			return false
+		}
+	}
+	return true
+}
+
+// isDefaultTransport reports whether e is http.DefaultTransport.(*http.Transport).
+func isDefaultTransport(info *types.Info, e ast.Expr) bool {
+	ta, ok := ast.Unparen(e).(*ast.TypeAssertExpr)
+	if !ok {
+		return false
+	}
+	var id *ast.Ident
+	switch x := ast.Unparen(ta.X).(type) {
+	case *ast.SelectorExpr:
+		id = x.Sel
+	case *ast.Ident:
+		id = x
+	}
+	v, ok := info.Uses[id].(*types.Var)
+	return ok && v.Pkg() != nil && v.Pkg().Path() == "net/http" && v.Name() == "DefaultTransport"
+}
+
+// isHandlerSig reports whether t is the signature of an HTTP handler:
+//
+//	func(http.ResponseWriter, *http.Request)
+func isHandlerSig(t types.Type) bool {
+	sig, ok := t.(*types.Signature)
+	if !ok || sig.Params().Len() != 2 || sig.Results().Len() != 0 {
+		return false
+	}
+	return isNamed(sig.Params().At(0).Type(), "net/http", "ResponseWriter") &&
+		isPointerTo(sig.Params().At(1).Type(), "net/http", "Request")
+}
+
+// isDialerValue reports whether t is net.Dialer itself, not a pointer to
+// it.
+func isDialerValue(t types.Type) bool { return !isPointerType(t) && isNamed(t, "net", "Dialer") }

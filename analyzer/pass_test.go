@@ -6,6 +6,8 @@ import (
 	"go/types"
 
 	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/passes/inspect"
+	"golang.org/x/tools/go/ast/inspector"
 )
 
 // newTypesInfo returns a types.Info that records all the analyzer reads.
@@ -23,8 +25,8 @@ func newTypesInfo() *types.Info {
 }
 
 // testPass returns a pass of Analyzer over one type-checked package,
-// built by hand, that sends its diagnostics to report. Facts are neither
-// imported nor exported.
+// built by hand, with the result of inspect.Analyzer, that sends its
+// diagnostics to report. Facts are neither imported nor exported.
 func testPass(fset *token.FileSet, files []*ast.File, pkg *types.Package, info *types.Info, sizes types.Sizes, report func(analysis.Diagnostic)) *analysis.Pass {
 	return &analysis.Pass{
 		Analyzer:          Analyzer,
@@ -34,6 +36,7 @@ func testPass(fset *token.FileSet, files []*ast.File, pkg *types.Package, info *
 		TypesInfo:         info,
 		TypesSizes:        sizes,
 		Report:            report,
+		ResultOf:          map[*analysis.Analyzer]any{inspect.Analyzer: inspector.New(files)},
 		ImportObjectFact:  func(types.Object, analysis.Fact) bool { return false },
 		ExportObjectFact:  func(types.Object, analysis.Fact) {},
 		ImportPackageFact: func(*types.Package, analysis.Fact) bool { return false },

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
 )
 
@@ -24,194 +23,205 @@ import (
 //		client := http.Client{Transport: &transport}
 //		resp, err := client.Post(URL, ...)
 //
-// The check is syntactic: it follows each construction through the
-// local variables it is stored in (transport_flow.go), then asks whether
-// the function runs repeatedly (transport_repeat.go). Anything it cannot
-// follow counts as handing the pool on, and silences it.
+// The engine follows each construction through the local variables and
+// holders it is stored in (follow, under poolSpec); this file then asks
+// whether the function runs repeatedly (transport_repeat.go). Anything
+// the engine cannot follow counts as handing the pool on, and silences
+// the check. The suggested fix is in transport_fix.go.
 
-// A transportCheck holds the memos of one pass of the transport check.
-type transportCheck struct {
-	c        *checker
-	repeated map[ast.Node]string                // why a function runs repeatedly ("" if not); see repeatedFunc
-	callers  map[*types.Func][]inspector.Cursor // calls of this package's functions, built on demand
-	hoisted  map[string]bool                    // names of the package-level variables that fixes add
+// poolSpec is the transport check's resource: a connection pool that
+// keeps idle connections.
+type poolSpec struct{}
+
+// What poolSpec notes of a pool, in flow.flags.
+const (
+	poolMutated     uint8 = 1 << iota // its fields are set or read after it is built, or a protocol registered: sharing it would be unsafe
+	poolNoKeepAlive                   // DisableKeepAlives is set to true (or a value we cannot read), or MaxIdleConnsPerHost < 0
+)
+
+// selector says what x.sel does to the pool in x:
+//
+//	client.Do(req)                  a request
+//	defer tr.CloseIdleConnections() a release
+//	tr.DisableKeepAlives = true     pooling off
+//	client.Transport                handed out: escapes
+func (poolSpec) selector(c *checker, stack []ast.Node, i int, sel *ast.SelectorExpr, selection *types.Selection, p place) step {
+	info := c.pass.TypesInfo
+	var parent ast.Node
+	if i >= 1 {
+		parent = stack[i-1]
+	}
+	switch selection.Kind() {
+	case types.MethodVal:
+		if call, ok := parent.(*ast.CallExpr); !ok || call.Fun != sel {
+			break // a method value keeps the receiver
+		}
+		fn := selection.Obj().(*types.Func)
+		switch {
+		case fn.Name() == "CloseIdleConnections":
+			return stop(useRelease)
+		case isRequestMethod(fn):
+			return stop(useUse)
+		case isMethod(fn, "net/http", "Transport", "Clone", "CancelRequest"):
+			return stop(useRead) // neither keeps nor shares the pool
+		case isMethod(fn, "net/http", "Transport", "RegisterProtocol"):
+			return step{kind: useRead, flags: poolMutated}
+		}
+	case types.FieldVal:
+		as, _ := parent.(*ast.AssignStmt)
+		k := -1
+		if as != nil {
+			for j, lhs := range as.Lhs {
+				if lhs == sel {
+					k = j
+				}
+			}
+		}
+		recv := info.TypeOf(sel.X)
+		switch {
+		case isNamed(recv, "net/http", "Transport"):
+			st := step{kind: useRead, flags: poolMutated}
+			if k >= 0 && len(as.Lhs) == len(as.Rhs) && turnsOffPooling(info, sel.Sel.Name, as.Rhs[k]) {
+				st.flags |= poolNoKeepAlive
+			}
+			return st
+		case isHTTPClient(recv) && (sel.Sel.Name != "Transport" || k >= 0):
+			return stop(useRead) // Timeout, Jar, ...: they do not touch the pool; setting Transport replaces it
+		}
+	}
+	return stop(useEscape) // a holder's fields and methods, a method value, client.Transport
 }
 
-func newTransportCheck(c *checker) *transportCheck {
-	return &transportCheck{c: c, repeated: make(map[ast.Node]string), hoisted: make(map[string]bool)}
+// literal lets a Client hold a pool in its Transport field, and any
+// other struct hold it in any field (then only returning the struct is
+// followed: its fields and methods are not).
+func (poolSpec) literal(c *checker, t types.Type, kv *ast.KeyValueExpr, field *types.Var) useKind {
+	if isHTTPClient(t) {
+		if field != nil && field.Name() == "Transport" {
+			return useHold
+		}
+		return useEscape
+	}
+	if ptr, ok := types.Unalias(t).(*types.Pointer); ok {
+		t = ptr.Elem()
+	}
+	if isStructType(t) {
+		return useHold
+	}
+	return useEscape
 }
+
+func (poolSpec) canCarry(types.Type) bool { return true }
+
+func (poolSpec) nothingToRelease(*checker, *ast.BinaryExpr, *types.Var) bool { return false }
 
 // A poolSource is an expression that builds a new connection pool.
 type poolSource struct {
+	cur    inspector.Cursor
 	expr   ast.Expr          // the construction
 	typ    types.Type        // the type of the pool it builds
 	lit    *ast.CompositeLit // the http.Transport literal, if expr is one
 	what   string            // how messages name a construction: "new http.Transport"
 	helper string            // or the name of the helper function called
+	result int               // the result of the call that holds the pool, if a helper's
+	at     place             // where the pool sits in it
 	// noKeepAlive: the pool keeps no idle connections, or may not
 	// (DisableKeepAlives set to true or to a value we cannot read,
 	// MaxIdleConnsPerHost < 0).
 	noKeepAlive bool
 }
 
-// source reports whether the node at cur builds a new connection pool:
+// poolAt reports whether the node at cur builds a new connection pool:
 //
 //	http.Transport{...}      (also under &)
 //	new(http.Transport)
 //	t.Clone()                (t an *http.Transport)
-//	newClient(...)           (a function whose summary is FreshTransport)
-func (t *transportCheck) source(n ast.Node) (poolSource, bool) {
-	info := t.c.pass.TypesInfo
-	switch n := n.(type) {
+//	newClient(...)           (a function whose summary returns a fresh pool)
+func poolAt(c *checker, cur inspector.Cursor) (poolSource, bool) {
+	switch n := cur.Node().(type) {
 	case *ast.CompositeLit:
-		if !isTransportValue(info.TypeOf(n)) {
-			return poolSource{}, false
-		}
-		return poolSource{expr: n, typ: info.TypeOf(n), lit: n, what: "new http.Transport", noKeepAlive: litNoKeepAlive(info, n)}, true
+		return poolLit(c, cur)
 	case *ast.CallExpr:
-		return t.sourceCall(n, calleeFunc(info, n))
+		return poolCall(c, cur, calleeFunc(c.pass.TypesInfo, n))
 	}
 	return poolSource{}, false
 }
 
-// sourceCall is source for a call of fn (nil if not a function).
-func (t *transportCheck) sourceCall(call *ast.CallExpr, fn *types.Func) (poolSource, bool) {
-	info := t.c.pass.TypesInfo
-	if id := identOf(call.Fun); id != nil && id.Name == "new" && len(call.Args) == 1 {
-		if b, ok := info.Uses[id].(*types.Builtin); ok && b.Name() == "new" && isTransportValue(info.TypeOf(call.Args[0])) {
-			return poolSource{expr: call, typ: info.TypeOf(call), what: "new http.Transport"}, true
-		}
+// poolLit is poolAt for a composite literal.
+func poolLit(c *checker, cur inspector.Cursor) (poolSource, bool) {
+	info := c.pass.TypesInfo
+	lit := cur.Node().(*ast.CompositeLit)
+	if !isTransportValue(info.TypeOf(lit)) {
+		return poolSource{}, false
+	}
+	return poolSource{cur: cur, expr: lit, typ: info.TypeOf(lit), lit: lit, what: "new http.Transport", result: -1,
+		noKeepAlive: litTurnsOffPooling(info, lit)}, true
+}
+
+// poolCall is poolAt for a call of fn (nil if not a function).
+func poolCall(c *checker, cur inspector.Cursor, fn *types.Func) (poolSource, bool) {
+	info := c.pass.TypesInfo
+	call := cur.Node().(*ast.CallExpr)
+	if isNewOf(info, call, isTransportValue) {
+		return poolSource{cur: cur, expr: call, typ: info.TypeOf(call), what: "new http.Transport", result: -1}, true
 	}
 	if fn == nil {
 		return poolSource{}, false
 	}
 	if isMethod(fn, "net/http", "Transport", "Clone") {
-		return poolSource{expr: call, typ: info.TypeOf(call), what: "cloned http.Transport"}, true
+		return poolSource{cur: cur, expr: call, typ: info.TypeOf(call), what: "cloned http.Transport", result: -1}, true
 	}
-	if !t.c.summary(fn).FreshTransport {
-		return poolSource{}, false // the cheap test first: poolResult walks the result types
+	r := c.summary(fn).result(kindPool)
+	if r == nil {
+		return poolSource{}, false
 	}
-	results := fn.Signature().Results()
-	if i := poolResult(results); i >= 0 {
-		return poolSource{expr: call, typ: results.At(i).Type(), helper: fn.Name()}, true
+	var at place
+	if r.Path != "" {
+		at = strings.Split(r.Path, ".")
 	}
-	return poolSource{}, false
-}
-
-// isTransportValue reports whether t is http.Transport itself, not a
-// pointer to it.
-func isTransportValue(t types.Type) bool {
-	_, ptr := types.Unalias(t).(*types.Pointer)
-	return !ptr && isNamed(t, "net/http", "Transport")
-}
-
-// litNoKeepAlive reports whether a Transport literal turns pooling off,
-// or may: DisableKeepAlives is not the constant false, or
-// MaxIdleConnsPerHost is a negative constant.
-func litNoKeepAlive(info *types.Info, lit *ast.CompositeLit) bool {
-	for _, elt := range lit.Elts {
-		if kv, ok := elt.(*ast.KeyValueExpr); ok {
-			if id := identOf(kv.Key); id != nil && fieldTurnsOffPool(info, id.Name, kv.Value) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// fieldTurnsOffPool reports whether setting the Transport field name to
-// value turns connection pooling off, or may.
-func fieldTurnsOffPool(info *types.Info, name string, value ast.Expr) bool {
-	v := info.Types[value].Value
-	switch name {
-	case "DisableKeepAlives":
-		return v == nil || constant.BoolVal(v) // true, or not a constant: we cannot tell
-	case "MaxIdleConnsPerHost":
-		return v != nil && constant.Sign(v) < 0
-	}
-	return false
-}
-
-// poolResult returns the index of the only result in results that can
-// hold a connection pool, or -1.
-func poolResult(results *types.Tuple) int {
-	idx := -1
-	for i := range results.Len() {
-		if canHoldPool(results.At(i).Type()) {
-			if idx >= 0 {
-				return -1 // two candidates: we cannot tell which one
-			}
-			idx = i
-		}
-	}
-	return idx
-}
-
-// canHoldPool reports whether a value of type t can be or hold a
-// connection pool: an http.Transport, Client or RoundTripper (or a
-// pointer to one), or a struct (or a pointer to one) with a field of
-// such a type.
-func canHoldPool(t types.Type) bool {
-	if isPoolType(t) {
-		return true
-	}
-	if ptr, ok := types.Unalias(t).(*types.Pointer); ok {
-		t = ptr.Elem()
-	}
-	st, ok := t.Underlying().(*types.Struct)
-	if !ok {
-		return false
-	}
-	for f := range st.Fields() {
-		if isPoolType(f.Type()) {
-			return true
-		}
-	}
-	return false
-}
-
-// isPoolType reports whether t is (a pointer to) http.Transport,
-// http.Client or http.RoundTripper.
-func isPoolType(t types.Type) bool {
-	return isNamed(t, "net/http", "Transport", "Client", "RoundTripper")
+	return poolSource{cur: cur, expr: call, typ: fn.Signature().Results().At(r.Index).Type(), helper: fn.Name(), result: r.Index, at: at}, true
 }
 
 // checkTransport reports connection pools built by a function that runs
 // repeatedly, used there, and dropped.
-func (c *checker) checkTransport() {
-	t := newTransportCheck(c)
-	for cur := range c.cursor().Preorder((*ast.CompositeLit)(nil), (*ast.CallExpr)(nil)) {
-		src, ok := t.source(cur.Node())
-		if !ok || src.noKeepAlive {
-			continue // not a pool, or one that keeps no idle connections
-		}
-		fn, ok := funcCursor(cur)
+func checkTransport(c *checker, pools []poolSource) {
+	t := &poolCheck{c: c, repeated: make(map[ast.Node]string), fix: &hoister{c: c, hoisted: make(map[string]bool)}}
+	for _, src := range pools {
+		fn, ok := enclosingFunc(src.cur)
 		if !ok {
 			continue // package-level variable: built once
 		}
-		fl := t.follow(fn, cur)
+		fl := c.follow(poolSpec{}, fn, src.cur, src.result, src.at)
 		switch {
 		case fl.escapes || fl.returned:
 			continue // handed on: whoever holds it owns it
-		case fl.closed || fl.noKeepAlive:
+		case fl.released || fl.flags&poolNoKeepAlive != 0:
 			continue // its idle connections are closed, or never kept
-		case len(fl.requests) == 0:
+		case len(fl.uses) == 0:
 			continue // never used: it holds no connections
-		case t.closesRequests(fn):
+		case closesRequests(c, fn):
 			continue // req.Close = true: each connection is closed after its request
-		case t.servesEndlessLoop(cur, fl):
+		case servesEndlessLoop(c, src.cur, fl):
 			continue // a worker: the pool lives as long as its loop, as long as the process
 		}
-		why := t.repeatedAt(cur, fl.vars)
+		why := t.repeatedAt(src.cur, fl.vars)
 		if why == "" {
 			continue // runs once (main, init, a test) or we cannot tell
 		}
-		t.report(cur, src, fl, why)
+		t.report(src, fl, why)
 	}
 }
 
-// report emits the diagnostic for the pool built at cur.
-func (t *transportCheck) report(cur inspector.Cursor, src poolSource, fl *poolFlow, why string) {
+// A poolCheck holds the memos of one pass of the transport check.
+type poolCheck struct {
+	c        *checker
+	repeated map[ast.Node]string                // why a function runs repeatedly ("" if not); see repeatedFunc
+	callers  map[*types.Func][]inspector.Cursor // calls of this package's functions, built on demand
+	fix      *hoister
+}
+
+// report emits the diagnostic for the pool built at src.
+func (t *poolCheck) report(src poolSource, fl *flow, why string) {
 	subject, closer := src.what, "call CloseIdleConnections on it when done"
 	if src.helper != "" {
 		subject = "connection pool"
@@ -240,21 +250,18 @@ func (t *transportCheck) report(cur inspector.Cursor, src poolSource, fl *poolFl
 	d := analysis.Diagnostic{
 		Pos:      src.expr.Pos(),
 		End:      src.expr.End(),
-		Category: checkTransport,
+		Category: nameTransport,
 		Message: fmt.Sprintf("%s is built %s and dropped after use, so each %s leaves a new pool of idle keep-alive connections open; "+
 			"reuse one long-lived client/transport, or set DisableKeepAlives: true for short connections, or %s", subject, why, each, closer),
 	}
-	for _, r := range fl.requests {
+	for _, r := range fl.uses {
 		d.Related = append(d.Related, analysis.RelatedInformation{Pos: r.Pos(), End: r.End(), Message: "request sent through the per-call pool"})
 	}
-	if fix, ok := t.hoistFix(cur, src, fl); ok {
+	if fix, ok := t.fix.hoistFix(src, fl); ok {
 		d.SuggestedFixes = []analysis.SuggestedFix{fix}
 	}
 	t.c.report(d)
 }
-
-// isHTTPClient reports whether t is (a pointer to) http.Client.
-func isHTTPClient(t types.Type) bool { return isNamed(t, "net/http", "Client") }
 
 // servesEndlessLoop reports whether a request through the pool built at
 // cur is sent from a worker loop that does not build it: a loop that
@@ -268,9 +275,9 @@ func isHTTPClient(t types.Type) bool { return isNamed(t, "net/http", "Client") }
 //		select {
 //		case <-ticker.C:
 //			resp, err := c.Get(url)
-func (t *transportCheck) servesEndlessLoop(cur inspector.Cursor, fl *poolFlow) bool {
-	info := t.c.pass.TypesInfo
-	for _, r := range fl.requests {
+func servesEndlessLoop(c *checker, cur inspector.Cursor, fl *flow) bool {
+	info := c.pass.TypesInfo
+	for _, r := range fl.uses {
 		rc, ok := fl.fn.FindNode(r)
 		if !ok {
 			continue
@@ -281,7 +288,7 @@ func (t *transportCheck) servesEndlessLoop(cur inspector.Cursor, fl *poolFlow) b
 			}
 			switch l := loop.Node().(type) {
 			case *ast.ForStmt:
-				if l.Cond == nil && t.waitsForWork(loop) {
+				if l.Cond == nil && waitsForWork(info, loop) {
 					return true
 				}
 			case *ast.RangeStmt:
@@ -297,8 +304,7 @@ func (t *transportCheck) servesEndlessLoop(cur inspector.Cursor, fl *poolFlow) b
 // waitsForWork reports whether the loop at cur receives from a channel
 // of work: a ticker, a queue; not a one-shot timer (time.After, a
 // Timer's C) nor a context's Done, which retry loops wait on.
-func (t *transportCheck) waitsForWork(loop inspector.Cursor) bool {
-	info := t.c.pass.TypesInfo
+func waitsForWork(info *types.Info, loop inspector.Cursor) bool {
 	for cur := range loop.Preorder((*ast.UnaryExpr)(nil)) {
 		u := cur.Node().(*ast.UnaryExpr)
 		if u.Op != token.ARROW {
@@ -323,8 +329,8 @@ func (t *transportCheck) waitsForWork(loop inspector.Cursor) bool {
 // request, asking the transport to close the connection after it:
 //
 //	req.Close = true
-func (t *transportCheck) closesRequests(fn inspector.Cursor) bool {
-	info := t.c.pass.TypesInfo
+func closesRequests(c *checker, fn inspector.Cursor) bool {
+	info := c.pass.TypesInfo
 	for cur := range fn.Preorder((*ast.AssignStmt)(nil)) {
 		as := cur.Node().(*ast.AssignStmt)
 		if len(as.Lhs) != len(as.Rhs) {
@@ -343,104 +349,27 @@ func (t *transportCheck) closesRequests(fn inspector.Cursor) bool {
 	return false
 }
 
-// summarizeTransport records in f whether fn returns a fresh connection
-// pool the caller owns: a Transport, a Client with its own Transport, or
-// a struct holding one, with keep-alives on and not closed.
-func (c *checker) summarizeTransport(fn *types.Func, fd *ast.FuncDecl, f *funcFact) {
-	if poolResult(fn.Signature().Results()) < 0 {
+// summarizePool records in f the result of lf that hands the caller a
+// fresh connection pool it owns: a Transport, a Client with its own
+// Transport, or a struct holding one, with keep-alives on and not
+// closed.
+func summarizePool(c *checker, lf *localFunc, f *funcFact) {
+	idx := poolResult(lf.fn.Signature().Results())
+	if idx < 0 {
 		return // no result can hold a pool
 	}
-	t := newTransportCheck(c)
-	if !t.hasSource(fd) {
-		return // builds no pool: no need for an inspector
-	}
-	fdCur, ok := c.cursor().FindNode(fd)
-	if !ok {
-		return // not in this package's syntax (cannot happen)
-	}
-	for cur := range fdCur.Preorder((*ast.CompositeLit)(nil), (*ast.CallExpr)(nil)) {
-		src, ok := t.source(cur.Node())
+	for cur := range lf.cur.Preorder((*ast.CompositeLit)(nil), (*ast.CallExpr)(nil)) {
+		src, ok := poolAt(c, cur)
 		if !ok || src.noKeepAlive {
 			continue // not a pool, or one that keeps no idle connections
 		}
-		if encl, _ := funcCursor(cur); encl.Node() != fd {
+		if encl, _ := enclosingFunc(cur); encl.Node() != lf.decl {
 			continue // in a function literal: its returns are its own
 		}
-		fl := t.follow(fdCur, cur)
-		if fl.returned && !fl.escapes && !fl.closed && !fl.noKeepAlive {
-			f.FreshTransport = true
+		fl := c.follow(poolSpec{}, lf.cur, cur, src.result, src.at)
+		if fl.returned && !fl.escapes && !fl.released && fl.flags&poolNoKeepAlive == 0 {
+			f.Results = append(f.Results, resultFact{Index: idx, Kind: kindPool, Path: strings.Join(fl.returnedAt, ".")})
 			return
 		}
 	}
-}
-
-// hasSource reports whether n builds a connection pool that keeps idle
-// connections somewhere in it.
-func (t *transportCheck) hasSource(n ast.Node) bool {
-	found := false
-	ast.Inspect(n, func(n ast.Node) bool {
-		if src, ok := t.source(n); ok && !src.noKeepAlive {
-			found = true
-		}
-		return !found
-	})
-	return found
-}
-
-// funcCursor returns the innermost function declaration or literal
-// around cur.
-func funcCursor(cur inspector.Cursor) (inspector.Cursor, bool) {
-	for fn := range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
-		return fn, true
-	}
-	return inspector.Cursor{}, false
-}
-
-// funcNodeBody returns the body of a function declaration or literal.
-func funcNodeBody(fn ast.Node) *ast.BlockStmt {
-	switch fn := fn.(type) {
-	case *ast.FuncDecl:
-		return fn.Body
-	case *ast.FuncLit:
-		return fn.Body
-	}
-	return nil
-}
-
-// outerParens returns the outermost parenthesized expression around cur.
-func outerParens(cur inspector.Cursor) inspector.Cursor {
-	for cur.ParentEdgeKind() == edge.ParenExpr_X {
-		cur = cur.Parent()
-	}
-	return cur
-}
-
-// posIn reports whether pos lies within node n.
-func posIn(pos token.Pos, n ast.Node) bool { return n.Pos() <= pos && pos < n.End() }
-
-// declName returns how messages name the function declared by fd:
-// "F" or "T.M".
-func declName(fd *ast.FuncDecl) string {
-	if fd.Recv == nil || len(fd.Recv.List) == 0 {
-		return fd.Name.Name
-	}
-	recv := fd.Recv.List[0].Type
-	if star, ok := recv.(*ast.StarExpr); ok {
-		recv = star.X
-	}
-	switch x := recv.(type) {
-	case *ast.IndexExpr:
-		recv = x.X
-	case *ast.IndexListExpr:
-		recv = x.X
-	}
-	if id, ok := recv.(*ast.Ident); ok {
-		return id.Name + "." + fd.Name.Name
-	}
-	return fd.Name.Name
-}
-
-// isTestFile reports whether pos is in a _test.go file.
-func (t *transportCheck) isTestFile(pos token.Pos) bool {
-	return strings.HasSuffix(t.c.pass.Fset.File(pos).Name(), "_test.go")
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"go/ast"
-	"go/constant"
 	"go/printer"
 	"go/token"
 	"go/types"
@@ -15,6 +14,13 @@ import (
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
 )
+
+// A hoister makes the fix of the transport check, and remembers the
+// names of the package-level variables its fixes add.
+type hoister struct {
+	c       *checker
+	hoisted map[string]bool
+}
 
 // hoistFix returns the fix that moves a per-call Transport literal into
 // a package-level variable, so that every call shares one pool:
@@ -28,16 +34,16 @@ import (
 // variable (local or global) and calls nothing, so evaluating it once at
 // start-up gives the same transport; and the function neither sets nor
 // reads the transport's fields, which would race once it is shared.
-func (t *transportCheck) hoistFix(cur inspector.Cursor, src poolSource, fl *poolFlow) (analysis.SuggestedFix, bool) {
-	lit := src.lit
-	if lit == nil || fl.mutated || !t.movable(cur) || t.mayDialNoKeepAlive(lit) {
+func (h *hoister) hoistFix(src poolSource, fl *flow) (analysis.SuggestedFix, bool) {
+	cur, lit := src.cur, src.lit
+	if lit == nil || fl.flags&poolMutated != 0 || !h.movable(cur) || h.mayDialNoKeepAlive(lit) {
 		return analysis.SuggestedFix{}, false
 	}
 	top, file := topLevelDecl(cur)
 	if file == nil {
 		return analysis.SuggestedFix{}, false
 	}
-	name := t.hoistName(top, lit.Pos())
+	name := h.hoistName(top, lit.Pos())
 	var edits []analysis.TextEdit
 	at := outerParens(cur)
 	if u, ok := at.Parent().Node().(*ast.UnaryExpr); ok && u.Op == token.AND {
@@ -46,7 +52,7 @@ func (t *transportCheck) hoistFix(cur inspector.Cursor, src poolSource, fl *pool
 	} else {
 		// transport := http.Transport{...}; ... &transport
 		//   => transport := name; ... transport
-		addrs, ok := t.addressUses(at)
+		addrs, ok := h.addressUses(at)
 		if !ok {
 			return analysis.SuggestedFix{}, false
 		}
@@ -56,13 +62,13 @@ func (t *transportCheck) hoistFix(cur inspector.Cursor, src poolSource, fl *pool
 		}
 	}
 	user := "every call"
-	if fn, _ := funcCursor(cur); fn.Node() == top {
+	if fn, _ := enclosingFunc(cur); fn.Node() == top {
 		user = "every call of " + top.(*ast.FuncDecl).Name.Name
 	}
 	var buf bytes.Buffer
 	fmt.Fprintf(&buf, "// %s is shared by %s, which reuses its idle connections.\nvar %s = &", name, user, name)
 	cfg := printer.Config{Mode: printer.UseSpaces | printer.TabIndent, Tabwidth: 8}
-	if err := cfg.Fprint(&buf, t.c.pass.Fset, &printer.CommentedNode{Node: lit, Comments: file.Comments}); err != nil {
+	if err := cfg.Fprint(&buf, h.c.pass.Fset, &printer.CommentedNode{Node: lit, Comments: file.Comments}); err != nil {
 		return analysis.SuggestedFix{}, false
 	}
 	buf.WriteString("\n\n")
@@ -88,8 +94,8 @@ func (t *transportCheck) hoistFix(cur inspector.Cursor, src poolSource, fl *pool
 // at package level instead: it names no variable (but fields and those
 // it declares itself, in a function literal) nor anything local, and
 // calls nothing outside a function literal but conversions.
-func (t *transportCheck) movable(cur inspector.Cursor) bool {
-	info := t.c.pass.TypesInfo
+func (h *hoister) movable(cur inspector.Cursor) bool {
+	info := h.c.pass.TypesInfo
 	lit := cur.Node()
 	for n := range cur.Preorder((*ast.Ident)(nil), (*ast.CallExpr)(nil)) {
 		switch x := n.Node().(type) {
@@ -132,17 +138,14 @@ func (t *transportCheck) movable(cur inspector.Cursor) bool {
 //
 //	Dial: dialTimeout
 //	DialContext: (&net.Dialer{Timeout: 5 * time.Second}).DialContext
-func (t *transportCheck) mayDialNoKeepAlive(lit *ast.CompositeLit) bool {
-	info := t.c.pass.TypesInfo
+func (h *hoister) mayDialNoKeepAlive(lit *ast.CompositeLit) bool {
+	info := h.c.pass.TypesInfo
 	for _, elt := range lit.Elts {
 		kv, ok := elt.(*ast.KeyValueExpr)
 		if !ok {
 			continue
 		}
-		switch id := identOf(kv.Key); {
-		case id == nil:
-			continue
-		case id.Name != "Dial" && id.Name != "DialContext" && id.Name != "DialTLS" && id.Name != "DialTLSContext":
+		if !isDialField(identOf(kv.Key)) {
 			continue // not a dial func
 		}
 		var fn *types.Func
@@ -158,39 +161,11 @@ func (t *transportCheck) mayDialNoKeepAlive(lit *ast.CompositeLit) bool {
 				continue
 			}
 		}
-		if fn == nil || t.c.summary(fn).DialNoKeepAlive {
+		if fn == nil || h.c.summary(fn).result(kindDialConn) != nil {
 			return true
 		}
 	}
 	return false
-}
-
-// keepsDialerKeepAlive reports whether x is a net.Dialer literal (or its
-// address) that sets no KeepAliveConfig and no negative KeepAlive.
-func keepsDialerKeepAlive(info *types.Info, x ast.Expr) bool {
-	x = ast.Unparen(x)
-	if u, ok := x.(*ast.UnaryExpr); ok && u.Op == token.AND {
-		x = ast.Unparen(u.X)
-	}
-	lit, ok := x.(*ast.CompositeLit)
-	if !ok || !isNamed(info.TypeOf(lit), "net", "Dialer") {
-		return false
-	}
-	for _, elt := range lit.Elts {
-		kv, ok := elt.(*ast.KeyValueExpr)
-		if !ok {
-			return false
-		}
-		switch id := identOf(kv.Key); {
-		case id == nil, id.Name == "KeepAliveConfig":
-			return false
-		case id.Name == "KeepAlive":
-			if v := info.Types[kv.Value].Value; v == nil || constant.Sign(v) < 0 {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // enclosingFuncLit returns the innermost function literal around cur.
@@ -207,8 +182,8 @@ func enclosingFuncLit(cur inspector.Cursor) (ast.Node, bool) {
 //	v := http.Transport{...}    or    var v = http.Transport{...}
 //
 // if v is used only as &v or x in v.m(...): then v can become a pointer.
-func (t *transportCheck) addressUses(lit inspector.Cursor) ([]*ast.UnaryExpr, bool) {
-	info := t.c.pass.TypesInfo
+func (h *hoister) addressUses(lit inspector.Cursor) ([]*ast.UnaryExpr, bool) {
+	info := h.c.pass.TypesInfo
 	var id *ast.Ident
 	switch kind, idx := lit.ParentEdge(); kind {
 	case edge.AssignStmt_Rhs:
@@ -229,12 +204,12 @@ func (t *transportCheck) addressUses(lit inspector.Cursor) ([]*ast.UnaryExpr, bo
 	if !ok {
 		return nil, false // redeclared by :=: assigned, not declared, here
 	}
-	fn, ok := funcCursor(lit)
+	fn, ok := enclosingFunc(lit)
 	if !ok {
 		return nil, false
 	}
 	var addrs []*ast.UnaryExpr
-	for use := range t.uses(fn, v) {
+	for _, use := range h.c.idx.usesOf(fn, v) {
 		use = outerParens(use)
 		switch use.ParentEdgeKind() {
 		case edge.UnaryExpr_X:
@@ -268,19 +243,19 @@ func topLevelDecl(cur inspector.Cursor) (ast.Decl, *ast.File) {
 // hoistName returns a new package-level name for the transport hoisted
 // out of decl, used at pos: unused in the package, in its files' imports
 // and in the scopes around pos.
-func (t *transportCheck) hoistName(decl ast.Decl, pos token.Pos) string {
+func (h *hoister) hoistName(decl ast.Decl, pos token.Pos) string {
 	base := "sharedTransport"
 	if fd, ok := decl.(*ast.FuncDecl); ok {
 		base = lowerInitial(fd.Name.Name) + "Transport"
 	}
-	pkg := t.c.pass.Pkg
+	pkg := h.c.pass.Pkg
 	scope := pkg.Scope().Innermost(pos)
 	for i := 1; ; i++ {
 		name := base
 		if i > 1 {
 			name += strconv.Itoa(i)
 		}
-		if t.hoisted[name] {
+		if h.hoisted[name] {
 			continue
 		}
 		if scope != nil {
@@ -288,19 +263,19 @@ func (t *transportCheck) hoistName(decl ast.Decl, pos token.Pos) string {
 				continue
 			}
 		}
-		if t.importsName(name) {
+		if h.importsName(name) {
 			continue
 		}
-		t.hoisted[name] = true
+		h.hoisted[name] = true
 		return name
 	}
 }
 
 // importsName reports whether a file of the package imports a package
 // under name.
-func (t *transportCheck) importsName(name string) bool {
-	for _, f := range t.c.pass.Files {
-		if s := t.c.pass.TypesInfo.Scopes[f]; s != nil && s.Lookup(name) != nil {
+func (h *hoister) importsName(name string) bool {
+	for _, f := range h.c.pass.Files {
+		if s := h.c.pass.TypesInfo.Scopes[f]; s != nil && s.Lookup(name) != nil {
 			return true
 		}
 	}

@@ -18,7 +18,7 @@ import (
 // only if it also holds the declarations of vars, the variables the pool
 // is kept in: a client kept in a variable declared before the loop
 // (lazily built on the first iteration) is reused by the next ones.
-func (t *transportCheck) repeatedAt(cur inspector.Cursor, vars []*types.Var) string {
+func (t *poolCheck) repeatedAt(cur inspector.Cursor, vars []*types.Var) string {
 	for ; ; cur = cur.Parent() {
 		parent := cur.Parent()
 		switch n := parent.Node().(type) {
@@ -50,7 +50,7 @@ func varsDeclaredIn(vars []*types.Var, n ast.Node) bool {
 // repeatedFunc returns why the function (declaration or literal) at fn
 // runs repeatedly, or "". A function that reaches itself through its
 // callers is in a cycle of calls, so it runs repeatedly.
-func (t *transportCheck) repeatedFunc(fn inspector.Cursor) string {
+func (t *poolCheck) repeatedFunc(fn inspector.Cursor) string {
 	n := fn.Node()
 	if why, ok := t.repeated[n]; ok {
 		return why
@@ -61,7 +61,7 @@ func (t *transportCheck) repeatedFunc(fn inspector.Cursor) string {
 	return why
 }
 
-func (t *transportCheck) computeRepeated(fn inspector.Cursor) string {
+func (t *poolCheck) computeRepeated(fn inspector.Cursor) string {
 	info := t.c.pass.TypesInfo
 	switch n := fn.Node().(type) {
 	case *ast.FuncLit:
@@ -93,8 +93,8 @@ func (t *transportCheck) computeRepeated(fn inspector.Cursor) string {
 		if !ok {
 			return ""
 		}
-		name := declName(n)
-		test := t.isTestFile(n.Pos())
+		name := funcName(n)
+		test := isTestFile(t.c.pass.Fset, n.Pos())
 		switch {
 		case n.Recv == nil && (n.Name.Name == "init" || n.Name.Name == "main" && t.c.pass.Pkg.Name() == "main"):
 			return "" // set-up: runs once (its loops still count)
@@ -118,10 +118,10 @@ func (t *transportCheck) computeRepeated(fn inspector.Cursor) string {
 }
 
 // callersOf returns the calls of fn in this package.
-func (t *transportCheck) callersOf(fn *types.Func) []inspector.Cursor {
+func (t *poolCheck) callersOf(fn *types.Func) []inspector.Cursor {
 	if t.callers == nil {
 		t.callers = make(map[*types.Func][]inspector.Cursor)
-		for cur := range t.c.cursor().Preorder((*ast.CallExpr)(nil)) {
+		for cur := range t.c.root.Preorder((*ast.CallExpr)(nil)) {
 			if callee := calleeFunc(t.c.pass.TypesInfo, cur.Node().(*ast.CallExpr)); callee != nil && callee.Pkg() == t.c.pass.Pkg {
 				callee = callee.Origin()
 				t.callers[callee] = append(t.callers[callee], cur)
@@ -129,18 +129,6 @@ func (t *transportCheck) callersOf(fn *types.Func) []inspector.Cursor {
 		}
 	}
 	return t.callers[fn]
-}
-
-// isHandlerSig reports whether t is the signature of an HTTP handler:
-//
-//	func(http.ResponseWriter, *http.Request)
-func isHandlerSig(t types.Type) bool {
-	sig, ok := t.(*types.Signature)
-	if !ok || sig.Params().Len() != 2 || sig.Results().Len() != 0 {
-		return false
-	}
-	return isNamed(sig.Params().At(0).Type(), "net/http", "ResponseWriter") &&
-		isPointerTo(sig.Params().At(1).Type(), "net/http", "Request")
 }
 
 // isTestEntry reports whether name is that of a function the testing

@@ -38,7 +38,7 @@ func retryOnStatus(c *http.Client, req *http.Request, codes []int, max int) (*ht
 }
 
 // A close on a path that leaves is no guard: the success path still leaks.
-func check(r *http.Response) error { // want check:`borrows\[0\]`
+func check(r *http.Response) error { // want check:`param0:borrows`
 	if r.StatusCode != 200 {
 		return errors.New("bad status")
 	}
@@ -73,7 +73,7 @@ func noContent(c *http.Client) (string, error) {
 
 // A checker that reads the response in a deferred closure and through an
 // io.LimitedReader only borrows it (moby-style).
-func checkErr(r *http.Response) (retErr error) { // want checkErr:`borrows\[0\]`
+func checkErr(r *http.Response) (retErr error) { // want checkErr:`param0:borrows`
 	if r.StatusCode < 400 {
 		return nil
 	}
@@ -90,7 +90,7 @@ func checkErr(r *http.Response) (retErr error) { // want checkErr:`borrows\[0\]`
 	return errors.New(string(b))
 }
 
-func send(c *http.Client, req *http.Request) (*http.Response, error) { // want send:`returnsResponse\(0\)`
+func send(c *http.Client, req *http.Request) (*http.Response, error) { // want send:`result0:body`
 	resp, err := c.Do(req)
 	if err != nil {
 		return resp, err

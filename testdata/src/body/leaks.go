@@ -114,7 +114,7 @@ func passedToReader() {
 } // leaks here
 
 // A helper of this package that takes the response and only reads it.
-func status(r *http.Response) int { return r.StatusCode } // want status:`borrows\[0\]`
+func status(r *http.Response) int { return r.StatusCode } // want status:`param0:borrows`
 
 func passedToBorrower() int {
 	resp, err := http.Get(u) // want `resp.Body is not closed on every path`

@@ -281,7 +281,7 @@ func expectedFailure(t *testing.T, tp http.RoundTripper) {
 // A RoundTripper that returns the inner response passes ownership up.
 type logging struct{ next http.RoundTripper }
 
-func (l logging) RoundTrip(req *http.Request) (*http.Response, error) { // want RoundTrip:`returnsResponse\(0\)`
+func (l logging) RoundTrip(req *http.Request) (*http.Response, error) { // want RoundTrip:`result0:body`
 	resp, err := l.next.RoundTrip(req)
 	if err != nil {
 		log.Printf("%s: %v", req.URL, err)

@@ -11,7 +11,7 @@ import (
 )
 
 // B07: a leak inside a function that returns *http.Response.
-func wrapperLeaks() (*http.Response, error) { // want wrapperLeaks:`returnsResponse\(0\)`
+func wrapperLeaks() (*http.Response, error) { // want wrapperLeaks:`result0:body`
 	resp, err := http.Get(u) // want `resp.Body is not closed on every path`
 	if err != nil {
 		return nil, err
@@ -89,7 +89,7 @@ func attempts(n int) iter.Seq[int] {
 	}
 }
 
-func retryIter(c *http.Client, req *http.Request) (*http.Response, error) { // want retryIter:`returnsResponse\(0\)`
+func retryIter(c *http.Client, req *http.Request) (*http.Response, error) { // want retryIter:`result0:body`
 	var lastErr error
 	for range attempts(3) {
 		resp, err := c.Do(req)
@@ -117,13 +117,13 @@ func iterLeak(c *http.Client, req *http.Request) {
 }
 
 // Named results and naked returns hand the response to the caller.
-func named() (resp *http.Response, err error) { // want named:`returnsResponse\(0\)`
+func named() (resp *http.Response, err error) { // want named:`result0:body`
 	resp, err = http.Get(u)
 	return
 }
 
 // A named result overwritten by an explicit return leaks.
-func namedOverwritten() (resp *http.Response, err error) { // want namedOverwritten:`returnsResponse\(0\)`
+func namedOverwritten() (resp *http.Response, err error) { // want namedOverwritten:`result0:body`
 	resp, err = http.Get(u) // want `resp.Body is not closed on every path`
 	if err != nil {
 		return
@@ -148,7 +148,7 @@ func aliased(c *http.Client, req *http.Request) (int, error) {
 
 // A wrapper that closes on the error path still hands over a fresh
 // response on success.
-func checked(c *http.Client, req *http.Request) (*http.Response, error) { // want checked:`returnsResponse\(0\)`
+func checked(c *http.Client, req *http.Request) (*http.Response, error) { // want checked:`result0:body`
 	resp, err := c.Do(req)
 	if err != nil {
 		return nil, err
@@ -174,7 +174,7 @@ type counting struct {
 	n int
 }
 
-func counted(c *http.Client, req *http.Request) (*http.Response, error) { // want counted:`returnsResponse\(0\)`
+func counted(c *http.Client, req *http.Request) (*http.Response, error) { // want counted:`result0:body`
 	resp, err := c.Do(req)
 	if err != nil {
 		return nil, err

@@ -7,7 +7,7 @@ import "net/http"
 // A wrapper over a RoundTripper interface: tests usually fake it.
 type wrapper struct{ rt http.RoundTripper }
 
-func (w *wrapper) roundTrip(r *http.Request) (*http.Response, error) { // want roundTrip:`returnsResponse\(0\) viaRoundTripper`
+func (w *wrapper) roundTrip(r *http.Request) (*http.Response, error) { // want roundTrip:`result0:body,viaRoundTripper`
 	return w.rt.RoundTrip(r)
 }
 

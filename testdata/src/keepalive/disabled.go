@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-func closingDial(ctx context.Context, network, addr string) (net.Conn, error) { // want closingDial:"dialNoKeepAlive"
+func closingDial(ctx context.Context, network, addr string) (net.Conn, error) { // want closingDial:"result0:noKeepAliveConn"
 	conn, err := (&net.Dialer{Timeout: time.Second}).DialContext(ctx, network, addr)
 	if err != nil {
 		return nil, err

@@ -10,7 +10,7 @@ import (
 
 type network interface{ ~string }
 
-func genericDial[N network](ctx context.Context, n N, addr string) (net.Conn, error) { // want genericDial:"dialNoKeepAlive"
+func genericDial[N network](ctx context.Context, n N, addr string) (net.Conn, error) { // want genericDial:"result0:noKeepAliveConn"
 	conn, err := (&net.Dialer{}).DialContext(ctx, string(n), addr)
 	if err != nil {
 		return nil, err
@@ -21,7 +21,7 @@ func genericDial[N network](ctx context.Context, n N, addr string) (net.Conn, er
 
 var genericTransport = &http.Transport{DialContext: genericDial[string]}
 
-func ignoredDial(network, addr string) (net.Conn, error) { // want ignoredDial:"dialNoKeepAlive"
+func ignoredDial(network, addr string) (net.Conn, error) { // want ignoredDial:"result0:noKeepAliveConn"
 	conn, err := net.Dial(network, addr)
 	if err != nil {
 		return nil, err

@@ -19,7 +19,7 @@ type pool struct {
 }
 
 // dialTLS is installed as a method value.
-func (p *pool) dialTLS(ctx context.Context, network, addr string) (net.Conn, error) { // want dialTLS:"dialNoKeepAlive"
+func (p *pool) dialTLS(ctx context.Context, network, addr string) (net.Conn, error) { // want dialTLS:"result0:noKeepAliveConn"
 	conn, err := p.dialer.DialContext(ctx, network, addr)
 	if err != nil {
 		return nil, err
@@ -33,7 +33,7 @@ var tlsPool = &pool{cfg: &tls.Config{}}
 var methodValueTransport = &http.Transport{DialTLSContext: tlsPool.dialTLS}
 
 // shortDial is installed on two transports: reported once, both get the fix.
-func shortDial(network, addr string) (net.Conn, error) { // want shortDial:"dialNoKeepAlive"
+func shortDial(network, addr string) (net.Conn, error) { // want shortDial:"result0:noKeepAliveConn"
 	conn, err := net.DialTimeout(network, addr, time.Second)
 	if err != nil {
 		return nil, err
@@ -53,13 +53,13 @@ var (
 )
 
 // A dial func held in a variable, and wrapped in another dial func.
-func wrappedDial(network, addr string) (net.Conn, error) { // want wrappedDial:"dialNoKeepAlive"
+func wrappedDial(network, addr string) (net.Conn, error) { // want wrappedDial:"result0:noKeepAliveConn"
 	d := net.Dialer{}
 	d.KeepAlive = -1 // want `^d.KeepAlive = -1 disables`
 	return d.Dial(network, addr)
 }
 
-func wrapperDial(network, addr string) (net.Conn, error) { // want wrapperDial:"dialNoKeepAlive"
+func wrapperDial(network, addr string) (net.Conn, error) { // want wrapperDial:"result0:noKeepAliveConn"
 	return wrappedDial(network, addr)
 }
 
@@ -69,7 +69,7 @@ var varTransport = &http.Transport{DialTLS: dialVar}
 
 // Installed by assignment: on a Clone of DefaultTransport (no fix: no
 // literal to edit) and on a variable holding a literal.
-func cloneDial(ctx context.Context, network, addr string) (net.Conn, error) { // want cloneDial:"dialNoKeepAlive"
+func cloneDial(ctx context.Context, network, addr string) (net.Conn, error) { // want cloneDial:"result0:noKeepAliveConn"
 	d := &net.Dialer{KeepAlive: -time.Second} // want `^KeepAlive: -time.Second disables`
 	return d.DialContext(ctx, network, addr)
 }

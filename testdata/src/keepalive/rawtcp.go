@@ -26,7 +26,7 @@ func sendMail(addr, host string) error {
 }
 
 // dbDial would be registered with a database driver.
-func dbDial(ctx context.Context, addr string) (net.Conn, error) { // want dbDial:"dialNoKeepAlive"
+func dbDial(ctx context.Context, addr string) (net.Conn, error) { // want dbDial:"result0:noKeepAliveConn"
 	conn, err := rawDialer.DialContext(ctx, "tcp", addr)
 	if err != nil {
 		return nil, err

@@ -11,7 +11,7 @@ import (
 )
 
 // Through a type switch.
-func typeSwitchDial(ctx context.Context, network, addr string) (net.Conn, error) { // want typeSwitchDial:"dialNoKeepAlive"
+func typeSwitchDial(ctx context.Context, network, addr string) (net.Conn, error) { // want typeSwitchDial:"result0:noKeepAliveConn"
 	var d net.Dialer
 	conn, err := d.DialContext(ctx, network, addr)
 	if err != nil {
@@ -29,7 +29,7 @@ var typeSwitchTransport = &http.Transport{
 }
 
 // Through an interface literal with a SetKeepAlive method.
-func interfaceDial(ctx context.Context, network, addr string) (net.Conn, error) { // want interfaceDial:"dialNoKeepAlive"
+func interfaceDial(ctx context.Context, network, addr string) (net.Conn, error) { // want interfaceDial:"result0:noKeepAliveConn"
 	var d net.Dialer
 	conn, err := d.DialContext(ctx, network, addr)
 	if err != nil {
@@ -48,7 +48,7 @@ type keepAliver interface {
 
 const probes = false
 
-func namedInterfaceDial(network, addr string) (net.Conn, error) { // want namedInterfaceDial:"dialNoKeepAlive"
+func namedInterfaceDial(network, addr string) (net.Conn, error) { // want namedInterfaceDial:"result0:noKeepAliveConn"
 	conn, err := net.Dial(network, addr)
 	if err != nil {
 		return nil, err
@@ -63,7 +63,7 @@ type trackedConn struct {
 	id int
 }
 
-func embeddedDial(network, addr string) (*net.TCPConn, error) { // want embeddedDial:"dialNoKeepAlive"
+func embeddedDial(network, addr string) (*net.TCPConn, error) { // want embeddedDial:"result0:noKeepAliveConn"
 	raddr, err := net.ResolveTCPAddr(network, addr)
 	if err != nil {
 		return nil, err

@@ -19,7 +19,7 @@ type RequestContent struct{}
 
 type xx []byte
 
-func dialTimeout(network, addr string) (net.Conn, error) { // want dialTimeout:"dialNoKeepAlive"
+func dialTimeout(network, addr string) (net.Conn, error) { // want dialTimeout:"result0:noKeepAliveConn"
 	conn, err := net.DialTimeout(network, addr, time.Second*POST_REMOTE_TIMEOUT)
 	if err != nil {
 		return conn, err

@@ -8,19 +8,19 @@ import (
 )
 
 // Constructor helpers: fine by themselves (they return the pool), and
-// summarized as freshTransport so that their calls are checked instead.
+// summarized as returning a fresh pool (result0:pool) so that their calls are checked instead.
 
-func newClient(cfg *tls.Config) *http.Client { // want newClient:"freshTransport"
+func newClient(cfg *tls.Config) *http.Client { // want newClient:"result0:pool@Transport"
 	return &http.Client{Transport: &http.Transport{TLSClientConfig: cfg}, Timeout: 10 * time.Second}
 }
 
-func newTransport(cfg *tls.Config) *http.Transport { // want newTransport:"freshTransport"
+func newTransport(cfg *tls.Config) *http.Transport { // want newTransport:"^result0:pool$"
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.TLSClientConfig = cfg
 	return tr
 }
 
-func NewClientErr(cfg *tls.Config) (*http.Client, error) { // want NewClientErr:"freshTransport"
+func NewClientErr(cfg *tls.Config) (*http.Client, error) { // want NewClientErr:"result0:pool@Transport"
 	if cfg == nil {
 		return nil, errors.New("no TLS config")
 	}
@@ -34,7 +34,7 @@ type Remote struct {
 	base string
 }
 
-func NewRemote(base string, cfg *tls.Config) *Remote { // want NewRemote:"freshTransport"
+func NewRemote(base string, cfg *tls.Config) *Remote { // want NewRemote:"result0:pool@hc.Transport"
 	return &Remote{hc: newClient(cfg), base: base}
 }
 

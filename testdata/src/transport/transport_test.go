@@ -9,7 +9,7 @@ import (
 // Test, benchmark and example functions run once: their straight-line
 // pools are not reported, their loops are.
 
-func newTestClient(cfg *tls.Config) *http.Client { // want newTestClient:"freshTransport"
+func newTestClient(cfg *tls.Config) *http.Client { // want newTestClient:"result0:pool@Transport"
 	return &http.Client{Transport: &http.Transport{TLSClientConfig: cfg}}
 }
 

@@ -16,10 +16,10 @@ func Close(c io.Closer) {
 }
 
 // Status only reads the response: callers keep the duty to close it.
-func Status(r *http.Response) int { return r.StatusCode } // want Status:`borrows\[0\]`
+func Status(r *http.Response) int { return r.StatusCode } // want Status:`param0:borrows`
 
 // Fetch hands a fresh response to its caller.
-func Fetch(u string) (*http.Response, error) { // want Fetch:`returnsResponse\(0\)`
+func Fetch(u string) (*http.Response, error) { // want Fetch:`result0:body`
 	return http.Get(u)
 }
 

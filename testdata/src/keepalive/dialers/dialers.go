@@ -9,14 +9,14 @@ import (
 	"time"
 )
 
-func NoKeepAlive(ctx context.Context, network, addr string) (net.Conn, error) { // want NoKeepAlive:"dialNoKeepAlive"
+func NoKeepAlive(ctx context.Context, network, addr string) (net.Conn, error) { // want NoKeepAlive:"result0:noKeepAliveConn"
 	d := net.Dialer{Timeout: time.Second, KeepAlive: -1}
 	return d.DialContext(ctx, network, addr)
 }
 
 type Pool struct{}
 
-func (*Pool) Dial(network, addr string) (net.Conn, error) { // want Dial:"dialNoKeepAlive"
+func (*Pool) Dial(network, addr string) (net.Conn, error) { // want Dial:"result0:noKeepAliveConn"
 	conn, err := net.Dial(network, addr)
 	if err != nil {
 		return nil, err

@@ -15,7 +15,7 @@ func tune(t *http.Transport, o Options) {
 	t.DisableKeepAlives = o.ShortConnections
 }
 
-func noProbesDial(ctx context.Context, network, addr string) (net.Conn, error) { // want noProbesDial:"dialNoKeepAlive"
+func noProbesDial(ctx context.Context, network, addr string) (net.Conn, error) { // want noProbesDial:"result0:noKeepAliveConn"
 	return (&net.Dialer{KeepAlive: -1}).DialContext(ctx, network, addr)
 }
 

@@ -10,7 +10,7 @@ import (
 	"net/http"
 )
 
-func noProbesDial(ctx context.Context, network, addr string) (net.Conn, error) { // want noProbesDial:"dialNoKeepAlive"
+func noProbesDial(ctx context.Context, network, addr string) (net.Conn, error) { // want noProbesDial:"result0:noKeepAliveConn"
 	return (&net.Dialer{KeepAlive: -1}).DialContext(ctx, network, addr)
 }
 

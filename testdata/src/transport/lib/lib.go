@@ -9,12 +9,12 @@ import (
 )
 
 // NewPooledClient returns a client with its own pool.
-func NewPooledClient(cfg *tls.Config) *http.Client { // want NewPooledClient:"freshTransport"
+func NewPooledClient(cfg *tls.Config) *http.Client { // want NewPooledClient:"result0:pool@Transport"
 	return &http.Client{Transport: NewPooledTransport(cfg), Timeout: 30 * time.Second}
 }
 
 // NewPooledTransport returns a new pool.
-func NewPooledTransport(cfg *tls.Config) *http.Transport { // want NewPooledTransport:"freshTransport"
+func NewPooledTransport(cfg *tls.Config) *http.Transport { // want NewPooledTransport:"^result0:pool$"
 	return &http.Transport{TLSClientConfig: cfg, MaxIdleConnsPerHost: 16}
 }
 

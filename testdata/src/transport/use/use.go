@@ -56,6 +56,6 @@ func GetClosed(url string, cfg *tls.Config) error {
 // Kept for the life of the value that holds it.
 type Client struct{ hc *http.Client }
 
-func New(cfg *tls.Config) *Client { // want New:"freshTransport"
+func New(cfg *tls.Config) *Client { // want New:"result0:pool@hc.Transport"
 	return &Client{hc: lib.NewPooledClient(cfg)}
 }

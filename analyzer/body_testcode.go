@@ -1,0 +1,144 @@
+package analyzer
+
+import (
+	"go/ast"
+	"strings"
+
+	"golang.org/x/tools/go/ast/inspector"
+)
+
+// This file holds the body check's rules for test code: a test server
+// that never sends a body, a call the test expects to fail.
+
+// bodylessTestServer reports whether cur is in a test function whose
+// httptest servers all answer without a body:
+//
+//	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+//		w.WriteHeader(http.StatusNoContent)
+//	}))
+func bodylessTestServer(c *checker, cur inspector.Cursor) bool {
+	if !isTestFile(c.pass.Fset, cur.Node().Pos()) {
+		return false
+	}
+	fd := enclosingDecl(cur)
+	if fd == nil || fd.Body == nil {
+		return false
+	}
+	info := c.pass.TypesInfo
+	servers, bodyless := 0, 0
+	ast.Inspect(fd.Body, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok || !isFunc(calleeFunc(info, call), "net/http/httptest", "NewServer", "NewTLSServer", "NewUnstartedServer") || len(call.Args) != 1 {
+			return true
+		}
+		servers++
+		h := ast.Unparen(call.Args[0])
+		if conv, ok := h.(*ast.CallExpr); ok && len(conv.Args) == 1 {
+			h = ast.Unparen(conv.Args[0]) // http.HandlerFunc(func...)
+		}
+		if lit, ok := h.(*ast.FuncLit); ok && writesNoBody(c, lit) {
+			bodyless++
+		}
+		return true
+	})
+	return servers > 0 && servers == bodyless
+}
+
+// writesNoBody reports whether the handler lit only sets headers and a
+// status of 204 or 304 on its ResponseWriter.
+func writesNoBody(c *checker, lit *ast.FuncLit) bool {
+	params := lit.Type.Params.List
+	if len(params) == 0 || len(params[0].Names) == 0 {
+		return false
+	}
+	info := c.pass.TypesInfo
+	w := info.Defs[params[0].Names[0]]
+	status, other := false, false
+	var stack []ast.Node
+	ast.Inspect(lit.Body, func(n ast.Node) bool {
+		if n == nil {
+			stack = stack[:len(stack)-1]
+			return true
+		}
+		stack = append(stack, n)
+		id, ok := n.(*ast.Ident)
+		if !ok || w == nil || info.Uses[id] != w {
+			return true
+		}
+		sel, ok := stack[len(stack)-2].(*ast.SelectorExpr)
+		if !ok || len(stack) < 3 {
+			other = true
+			return true
+		}
+		call, ok := stack[len(stack)-3].(*ast.CallExpr)
+		switch {
+		case ok && sel.Sel.Name == "Header":
+		case ok && sel.Sel.Name == "WriteHeader" && len(call.Args) == 1:
+			if tv := info.Types[call.Args[0]]; tv.Value != nil && (tv.Value.ExactString() == "204" || tv.Value.ExactString() == "304") {
+				status = true
+			} else {
+				other = true
+			}
+		default:
+			other = true
+		}
+		return true
+	})
+	return status && !other
+}
+
+// examinesFailure reports whether the code right after the statement at
+// stmtCur, a call whose response is discarded, looks at its error in a
+// way other than "did it succeed": a test expecting the call to fail (if
+// err == nil, errors.Is, comparing the message, require.Error,
+// assert.ErrorContains). There is no response to close then.
+func examinesFailure(c *checker, stmtCur inspector.Cursor, errLHS ast.Expr) bool {
+	errID := identOf(errLHS)
+	if errID == nil || errID.Name == "_" {
+		return false
+	}
+	info := c.pass.TypesInfo
+	errObj := info.ObjectOf(errID)
+	stmt, ok := stmtCur.Node().(ast.Stmt)
+	if !ok {
+		return false
+	}
+	looksAtErr := func(n ast.Node) bool { return n != nil && n != stmt && mentions(info, n, errObj) }
+	// The first of the next few statements that looks at err says how.
+	var next ast.Stmt
+	if p, ok := stmtCur.Parent().Node().(*ast.IfStmt); ok && p.Init == stmt {
+		next = p
+	} else {
+		after := following(stmtCur)
+		for _, s := range after[:min(5, len(after))] {
+			if looksAtErr(s) {
+				next = s
+				break
+			}
+		}
+	}
+	switch next := next.(type) {
+	case *ast.IfStmt:
+		if isErrCheck(info, next.Cond, errObj) {
+			return false // if err != nil: the success path drops the response
+		}
+		return looksAtErr(next.Init) || looksAtErr(next.Cond)
+	case *ast.ExprStmt:
+		// An assertion on err: require.NoError(t, err) and
+		// assert.Nil(t, err) expect success, the others (require.Error,
+		// assert.ErrorIs, assert.NotNil...) expect a failure.
+		call, ok := ast.Unparen(next.X).(*ast.CallExpr)
+		if !ok || !looksAtErr(call) {
+			return false
+		}
+		name := ""
+		switch fun := ast.Unparen(call.Fun).(type) {
+		case *ast.SelectorExpr:
+			name = fun.Sel.Name
+		case *ast.Ident:
+			name = fun.Name
+		}
+		return !strings.Contains(name, "NoError") && !strings.HasSuffix(name, "Nil") || strings.HasSuffix(name, "NotNil")
+	}
+	return false
+}

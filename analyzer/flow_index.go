@@ -1,0 +1,150 @@
+package analyzer
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+
+	"golang.org/x/tools/go/ast/inspector"
+)
+
+// This file holds the indexes of the value-flow layer, built on first
+// use: the uses of each variable in a function (where a value goes), and
+// every write to a variable or a field in the package (where it comes
+// from).
+
+// A flowIndex holds the indexes of one package, each built on first use.
+type flowIndex struct {
+	info    *types.Info
+	pkg     *types.Package
+	root    inspector.Cursor
+	varUses map[ast.Node]map[*types.Var][]inspector.Cursor // uses of variables, by function
+	written *writeIndex                                    // writes to variables and fields
+}
+
+// usesOf returns the identifiers in the function at fn that use v, in
+// source order.
+func (x *flowIndex) usesOf(fn inspector.Cursor, v *types.Var) []inspector.Cursor {
+	if x.varUses == nil {
+		x.varUses = make(map[ast.Node]map[*types.Var][]inspector.Cursor)
+	}
+	idx := x.varUses[fn.Node()]
+	if idx == nil {
+		idx = make(map[*types.Var][]inspector.Cursor)
+		for cur := range fn.Preorder((*ast.Ident)(nil)) {
+			if w, ok := x.info.Uses[cur.Node().(*ast.Ident)].(*types.Var); ok {
+				idx[w] = append(idx[w], cur)
+			}
+		}
+		x.varUses[fn.Node()] = idx
+	}
+	return idx[v]
+}
+
+// A write is one assignment of a value to a variable or a field.
+type write struct {
+	pos   token.Pos       // the identifier or selector written
+	stmt  *ast.AssignStmt // the assignment, if it is one
+	field *types.Var      // the field written, if it is one
+	base  ast.Expr        // for a field: the value whose field is set
+	rhs   ast.Expr        // the value; nil if unknown (a tuple, +=, range) or zero
+	zero  bool            // var v T: the zero value
+}
+
+// A writeIndex holds every write to a variable or a struct field in a
+// package.
+type writeIndex struct {
+	vars   map[*types.Var][]write
+	fields []write // in source order
+}
+
+// writes returns the package's index of writes, built on first use.
+func (x *flowIndex) writes() *writeIndex {
+	if x.written != nil {
+		return x.written
+	}
+	info := x.info
+	w := &writeIndex{vars: make(map[*types.Var][]write)}
+	add := func(lhs, rhs ast.Expr, zero bool, stmt *ast.AssignStmt) {
+		switch lhs := ast.Unparen(lhs).(type) {
+		case *ast.Ident:
+			if v, ok := info.ObjectOf(lhs).(*types.Var); ok {
+				w.vars[v] = append(w.vars[v], write{pos: lhs.Pos(), stmt: stmt, rhs: rhs, zero: zero})
+			}
+		case *ast.SelectorExpr:
+			if f := fieldOf(info, lhs); f != nil && stmt != nil {
+				w.fields = append(w.fields, write{pos: lhs.Pos(), stmt: stmt, field: f, base: lhs.X, rhs: rhs})
+			}
+		}
+	}
+	for cur := range x.root.Preorder((*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil), (*ast.RangeStmt)(nil)) {
+		switch n := cur.Node().(type) {
+		case *ast.AssignStmt:
+			for i, lhs := range n.Lhs {
+				var rhs ast.Expr
+				if len(n.Lhs) == len(n.Rhs) && (n.Tok == token.ASSIGN || n.Tok == token.DEFINE) {
+					rhs = n.Rhs[i]
+				}
+				add(lhs, rhs, false, n)
+			}
+		case *ast.ValueSpec:
+			for i, name := range n.Names {
+				switch {
+				case len(n.Values) == 0:
+					add(name, nil, true, nil)
+				case len(n.Values) == len(n.Names):
+					add(name, n.Values[i], false, nil)
+				default:
+					add(name, nil, false, nil)
+				}
+			}
+		case *ast.RangeStmt:
+			if n.Tok == token.ASSIGN {
+				for _, e := range []ast.Expr{n.Key, n.Value} {
+					if e != nil {
+						add(e, nil, false, nil)
+					}
+				}
+			}
+		}
+	}
+	x.written = w
+	return w
+}
+
+// origin returns the only value ever given to the variable v of this
+// package, where v is declared with it; zero reports that it is declared
+// without one. It fails for parameters, results, range and type-switch
+// variables, variables assigned more than once, and fields.
+func (x *flowIndex) origin(v *types.Var) (rhs ast.Expr, zero, ok bool) {
+	if v == nil || v.IsField() || v.Pkg() != x.pkg {
+		return nil, false, false
+	}
+	defs := x.writes().vars[v]
+	if len(defs) != 1 || defs[0].pos != v.Pos() || (defs[0].rhs == nil && !defs[0].zero) {
+		return nil, false, false // assigned again, declared elsewhere, or unknown
+	}
+	return defs[0].rhs, defs[0].zero, true
+}
+
+// varOf returns the variable (not a field) that e names, if any.
+func varOf(info *types.Info, e ast.Expr) *types.Var {
+	id := identOf(e)
+	if id == nil {
+		return nil
+	}
+	v, ok := info.ObjectOf(id).(*types.Var)
+	if !ok || v.IsField() {
+		return nil
+	}
+	return v
+}
+
+// fieldOf returns the struct field that sel selects, or nil.
+func fieldOf(info *types.Info, sel *ast.SelectorExpr) *types.Var {
+	if selection, ok := info.Selections[sel]; ok && selection.Kind() == types.FieldVal {
+		v, _ := selection.Obj().(*types.Var)
+		return v
+	}
+	return nil
+}

@@ -1,0 +1,181 @@
+package analyzer
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+
+	"golang.org/x/tools/go/cfg"
+)
+
+// A flowGraph is the control-flow graph of one function body, with the
+// position of every node in it, and indexes for the path search built on
+// first use.
+type flowGraph struct {
+	body *ast.BlockStmt
+	cfg  *cfg.CFG
+	loc  map[ast.Node]nodeLoc
+
+	// For the search's shortcut (see pathSearch.quiet):
+	lastUse map[*types.Var]token.Pos  // the last mention of each variable
+	loops   []ast.Node                // the for and range statements
+	exitOf  map[int32]*ast.ReturnStmt // a return each block can reach, nil if none
+	hasGoto bool                      // a goto or labeled branch can jump backwards
+
+	branches map[ast.Stmt]*ast.BranchStmt // the branch statement after a statement in its list: see branchAfter
+}
+
+type nodeLoc struct {
+	b *cfg.Block
+	i int
+}
+
+// graph returns the control-flow graph of the function body, built once
+// per pass.
+func (c *checker) graph(body *ast.BlockStmt) *flowGraph {
+	if g := c.graphs[body]; g != nil {
+		return g
+	}
+	g := &flowGraph{body: body, cfg: cfg.New(body, c.mayReturn)}
+	size := 0
+	for _, b := range g.cfg.Blocks {
+		size += len(b.Nodes)
+	}
+	g.loc = make(map[ast.Node]nodeLoc, size)
+	for _, b := range g.cfg.Blocks {
+		for i, n := range b.Nodes {
+			g.loc[n] = nodeLoc{b, i}
+		}
+	}
+	c.graphs[body] = g
+	return g
+}
+
+// indexUses records the last mention of every variable in the body, the
+// loops, and whether there is a goto.
+func (g *flowGraph) indexUses(info *types.Info) {
+	g.lastUse = make(map[*types.Var]token.Pos)
+	var visit func(n ast.Node) bool
+	visit = func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.SelectorExpr:
+			ast.Inspect(n.X, visit) // n.Sel names a field, a method or a package member
+			return false
+		case *ast.Ident:
+			// Most identifiers are uses: look there first.
+			obj, ok := info.Uses[n]
+			if !ok {
+				obj = info.Defs[n]
+			}
+			if v, ok := obj.(*types.Var); ok && n.Pos() > g.lastUse[v] {
+				g.lastUse[v] = n.Pos()
+			}
+		case *ast.ForStmt, *ast.RangeStmt:
+			g.loops = append(g.loops, n)
+		case *ast.BranchStmt:
+			if n.Tok == token.GOTO || n.Label != nil {
+				g.hasGoto = true
+			}
+		}
+		return true
+	}
+	ast.Inspect(g.body, visit)
+}
+
+// exits returns, for each block, a return statement it can reach, or nil
+// if every path from it ends in a call that never returns or in a failed
+// test (t.Error): computed once, backwards from the returns.
+func (g *flowGraph) exits(c *checker) map[int32]*ast.ReturnStmt {
+	if g.exitOf != nil {
+		return g.exitOf
+	}
+	g.exitOf = make(map[int32]*ast.ReturnStmt)
+	preds := make(map[int32][]*cfg.Block)
+	dead := make(map[int32]bool) // blocks where a failed test stops the path
+	var queue []*cfg.Block
+	for _, b := range g.cfg.Blocks {
+		for _, s := range b.Succs {
+			preds[s.Index] = append(preds[s.Index], b)
+		}
+		for _, n := range b.Nodes {
+			if es, ok := n.(*ast.ExprStmt); ok {
+				if call, ok := ast.Unparen(es.X).(*ast.CallExpr); ok && isTestFailure(calleeFunc(c.pass.TypesInfo, call)) {
+					dead[b.Index] = true
+				}
+			}
+		}
+		if ret := b.Return(); ret != nil && !dead[b.Index] {
+			g.exitOf[b.Index] = ret
+			queue = append(queue, b)
+		}
+	}
+	for len(queue) > 0 {
+		b := queue[0]
+		queue = queue[1:]
+		for _, p := range preds[b.Index] {
+			if g.exitOf[p.Index] == nil && !dead[p.Index] {
+				g.exitOf[p.Index] = g.exitOf[b.Index]
+				queue = append(queue, p)
+			}
+		}
+	}
+	return g.exitOf
+}
+
+// branchAfter returns the branch statement that directly follows stmt
+// in its list, if any. The branch statements of the body are indexed on
+// first use.
+func (g *flowGraph) branchAfter(stmt ast.Stmt) *ast.BranchStmt {
+	if g.branches == nil {
+		g.branches = make(map[ast.Stmt]*ast.BranchStmt)
+		ast.Inspect(g.body, func(n ast.Node) bool {
+			list := stmtList(n)
+			for i := 1; i < len(list); i++ {
+				if br, ok := list[i].(*ast.BranchStmt); ok {
+					g.branches[list[i-1]] = br
+				}
+			}
+			return true
+		})
+	}
+	return g.branches[stmt]
+}
+
+// branchEnding returns the branch statement (continue, break, goto) that
+// ends block b, if any.
+func (g *flowGraph) branchEnding(b *cfg.Block) *ast.BranchStmt {
+	if len(b.Nodes) > 0 {
+		last, ok := b.Nodes[len(b.Nodes)-1].(ast.Stmt)
+		if !ok {
+			return nil
+		}
+		return g.branchAfter(last)
+	}
+	// An empty block: a branch that opens its body.
+	var list []ast.Stmt
+	switch s := b.Stmt.(type) {
+	case *ast.IfStmt:
+		if b.Kind == cfg.KindIfThen {
+			list = s.Body.List
+		} else if blk, ok := s.Else.(*ast.BlockStmt); ok && b.Kind == cfg.KindIfElse {
+			list = blk.List
+		}
+	case *ast.CaseClause:
+		list = s.Body
+	case *ast.CommClause:
+		list = s.Body
+	case *ast.ForStmt:
+		if b.Kind == cfg.KindForBody {
+			list = s.Body.List
+		}
+	case *ast.RangeStmt:
+		if b.Kind == cfg.KindRangeBody {
+			list = s.Body.List
+		}
+	}
+	if len(list) == 0 {
+		return nil
+	}
+	br, _ := list[0].(*ast.BranchStmt)
+	return br
+}

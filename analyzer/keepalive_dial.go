@@ -1,0 +1,284 @@
+package analyzer
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+)
+
+// This file resolves, for the keepalive check, the values it meets to the
+// source that builds them: a dial func to the toggles that turn off TCP
+// keep-alive in it, a net.Dialer to its KeepAlive settings. It follows
+// function values, method values, closures and variables set exactly
+// once (flow_index.go); anything else (a struct field, a parameter, a
+// call's result) is unknown, and unknown never reports.
+
+// kaMaxDepth bounds the chains of variables and dial funcs followed.
+const kaMaxDepth = 8
+
+// A dialResolver resolves dial funcs and dialers in one package.
+type dialResolver struct {
+	c    *checker
+	info *types.Info
+}
+
+// dialSources returns the toggles that turn off TCP keep-alive in the
+// dial func e, in this package, and the dial funcs of other packages
+// that do so according to their facts. e may be a function or method,
+// a method value such as d.DialContext on a net.Dialer, a func literal,
+// a variable set once to one of those, or the result of a maker.
+func (s *dialResolver) dialSources(e ast.Expr, depth int, seen map[*types.Func]bool) (toggles []ast.Node, foreign []*types.Func) {
+	if depth > kaMaxDepth {
+		return nil, nil // too deep: give up
+	}
+	var id *ast.Ident
+	switch e := ast.Unparen(e).(type) {
+	case *ast.FuncLit:
+		return s.bodyToggles(e.Body, depth+1, seen)
+	case *ast.CallExpr:
+		for _, r := range s.makerResults(e) {
+			t, f := s.dialSources(r, depth+1, seen)
+			toggles = append(toggles, t...)
+			foreign = append(foreign, f...)
+		}
+		return toggles, foreign
+	case *ast.IndexExpr:
+		return s.dialSources(e.X, depth+1, seen) // an instantiation
+	case *ast.IndexListExpr:
+		return s.dialSources(e.X, depth+1, seen)
+	case *ast.Ident:
+		id = e
+	case *ast.SelectorExpr:
+		if selection, ok := s.info.Selections[e]; ok {
+			if selection.Kind() != types.MethodVal {
+				return nil, nil // a func-valued field, or a method expression
+			}
+			m := selection.Obj().(*types.Func)
+			if isMethod(m, "net", "Dialer", "Dial", "DialContext") {
+				if t := s.dialerToggle(e.X, depth+1); t != nil {
+					return []ast.Node{t}, nil
+				}
+				return nil, nil
+			}
+			return s.funcSources(m, depth, seen)
+		}
+		id = e.Sel // a qualified identifier
+	default:
+		return nil, nil // a call, an index expression ...: unknown
+	}
+	switch obj := s.info.Uses[id].(type) {
+	case *types.Func:
+		return s.funcSources(obj, depth, seen)
+	case *types.Var:
+		if rhs, zero, ok := s.c.idx.origin(obj); ok && !zero {
+			return s.dialSources(rhs, depth+1, seen)
+		}
+	}
+	return nil, nil
+}
+
+// funcSources is dialSources for a function or method fn.
+func (s *dialResolver) funcSources(fn *types.Func, depth int, seen map[*types.Func]bool) (toggles []ast.Node, foreign []*types.Func) {
+	fn = fn.Origin()
+	if fn.Pkg() != s.c.pass.Pkg {
+		if s.c.summary(fn).result(kindDialConn) != nil {
+			return nil, []*types.Func{fn}
+		}
+		return nil, nil
+	}
+	if seen[fn] {
+		return nil, nil // recursion, or already followed
+	}
+	seen[fn] = true
+	lf := s.c.localFunc(fn)
+	if lf == nil {
+		return nil, nil // no body
+	}
+	return s.bodyToggles(lf.decl.Body, depth+1, seen)
+}
+
+// bodyToggles returns the toggles that turn off TCP keep-alive in the
+// body of a dial func (not in the func literals nested in it), and the
+// dial funcs of other packages it calls that do so:
+//
+//	conn.(*net.TCPConn).SetKeepAlive(false)
+//	ka.SetKeepAlive(false)                        // ka has a SetKeepAlive(bool) error method
+//	d := net.Dialer{KeepAlive: -1}                // any net.Dialer it mentions
+//	return dialTimeout(network, addr)             // a dial func it calls
+func (s *dialResolver) bodyToggles(body *ast.BlockStmt, depth int, seen map[*types.Func]bool) (toggles []ast.Node, foreign []*types.Func) {
+	held := make(map[*ast.CompositeLit]bool) // Dialer literals stored in a variable
+	addToggle := func(t ast.Node) {
+		if t != nil {
+			toggles = append(toggles, t)
+		}
+	}
+	hold := func(lhs, rhs []ast.Expr) {
+		if len(lhs) != len(rhs) {
+			return
+		}
+		for i, e := range rhs {
+			if lit := netDialerLit(s.info, e); lit != nil && identOf(lhs[i]) != nil {
+				held[lit] = true // resolved, with its later writes, through the variable
+			}
+		}
+	}
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false // another function
+		case *ast.AssignStmt:
+			hold(n.Lhs, n.Rhs)
+		case *ast.ValueSpec:
+			var lhs []ast.Expr
+			for _, id := range n.Names {
+				lhs = append(lhs, id)
+			}
+			hold(lhs, n.Values)
+		case *ast.CallExpr:
+			if isKeepAliveOff(s.info, n) {
+				addToggle(n)
+			}
+			if isDialResults(s.info.TypeOf(n)) {
+				t, f := s.dialSources(n.Fun, depth+1, seen)
+				toggles = append(toggles, t...)
+				foreign = append(foreign, f...)
+			}
+		case *ast.CompositeLit:
+			if lit := netDialerLit(s.info, n); lit != nil && !held[lit] {
+				addToggle(s.dialerLitToggle(lit, nil))
+			}
+		case *ast.Ident:
+			if v := varOf(s.info, n); v != nil && isNamed(v.Type(), "net", "Dialer") {
+				addToggle(s.dialerToggle(n, depth+1))
+			}
+		}
+		return true
+	})
+	return uniqueNodes(toggles), foreign
+}
+
+// uniqueNodes returns nodes without repeats, in order.
+func uniqueNodes(nodes []ast.Node) []ast.Node {
+	seen := make(map[ast.Node]bool)
+	var out []ast.Node
+	for _, n := range nodes {
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// dialerToggle returns the toggle that turns off TCP keep-alive on the
+// net.Dialer e: a literal, a variable set once to a literal,
+// new(net.Dialer) or its zero value, or the result of a maker; nil if
+// it does not or is unknown.
+func (s *dialResolver) dialerToggle(e ast.Expr, depth int) ast.Node {
+	if depth > kaMaxDepth {
+		return nil
+	}
+	e = ast.Unparen(e)
+	if u, ok := e.(*ast.UnaryExpr); ok && u.Op == token.AND {
+		e = ast.Unparen(u.X)
+	}
+	if lit := netDialerLit(s.info, e); lit != nil {
+		return s.dialerLitToggle(lit, nil)
+	}
+	if call, ok := e.(*ast.CallExpr); ok {
+		for _, r := range s.makerResults(call) {
+			if t := s.dialerToggle(r, depth+1); t != nil {
+				return t
+			}
+		}
+		return nil
+	}
+	v := varOf(s.info, e)
+	rhs, zero, ok := s.c.idx.origin(v)
+	switch {
+	case !ok:
+		return nil // unknown dialer
+	case zero:
+		return s.dialerLitToggle(nil, v)
+	case isNewOf(s.info, rhs, isDialerValue):
+		return s.dialerLitToggle(nil, v)
+	}
+	if lit := netDialerLit(s.info, rhs); lit != nil {
+		return s.dialerLitToggle(lit, v)
+	}
+	return nil // a copy of another dialer, a call ...: unknown
+}
+
+// makerResults returns the values that call returns, when it calls a
+// function of this package with one result (a maker of dial funcs or
+// dialers), read from its return statements:
+//
+//	func newDialer() *net.Dialer { return &net.Dialer{KeepAlive: -1} }
+//	&http.Transport{DialContext: newDialer().DialContext}
+func (s *dialResolver) makerResults(call *ast.CallExpr) []ast.Expr {
+	fn := calleeFunc(s.info, call)
+	if fn == nil || fn.Pkg() != s.c.pass.Pkg || fn.Signature().Results().Len() != 1 {
+		return nil
+	}
+	lf := s.c.localFunc(fn.Origin())
+	if lf == nil {
+		return nil // no body
+	}
+	var results []ast.Expr
+	for _, ret := range returnsOf(lf.decl.Body) {
+		if len(ret.Results) == 1 {
+			results = append(results, ret.Results[0])
+		}
+	}
+	return results
+}
+
+// dialerLitToggle returns the toggle that turns off TCP keep-alive on a
+// net.Dialer built by lit (if not nil) and held in v (if not nil), or nil.
+// Per net's documentation, probes are off when KeepAlive is negative and
+// KeepAliveConfig.Enable is false, so every write to KeepAlive must be a
+// negative constant and every write to KeepAliveConfig must leave Enable
+// false. KeepAliveConfig{Enable: false} with a KeepAlive of zero turns
+// nothing off (probes run at the default period), so it is not a toggle.
+// The toggle is the first write to KeepAlive.
+func (s *dialResolver) dialerLitToggle(lit *ast.CompositeLit, v *types.Var) ast.Node {
+	var keepAlive []ast.Node // KeyValueExpr or AssignStmt
+	var values []ast.Expr
+	if lit != nil {
+		kvs, configOn := dialerLitKeepAlive(s.info, lit)
+		if configOn {
+			return nil // probes configured, or unknown
+		}
+		for _, kv := range kvs {
+			keepAlive = append(keepAlive, kv)
+			values = append(values, kv.Value)
+		}
+	}
+	if v != nil {
+		for _, w := range s.c.idx.writes().fields {
+			switch {
+			case isFieldOf(w.field, "net", "Dialer", "KeepAlive") && varOf(s.info, w.base) == v:
+				keepAlive = append(keepAlive, w.stmt)
+				values = append(values, w.rhs)
+			case isFieldOf(w.field, "net", "Dialer", "KeepAliveConfig") && varOf(s.info, w.base) == v:
+				if w.rhs == nil || !isConfigOff(s.info, w.rhs) {
+					return nil
+				}
+			case isFieldOf(w.field, "net", "KeepAliveConfig", "Enable"):
+				if sel, ok := ast.Unparen(w.base).(*ast.SelectorExpr); ok && varOf(s.info, sel.X) == v &&
+					(w.rhs == nil || !isFalse(s.info, w.rhs)) {
+					return nil
+				}
+			}
+		}
+	}
+	if len(keepAlive) == 0 {
+		return nil // KeepAlive zero: default probes
+	}
+	for _, val := range values {
+		if val == nil || !isNegative(s.info, val) {
+			return nil // a non-negative or unknown period somewhere
+		}
+	}
+	return keepAlive[0]
+}

@@ -1,0 +1,125 @@
+package analyzer
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+)
+
+// This file resolves, for the keepalive check, a Transport to the
+// literal that builds it and to the assignments that turn its pooling
+// off.
+
+// transportOrigins resolves Transports in one package. Which of them get
+// DisableKeepAlives is computed on first use.
+type transportOrigins struct {
+	c    *checker
+	info *types.Info
+
+	disabledLits    map[*ast.CompositeLit]bool // Transport literals given DisableKeepAlives
+	disabledVars    map[*types.Var]bool        // Transport variables given DisableKeepAlives
+	disabledUnknown bool                       // some Transport we cannot place gets DisableKeepAlives
+}
+
+// A trOrigin says what builds a Transport value, as far as the package's
+// source tells.
+type trOrigin struct {
+	known bool
+	fix   *ast.CompositeLit   // the literal that builds it, to add DisableKeepAlives to
+	lits  []*ast.CompositeLit // literals it comes from (itself or by Clone)
+	vars  []*types.Var        // variables that hold it on the way
+}
+
+// transportOrigin returns the origin of the Transport e: a literal,
+// new(http.Transport), a zero var, http.DefaultTransport.(*http.Transport).Clone(),
+// the Clone of a known Transport, or a variable set once to one of those.
+func (s *transportOrigins) transportOrigin(e ast.Expr, depth int) trOrigin {
+	if depth > kaMaxDepth {
+		return trOrigin{}
+	}
+	switch e := ast.Unparen(e).(type) {
+	case *ast.UnaryExpr:
+		if e.Op == token.AND {
+			return s.transportOrigin(e.X, depth+1)
+		}
+	case *ast.StarExpr:
+		return s.transportOrigin(e.X, depth+1)
+	case *ast.CompositeLit:
+		if isNamed(s.info.TypeOf(e), "net/http", "Transport") {
+			return trOrigin{known: true, fix: e, lits: []*ast.CompositeLit{e}}
+		}
+	case *ast.CallExpr:
+		if isNewOf(s.info, e, isTransportValue) {
+			return trOrigin{known: true}
+		}
+		if sel, ok := ast.Unparen(e.Fun).(*ast.SelectorExpr); ok && isMethod(calleeFunc(s.info, e), "net/http", "Transport", "Clone") {
+			if isDefaultTransport(s.info, sel.X) {
+				return trOrigin{known: true} // DefaultTransport keeps connections alive
+			}
+			o := s.transportOrigin(sel.X, depth+1)
+			o.fix = nil // the literal builds another Transport
+			return o
+		}
+	case *ast.Ident:
+		v := varOf(s.info, e)
+		rhs, zero, ok := s.c.idx.origin(v)
+		if !ok {
+			return trOrigin{}
+		}
+		o := trOrigin{known: true}
+		if !zero {
+			o = s.transportOrigin(rhs, depth+1)
+		}
+		o.vars = append(o.vars, v)
+		return o
+	}
+	return trOrigin{}
+}
+
+// disablesKeepAlives reports whether the Transport of origin o gets (or
+// may get) its pooling turned off: in one of its literals, or by an
+// assignment to a variable that holds it, or to a Transport the package's
+// source cannot place.
+func (s *transportOrigins) disablesKeepAlives(o trOrigin) bool {
+	for _, lit := range o.lits {
+		for _, elt := range lit.Elts {
+			if kv, ok := elt.(*ast.KeyValueExpr); ok && identOf(kv.Key) != nil && turnsOffPooling(s.info, identOf(kv.Key).Name, kv.Value) {
+				return true
+			}
+		}
+	}
+	if s.disabledLits == nil {
+		s.disabledLits = make(map[*ast.CompositeLit]bool)
+		s.disabledVars = make(map[*types.Var]bool)
+		for _, w := range s.c.idx.writes().fields {
+			if !isTransportField(w.field, "DisableKeepAlives", "MaxIdleConnsPerHost") || !turnsOffPooling(s.info, w.field.Name(), w.rhs) {
+				continue // another field, or pooling stays on
+			}
+			wo := s.transportOrigin(w.base, 0)
+			if !wo.known {
+				s.disabledUnknown = true
+				continue
+			}
+			for _, lit := range wo.lits {
+				s.disabledLits[lit] = true
+			}
+			for _, v := range wo.vars {
+				s.disabledVars[v] = true
+			}
+		}
+	}
+	if s.disabledUnknown {
+		return true
+	}
+	for _, lit := range o.lits {
+		if s.disabledLits[lit] {
+			return true
+		}
+	}
+	for _, v := range o.vars {
+		if s.disabledVars[v] {
+			return true
+		}
+	}
+	return false
+}

@@ -151,10 +151,7 @@ func run(pass *analysis.Pass, cfg *Config) (any, error) {
 		return nil, nil // fast path: nothing here can reach net/http
 	}
 	c.ignores = collectIgnores(pass)
-	found := c.scan()
-	if cfg.enabled(nameBody) {
-		checkBody(c, found.responses)
-	}
+	found := c.scan() // the body check runs in it
 	if cfg.enabled(nameTransport) && len(found.pools) > 0 {
 		checkTransport(c, found.pools)
 	}
@@ -176,24 +173,31 @@ func newChecker(pass *analysis.Pass, cfg *Config) *checker {
 	}
 	c.summaries = &summaries{c: c, imported: make(map[*types.Func]*funcFact)}
 	c.idx = &flowIndex{info: pass.TypesInfo, pkg: pass.Pkg, root: c.root}
-	for cur := range c.root.Preorder((*ast.FuncDecl)(nil)) {
-		fd := cur.Node().(*ast.FuncDecl)
-		if fn, ok := pass.TypesInfo.Defs[fd.Name].(*types.Func); ok && fd.Body != nil {
-			c.funcs = append(c.funcs, localFunc{fn: fn, decl: fd, cur: cur})
+	for file := range c.root.Children() {
+		for cur := range file.Children() {
+			fd, ok := cur.Node().(*ast.FuncDecl)
+			if !ok || fd.Body == nil {
+				continue
+			}
+			if fn, ok := pass.TypesInfo.Defs[fd.Name].(*types.Func); ok {
+				c.funcs = append(c.funcs, localFunc{fn: fn, decl: fd, cur: cur})
+			}
 		}
 	}
 	return c
 }
 
-// What each check starts from, found in one walk of the package.
+// What the transport and keepalive checks start from, found in one walk
+// of the package.
 type starts struct {
-	responses []response    // calls that produce a response (body)
-	pools     []poolSource  // constructions of connection pools that keep idle connections (transport)
-	installs  []dialInstall // dial funcs set on an http.Transport (keepalive)
+	pools    []poolSource  // constructions of connection pools that keep idle connections (transport)
+	installs []dialInstall // dial funcs set on an http.Transport (keepalive)
 }
 
-// scan walks the package's syntax once and returns where each enabled
-// check starts.
+// scan walks the package's syntax once: it runs the body check on each
+// call that produces a response, while the call's syntax and types are
+// still in the CPU's caches (which keeps the analyzer's cost linear in
+// big packages), and returns where the other enabled checks start.
 func (c *checker) scan() starts {
 	var found starts
 	body, pools, dials := c.cfg.enabled(nameBody), c.cfg.enabled(nameTransport), c.cfg.enabled(nameKeepAlive)
@@ -203,7 +207,7 @@ func (c *checker) scan() starts {
 			fn := calleeFunc(c.pass.TypesInfo, n)
 			if body {
 				if r, ok := responseAt(c, cur, fn); ok {
-					found.responses = append(found.responses, r)
+					checkResponse(c, r)
 				}
 			}
 			if pools {

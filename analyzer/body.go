@@ -153,15 +153,9 @@ func producer(c *checker, fn *types.Func) (int, bool) {
 	return -1, false
 }
 
-// checkBody reports the responses that are not closed on every path.
-func checkBody(c *checker, responses []response) {
-	for _, r := range responses {
-		checkResponse(c, r)
-	}
-}
-
-// checkResponse follows the response r through its immediate context
-// and, if it is bound to a local variable, along the control-flow graph.
+// checkResponse reports the response r if it is not closed on every
+// path: it follows the response through its immediate context and, if
+// it is bound to a local variable, along the control-flow graph.
 func checkResponse(c *checker, r response) {
 	info := c.pass.TypesInfo
 	cur, fn, idx := r.cur, r.fn, r.idx

@@ -247,7 +247,7 @@ func (c *checker) paramReads(s spec, call *ast.CallExpr, k int) bool {
 // at fn, outermost first: the stack classify reads.
 func stackOf(cur, fn inspector.Cursor) []ast.Node {
 	var stack []ast.Node
-	for ; cur.Valid() && cur != fn; cur = cur.Parent() {
+	for ; cur.Node() != nil && cur != fn; cur = cur.Parent() {
 		stack = append(stack, cur.Node())
 	}
 	slices.Reverse(stack)

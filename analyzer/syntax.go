@@ -110,16 +110,21 @@ func funcParts(n ast.Node) (*ast.FuncType, *ast.BlockStmt) {
 // enclosingFunc returns the innermost function declaration or literal
 // around cur.
 func enclosingFunc(cur inspector.Cursor) (inspector.Cursor, bool) {
-	for fn := range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
-		return fn, true
+	for ; cur.Node() != nil; cur = cur.Parent() { // cheaper than Enclosing, which builds a type mask per call
+		switch cur.Node().(type) {
+		case *ast.FuncDecl, *ast.FuncLit:
+			return cur, true
+		}
 	}
 	return inspector.Cursor{}, false
 }
 
 // enclosingDecl returns the function declaration around cur, if any.
 func enclosingDecl(cur inspector.Cursor) *ast.FuncDecl {
-	for fd := range cur.Enclosing((*ast.FuncDecl)(nil)) {
-		return fd.Node().(*ast.FuncDecl)
+	for ; cur.Node() != nil; cur = cur.Parent() {
+		if fd, ok := cur.Node().(*ast.FuncDecl); ok {
+			return fd
+		}
 	}
 	return nil
 }

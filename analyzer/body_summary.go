@@ -3,14 +3,19 @@ package analyzer
 import (
 	"go/ast"
 	"go/types"
+	"iter"
+
+	"golang.org/x/tools/go/ast/inspector"
 )
 
 // This file holds what the summaries of functions say for the body
-// check: the parameters a function only reads, and a result that hands
-// the caller a fresh response.
+// check: the parameters a function only reads (or closes only under a
+// condition on another parameter), and a result that hands the caller a
+// fresh response (maybe only under a condition).
 
 // summarizeBodyParams records in f the parameters of lf, of a type that
-// could take over a response or its Body, that it only reads.
+// could take over a response or its Body, that it only reads, or closes
+// only under a test of another parameter.
 func summarizeBodyParams(c *checker, lf *localFunc, f *funcFact) {
 	sig := lf.fn.Signature()
 	params := sig.Params()
@@ -22,46 +27,81 @@ func summarizeBodyParams(c *checker, lf *localFunc, f *funcFact) {
 		if !carriesOwnership(p.Type(), c.http) {
 			continue // callers can see from the type that it only reads
 		}
-		if p.Name() == "" || p.Name() == "_" || onlyReads(c, lf.decl, p) {
+		if p.Name() == "" || p.Name() == "_" {
 			f.Params = append(f.Params, paramFact{Index: i, Effect: effBorrows})
+			continue
+		}
+		if eff, when := bodyParamEffect(c, lf, i, p); eff != effUnknown {
+			f.Params = append(f.Params, paramFact{Index: i, Effect: eff, When: when})
 		}
 	}
 }
 
-// onlyReads reports whether every use of parameter p in fd reads it.
-func onlyReads(c *checker, fd *ast.FuncDecl, p *types.Var) bool {
+// bodyParamEffect says what lf does with the response or closer in its
+// parameter p (the i-th): only reads it; releases it only when another
+// parameter passes a test, and only reads it otherwise; or anything.
+//
+//	func decode(resp *http.Response, out any) error {
+//		if out == nil {
+//			return nil // the caller keeps the body
+//		}
+//		defer resp.Body.Close()
+func bodyParamEffect(c *checker, lf *localFunc, i int, p *types.Var) (effect, condition) {
 	at := place{}
 	if isResponse(p.Type()) {
 		at = responsePlace
 	}
-	var stack []ast.Node
-	reads := true
-	ast.Inspect(fd.Body, func(x ast.Node) bool {
-		if x == nil {
-			stack = stack[:len(stack)-1]
-			return true
-		}
-		stack = append(stack, x)
-		if id, ok := x.(*ast.Ident); ok && c.pass.TypesInfo.Uses[id] == p {
-			if c.classify(bodySpec{}, stack, at, -1).kind != useRead {
-				reads = false
+	var when condition
+	for use := range identUses(c, lf.cur, p) {
+		switch u := c.classify(bodySpec{}, stackOf(use, lf.cur), at, -1); u.kind {
+		case useRead:
+			continue
+		case useRelease:
+			if w, ok := c.guard(lf.cur, use); ok && w.Param != i+1 && (when.Param == 0 || w == when) {
+				when = w
+				continue
 			}
 		}
-		return reads
-	})
-	return reads
+		return effUnknown, condition{}
+	}
+	if when.Param != 0 {
+		return effReleases, when
+	}
+	return effBorrows, condition{}
 }
 
-// summarizeResponse records in f the result of fn that hands a fresh
+// identUses yields the identifiers in the function at fn that use v.
+// (Unlike flowIndex.usesOf, it keeps no index: summaries look at few
+// variables of each function.)
+func identUses(c *checker, fn inspector.Cursor, v *types.Var) iter.Seq[inspector.Cursor] {
+	return func(yield func(inspector.Cursor) bool) {
+		for cur := range fn.Preorder((*ast.Ident)(nil)) {
+			if id := cur.Node().(*ast.Ident); id.Name == v.Name() && c.pass.TypesInfo.Uses[id] == v && !yield(cur) {
+				return
+			}
+		}
+	}
+}
+
+// A fresh is a variable that holds a response from a producer, as
+// summarizeResponse sees it: whether it only comes from an
+// http.RoundTripper, and under which condition on the function's
+// parameters it is fresh (always if none).
+type fresh struct {
+	viaRT bool
+	when  condition
+}
+
+// summarizeResponse records in f the result of lf that hands a fresh
 // response to its caller: one it got from a producer and returns without
-// having given it to anyone else on the way. A response that fn closes
-// (except on an error path that returns something else), replaces the
-// Body of, or passes to code that may close it is not fresh: whether the
-// caller must close it then depends on paths we cannot see (bodyclose
-// #76).
+// having given it to anyone else on the way. A response that lf closes
+// (except on an error path that returns something else, or under a test
+// of a parameter, which makes it fresh under the opposite test),
+// replaces the Body of, or passes to code that may close it is not
+// fresh: whether the caller must close it then depends on paths we
+// cannot see (bodyclose #76).
 func summarizeResponse(c *checker, lf *localFunc, f *funcFact) {
-	fn, fd := lf.fn, lf.decl
-	results := fn.Signature().Results()
+	results := lf.fn.Signature().Results()
 	ri := -1
 	for i := range results.Len() {
 		if isResponse(results.At(i).Type()) {
@@ -73,28 +113,31 @@ func summarizeResponse(c *checker, lf *localFunc, f *funcFact) {
 		return
 	}
 	info := c.pass.TypesInfo
-	produced := make(map[*types.Var]bool) // variables bound to a producer's response: via a RoundTripper only?
+	produced := make(map[*types.Var]fresh) // variables bound to a producer's response
 	var returns []*ast.ReturnStmt
-	ast.Inspect(fd.Body, func(n ast.Node) bool {
+	ast.Inspect(lf.decl.Body, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.FuncLit:
 			return false // its returns are its own
 		case *ast.ReturnStmt:
 			returns = append(returns, n)
 		case *ast.AssignStmt:
-			noteProduced(c, n.Lhs, n.Rhs, produced)
+			noteProduced(c, lf, n.Lhs, n.Rhs, produced)
 		case *ast.ValueSpec:
-			noteProduced(c, specLHS(n), n.Values, produced)
+			noteProduced(c, lf, specLHS(n), n.Values, produced)
 		}
 		return true
 	})
-	for v := range produced {
-		if spentBefore(c, fd, v) {
+	for v, fr := range produced {
+		spent, when := spentBefore(c, lf, v)
+		if spent {
 			delete(produced, v)
+		} else if when.Param != 0 {
+			fr.when = when // the close decides; a condition on the producer would too
+			produced[v] = fr
 		}
 	}
-	fresh := false // some return hands a fresh response to the caller
-	viaRT := true  // every fresh response returned comes from a RoundTripper
+	var out *fresh // what the returns that hand a fresh response have in common
 	for _, ret := range returns {
 		var call *ast.CallExpr // the producer of the returned response
 		var v *types.Var       // or the variable that holds it
@@ -111,54 +154,115 @@ func summarizeResponse(c *checker, lf *localFunc, f *funcFact) {
 		case len(ret.Results) == 0:
 			v = results.At(ri)
 		}
+		var fr fresh
 		switch {
 		case call != nil:
-			idx, rt := producer(c, calleeFunc(info, call))
-			if idx != ri && (idx != 0 || len(ret.Results) == 1 && results.Len() > 1) {
+			p := producer(c, calleeFunc(info, call))
+			if p.idx != ri && (p.idx != 0 || len(ret.Results) == 1 && results.Len() > 1) {
 				continue
 			}
-			fresh, viaRT = true, viaRT && rt
-		case v != nil:
-			rt, ok := produced[v]
+			when, ok := freshAt(c, lf, call, p.when)
 			if !ok {
 				continue
 			}
-			fresh, viaRT = true, viaRT && rt
+			fr = fresh{p.viaRT, when}
+		case v != nil:
+			var ok bool
+			if fr, ok = produced[v]; !ok {
+				continue
+			}
+		default:
+			continue
+		}
+		if out == nil {
+			out = &fr
+			continue
+		}
+		out.viaRT = out.viaRT && fr.viaRT
+		if out.when != fr.when {
+			out.when = condition{} // fresh under different conditions: say always
 		}
 	}
-	if fresh {
-		f.Results = append(f.Results, resultFact{Index: ri, Kind: kindBody, ViaRoundTripper: viaRT})
+	if out != nil {
+		f.Results = append(f.Results, resultFact{Index: ri, Kind: kindBody, ViaRoundTripper: out.viaRT, When: out.when})
 	}
 }
 
-// spentBefore reports whether fd may close, replace the Body of, or hand
-// off the response in v other than by returning it.
-func spentBefore(c *checker, fd *ast.FuncDecl, v *types.Var) bool {
-	var stack []ast.Node
-	spent := false
-	ast.Inspect(fd.Body, func(x ast.Node) bool {
-		if spent {
-			return false
-		}
-		if x == nil {
-			stack = stack[:len(stack)-1]
-			return true
-		}
-		stack = append(stack, x)
-		id, ok := x.(*ast.Ident)
-		if !ok || c.pass.TypesInfo.Uses[id] != v {
-			return true
-		}
+// freshAt says when the response that call (in lf) produces under the
+// condition w on the callee's parameters is fresh, in terms of lf's own
+// parameters: always if the argument makes w hold or cannot be traced to
+// them, not at all (false) if it makes w fail.
+func freshAt(c *checker, lf *localFunc, call *ast.CallExpr, w condition) (condition, bool) {
+	if w.Param == 0 {
+		return condition{}, true
+	}
+	if holds, known := c.holdsAt(call, w); known {
+		return condition{}, holds
+	}
+	return c.passedCond(lf.cur, call, w), true
+}
+
+// spentBefore reports whether lf may close, replace the Body of, or hand
+// off the response in v other than by returning it; or, if it closes it
+// only under a test of a parameter, the condition under which it does not.
+func spentBefore(c *checker, lf *localFunc, v *types.Var) (bool, condition) {
+	info := c.pass.TypesInfo
+	var closed condition // the test under which it closes it
+	for use := range identUses(c, lf.cur, v) {
+		stack := stackOf(use, lf.cur)
 		switch eventOf(c.classify(bodySpec{}, stack, responsePlace, -1).kind) {
 		case evRelease:
-			spent = !onErrorPath(stack, v, c.pass.TypesInfo)
+			if onErrorPath(stack, v, info) {
+				continue
+			}
+			if w, ok := c.guard(lf.cur, use); ok && (closed.Param == 0 || w == closed) {
+				closed = w
+				continue
+			}
+			return true, condition{}
 		case evHandoff:
 			_, returned := stack[len(stack)-2].(*ast.ReturnStmt)
-			spent = !returned && !wrapsBody(stack, v, c.pass.TypesInfo)
+			if !returned && !wrapsBody(stack, v, info) {
+				return true, condition{}
+			}
 		}
-		return true
-	})
-	return spent
+	}
+	if closed.Param != 0 {
+		return false, closed.not()
+	}
+	return false, condition{}
+}
+
+// noteProduced adds to produced the variables that lhs = rhs (in lf)
+// binds to a producer's response.
+func noteProduced(c *checker, lf *localFunc, lhs, rhs []ast.Expr, produced map[*types.Var]fresh) {
+	for _, r := range rhs {
+		call, ok := ast.Unparen(r).(*ast.CallExpr)
+		if !ok {
+			continue
+		}
+		p := producer(c, calleeFunc(c.pass.TypesInfo, call))
+		if p.idx < 0 {
+			continue
+		}
+		when, ok := freshAt(c, lf, call, p.when)
+		if !ok {
+			continue // the callee closes the body for this argument
+		}
+		l, _ := pickLHS(lhs, rhs, call, nil, p.idx)
+		if id := identOf(l); id != nil {
+			if v, ok := c.pass.TypesInfo.ObjectOf(id).(*types.Var); ok {
+				fr, seen := produced[v]
+				if !seen {
+					fr = fresh{viaRT: true, when: when}
+				} else if fr.when != when {
+					fr.when = condition{}
+				}
+				fr.viaRT = fr.viaRT && p.viaRT
+				produced[v] = fr
+			}
+		}
+	}
 }
 
 // onErrorPath reports whether the close at the top of stack (whose
@@ -207,28 +311,6 @@ func wrapsBody(stack []ast.Node, v *types.Var, info *types.Info) bool {
 		return mentions(info, as.Rhs[0], v)
 	}
 	return false
-}
-
-// noteProduced adds to produced the variables that lhs = rhs binds to
-// a producer's response, with whether it comes only from a RoundTripper.
-func noteProduced(c *checker, lhs, rhs []ast.Expr, produced map[*types.Var]bool) {
-	for _, r := range rhs {
-		call, ok := ast.Unparen(r).(*ast.CallExpr)
-		if !ok {
-			continue
-		}
-		idx, viaRT := producer(c, calleeFunc(c.pass.TypesInfo, call))
-		if idx < 0 {
-			continue
-		}
-		l, _ := pickLHS(lhs, rhs, call, nil, idx)
-		if id := identOf(l); id != nil {
-			if v, ok := c.pass.TypesInfo.ObjectOf(id).(*types.Var); ok {
-				rt, seen := produced[v]
-				produced[v] = viaRT && (rt || !seen)
-			}
-		}
-	}
 }
 
 // bodyOf returns v if e is v.Body for a variable v.

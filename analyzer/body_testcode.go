@@ -2,6 +2,8 @@ package analyzer
 
 import (
 	"go/ast"
+	"go/types"
+	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/ast/inspector"
@@ -11,7 +13,8 @@ import (
 // that never sends a body, a call the test expects to fail.
 
 // bodylessTestServer reports whether cur is in a test function whose
-// httptest servers all answer without a body:
+// httptest servers all answer without a body, or panic (the client then
+// gets an error, never a response):
 //
 //	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 //		w.WriteHeader(http.StatusNoContent)
@@ -36,7 +39,7 @@ func bodylessTestServer(c *checker, cur inspector.Cursor) bool {
 		if conv, ok := h.(*ast.CallExpr); ok && len(conv.Args) == 1 {
 			h = ast.Unparen(conv.Args[0]) // http.HandlerFunc(func...)
 		}
-		if lit, ok := h.(*ast.FuncLit); ok && writesNoBody(c, lit) {
+		if lit, ok := h.(*ast.FuncLit); ok && (writesNoBody(c, lit) || c.endsInNoReturn(lit.Body)) {
 			bodyless++
 		}
 		return true
@@ -141,4 +144,50 @@ func examinesFailure(c *checker, stmtCur inspector.Cursor, errLHS ast.Expr) bool
 		return !strings.Contains(name, "NoError") && !strings.HasSuffix(name, "Nil") || strings.HasSuffix(name, "NotNil")
 	}
 	return false
+}
+
+// expectsPanic reports whether the call at cur, in a test file, is
+// expected to panic: its test function recovers from a panic in a
+// deferred function, or it is in a function literal handed to an
+// assertion that it panics (assert.Panics, require.PanicsWithValue...).
+// A call that panics returns no response.
+func expectsPanic(c *checker, cur inspector.Cursor) bool {
+	if !isTestFile(c.pass.Fset, cur.Node().Pos()) {
+		return false
+	}
+	info := c.pass.TypesInfo
+	for fn := cur; fn.Node() != nil; fn = fn.Parent() {
+		switch n := fn.Node().(type) {
+		case *ast.FuncLit:
+			if call, ok := fn.Parent().Node().(*ast.CallExpr); ok && slices.Contains(call.Args, ast.Expr(n)) {
+				if callee := calleeFunc(info, call); callee != nil && strings.Contains(callee.Name(), "Panics") {
+					return true
+				}
+			}
+		case *ast.FuncDecl:
+			for _, s := range n.Body.List {
+				if d, ok := s.(*ast.DeferStmt); ok && recovers(info, d.Call) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// recovers reports whether call is a function literal called in place
+// that calls recover.
+func recovers(info *types.Info, call *ast.CallExpr) bool {
+	lit, ok := ast.Unparen(call.Fun).(*ast.FuncLit)
+	if !ok {
+		return false
+	}
+	found := false
+	ast.Inspect(lit.Body, func(n ast.Node) bool {
+		if call, ok := n.(*ast.CallExpr); ok && isBuiltin(info, call, "recover") {
+			found = true
+		}
+		return !found
+	})
+	return found
 }

@@ -240,7 +240,19 @@ func (c *checker) paramReads(s spec, call *ast.CallExpr, k int) bool {
 	if fn == nil {
 		return false
 	}
-	return readsOnly(fn) || c.summary(fn).param(idx) == effBorrows
+	if readsOnly(fn) {
+		return true
+	}
+	switch eff, when := c.summary(fn).param(idx); eff {
+	case effBorrows:
+		return true
+	case effReleases:
+		// A callee that releases it only under a condition its argument
+		// does not decide may not release it: the caller still owes it.
+		holds, known := c.holdsAt(call, when)
+		return when.Param != 0 && !(known && holds)
+	}
+	return false
 }
 
 // stackOf returns the node at cur and its ancestors up to the function

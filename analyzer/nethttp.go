@@ -59,6 +59,17 @@ func knownProducer(fn *types.Func) (idx int, viaRT, known bool) {
 	return -1, false, false
 }
 
+// isRoundTripMethod reports whether fn is a method with the signature of
+// http.RoundTripper's RoundTrip:
+//
+//	func (T) RoundTrip(*http.Request) (*http.Response, error)
+func isRoundTripMethod(fn *types.Func) bool {
+	sig := fn.Signature()
+	return fn.Name() == "RoundTrip" && sig.Recv() != nil && sig.Params().Len() == 1 && sig.Results().Len() == 2 &&
+		isPointerTo(sig.Params().At(0).Type(), "net/http", "Request") && isResponse(sig.Results().At(0).Type()) &&
+		isErrorType(sig.Results().At(1).Type())
+}
+
 // isRequestMethod reports whether fn sends a request through the pool of
 // its receiver.
 func isRequestMethod(fn *types.Func) bool {

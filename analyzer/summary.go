@@ -32,6 +32,7 @@ type funcFact struct {
 type paramFact struct {
 	Index  int
 	Effect effect
+	When   condition // the effect happens only then
 }
 
 // An effect is what a function does with a parameter's resource.
@@ -73,6 +74,10 @@ type resultFact struct {
 	ViaRoundTripper bool
 	// WithError: the result may be non-nil along with a non-nil error.
 	WithError bool
+	// When: the result holds a fresh resource only then (the function
+	// builds a pool only when an option asks for it, or closes the body
+	// only when the caller passes somewhere to decode it).
+	When condition
 }
 
 func (*funcFact) AFact() {}
@@ -83,7 +88,11 @@ func (f *funcFact) String() string {
 		parts = append(parts, "noReturn")
 	}
 	for _, p := range f.Params {
-		parts = append(parts, fmt.Sprintf("param%d:%s", p.Index, p.Effect))
+		s := fmt.Sprintf("param%d:%s", p.Index, p.Effect)
+		if p.When.Param != 0 {
+			s += ",when(" + p.When.String() + ")"
+		}
+		parts = append(parts, s)
 	}
 	for _, r := range f.Results {
 		s := fmt.Sprintf("result%d:%s", r.Index, r.Kind)
@@ -96,6 +105,9 @@ func (f *funcFact) String() string {
 		if r.WithError {
 			s += ",withError"
 		}
+		if r.When.Param != 0 {
+			s += ",when(" + r.When.String() + ")"
+		}
 		parts = append(parts, s)
 	}
 	return strings.Join(parts, " ")
@@ -103,14 +115,14 @@ func (f *funcFact) String() string {
 
 func (f *funcFact) empty() bool { return !f.NoReturn && len(f.Params) == 0 && len(f.Results) == 0 }
 
-// param returns what the function does with parameter i.
-func (f *funcFact) param(i int) effect {
+// param returns what the function does with parameter i, and when.
+func (f *funcFact) param(i int) (effect, condition) {
 	for _, p := range f.Params {
 		if p.Index == i {
-			return p.Effect
+			return p.Effect, p.When
 		}
 	}
-	return effUnknown
+	return effUnknown, condition{}
 }
 
 // result returns the result that hands the caller a fresh resource of

@@ -125,6 +125,7 @@ type poolSource struct {
 	helper string            // or the name of the helper function called
 	result int               // the result of the call that holds the pool, if a helper's
 	at     place             // where the pool sits in it
+	when   condition         // the helper builds the pool only then, and the argument does not tell
 	// noKeepAlive: the pool keeps no idle connections, or may not
 	// (DisableKeepAlives set to true or to a value we cannot read,
 	// MaxIdleConnsPerHost < 0).
@@ -175,11 +176,19 @@ func poolCall(c *checker, cur inspector.Cursor, fn *types.Func) (poolSource, boo
 	if r == nil {
 		return poolSource{}, false
 	}
+	holds, known := c.holdsAt(call, r.When)
+	if known && !holds {
+		return poolSource{}, false // the helper builds no pool for this argument
+	}
 	var at place
 	if r.Path != "" {
 		at = strings.Split(r.Path, ".")
 	}
-	return poolSource{cur: cur, expr: call, typ: fn.Signature().Results().At(r.Index).Type(), helper: fn.Name(), result: r.Index, at: at}, true
+	src := poolSource{cur: cur, expr: call, typ: fn.Signature().Results().At(r.Index).Type(), helper: fn.Name(), result: r.Index, at: at}
+	if !known {
+		src.when = r.When
+	}
+	return src, true
 }
 
 // checkTransport reports connection pools built by a function that runs
@@ -352,12 +361,14 @@ func closesRequests(c *checker, fn inspector.Cursor) bool {
 // summarizePool records in f the result of lf that hands the caller a
 // fresh connection pool it owns: a Transport, a Client with its own
 // Transport, or a struct holding one, with keep-alives on and not
-// closed.
+// closed; and, if lf builds it only under a test of a parameter (an
+// option), that condition.
 func summarizePool(c *checker, lf *localFunc, f *funcFact) {
 	idx := poolResult(lf.fn.Signature().Results())
 	if idx < 0 {
 		return // no result can hold a pool
 	}
+	var out *resultFact
 	for cur := range lf.cur.Preorder((*ast.CompositeLit)(nil), (*ast.CallExpr)(nil)) {
 		src, ok := poolAt(c, cur)
 		if !ok || src.noKeepAlive {
@@ -367,9 +378,24 @@ func summarizePool(c *checker, lf *localFunc, f *funcFact) {
 			continue // in a function literal: its returns are its own
 		}
 		fl := c.follow(poolSpec{}, lf.cur, cur, src.result, src.at)
-		if fl.returned && !fl.escapes && !fl.released && fl.flags&poolNoKeepAlive == 0 {
-			f.Results = append(f.Results, resultFact{Index: idx, Kind: kindPool, Path: strings.Join(fl.returnedAt, ".")})
-			return
+		if !fl.returned || fl.escapes || fl.released || fl.flags&poolNoKeepAlive != 0 {
+			continue // not handed to the caller, or not a pool that keeps connections
 		}
+		when, ok := c.guard(lf.cur, cur)
+		if !ok && src.when.Param != 0 {
+			when = c.passedCond(lf.cur, cur.Node().(*ast.CallExpr), src.when)
+		}
+		r := resultFact{Index: idx, Kind: kindPool, Path: strings.Join(fl.returnedAt, "."), When: when}
+		if out == nil {
+			out = &r
+		} else if out.When != r.When {
+			out.When = condition{} // built under different conditions: say always
+		}
+		if out.When.Param == 0 {
+			break // built always: nothing more to learn
+		}
+	}
+	if out != nil {
+		f.Results = append(f.Results, *out)
 	}
 }

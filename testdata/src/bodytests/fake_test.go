@@ -114,3 +114,66 @@ func TestBodyServer(t *testing.T) {
 	_, err := ts.Client().Get(ts.URL) // want `the response of ts.Client\(\).Get is discarded with _`
 	assertNoError(t, err)
 }
+
+// An assigned response of a call expected to fail: there is none.
+func TestExpectedFailureAssigned(t *testing.T) {
+	c := &http.Client{Transport: failingRT{}}
+	resp, err := c.Get("http://x.invalid/")
+	assertError(t, err)
+	if resp != nil {
+		t.Log(resp.StatusCode)
+	}
+}
+
+// An assigned response of a call expected to succeed leaks.
+func TestExpectedSuccessAssigned(t *testing.T) {
+	resp, err := http.Get("http://127.0.0.1:1/") // want `resp.Body is not closed on every path in TestExpectedSuccessAssigned`
+	assertNoError(t, err)
+	t.Log(resp.StatusCode)
+} // leaks here
+
+// A server that panics answers no request: the client gets an error.
+func TestHandlerPanics(t *testing.T) {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		panic("boom")
+	}))
+	defer ts.Close()
+	resp, err := http.Get(ts.URL)
+	if err != nil {
+		return
+	}
+	t.Errorf("want an error, got %d", resp.StatusCode)
+}
+
+// A transport that panics: the test recovers, the call never returns.
+type panicRT struct{}
+
+func (panicRT) RoundTrip(*http.Request) (*http.Response, error) { panic("boom") } // want RoundTrip:"noReturn"
+
+func TestTransportPanics(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Error("want a panic")
+		}
+	}()
+	c := &http.Client{Transport: panicRT{}}
+	resp, err := c.Get("http://x.invalid/")
+	if err == nil {
+		t.Log(resp.StatusCode)
+	}
+}
+
+// assertPanics stands for testify's assert.Panics.
+func assertPanics(t *testing.T, f func()) {
+	defer func() { _ = recover() }()
+	f()
+	t.Error("want a panic")
+}
+
+func TestAssertPanics(t *testing.T) {
+	c := &http.Client{Transport: panicRT{}}
+	assertPanics(t, func() {
+		resp, _ := c.Get("http://x.invalid/")
+		t.Log(resp.StatusCode)
+	})
+}

@@ -139,9 +139,10 @@ type checker struct {
 
 	*summaries
 
-	ignores *ignoreSet
-	idx     *flowIndex                    // uses and writes of variables
-	graphs  map[*ast.BlockStmt]*flowGraph // control-flow graphs of function bodies
+	ignores   *ignoreSet
+	idx       *flowIndex                    // uses and writes of variables
+	graphs    map[*ast.BlockStmt]*flowGraph // control-flow graphs of function bodies
+	poolTypes map[types.Type]bool           // whether a type can hold a pool: see holdsPool
 }
 
 func run(pass *analysis.Pass, cfg *Config) (any, error) {
@@ -165,11 +166,12 @@ func run(pass *analysis.Pass, cfg *Config) (any, error) {
 // newChecker returns the checker of pass, with the package's functions.
 func newChecker(pass *analysis.Pass, cfg *Config) *checker {
 	c := &checker{
-		pass:   pass,
-		cfg:    cfg,
-		root:   pass.ResultOf[inspect.Analyzer].(*inspector.Inspector).Root(),
-		http:   importsHTTP(pass.Pkg),
-		graphs: make(map[*ast.BlockStmt]*flowGraph),
+		pass:      pass,
+		cfg:       cfg,
+		root:      pass.ResultOf[inspect.Analyzer].(*inspector.Inspector).Root(),
+		http:      importsHTTP(pass.Pkg),
+		graphs:    make(map[*ast.BlockStmt]*flowGraph),
+		poolTypes: make(map[types.Type]bool),
 	}
 	c.summaries = &summaries{c: c, imported: make(map[*types.Func]*funcFact)}
 	c.idx = &flowIndex{info: pass.TypesInfo, pkg: pass.Pkg, root: c.root}

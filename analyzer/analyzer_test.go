@@ -26,7 +26,9 @@ func TestFixtures(t *testing.T) {
 	}
 	var patterns []string
 	for _, e := range entries {
-		if e.IsDir() {
+		// Folders named like a domain (github.com) hold stubs of
+		// libraries that fixtures import: not fixtures themselves.
+		if e.IsDir() && !strings.Contains(e.Name(), ".") {
 			patterns = append(patterns, e.Name()+"/...")
 		}
 	}

@@ -38,6 +38,8 @@ import (
 // the holder must close.
 type bodySpec struct{}
 
+func (bodySpec) kind() resourceKind { return kindBody }
+
 // responsePlace is where a response holds the resource: its Body.
 var responsePlace = place{"Body"}
 
@@ -338,13 +340,13 @@ func responseResult(info *types.Info, call *ast.CallExpr) int {
 func argsBorrowed(c *checker, call *ast.CallExpr, k int, arg *ast.CallExpr) bool {
 	if t, ok := c.pass.TypesInfo.TypeOf(arg).(*types.Tuple); ok && len(call.Args) == 1 {
 		for i := range t.Len() {
-			if isResponse(t.At(i).Type()) && !c.paramReads(bodySpec{}, call, i) {
+			if isResponse(t.At(i).Type()) && c.paramEffect(bodySpec{}, call, i, responsePlace).kind != useRead {
 				return false
 			}
 		}
 		return true
 	}
-	return c.paramReads(bodySpec{}, call, k)
+	return c.paramEffect(bodySpec{}, call, k, responsePlace).kind == useRead
 }
 
 // isErrCheck reports whether cond is "err != nil" for the variable err.

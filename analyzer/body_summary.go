@@ -28,11 +28,11 @@ func summarizeBodyParams(c *checker, lf *localFunc, f *funcFact) {
 			continue // callers can see from the type that it only reads
 		}
 		if p.Name() == "" || p.Name() == "_" {
-			f.Params = append(f.Params, paramFact{Index: i, Effect: effBorrows})
+			f.Params = append(f.Params, paramFact{Index: i, Kind: kindBody, Effect: effBorrows})
 			continue
 		}
-		if eff, when := bodyParamEffect(c, lf, i, p); eff != effUnknown {
-			f.Params = append(f.Params, paramFact{Index: i, Effect: eff, When: when})
+		if eff, when := bodyParamEffect(c, lf, i, p); eff != 0 {
+			f.Params = append(f.Params, paramFact{Index: i, Kind: kindBody, Effect: eff, When: when})
 		}
 	}
 }
@@ -62,7 +62,7 @@ func bodyParamEffect(c *checker, lf *localFunc, i int, p *types.Var) (effect, co
 				continue
 			}
 		}
-		return effUnknown, condition{}
+		return 0, condition{}
 	}
 	if when.Param != 0 {
 		return effReleases, when

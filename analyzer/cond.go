@@ -179,7 +179,7 @@ func (c *checker) paramPath(fn inspector.Cursor, e ast.Expr) (condition, bool) {
 				return condition{}, false
 			}
 			i := paramIndex(fn.Node(), v)
-			if i < 0 || isErrorType(v.Type()) || c.assigned(fn, v) {
+			if i < 0 || isErrorType(v.Type()) || c.assignedBefore(fn, v, x.Pos()) {
 				return condition{}, false // not a parameter, an error (not an option: see tracked.assume), or changed
 			}
 			return condition{Param: i + 1, Field: strings.Join(fields, ".")}, true
@@ -188,10 +188,14 @@ func (c *checker) paramPath(fn inspector.Cursor, e ast.Expr) (condition, bool) {
 	}
 }
 
-// assigned reports whether the function at fn assigns v or one of its
-// fields.
-func (c *checker) assigned(fn inspector.Cursor, v *types.Var) bool {
+// assignedBefore reports whether the function at fn assigns v or one of
+// its fields before pos (in the source: a test of v then sees the
+// caller's argument, unless a loop brings a later assignment round).
+func (c *checker) assignedBefore(fn inspector.Cursor, v *types.Var, pos token.Pos) bool {
 	for _, use := range c.idx.usesOf(fn, v) {
+		if use.Node().Pos() >= pos {
+			break // in source order
+		}
 		for cur := use; ; cur = cur.Parent() {
 			switch p := cur.Parent().Node().(type) {
 			case *ast.SelectorExpr, *ast.ParenExpr, *ast.IndexExpr, *ast.StarExpr:
@@ -244,6 +248,15 @@ func (c *checker) holdsAt(call *ast.CallExpr, w condition) (holds, known bool) {
 	if w.Param == 0 {
 		return true, true
 	}
+	info := c.pass.TypesInfo
+	if sig, ok := info.TypeOf(call.Fun).(*types.Signature); ok && sig.Variadic() && w.Param == sig.Params().Len() && w.Field == "" {
+		// The variadic parameter: zero when no argument fills it.
+		if call.Ellipsis.IsValid() {
+			zero, known := c.isZeroAt(call.Args[len(call.Args)-1], nil, 0)
+			return zero != w.NonZero, known
+		}
+		return (len(call.Args) < w.Param) != w.NonZero, true
+	}
 	if w.Param-1 >= len(call.Args) || call.Ellipsis.IsValid() {
 		return true, false
 	}
@@ -251,7 +264,6 @@ func (c *checker) holdsAt(call *ast.CallExpr, w condition) (holds, known bool) {
 	if w.Field != "" {
 		fields = strings.Split(w.Field, ".")
 	}
-	info := c.pass.TypesInfo
 	arg := call.Args[w.Param-1]
 	if len(fields) == 0 && isInterfaceParam(info, call, w.Param-1) && !isNil(info, arg) && !types.IsInterface(info.TypeOf(arg)) {
 		return w.NonZero, true // a concrete value, even a nil pointer, makes a non-nil interface

@@ -5,6 +5,7 @@ import (
 	"go/token"
 	"go/types"
 	"slices"
+	"strings"
 
 	"golang.org/x/tools/go/ast/inspector"
 )
@@ -37,14 +38,17 @@ const (
 
 // A use is what code does with a tracked value at one mention of it.
 type use struct {
-	kind  useKind
-	node  ast.Node  // the node that decided: the call, the statement...
-	into  ast.Expr  // useStore: the left-hand side it is stored into
-	at    place     // where the resource sits in the value used (stored, returned...)
-	deref bool      // the value was used as non-nil (a field or method was selected)
-	flags uint8     // what the spec noted on the way
-	depth int       // how many levels above the mention node is
-	_     [0]func() // not comparable
+	kind   useKind
+	node   ast.Node  // the node that decided: the call, the statement...
+	into   ast.Expr  // useStore: the left-hand side it is stored into
+	at     place     // where the resource sits in the value used (stored, returned...)
+	result int       // useReturn: which result; useStore: which result of a call is stored (-1: the value)
+	deref  bool      // the value was used as non-nil (a field or method was selected)
+	flags  uint8     // what the spec noted on the way
+	depth  int       // how many levels above the mention node is
+	call   bool      // useEscape: into code the engine cannot see into (a func value, an unknown callee), rather than a store
+	usedAt ast.Node  // a call on the way that used it and handed it back (a request through a client that returns a response holding it)
+	_      [0]func() // not comparable
 }
 
 // classify says what the code does with the value at the top of stack
@@ -70,6 +74,11 @@ func (c *checker) classify(s spec, stack []ast.Node, p place, result int) (u use
 				e = parent // &v of a struct value: the same object
 				continue
 			}
+		case *ast.StarExpr:
+			if i >= 2 && isCopy(stack[i-2], parent) {
+				e = parent // cc := *c: a shallow copy holds the same resources
+				continue
+			}
 		case *ast.SelectorExpr:
 			selection := info.Selections[parent]
 			if selection == nil || parent.X != e {
@@ -78,21 +87,39 @@ func (c *checker) classify(s spec, stack []ast.Node, p place, result int) (u use
 			u.deref = true
 			st := s.selector(c, stack, i-1, parent, selection, p)
 			u.flags |= st.flags
-			if st.climb {
-				e, p = parent, st.at
+			call, called := calledAt(stack, i-1)
+			switch {
+			case st.climb && st.call && called:
+				e, p, result = call, st.at, st.result // the method returns what holds it
+				if st.used {
+					u.usedAt = call
+				}
+				i--
+				continue
+			case st.climb:
+				e, p, result = parent, st.at, -1
 				continue
 			}
-			u.kind = st.kind
-			if i >= 2 {
-				if call, ok := stack[i-2].(*ast.CallExpr); ok && call.Fun == parent {
-					u.node, u.depth = call, u.depth+1 // a method called: the call decides
-				}
+			u.kind, u.call = st.kind, st.call
+			if called {
+				u.node, u.depth = call, u.depth+1 // a method called: the call decides
 			}
 			return u
 		case *ast.CallExpr:
-			if parent.Fun != e && c.argReads(s, parent, e) {
-				u.kind = useRead
+			if parent.Fun == e {
+				u.call = true // called: a func value
+				break
 			}
+			st := c.argEffect(s, parent, e, p)
+			u.flags |= st.flags
+			if st.climb {
+				e, p, result = parent, st.at, st.result // the callee returns what holds it
+				if st.used {
+					u.usedAt = parent
+				}
+				continue
+			}
+			u.kind, u.call = st.kind, st.call
 		case *ast.BinaryExpr:
 			u.kind = useRead // a comparison
 		case *ast.KeyValueExpr, *ast.CompositeLit:
@@ -105,7 +132,7 @@ func (c *checker) classify(s spec, stack []ast.Node, p place, result int) (u use
 				if field != nil {
 					p = append(place{field.Name()}, p...)
 				}
-				e = lit
+				e, result = lit, -1
 				if kv != nil {
 					i-- // climb past the key-value pair
 				}
@@ -124,11 +151,15 @@ func (c *checker) classify(s spec, stack []ast.Node, p place, result int) (u use
 			if parent.Tok != token.ASSIGN && parent.Tok != token.DEFINE {
 				break // x op= v
 			}
-			u.storeInto(parent.Lhs, parent.Rhs, e, root, result)
+			u.storeInto(parent.Lhs, parent.Rhs, e, result)
 		case *ast.ValueSpec:
-			u.storeInto(specLHS(parent), parent.Values, e, root, result)
+			u.storeInto(specLHS(parent), parent.Values, e, result)
 		case *ast.ReturnStmt:
 			u.kind = useReturn
+			u.result = slices.IndexFunc(parent.Results, func(r ast.Expr) bool { return r == e })
+			if len(parent.Results) == 1 && result >= 0 {
+				u.result = result // return f(): the result of f that holds it
+			}
 		case *ast.ExprStmt:
 			u.kind = useDrop
 		}
@@ -138,17 +169,39 @@ func (c *checker) classify(s spec, stack []ast.Node, p place, result int) (u use
 	return u
 }
 
+// isCopy reports whether the statement n copies the value of e into a
+// variable: v := e, v = e, var v = e.
+func isCopy(n ast.Node, e ast.Expr) bool {
+	switch n := n.(type) {
+	case *ast.AssignStmt:
+		return len(n.Lhs) == len(n.Rhs) && slices.Contains(n.Rhs, e)
+	case *ast.ValueSpec:
+		return len(n.Names) == len(n.Values) && slices.Contains(n.Values, e)
+	}
+	return false
+}
+
+// calledAt returns the call at stack[i-1] if the selector at stack[i] is
+// the function it calls.
+func calledAt(stack []ast.Node, i int) (*ast.CallExpr, bool) {
+	if i < 1 {
+		return nil, false
+	}
+	call, ok := stack[i-1].(*ast.CallExpr)
+	return call, ok && call.Fun == stack[i]
+}
+
 // storeInto sets u for lhs = rhs, where e, among rhs, is the value (or
-// rhs is the single call root, whose result is tracked): a store into
+// rhs is the single call e, whose result result is tracked): a store into
 // the matching left-hand side, or a read for _.
-func (u *use) storeInto(lhs, rhs []ast.Expr, e, root ast.Expr, result int) {
+func (u *use) storeInto(lhs, rhs []ast.Expr, e ast.Expr, result int) {
 	var into ast.Expr
 	switch {
 	case len(lhs) == len(rhs):
 		if k := slices.IndexFunc(rhs, func(r ast.Expr) bool { return ast.Unparen(r) == e || r == e }); k >= 0 {
 			into = lhs[k]
 		}
-	case len(rhs) == 1 && e == root && result >= 0 && result < len(lhs):
+	case len(rhs) == 1 && result >= 0 && result < len(lhs):
 		into = lhs[result] // v, err := f()
 	}
 	if into == nil {
@@ -194,28 +247,30 @@ func literalOf(info *types.Info, stack []ast.Node, i int) (*ast.CompositeLit, *a
 	return lit, nil, nil
 }
 
-// argReads reports whether passing e as an argument of call only reads
-// it: the parameter's type cannot take the resource over, or the callee
-// is known to only read it.
-func (c *checker) argReads(s spec, call *ast.CallExpr, e ast.Expr) bool {
+// argEffect says what passing e, which holds the resource at p, as an
+// argument of call does to the resource: it only reads it (the
+// parameter's type cannot take it over, or the callee is known to only
+// read it), the callee's summary says what it does (uses, releases,
+// returns it in a result: climb on), or it escapes into the callee.
+func (c *checker) argEffect(s spec, call *ast.CallExpr, e ast.Expr, p place) step {
 	for k, a := range call.Args {
 		if ast.Unparen(a) == e || a == e {
-			return c.paramReads(s, call, k)
+			return c.paramEffect(s, call, k, p)
 		}
 	}
-	return false
+	return stop(useEscape)
 }
 
-// paramReads reports whether the k-th argument of call is only read.
-func (c *checker) paramReads(s spec, call *ast.CallExpr, k int) bool {
+// paramEffect is argEffect for the k-th argument of call.
+func (c *checker) paramEffect(s spec, call *ast.CallExpr, k int, p place) step {
 	info := c.pass.TypesInfo
 	tv, ok := info.Types[call.Fun]
 	if !ok || tv.IsType() {
-		return false // a conversion: the value lives on
+		return stop(useEscape) // a conversion: the value lives on
 	}
 	sig, ok := tv.Type.Underlying().(*types.Signature)
 	if !ok {
-		return false
+		return stop(useEscape)
 	}
 	params := sig.Params()
 	n := params.Len()
@@ -224,35 +279,69 @@ func (c *checker) paramReads(s spec, call *ast.CallExpr, k int) bool {
 	switch {
 	case sig.Variadic() && k >= n-1:
 		if call.Ellipsis.IsValid() {
-			return false
+			return stop(useEscape)
 		}
 		idx = n - 1
 		pt = params.At(n - 1).Type().(*types.Slice).Elem()
 	case k < n:
 		pt = params.At(k).Type()
 	default:
-		return false
+		return stop(useEscape)
 	}
 	if !s.canCarry(pt) {
-		return true
+		return stop(useRead)
+	}
+	if id := identOf(call.Fun); id != nil {
+		if b, ok := info.Uses[id].(*types.Builtin); ok {
+			if b.Name() == "append" {
+				return step{climb: true, call: true} // the new slice holds it
+			}
+			return stop(useEscape)
+		}
 	}
 	fn := calleeFunc(info, call)
 	if fn == nil {
-		return false
+		return step{kind: useEscape, call: true} // a func value
 	}
 	if readsOnly(fn) {
-		return true
+		return stop(useRead)
 	}
-	switch eff, when := c.summary(fn).param(idx); eff {
-	case effBorrows:
-		return true
-	case effReleases:
+	return c.effectAt(s, call, c.summary(fn).param(idx, s.kind()))
+}
+
+// effectAt turns what a callee's summary says of a parameter, or of its
+// receiver, into a step of the value passed there by call.
+func (c *checker) effectAt(s spec, call *ast.CallExpr, pf paramFact) step {
+	e := pf.Effect
+	switch {
+	case e&effKeeps != 0:
+		return stop(useEscape)
+	case e&effReleases != 0:
+		if pf.When.Param == 0 {
+			return stop(useRelease)
+		}
 		// A callee that releases it only under a condition its argument
 		// does not decide may not release it: the caller still owes it.
-		holds, known := c.holdsAt(call, when)
-		return when.Param != 0 && !(known && holds)
+		if holds, known := c.holdsAt(call, pf.When); known && holds {
+			return stop(useRelease)
+		}
+		return stop(useRead)
+	case e&effReturns != 0:
+		return step{climb: true, call: true, at: splitPath(pf.Path), result: pf.Result, used: e&effUses != 0}
+	case e&effUses != 0:
+		return stop(useUse)
+	case e&effBorrows != 0:
+		return stop(useRead)
 	}
-	return false
+	return step{kind: useEscape, call: true} // nothing known of it
+}
+
+// splitPath returns the place a fact's field path names.
+func splitPath(path string) place {
+	if path == "" {
+		return place{}
+	}
+	return strings.Split(path, ".")
 }
 
 // stackOf returns the node at cur and its ancestors up to the function

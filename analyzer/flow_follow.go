@@ -14,23 +14,45 @@ import (
 // layer: every use of a value built in a function, whatever the path,
 // through the local variables and holders it is copied into.
 
-// A flow is what a function does with a value it builds, whatever the
-// path: the local variables that hold it, the spec's uses, and whether
-// it is released, returned or escapes.
+// A flow is what a function does with a value it builds, or gets in a
+// parameter, whatever the path: the local variables that hold it, the
+// spec's uses, and whether it is released, returned or escapes.
 type flow struct {
 	c          *checker
 	s          spec
 	fn         inspector.Cursor // the innermost function that builds the value
-	vars       []*types.Var     // the local variables that hold it, in the order met
-	uses       []ast.Node       // the spec's uses (requests through a pool)
-	escapes    bool             // it reaches code not followed
-	returned   bool             // it is returned to the caller
-	returnedAt place            // where the resource sits in what is returned
-	released   bool             // the spec's release is applied to it
-	flags      uint8            // what the spec noted, or-ed
+	mode       flowMode
+	vars       []*types.Var // the variables that hold it, in the order met
+	uses       []ast.Node   // the spec's uses (requests through a pool)
+	escapes    bool         // it reaches code not followed
+	returned   bool         // it is returned to the caller
+	returnedIn int          // in which result
+	returnedAt place        // where the resource sits in it
+	released   bool         // the spec's release is applied to it
+	flags      uint8        // what the spec noted, or-ed
+	unseen     []ast.Node   // with trustCalls: the calls into code it cannot see that got it
 
 	work []flowItem // values still to look at
 }
+
+// A flowMode says how follow judges what it cannot see, for the check
+// (the default: anything unknown is an escape) or for a summary.
+type flowMode uint8
+
+const (
+	// intoParams: a value stored into a field of a parameter is followed
+	// through that parameter (whose object the caller owns), as in
+	//
+	//	func newClient(hc *http.Client) *Client {
+	//		hc.Transport = newTransport()
+	//		return &Client{hc: hc}
+	intoParams flowMode = 1 << iota
+	// trustCalls: a value passed to code the engine cannot see into (a
+	// func value, an interface method) is trusted not to be kept there;
+	// a function literal handed to a call or deferred is judged by what
+	// it does; a release counts only if no branch guards it.
+	trustCalls
+)
 
 type flowItem struct {
 	cur inspector.Cursor // an expression whose value holds the resource
@@ -40,33 +62,53 @@ type flowItem struct {
 // follow follows the value built at start, in the function at fn (result
 // result of it, if a call with several results), through the expressions
 // and local variables that hold it, until it escapes.
-func (c *checker) follow(s spec, fn, start inspector.Cursor, result int, at place) *flow {
-	fl := &flow{c: c, s: s, fn: fn, work: []flowItem{{start, at}}}
-	first := true
-	for len(fl.work) > 0 && !fl.escapes {
-		it := fl.work[len(fl.work)-1]
-		fl.work = fl.work[:len(fl.work)-1]
-		r := -1
-		if first {
-			r, first = result, false
-		}
-		fl.step(it, r)
-	}
+func (c *checker) follow(s spec, fn, start inspector.Cursor, result int, at place, mode flowMode) *flow {
+	fl := &flow{c: c, s: s, fn: fn, mode: mode, work: []flowItem{{start, at}}}
+	fl.run(result)
 	return fl
 }
 
-// step applies the use of the value at it to fl.
-func (fl *flow) step(it flowItem, result int) {
-	u := fl.c.classify(fl.s, stackOf(it.cur, fl.fn), it.at, result)
+// followVar follows what the function at fn does with the value of the
+// variable v (a parameter), which holds the resource at at.
+func (c *checker) followVar(s spec, fn inspector.Cursor, v *types.Var, at place, mode flowMode) *flow {
+	fl := &flow{c: c, s: s, fn: fn, mode: mode}
+	fl.trackVar(v, at)
+	fl.run(-1)
+	return fl
+}
+
+// run looks at the values on the work list until none is left or the
+// value escapes. The first is result result of a call.
+func (fl *flow) run(result int) {
+	for len(fl.work) > 0 && !fl.escapes {
+		it := fl.work[len(fl.work)-1]
+		fl.work = fl.work[:len(fl.work)-1]
+		fl.step(it, fl.fn, result)
+		result = -1
+	}
+}
+
+// step applies the use of the value at it, in the function at fn, to fl.
+func (fl *flow) step(it flowItem, fn inspector.Cursor, result int) {
+	u := fl.c.classify(fl.s, stackOf(it.cur, fn), it.at, result)
 	fl.flags |= u.flags
+	if u.usedAt != nil {
+		fl.uses = append(fl.uses, u.usedAt)
+	}
 	switch u.kind {
 	case useRead, useDrop, useReplace:
 	case useUse:
 		fl.uses = append(fl.uses, u.node)
 	case useRelease:
-		fl.released = true
+		if fl.mode&trustCalls == 0 || unguarded(fn, ancestor(it.cur, u.depth)) {
+			fl.released = true
+		}
 	case useReturn:
-		fl.returned, fl.returnedAt = true, u.at
+		if fn != fl.fn {
+			fl.escapes = true // returned by a function literal: to whom is not known
+			return
+		}
+		fl.returned, fl.returnedIn, fl.returnedAt = true, u.result, u.at
 	case useStore:
 		if v, at := fl.storedIn(u.into, u.at); v != nil {
 			fl.trackVar(v, at)
@@ -74,8 +116,32 @@ func (fl *flow) step(it flowItem, result int) {
 		}
 		fl.escapes = true // a field, an element, a global, a captured or named result variable
 	default:
-		fl.escapes = true
+		if fl.mode&trustCalls == 0 || !u.call {
+			fl.escapes = true
+			return
+		}
+		fl.unseen = append(fl.unseen, u.node)
 	}
+}
+
+// ancestor returns the n-th ancestor of cur.
+func ancestor(cur inspector.Cursor, n int) inspector.Cursor {
+	for range n {
+		cur = cur.Parent()
+	}
+	return cur
+}
+
+// unguarded reports whether the code at cur runs whenever the function at
+// fn does: no branch, loop or function literal lies between them.
+func unguarded(fn, cur inspector.Cursor) bool {
+	for ; cur.Node() != nil && cur != fn; cur = cur.Parent() {
+		switch cur.Node().(type) {
+		case *ast.IfStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt, *ast.ForStmt, *ast.RangeStmt, *ast.FuncLit:
+			return false
+		}
+	}
+	return true
 }
 
 // storedIn returns the local variable of the function that lhs stores
@@ -86,9 +152,12 @@ func (fl *flow) storedIn(lhs ast.Expr, at place) (*types.Var, place) {
 	info := fl.c.pass.TypesInfo
 	switch lhs := ast.Unparen(lhs).(type) {
 	case *ast.Ident:
-		if v, ok := info.ObjectOf(lhs).(*types.Var); ok && isLocal(fl.fn, v) {
+		// A local variable, or a parameter given another value (its
+		// object is not the caller's any more).
+		if v, ok := info.ObjectOf(lhs).(*types.Var); ok && (isLocal(fl.fn, v) || paramIndex(fl.fn.Node(), v) >= 0) {
 			return v, at
 		}
+		return nil, nil
 	case *ast.SelectorExpr:
 		field, ok := info.ObjectOf(lhs.Sel).(*types.Var)
 		if !ok || !field.IsField() {
@@ -99,7 +168,13 @@ func (fl *flow) storedIn(lhs ast.Expr, at place) (*types.Var, place) {
 			return nil, nil
 		}
 		v, ok := info.Uses[x].(*types.Var)
-		if !ok || !isLocal(fl.fn, v) || fl.s.literal(fl.c, v.Type(), nil, field) != useHold || !fl.freshHolder(v) {
+		if !ok || fl.s.literal(fl.c, v.Type(), nil, field) != useHold {
+			return nil, nil
+		}
+		switch {
+		case isLocal(fl.fn, v) && fl.freshHolder(v):
+		case fl.mode&intoParams != 0 && paramIndex(fl.fn.Node(), v) >= 0:
+		default:
 			return nil, nil
 		}
 		return v, append(place{field.Name()}, at...)
@@ -127,16 +202,32 @@ func (fl *flow) trackVar(v *types.Var, at place) {
 		if use.ParentEdgeKind() == edge.AssignStmt_Lhs {
 			continue // overwritten: another value
 		}
-		if encl, _ := enclosingFunc(use); encl != fl.fn {
-			if u := fl.c.classify(fl.s, stackOf(use, encl), at, -1); u.kind == useRelease {
-				fl.released = true
-			} else {
-				fl.escapes = true
-			}
-			continue
+		encl, _ := enclosingFunc(use)
+		switch {
+		case encl == fl.fn:
+			fl.work = append(fl.work, flowItem{use, at})
+		case fl.mode&trustCalls != 0 && runsInPlace(encl):
+			fl.step(flowItem{use, at}, encl, -1) // judged by what it does there
+		case fl.c.classify(fl.s, stackOf(use, encl), at, -1).kind == useRelease:
+			fl.released = true
+		default:
+			fl.escapes = true
 		}
-		fl.work = append(fl.work, flowItem{use, at})
 	}
+}
+
+// runsInPlace reports whether the function literal at lit runs before
+// the function around it returns, as far as it can tell: it is called,
+// deferred, or handed to a call (sync.Once.Do, sort.Slice), not started
+// by a go statement nor stored.
+func runsInPlace(lit inspector.Cursor) bool {
+	switch outerParens(lit).ParentEdgeKind() {
+	case edge.CallExpr_Fun:
+		return outerParens(lit).Parent().ParentEdgeKind() != edge.GoStmt_Call
+	case edge.CallExpr_Args:
+		return true
+	}
+	return false
 }
 
 // freshHolder reports whether the local variable v, never reassigned,

@@ -47,6 +47,8 @@ var _ = fmt.Sprint
 // any field.
 type toySpec struct{}
 
+func (toySpec) kind() resourceKind { return kindNone }
+
 func (toySpec) selector(c *checker, stack []ast.Node, i int, sel *ast.SelectorExpr, selection *types.Selection, p place) step {
 	if len(p) > 0 && selection.Kind() == types.FieldVal {
 		if sel.Sel.Name == p[0] {
@@ -215,7 +217,7 @@ func TestFollow(t *testing.T) {
 					break
 				}
 			}
-			fl := c.follow(toySpec{}, fn, start, result, place{})
+			fl := c.follow(toySpec{}, fn, start, result, place{}, 0)
 			var vars []string
 			for _, v := range fl.vars {
 				vars = append(vars, v.Name())

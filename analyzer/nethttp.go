@@ -70,6 +70,17 @@ func isRoundTripMethod(fn *types.Func) bool {
 		isErrorType(sig.Results().At(1).Type())
 }
 
+// isClone reports whether fn clones a Transport: http.Transport's Clone,
+// or a Clone method of an interface that returns an *http.Transport.
+func isClone(fn *types.Func) bool {
+	if isMethod(fn, "net/http", "Transport", "Clone") {
+		return true
+	}
+	sig := fn.Signature()
+	return fn.Name() == "Clone" && sig.Recv() != nil && types.IsInterface(sig.Recv().Type()) &&
+		sig.Params().Len() == 0 && sig.Results().Len() == 1 && isPointerTo(sig.Results().At(0).Type(), "net/http", "Transport")
+}
+
 // isRequestMethod reports whether fn sends a request through the pool of
 // its receiver.
 func isRequestMethod(fn *types.Func) bool {
@@ -115,11 +126,16 @@ func isPoolType(t types.Type) bool {
 	return isNamed(t, "net/http", "Transport", "Client", "RoundTripper")
 }
 
+// holdsPoolDepth is how deep in fields canHoldPool looks for a pool: an
+// SDK's service holds its options, which hold the http.Client, which holds
+// the Transport.
+const holdsPoolDepth = 3
+
 // canHoldPool reports whether a value of type t can be or hold a
 // connection pool: an http.Transport, Client or RoundTripper (or a
-// pointer to one), or a struct (or a pointer to one) with a field of
-// such a type.
-func canHoldPool(t types.Type) bool {
+// pointer to one), or a struct (or a pointer to one) with a field that
+// can, up to depth levels down.
+func canHoldPool(t types.Type, depth int) bool {
 	if isPoolType(t) {
 		return true
 	}
@@ -127,30 +143,15 @@ func canHoldPool(t types.Type) bool {
 		t = ptr.Elem()
 	}
 	st, ok := t.Underlying().(*types.Struct)
-	if !ok {
+	if !ok || depth == 0 {
 		return false
 	}
 	for f := range st.Fields() {
-		if isPoolType(f.Type()) {
+		if canHoldPool(f.Type(), depth-1) {
 			return true
 		}
 	}
 	return false
-}
-
-// poolResult returns the index of the only result in results that can
-// hold a connection pool, or -1.
-func poolResult(results *types.Tuple) int {
-	idx := -1
-	for i := range results.Len() {
-		if canHoldPool(results.At(i).Type()) {
-			if idx >= 0 {
-				return -1 // two candidates: we cannot tell which one
-			}
-			idx = i
-		}
-	}
-	return idx
 }
 
 // turnsOffPooling reports whether setting the Transport field named

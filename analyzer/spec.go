@@ -25,6 +25,8 @@ import (
 // must be released on every path), and, if functions can hand it to
 // their callers, a summarizer that records it in funcFact.Results.
 type spec interface {
+	// kind is the kind of resource, as summaries name it.
+	kind() resourceKind
 	// selector says what the selector at stack[i] does to the resource,
 	// where its operand holds the resource at p: climb on (the selected
 	// field holds it, at step.at) or stop with a use. The selection is
@@ -56,10 +58,13 @@ type place []string
 // value still holds the resource, at at), or stop with a use of kind kind.
 // flags are what the spec noted (see flow.flags).
 type step struct {
-	climb bool
-	at    place
-	kind  useKind
-	flags uint8
+	climb  bool
+	call   bool  // with climb: climb to the call of the method, whose result holds the resource; without: an escape into code the engine cannot see
+	at     place // with climb: where the resource sits then
+	result int   // with call: which result of the call
+	used   bool  // with call: the call also used the resource
+	kind   useKind
+	flags  uint8
 }
 
 // stop returns a step that ends the climb with a use of kind k.

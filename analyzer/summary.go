@@ -30,34 +30,38 @@ type funcFact struct {
 // A paramFact says what a function does with the resource a parameter
 // carries.
 type paramFact struct {
-	Index  int
+	Index  int // -1 for the receiver
+	Kind   resourceKind
 	Effect effect
-	When   condition // the effect happens only then
+	When   condition // releases: only then
+	Result int       // returns: the result that holds it
+	Path   string    // returns: where it sits in that result, fields joined by dots
 }
 
-// An effect is what a function does with a parameter's resource.
+// An effect is what a function does with a parameter's resource: a set
+// of the bits below. A function that says nothing of a parameter may do
+// anything with it.
 type effect uint8
 
 const (
-	effUnknown         effect = iota // may do anything: keep, release, pass on
-	effBorrows                       // only reads it: the caller keeps the duty to release it
-	effKeeps                         // keeps it in what it returns or stores
-	effReleases                      // releases it on every path
-	effReleasesOnError               // releases it only when it returns a non-nil error
+	effBorrows  effect = 1 << iota // only reads it: the caller keeps the duty to release it
+	effUses                        // uses it (sends a request through the pool)
+	effReturns                     // hands it back in a result (Result, at Path)
+	effReleases                    // releases it (when When holds)
+	effKeeps                       // keeps it in something that outlives the call
 )
 
 func (e effect) String() string {
-	switch e {
-	case effBorrows:
-		return "borrows"
-	case effKeeps:
-		return "keeps"
-	case effReleases:
-		return "releases"
-	case effReleasesOnError:
-		return "releasesOnError"
+	var names []string
+	for i, name := range []string{"borrows", "uses", "returns", "releases", "keeps"} {
+		if e&(1<<i) != 0 {
+			names = append(names, name)
+		}
 	}
-	return "unknown"
+	if len(names) == 0 {
+		return "unknown"
+	}
+	return strings.Join(names, "+")
 }
 
 // A resultFact says that a result hands the caller a fresh resource, or a
@@ -88,7 +92,18 @@ func (f *funcFact) String() string {
 		parts = append(parts, "noReturn")
 	}
 	for _, p := range f.Params {
-		s := fmt.Sprintf("param%d:%s", p.Index, p.Effect)
+		s := fmt.Sprintf("param%d:", p.Index)
+		if p.Index < 0 {
+			s = "recv:"
+		}
+		s += p.Kind.String() + ":" + p.Effect.String()
+		if p.Effect&effReturns != 0 {
+			s += fmt.Sprintf("(%d", p.Result)
+			if p.Path != "" {
+				s += "@" + p.Path
+			}
+			s += ")"
+		}
 		if p.When.Param != 0 {
 			s += ",when(" + p.When.String() + ")"
 		}
@@ -115,14 +130,15 @@ func (f *funcFact) String() string {
 
 func (f *funcFact) empty() bool { return !f.NoReturn && len(f.Params) == 0 && len(f.Results) == 0 }
 
-// param returns what the function does with parameter i, and when.
-func (f *funcFact) param(i int) (effect, condition) {
+// param returns what the function does with the resource of kind k in
+// parameter i (-1: the receiver).
+func (f *funcFact) param(i int, k resourceKind) paramFact {
 	for _, p := range f.Params {
-		if p.Index == i {
-			return p.Effect, p.When
+		if p.Index == i && p.Kind == k {
+			return p
 		}
 	}
-	return effUnknown, condition{}
+	return paramFact{Index: i, Kind: k}
 }
 
 // result returns the result that hands the caller a fresh resource of
@@ -221,6 +237,7 @@ func (s *summaries) summarize(lf *localFunc) *funcFact {
 	if s.c.http {
 		summarizeResponse(s.c, lf, f)
 		summarizePool(s.c, lf, f)
+		summarizePoolParams(s.c, lf, f)
 	}
 	lf.state = summarized
 	return f

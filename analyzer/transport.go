@@ -6,6 +6,7 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
+	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
@@ -33,6 +34,8 @@ import (
 // keeps idle connections.
 type poolSpec struct{}
 
+func (poolSpec) kind() resourceKind { return kindPool }
+
 // What poolSpec notes of a pool, in flow.flags.
 const (
 	poolMutated     uint8 = 1 << iota // its fields are set or read after it is built, or a protocol registered: sharing it would be unsafe
@@ -45,15 +48,14 @@ const (
 //	defer tr.CloseIdleConnections() a release
 //	tr.DisableKeepAlives = true     pooling off
 //	client.Transport                handed out: escapes
+//	api.hc.Do(req)                  a field of a holder that holds it: climb on
+//	api.get(path)                   what the method's summary says of its receiver
 func (poolSpec) selector(c *checker, stack []ast.Node, i int, sel *ast.SelectorExpr, selection *types.Selection, p place) step {
 	info := c.pass.TypesInfo
-	var parent ast.Node
-	if i >= 1 {
-		parent = stack[i-1]
-	}
+	call, called := calledAt(stack, i)
 	switch selection.Kind() {
 	case types.MethodVal:
-		if call, ok := parent.(*ast.CallExpr); !ok || call.Fun != sel {
+		if !called {
 			break // a method value keeps the receiver
 		}
 		fn := selection.Obj().(*types.Func)
@@ -66,16 +68,18 @@ func (poolSpec) selector(c *checker, stack []ast.Node, i int, sel *ast.SelectorE
 			return stop(useRead) // neither keeps nor shares the pool
 		case isMethod(fn, "net/http", "Transport", "RegisterProtocol"):
 			return step{kind: useRead, flags: poolMutated}
+		case fn.Pkg() != nil && fn.Pkg().Path() == "net/http":
+			return stop(useEscape)
 		}
+		return c.effectAt(poolSpec{}, call, c.summary(fn).param(-1, kindPool))
 	case types.FieldVal:
-		as, _ := parent.(*ast.AssignStmt)
+		var as *ast.AssignStmt
 		k := -1
+		if i >= 1 {
+			as, _ = stack[i-1].(*ast.AssignStmt)
+		}
 		if as != nil {
-			for j, lhs := range as.Lhs {
-				if lhs == sel {
-					k = j
-				}
-			}
+			k = slices.Index(as.Lhs, ast.Expr(sel))
 		}
 		recv := info.TypeOf(sel.X)
 		switch {
@@ -85,11 +89,23 @@ func (poolSpec) selector(c *checker, stack []ast.Node, i int, sel *ast.SelectorE
 				st.flags |= poolNoKeepAlive
 			}
 			return st
-		case isHTTPClient(recv) && (sel.Sel.Name != "Transport" || k >= 0):
-			return stop(useRead) // Timeout, Jar, ...: they do not touch the pool; setting Transport replaces it
+		case isHTTPClient(recv):
+			if sel.Sel.Name != "Transport" || k >= 0 {
+				return stop(useRead) // Timeout, Jar, ...: they do not touch the pool; setting Transport replaces it
+			}
+			if len(p) > 0 && p[0] == "Transport" {
+				return step{climb: true, at: p[1:]} // the pool itself
+			}
+			return step{climb: true}
+		case len(p) > 0 && p[0] != sel.Sel.Name, !c.holdsPool(selection.Obj().Type()):
+			return stop(useRead) // another field of the holder
+		case len(p) > 0:
+			return step{climb: true, at: p[1:]}
+		default:
+			return step{climb: true}
 		}
 	}
-	return stop(useEscape) // a holder's fields and methods, a method value, client.Transport
+	return stop(useEscape) // a method value, client.Transport
 }
 
 // literal lets a Client hold a pool in its Transport field, and any
@@ -114,6 +130,32 @@ func (poolSpec) literal(c *checker, t types.Type, kv *ast.KeyValueExpr, field *t
 func (poolSpec) canCarry(types.Type) bool { return true }
 
 func (poolSpec) nothingToRelease(*checker, *ast.BinaryExpr, *types.Var) bool { return false }
+
+// holdsPool reports whether a value of type t can be or hold a
+// connection pool (see canHoldPool), remembered per pass.
+func (c *checker) holdsPool(t types.Type) bool {
+	held, ok := c.poolTypes[t]
+	if !ok {
+		held = canHoldPool(t, holdsPoolDepth)
+		c.poolTypes[t] = held
+	}
+	return held
+}
+
+// poolResult returns the index of the only result in results that can
+// hold a connection pool, or -1.
+func (c *checker) poolResult(results *types.Tuple) int {
+	idx := -1
+	for i := range results.Len() {
+		if c.holdsPool(results.At(i).Type()) {
+			if idx >= 0 {
+				return -1 // two candidates: we cannot tell which one
+			}
+			idx = i
+		}
+	}
+	return idx
+}
 
 // A poolSource is an expression that builds a new connection pool.
 type poolSource struct {
@@ -169,7 +211,7 @@ func poolCall(c *checker, cur inspector.Cursor, fn *types.Func) (poolSource, boo
 	if fn == nil {
 		return poolSource{}, false
 	}
-	if isMethod(fn, "net/http", "Transport", "Clone") {
+	if isClone(fn) {
 		return poolSource{cur: cur, expr: call, typ: info.TypeOf(call), what: "cloned http.Transport", result: -1}, true
 	}
 	r := c.summary(fn).result(kindPool)
@@ -177,8 +219,11 @@ func poolCall(c *checker, cur inspector.Cursor, fn *types.Func) (poolSource, boo
 		return poolSource{}, false
 	}
 	holds, known := c.holdsAt(call, r.When)
-	if known && !holds {
-		return poolSource{}, false // the helper builds no pool for this argument
+	if known && !holds || !known && !r.When.NonZero {
+		// The helper builds no pool for this argument; or builds one
+		// only when the caller leaves something out (a nil Transport) and
+		// the argument, not a literal, is taken to set it.
+		return poolSource{}, false
 	}
 	var at place
 	if r.Path != "" {
@@ -200,7 +245,7 @@ func checkTransport(c *checker, pools []poolSource) {
 		if !ok {
 			continue // package-level variable: built once
 		}
-		fl := c.follow(poolSpec{}, fn, src.cur, src.result, src.at)
+		fl := c.follow(poolSpec{}, fn, src.cur, src.result, src.at, 0)
 		switch {
 		case fl.escapes || fl.returned:
 			continue // handed on: whoever holds it owns it
@@ -237,9 +282,12 @@ func (t *poolCheck) report(src poolSource, fl *flow, why string) {
 	}
 	if len(fl.vars) > 0 {
 		v := fl.vars[0] // the first variable it is stored in
-		if isHTTPClient(v.Type()) && !isHTTPClient(src.typ) {
+		switch {
+		case isHTTPClient(v.Type()) && !isHTTPClient(src.typ):
 			subject += " of client " + v.Name() // a transport, inside a client
-		} else {
+		case src.helper == "" && !isPoolType(v.Type()):
+			subject += " held by " + v.Name() // inside a struct of the user's
+		default:
 			subject += " " + v.Name()
 		}
 		if isPoolType(v.Type()) {
@@ -364,7 +412,7 @@ func closesRequests(c *checker, fn inspector.Cursor) bool {
 // closed; and, if lf builds it only under a test of a parameter (an
 // option), that condition.
 func summarizePool(c *checker, lf *localFunc, f *funcFact) {
-	idx := poolResult(lf.fn.Signature().Results())
+	idx := c.poolResult(lf.fn.Signature().Results())
 	if idx < 0 {
 		return // no result can hold a pool
 	}
@@ -377,13 +425,16 @@ func summarizePool(c *checker, lf *localFunc, f *funcFact) {
 		if encl, _ := enclosingFunc(cur); encl.Node() != lf.decl {
 			continue // in a function literal: its returns are its own
 		}
-		fl := c.follow(poolSpec{}, lf.cur, cur, src.result, src.at)
+		fl := c.follow(poolSpec{}, lf.cur, cur, src.result, src.at, intoParams|trustCalls)
 		if !fl.returned || fl.escapes || fl.released || fl.flags&poolNoKeepAlive != 0 {
 			continue // not handed to the caller, or not a pool that keeps connections
 		}
 		when, ok := c.guard(lf.cur, cur)
 		if !ok && src.when.Param != 0 {
-			when = c.passedCond(lf.cur, cur.Node().(*ast.CallExpr), src.when)
+			when, ok = c.passedCond(lf.cur, cur.Node().(*ast.CallExpr), src.when), true
+		}
+		if !ok {
+			when = optionsMayReplace(c, lf, fl)
 		}
 		r := resultFact{Index: idx, Kind: kindPool, Path: strings.Join(fl.returnedAt, "."), When: when}
 		if out == nil {
@@ -398,4 +449,84 @@ func summarizePool(c *checker, lf *localFunc, f *funcFact) {
 	if out != nil {
 		f.Results = append(f.Results, *out)
 	}
+}
+
+// summarizePoolParams records in f what lf does with the pool that its
+// receiver or a parameter may hold (a Client, a Transport, or a holder
+// of one such as an SDK's client): sends requests through it (uses),
+// hands it back in a result (returns: a builder's method, a wrapping
+// constructor), closes its idle connections, keeps it in something that
+// outlives the call, or only reads it. Code it cannot see into (func
+// values, interface methods) is trusted not to keep it.
+func summarizePoolParams(c *checker, lf *localFunc, f *funcFact) {
+	sig := lf.fn.Signature()
+	vars := []*types.Var{sig.Recv()}
+	for p := range sig.Params().Variables() {
+		vars = append(vars, p)
+	}
+	for i, v := range vars {
+		if v == nil || v.Name() == "" || v.Name() == "_" || !c.holdsPool(v.Type()) {
+			continue
+		}
+		if sig.Variadic() && i == len(vars)-1 {
+			continue // a variadic parameter: left unknown
+		}
+		fl := c.followVar(poolSpec{}, lf.cur, v, nil, trustCalls)
+		pf := paramFact{Index: i - 1, Kind: kindPool}
+		if len(fl.uses) > 0 {
+			pf.Effect |= effUses
+		}
+		switch {
+		case fl.escapes:
+			pf.Effect = effKeeps
+		case fl.released:
+			pf.Effect |= effReleases
+		case fl.returned:
+			pf.Effect |= effReturns
+			pf.Result, pf.Path = fl.returnedIn, strings.Join(fl.returnedAt, ".")
+		case pf.Effect == 0:
+			pf.Effect = effBorrows
+		}
+		f.Params = append(f.Params, pf)
+	}
+}
+
+// optionsMayReplace returns the condition "no options given" if the pool
+// that fl follows is handed to a func value from a parameter of lf, as
+// functional options are: an option may replace the pool with the
+// caller's own (a mock in tests), and a replaced pool is never used. It
+// returns always otherwise.
+//
+//	func New(opts ...Option) *Client {
+//		c := &Client{hc: &http.Client{Transport: &http.Transport{}}}
+//		for _, opt := range opts {
+//			opt(c)
+//		}
+func optionsMayReplace(c *checker, lf *localFunc, fl *flow) condition {
+	for _, n := range fl.unseen {
+		call, ok := n.(*ast.CallExpr)
+		if !ok {
+			continue
+		}
+		v := varOf(c.pass.TypesInfo, call.Fun)
+		if v == nil {
+			continue
+		}
+		if i := paramIndex(lf.decl, v); i >= 0 {
+			return condition{Param: i + 1}
+		}
+		// A range variable over a parameter: for _, opt := range opts.
+		def, ok := lf.cur.FindByPos(v.Pos(), v.Pos())
+		if !ok {
+			continue
+		}
+		if r, ok := def.Parent().Node().(*ast.RangeStmt); ok && r.Value == def.Node() {
+			if p := varOf(c.pass.TypesInfo, r.X); p != nil {
+				if i := paramIndex(lf.decl, p); i >= 0 {
+					return condition{Param: i + 1}
+				}
+			}
+		}
+	}
+	return condition{}
 }

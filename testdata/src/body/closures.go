@@ -20,7 +20,7 @@ func inClosure(urls []string) {
 }
 
 // A ticker loop in a goroutine.
-func poll(c *http.Client, stop <-chan struct{}) {
+func poll(c *http.Client, stop <-chan struct{}) { // want poll:`^param0:pool:keeps$`
 	go func() {
 		t := time.NewTicker(time.Second)
 		defer t.Stop()

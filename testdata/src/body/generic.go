@@ -6,7 +6,7 @@ import (
 )
 
 // G1: a leak in a generic function.
-func decodeLeak[T any](c *http.Client) (T, error) {
+func decodeLeak[T any](c *http.Client) (T, error) { // want decodeLeak:`^param0:pool:uses$`
 	var v T
 	resp, err := c.Get(u) // want `resp.Body is not closed on every path`
 	if err != nil {
@@ -17,7 +17,7 @@ func decodeLeak[T any](c *http.Client) (T, error) {
 }
 
 // G2: the same, closed.
-func decodeOK[T any](c *http.Client) (T, error) {
+func decodeOK[T any](c *http.Client) (T, error) { // want decodeOK:`^param0:pool:uses$`
 	var v T
 	resp, err := c.Get(u)
 	if err != nil {
@@ -31,7 +31,7 @@ func decodeOK[T any](c *http.Client) (T, error) {
 // A generic client type whose method leaks.
 type api[T any] struct{ c *http.Client }
 
-func (a api[T]) get(url string) (T, error) {
+func (a api[T]) get(url string) (T, error) { // want get:`^recv:pool:uses$`
 	var v T
 	resp, err := a.c.Get(url) // want `resp.Body is not closed on every path`
 	if err != nil {

@@ -9,7 +9,7 @@ import (
 // A close under a condition on flags or counters: the path that skips it
 // depends on values we cannot follow, so it is trusted (elastic-style
 // retry loop).
-func retryOnStatus(c *http.Client, req *http.Request, codes []int, max int) (*http.Response, error) {
+func retryOnStatus(c *http.Client, req *http.Request, codes []int, max int) (*http.Response, error) { // want retryOnStatus:`^param0:pool:uses$`
 	var res *http.Response
 	var err error
 	for i := 0; i <= max; i++ {
@@ -38,14 +38,14 @@ func retryOnStatus(c *http.Client, req *http.Request, codes []int, max int) (*ht
 }
 
 // A close on a path that leaves is no guard: the success path still leaks.
-func check(r *http.Response) error { // want check:`param0:borrows`
+func check(r *http.Response) error { // want check:`param0:body:borrows`
 	if r.StatusCode != 200 {
 		return errors.New("bad status")
 	}
 	return nil
 }
 
-func closeOnFailureOnly(c *http.Client) error {
+func closeOnFailureOnly(c *http.Client) error { // want closeOnFailureOnly:`^param0:pool:uses$`
 	resp, err := c.Get(u) // want `resp.Body is not closed on every path`
 	if err != nil {
 		return err
@@ -58,7 +58,7 @@ func closeOnFailureOnly(c *http.Client) error {
 }
 
 // Responses without a body for the caller: 204, 304.
-func noContent(c *http.Client) (string, error) {
+func noContent(c *http.Client) (string, error) { // want noContent:`^param0:pool:uses$`
 	resp, err := c.Get(u)
 	if err != nil {
 		return "", err
@@ -73,7 +73,7 @@ func noContent(c *http.Client) (string, error) {
 
 // A checker that reads the response in a deferred closure and through an
 // io.LimitedReader only borrows it (moby-style).
-func checkErr(r *http.Response) (retErr error) { // want checkErr:`param0:borrows`
+func checkErr(r *http.Response) (retErr error) { // want checkErr:`param0:body:borrows`
 	if r.StatusCode < 400 {
 		return nil
 	}

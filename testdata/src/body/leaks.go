@@ -29,7 +29,7 @@ func discarded() error {
 }
 
 // The response is dropped by an expression statement or a go statement.
-func dropped(c *http.Client, req *http.Request) {
+func dropped(c *http.Client, req *http.Request) { // want dropped:`^param0:pool:uses$`
 	c.Do(req)      // want `the response of c.Do is dropped`
 	go http.Get(u) // want `the response of http.Get is dropped by the go statement`
 }
@@ -73,7 +73,7 @@ func closedOnErrorPathOnly() (string, error) {
 }
 
 // The close is skipped when decoding fails.
-func decodeFails(c *http.Client) (map[string]any, error) {
+func decodeFails(c *http.Client) (map[string]any, error) { // want decodeFails:`^param0:pool:uses$`
 	resp, err := c.Get(u) // want `resp.Body is not closed on every path`
 	if err != nil {
 		return nil, err
@@ -114,7 +114,7 @@ func passedToReader() {
 } // leaks here
 
 // A helper of this package that takes the response and only reads it.
-func status(r *http.Response) int { return r.StatusCode } // want status:`param0:borrows`
+func status(r *http.Response) int { return r.StatusCode } // want status:`param0:body:borrows`
 
 func passedToBorrower() int {
 	resp, err := http.Get(u) // want `resp.Body is not closed on every path`
@@ -139,7 +139,7 @@ func continueSkips(urls []string) {
 }
 
 // B11: a retry loop drops the responses of failed attempts.
-func retry(c *http.Client, req *http.Request) error {
+func retry(c *http.Client, req *http.Request) error { // want retry:`^param0:pool:uses$`
 	for i := 0; i < 3; i++ {
 		resp, err := c.Do(req) // want `resp.Body is not closed on every path`
 		if err != nil {
@@ -183,7 +183,7 @@ func errIgnored() {
 } // leaks here
 
 // A RoundTrip called directly produces a response too.
-func roundTrip(rt http.RoundTripper, req *http.Request) int {
+func roundTrip(rt http.RoundTripper, req *http.Request) int { // want roundTrip:`^param0:pool:uses$`
 	resp, err := rt.RoundTrip(req) // want `resp.Body is not closed on every path`
 	if err != nil {
 		return 0
@@ -191,7 +191,7 @@ func roundTrip(rt http.RoundTripper, req *http.Request) int {
 	return resp.StatusCode // leaks here
 }
 
-func transportRoundTrip(t *http.Transport, req *http.Request) int {
+func transportRoundTrip(t *http.Transport, req *http.Request) int { // want transportRoundTrip:`^param0:pool:uses$`
 	resp, err := t.RoundTrip(req) // want `resp.Body is not closed on every path`
 	if err != nil {
 		return 0
@@ -200,7 +200,7 @@ func transportRoundTrip(t *http.Transport, req *http.Request) int {
 }
 
 // The response is discarded in an if statement's init.
-func discardedInIf(c *http.Client, req *http.Request) error {
+func discardedInIf(c *http.Client, req *http.Request) error { // want discardedInIf:`^param0:pool:uses$`
 	if _, err := c.Do(req); err != nil { // want `the response of c.Do is discarded with _`
 		return err
 	}
@@ -285,7 +285,7 @@ func inSelectDefault(ch chan string) int {
 // different functions read differently.
 type service struct{ c *http.Client }
 
-func (a *service) status(u string) (int, error) {
+func (a *service) status(u string) (int, error) { // want status:`^recv:pool:uses$`
 	resp, err := a.c.Get(u) // want `resp.Body is not closed on every path in service.status: `
 	if err != nil {
 		return 0, err
@@ -298,7 +298,7 @@ type pager[T any] struct {
 	last T
 }
 
-func (p *pager[T]) next(u string) (int, error) {
+func (p *pager[T]) next(u string) (int, error) { // want next:`^recv:pool:uses$`
 	resp, err := p.c.Get(u) // want `resp.Body is not closed on every path in pager.next: `
 	if err != nil {
 		return 0, err

@@ -231,7 +231,7 @@ func deferInLoop(urls []string) {
 }
 
 // Paths that end in a call that never returns are not leaks.
-func noReturnPaths(t *testing.T, c *http.Client) {
+func noReturnPaths(t *testing.T, c *http.Client) { // want noReturnPaths:`^param1:pool:uses$`
 	resp, err := c.Get(u)
 	if err != nil {
 		log.Fatal(err)
@@ -271,7 +271,7 @@ func notProducers(w http.ResponseWriter) int {
 }
 
 // FP12: a discarded response of a call that is expected to fail.
-func expectedFailure(t *testing.T, tp http.RoundTripper) {
+func expectedFailure(t *testing.T, tp http.RoundTripper) { // want expectedFailure:`^param1:pool:uses$`
 	_, err := tp.RoundTrip(nil)
 	if err == nil {
 		t.Error("expected an error")
@@ -302,7 +302,7 @@ func nilCheck() {
 
 // An error check that does not settle err (errors.Is) may be the
 // failure path: nothing to close there.
-func errorsIs(ctx context.Context, c *http.Client, req *http.Request) error {
+func errorsIs(ctx context.Context, c *http.Client, req *http.Request) error { // want errorsIs:`^param1:pool:uses$`
 	resp, err := c.Do(req.WithContext(ctx))
 	if errors.Is(err, context.Canceled) {
 		return nil
@@ -343,7 +343,7 @@ func written(w io.Writer) error {
 
 // A nil Body has nothing to close (net/http's own client.go). The Body is
 // replaced, so callers are not held to close it (precision first).
-func nilBody(rt http.RoundTripper, req *http.Request) (*http.Response, error) {
+func nilBody(rt http.RoundTripper, req *http.Request) (*http.Response, error) { // want nilBody:`^param0:pool:uses$`
 	resp, err := rt.RoundTrip(req)
 	if err != nil {
 		return nil, err
@@ -358,7 +358,7 @@ func nilBody(rt http.RoundTripper, req *http.Request) (*http.Response, error) {
 }
 
 // Discarded responses of calls that a test expects to fail.
-func expectedFailures(t *testing.T, c *http.Client) {
+func expectedFailures(t *testing.T, c *http.Client) { // want expectedFailures:`^param1:pool:uses$`
 	_, err := c.Get(u)
 	if e, g := `Get "/": stopped after 10 redirects`, err.Error(); e != g {
 		t.Errorf("got %q", g)
@@ -370,7 +370,7 @@ func expectedFailures(t *testing.T, c *http.Client) {
 }
 
 // A protocol upgrade hands the connection (the Body) to the new protocol.
-func upgrade(rt http.RoundTripper, req *http.Request) (string, error) {
+func upgrade(rt http.RoundTripper, req *http.Request) (string, error) { // want upgrade:`^param0:pool:uses$`
 	resp, err := rt.RoundTrip(req)
 	if err != nil {
 		return "", err
@@ -383,7 +383,7 @@ func upgrade(rt http.RoundTripper, req *http.Request) (string, error) {
 }
 
 // A HEAD response has no body: its connection goes back to the pool.
-func head(c *http.Client) (int, error) {
+func head(c *http.Client) (int, error) { // want head:`^param0:pool:uses$`
 	resp, err := c.Head(u)
 	if err != nil {
 		return 0, err

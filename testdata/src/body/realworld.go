@@ -15,7 +15,7 @@ func closeResp(r *http.Response) {
 
 // A retry after a deferred close: the deferred call captured the first
 // response, so the second one leaks.
-func retryAfterDefer(c *http.Client, req *http.Request) error {
+func retryAfterDefer(c *http.Client, req *http.Request) error { // want retryAfterDefer:`^param0:pool:uses$`
 	resp, err := c.Do(req)
 	defer closeResp(resp)
 	if err == nil && resp.StatusCode == http.StatusUnauthorized {
@@ -31,7 +31,7 @@ type result struct{ *http.Response }
 
 // A redirect is followed, but the result still wraps the first response
 // and the second one is dropped.
-func followRedirect(c *http.Client, req *http.Request) (*result, error) {
+func followRedirect(c *http.Client, req *http.Request) (*result, error) { // want followRedirect:`^param0:pool:uses$`
 	var res *result
 	resp, err := c.Do(req)
 	if resp != nil {

@@ -10,7 +10,7 @@ type retrying struct {
 	tries int
 }
 
-func (r *retrying) RoundTrip(req *http.Request) (*http.Response, error) {
+func (r *retrying) RoundTrip(req *http.Request) (*http.Response, error) { // want RoundTrip:`^recv:pool:uses$`
 	for i := 0; ; i++ {
 		resp, err := r.base.RoundTrip(req)
 		if err != nil || resp.StatusCode < 500 || i >= r.tries {

@@ -103,7 +103,7 @@ func retryIter(c *http.Client, req *http.Request) (*http.Response, error) { // w
 }
 
 // A range-over-func loop that drops a response.
-func iterLeak(c *http.Client, req *http.Request) {
+func iterLeak(c *http.Client, req *http.Request) { // want iterLeak:`^param0:pool:uses$`
 	for range attempts(3) {
 		resp, err := c.Do(req) // want `resp.Body is not closed on every path`
 		if err != nil {
@@ -137,7 +137,7 @@ func namedOverwritten() (resp *http.Response, err error) { // want namedOverwrit
 // A type alias of the response type.
 type Resp = http.Response
 
-func aliased(c *http.Client, req *http.Request) (int, error) {
+func aliased(c *http.Client, req *http.Request) (int, error) { // want aliased:`^param0:pool:uses$`
 	var r *Resp
 	r, err := c.Do(req) // want `r.Body is not closed on every path`
 	if err != nil {
@@ -185,7 +185,7 @@ func counted(c *http.Client, req *http.Request) (*http.Response, error) { // wan
 
 // A wrapper that hands the response to a callback first, or to a helper
 // that may close it, returns a response whose duty is unknown.
-func withCallback(c *http.Client, req *http.Request, handle func(*http.Response) error) (*http.Response, error) {
+func withCallback(c *http.Client, req *http.Request, handle func(*http.Response) error) (*http.Response, error) { // want withCallback:`^param0:pool:uses$`
 	resp, err := c.Do(req)
 	if err != nil {
 		return nil, err

@@ -12,7 +12,7 @@ func (w *wrapper) roundTrip(r *http.Request) (*http.Response, error) { // want r
 }
 
 // Outside tests, its response is one to close.
-func (w *wrapper) status(r *http.Request) int {
+func (w *wrapper) status(r *http.Request) int { // want status:`^recv:pool:uses$`
 	resp, err := w.roundTrip(r) // want `resp.Body is not closed on every path`
 	if err != nil {
 		return 0

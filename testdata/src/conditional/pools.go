@@ -154,3 +154,34 @@ func done(resp *http.Response, err error) error {
 	}
 	return resp.Body.Close()
 }
+
+// Functional options may replace the client (a mock in tests): a
+// replaced pool is never used. The pool is built per call only when no
+// option is given.
+type Service struct{ hc *http.Client }
+
+type Option func(*Service)
+
+func WithHTTPClient(hc *http.Client) Option { // want WithHTTPClient:`^param0:pool:keeps$`
+	return func(s *Service) { s.hc = hc }
+}
+
+func NewService(opts ...Option) *Service { // want NewService:`result0:pool@hc.Transport,when\(!p0\)`
+	s := &Service{hc: &http.Client{Transport: &http.Transport{}}}
+	for _, opt := range opts {
+		opt(s)
+	}
+	return s
+}
+
+func (s *Service) Ping(u string) error { // want Ping:`^recv:pool:uses$`
+	return done(s.hc.Get(u))
+}
+
+func PingDefault(u string) error {
+	return NewService().Ping(u) // want `connection pool from NewService\(\) is built on every call of PingDefault`
+}
+
+func PingWithClient(u string, hc *http.Client) error { // want PingWithClient:`^param1:pool:keeps$`
+	return NewService(WithHTTPClient(hc)).Ping(u)
+}

@@ -60,7 +60,7 @@ func CloneDefault(url string) error {
 	return resp.Body.Close()
 }
 
-func CloneBase(base *http.Transport, req *http.Request) error {
+func CloneBase(base *http.Transport, req *http.Request) error { // want CloneBase:`^param0:pool:borrows$`
 	tr := base.Clone() // want `cloned http.Transport tr is built on every call of CloneBase`
 	resp, err := tr.RoundTrip(req)
 	if err != nil {
@@ -93,7 +93,7 @@ func SetOnLocalClient(url string, cfg *tls.Config) error {
 
 // A copy of a shared client, with a cloned transport put in the copy:
 // the copy is local, so is the clone.
-func ClientCopy(req *http.Request, shared *http.Client, cert tls.Certificate) error {
+func ClientCopy(req *http.Request, shared *http.Client, cert tls.Certificate) error { // want ClientCopy:`^param1:pool:keeps$`
 	tr, ok := shared.Transport.(*http.Transport)
 	if !ok {
 		return nil

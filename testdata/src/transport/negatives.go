@@ -147,7 +147,7 @@ type Service struct {
 	mu      sync.Mutex
 }
 
-func (s *Service) Init(cfg *tls.Config) error {
+func (s *Service) Init(cfg *tls.Config) error { // want Init:`^recv:pool:uses$`
 	s.client = &http.Client{Transport: &http.Transport{TLSClientConfig: cfg}}
 	resp, err := s.client.Get("http://example.invalid/ping")
 	if err != nil {
@@ -156,7 +156,7 @@ func (s *Service) Init(cfg *tls.Config) error {
 	return resp.Body.Close()
 }
 
-func (s *Service) ClientFor(host string, cfg *tls.Config) *http.Client {
+func (s *Service) ClientFor(host string, cfg *tls.Config) *http.Client { // want ClientFor:`^recv:pool:borrows$`
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if c, ok := s.byHost[host]; ok {
@@ -167,7 +167,7 @@ func (s *Service) ClientFor(host string, cfg *tls.Config) *http.Client {
 	return c
 }
 
-func (s *Service) Add(cfg *tls.Config) {
+func (s *Service) Add(cfg *tls.Config) { // want Add:`^recv:pool:borrows$`
 	c := &http.Client{Transport: &http.Transport{TLSClientConfig: cfg}}
 	s.clients = append(s.clients, c)
 }
@@ -184,25 +184,27 @@ func SetDefault(cfg *tls.Config) error {
 	return resp.Body.Close()
 }
 
-// A local struct holding the pool: it may be kept by what its methods
-// do, so we keep quiet (we cannot prove it dies).
-type wrapper struct{ hc *http.Client }
+// A local struct holding the pool, whose method keeps it: handed on.
+type keeper struct{ hc *http.Client }
 
-func (w *wrapper) get(url string) error {
-	resp, err := w.hc.Get(url)
+var kept []*keeper
+
+func (k *keeper) register() { // want register:`^recv:pool:keeps$`
+	kept = append(kept, k)
+}
+
+func LocalKeeper(url string, cfg *tls.Config) error {
+	k := &keeper{hc: &http.Client{Transport: &http.Transport{TLSClientConfig: cfg}}}
+	k.register()
+	resp, err := k.hc.Get(url)
 	if err != nil {
 		return err
 	}
 	return resp.Body.Close()
 }
 
-func LocalHolder(url string, cfg *tls.Config) error {
-	w := &wrapper{hc: &http.Client{Transport: &http.Transport{TLSClientConfig: cfg}}}
-	return w.get(url)
-}
-
 // Handed to other code: a function, a goroutine, a channel.
-func register(c *http.Client) {}
+func register(c *http.Client) {} // want register:`^param0:pool:borrows$`
 
 func PassedOn(cfg *tls.Config) {
 	c := &http.Client{Transport: &http.Transport{TLSClientConfig: cfg}}

@@ -285,3 +285,20 @@ func RetryForever(ctx context.Context, url string, cfg *tls.Config) error {
 		}
 	}
 }
+
+// A local struct holding the pool, used through its method (which sends
+// through its receiver's pool) and dropped.
+type wrapper struct{ hc *http.Client }
+
+func (w *wrapper) get(url string) error { // want get:`^recv:pool:uses$`
+	resp, err := w.hc.Get(url)
+	if err != nil {
+		return err
+	}
+	return resp.Body.Close()
+}
+
+func LocalHolder(url string, cfg *tls.Config) error {
+	w := &wrapper{hc: &http.Client{Transport: &http.Transport{TLSClientConfig: cfg}}} // want `new http.Transport held by w is built on every call of LocalHolder`
+	return w.get(url)
+}

@@ -13,7 +13,7 @@ func newTestClient(cfg *tls.Config) *http.Client { // want newTestClient:"result
 	return &http.Client{Transport: &http.Transport{TLSClientConfig: cfg}}
 }
 
-func get(t *testing.T, c *http.Client, url string) {
+func get(t *testing.T, c *http.Client, url string) { // want get:`^param1:pool:uses$`
 	resp, err := c.Get(url)
 	if err != nil {
 		t.Fatal(err)

@@ -16,7 +16,7 @@ func Close(c io.Closer) {
 }
 
 // Status only reads the response: callers keep the duty to close it.
-func Status(r *http.Response) int { return r.StatusCode } // want Status:`param0:borrows`
+func Status(r *http.Response) int { return r.StatusCode } // want Status:`param0:body:borrows`
 
 // Fetch hands a fresh response to its caller.
 func Fetch(u string) (*http.Response, error) { // want Fetch:`result0:body`

@@ -11,7 +11,7 @@ import (
 
 type Options struct{ ShortConnections bool }
 
-func tune(t *http.Transport, o Options) {
+func tune(t *http.Transport, o Options) { // want tune:`^param0:pool:borrows$`
 	t.DisableKeepAlives = o.ShortConnections
 }
 

@@ -14,13 +14,13 @@ func noProbesDial(ctx context.Context, network, addr string) (net.Conn, error) {
 	return (&net.Dialer{KeepAlive: -1}).DialContext(ctx, network, addr)
 }
 
-func configure(t *http.Transport) {
+func configure(t *http.Transport) { // want configure:`^param0:pool:borrows$`
 	t.DialContext = noProbesDial
 }
 
 type client struct{ tr *http.Transport }
 
-func (c *client) setup() {
+func (c *client) setup() { // want setup:`^recv:pool:borrows$`
 	c.tr.DialContext = noProbesDial
 }
 

@@ -1,0 +1,178 @@
+// Package libs builds clients through libraries per call (reported) and
+// once (not reported). The libraries are stubs under testdata/src that
+// mirror their API shapes; facts are computed from their bodies.
+package libs
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/go-resty/resty/v2"
+	"github.com/hashicorp/go-cleanhttp"
+	"github.com/hashicorp/go-retryablehttp"
+	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
+	"golang.org/x/oauth2"
+)
+
+// resty: New builds a Transport (through createClient) on every call.
+
+func RestyGet(u string) error {
+	c := resty.New() // want `connection pool c from New\(\) is built on every call of RestyGet`
+	_, err := c.R().Get(u)
+	return err
+}
+
+func RestyInline(u string) error {
+	_, err := resty.New().R().Get(u) // want `connection pool from New\(\) is built on every call of RestyInline`
+	return err
+}
+
+func RestyConfigured(u string) error {
+	c := resty.New().SetTimeout(5) // want `connection pool c from New\(\) is built on every call of RestyConfigured`
+	resp, err := c.R().Get(u)
+	if err != nil {
+		return err
+	}
+	_ = resp
+	return nil
+}
+
+var sharedResty = resty.New()
+
+func RestyShared(u string) error {
+	_, err := sharedResty.R().Get(u)
+	return err
+}
+
+func RestyClosed(u string) error {
+	c := resty.New()
+	defer c.GetClient().CloseIdleConnections()
+	_, err := c.R().Get(u)
+	return err
+}
+
+func RestyWithClient(u string, hc *http.Client) error { // want RestyWithClient:`^param1:pool:uses$`
+	c := resty.NewWithClient(hc) // the caller's client: its Transport is not ours
+	_, err := c.R().Get(u)
+	return err
+}
+
+// An SDK-style constructor keeps the client: its callers are judged.
+type API struct{ rc *resty.Client }
+
+func NewAPI() *API { // want NewAPI:`result0:pool@rc.httpClient.Transport`
+	return &API{rc: resty.New()}
+}
+
+// go-retryablehttp: NewClient builds a pooled client.
+
+func RetryGet(u string) error {
+	c := retryablehttp.NewClient() // want `connection pool c from NewClient\(\) is built on every call of RetryGet`
+	resp, err := c.Get(u)
+	if err != nil {
+		return err
+	}
+	return resp.Body.Close()
+}
+
+func RetryStandard(req *http.Request) error {
+	c := retryablehttp.NewClient() // want `connection pool c from NewClient\(\) is built on every call of RetryStandard`
+	resp, err := c.HTTPClient.Do(req)
+	if err != nil {
+		return err
+	}
+	return resp.Body.Close()
+}
+
+var retrying = retryablehttp.NewClient()
+
+func RetryShared(u string) error {
+	resp, err := retrying.Get(u)
+	if err != nil {
+		return err
+	}
+	return resp.Body.Close()
+}
+
+// go-cleanhttp: DefaultClient keeps no idle connections; the pooled one does.
+
+func CleanDefault(u string) error {
+	resp, err := cleanhttp.DefaultClient().Get(u)
+	if err != nil {
+		return err
+	}
+	return resp.Body.Close()
+}
+
+func CleanPooled(u string) error {
+	resp, err := cleanhttp.DefaultPooledClient().Get(u) // want `connection pool from DefaultPooledClient\(\) is built on every call of CleanPooled`
+	if err != nil {
+		return err
+	}
+	return resp.Body.Close()
+}
+
+// otelhttp and round trippers of one's own wrap a fresh transport: the
+// client still holds the pool.
+
+func Otel(u string) error {
+	c := &http.Client{Transport: otelhttp.NewTransport(&http.Transport{})} // want `new http.Transport of client c is built on every call of Otel`
+	resp, err := c.Get(u)
+	if err != nil {
+		return err
+	}
+	return resp.Body.Close()
+}
+
+var otelClient = &http.Client{Transport: otelhttp.NewTransport(&http.Transport{})}
+
+func OtelShared(u string) error {
+	resp, err := otelClient.Get(u)
+	if err != nil {
+		return err
+	}
+	return resp.Body.Close()
+}
+
+type logging struct{ next http.RoundTripper }
+
+func (l logging) RoundTrip(req *http.Request) (*http.Response, error) { // want RoundTrip:`recv:pool:uses`
+	return l.next.RoundTrip(req)
+}
+
+func Logging(u string) error {
+	c := &http.Client{Transport: logging{next: &http.Transport{}}} // want `new http.Transport of client c is built on every call of Logging`
+	resp, err := c.Get(u)
+	if err != nil {
+		return err
+	}
+	return resp.Body.Close()
+}
+
+// oauth2 wraps the context's client and builds no pool.
+
+func OAuth(ctx context.Context, conf *oauth2.Config, tok *oauth2.Token, u string) error {
+	c := conf.Client(ctx, tok)
+	resp, err := c.Get(u)
+	if err != nil {
+		return err
+	}
+	return resp.Body.Close()
+}
+
+// A transport cloned per request into a shallow copy of the caller's
+// client.
+
+type cloner interface{ Clone() *http.Transport }
+
+func CloneIntoCopy(c *http.Client, x cloner, req *http.Request) error { // want CloneIntoCopy:`^param0:pool:uses$`
+	tr := x.Clone() // want `cloned http.Transport tr is built on every call of CloneIntoCopy`
+	cc := *c
+	cc.Transport = tr
+	c = &cc
+	resp, err := c.Do(req)
+	if err != nil {
+		return err
+	}
+	return resp.Body.Close()
+}

@@ -44,6 +44,9 @@ func (bodySpec) kind() resourceKind { return kindBody }
 var responsePlace = place{"Body"}
 
 func (bodySpec) selector(c *checker, stack []ast.Node, i int, sel *ast.SelectorExpr, selection *types.Selection, p place) step {
+	if _, called := calledAt(stack, i); called && slices.Equal(p, restyRawPlace) && isMethod(selection.Obj().(*types.Func), resty, "Response", "RawBody") {
+		return step{climb: true, call: true, at: place{}} // resp.RawBody(): the body itself
+	}
 	if len(p) > 0 && selection.Kind() == types.FieldVal {
 		if sel.Sel.Name == p[0] {
 			return step{climb: true, at: p[1:]}
@@ -120,11 +123,13 @@ func carriesOwnership(t types.Type, anyIface bool) bool {
 }
 
 // A response is a call that produces a response the caller must close:
-// result idx of the call at cur, a call of fn (nil if unknown).
+// result idx of the call at cur, a call of fn (nil if unknown), whose
+// body sits at at in it.
 type response struct {
 	cur inspector.Cursor
 	fn  *types.Func
 	idx int
+	at  place
 }
 
 // responseAt reports whether the call at cur, a call of fn, produces a
@@ -132,6 +137,9 @@ type response struct {
 // http.RoundTripper interface is left alone: tests routinely fake round
 // trippers with canned, body-less responses.
 func responseAt(c *checker, cur inspector.Cursor, fn *types.Func) (response, bool) {
+	if isRestyRawResponse(c.pass.TypesInfo, cur.Node().(*ast.CallExpr), fn) {
+		return response{cur, fn, 0, restyRawPlace}, true
+	}
 	p := producer(c, fn)
 	if p.idx < 0 || p.viaRT && isTestFile(c.pass.Fset, cur.Node().Pos()) {
 		return response{}, false
@@ -139,7 +147,7 @@ func responseAt(c *checker, cur inspector.Cursor, fn *types.Func) (response, boo
 	if holds, known := c.holdsAt(cur.Node().(*ast.CallExpr), p.when); known && !holds {
 		return response{}, false // the callee closes the body for this argument
 	}
-	return response{cur, fn, p.idx}, true
+	return response{cur, fn, p.idx, responsePlace}, true
 }
 
 // A produced says what a call of a function produces: the index of the
@@ -178,7 +186,7 @@ func producer(c *checker, fn *types.Func) produced {
 // it is bound to a local variable, along the control-flow graph.
 func checkResponse(c *checker, r response) {
 	info := c.pass.TypesInfo
-	cur, fn, idx := r.cur, r.fn, r.idx
+	cur, fn, idx, at := r.cur, r.fn, r.idx, r.at
 	origin := cur.Node().(*ast.CallExpr)
 	call := origin
 	// Climb through parentheses and pass-through calls such as
@@ -194,7 +202,7 @@ func checkResponse(c *checker, r response) {
 			if arg < 0 {
 				return // the response's method value is called: unusual, stay quiet
 			}
-			if j := responseResult(info, p); j >= 0 {
+			if j := responseResult(info, p); j >= 0 && slices.Equal(at, responsePlace) {
 				cur, call, fn, idx = parent, p, nil, j
 				continue
 			}
@@ -265,7 +273,7 @@ func checkResponse(c *checker, r response) {
 		errVar, _ = info.ObjectOf(errID).(*types.Var)
 	}
 	t := &pathSearch{
-		tracked: tracked{c: c, s: bodySpec{}, v: v, at: responsePlace, errVar: errVar},
+		tracked: tracked{c: c, s: bodySpec{}, v: v, at: at, errVar: errVar},
 		g:       c.graph(body),
 		sig:     sig,
 	}
@@ -277,33 +285,38 @@ func checkResponse(c *checker, r response) {
 	if fd := enclosingDecl(cur); fd != nil {
 		where = " in " + funcName(fd)
 	}
+	closer := v.Name() + ".Body"
+	if !isResponse(v.Type()) {
+		closer = v.Name() + ".RawBody()" // a library's response that holds one
+	}
 	d := analysis.Diagnostic{
 		Pos:      origin.Pos(),
 		End:      origin.End(),
 		Category: nameBody,
-		Message: fmt.Sprintf("%s.Body is not closed on every path%s: the connection leaks (it never returns to the pool, and sits in CLOSE_WAIT once the server hangs up); close it, e.g. defer %s.Body.Close() after the error check",
-			v.Name(), where, v.Name()),
-		Related: []analysis.RelatedInformation{{Pos: leak.pos, Message: leakMessage(leak, v.Name())}},
+		Message: fmt.Sprintf("%s is not closed on every path%s: the connection leaks (it never returns to the pool, and sits in CLOSE_WAIT once the server hangs up); close it, e.g. defer %s.Close() after the error check",
+			closer, where, closer),
+		Related: []analysis.RelatedInformation{{Pos: leak.pos, Message: leakMessage(leak, closer, v.Name())}},
 	}
-	if !handled {
+	if !handled && isResponse(v.Type()) {
 		d.SuggestedFixes = deferCloseFix(c, stmt.Node(), next, v, errID)
 	}
 	c.report(d)
 }
 
-// leakMessage says where a path leaves the response in v open.
-func leakMessage(l *leakExit, name string) string {
+// leakMessage says where a path leaves the body of the response in name,
+// body (resp.Body), open.
+func leakMessage(l *leakExit, body, name string) string {
 	switch l.kind {
 	case "return":
-		return name + ".Body is still open when this return is reached"
+		return body + " is still open when this return is reached"
 	case "end":
-		return name + ".Body is still open when the function ends here"
+		return body + " is still open when the function ends here"
 	case "reassign":
 		return name + " is overwritten here while its Body is still open"
 	case "scope":
 		return name + " goes out of scope at the end of this block with its Body still open"
 	}
-	return name + ".Body is still open when this " + l.kind + " is taken"
+	return body + " is still open when this " + l.kind + " is taken"
 }
 
 // reportDropped reports a response that is never bound to a variable.

@@ -104,8 +104,10 @@ func (fl *flow) step(it flowItem, fn inspector.Cursor, result int) {
 			fl.released = true
 		}
 	case useReturn:
-		if fn != fl.fn {
-			fl.escapes = true // returned by a function literal: to whom is not known
+		if fn != fl.fn { // returned by a function literal, to the code that runs it
+			if fl.mode&trustCalls == 0 {
+				fl.escapes = true
+			}
 			return
 		}
 		fl.returned, fl.returnedIn, fl.returnedAt = true, u.result, u.at
@@ -133,12 +135,20 @@ func ancestor(cur inspector.Cursor, n int) inspector.Cursor {
 }
 
 // unguarded reports whether the code at cur runs whenever the function at
-// fn does: no branch, loop or function literal lies between them.
+// fn does: no branch, loop or function literal lies between them, and no
+// return comes before it.
 func unguarded(fn, cur inspector.Cursor) bool {
+	pos := cur.Node().Pos()
 	for ; cur.Node() != nil && cur != fn; cur = cur.Parent() {
 		switch cur.Node().(type) {
 		case *ast.IfStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt, *ast.ForStmt, *ast.RangeStmt, *ast.FuncLit:
 			return false
+		}
+	}
+	_, body := funcParts(fn.Node())
+	for _, ret := range returnsOf(body) {
+		if ret.Pos() < pos {
+			return false // a path leaves before it
 		}
 	}
 	return true

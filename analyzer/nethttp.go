@@ -36,6 +36,54 @@ func isResponse(t types.Type) bool { return isPointerTo(t, "net/http", "Response
 // retryable is go-retryablehttp, whose client returns net/http responses.
 const retryable = "github.com/hashicorp/go-retryablehttp"
 
+// resty is go-resty/resty/v2. What its facts cannot say (whether a
+// request parses, and so closes, its response) is tabled here.
+const resty = "github.com/go-resty/resty/v2"
+
+// restyRawPlace is where a resty Response holds the body its caller must
+// close when the request did not parse it.
+var restyRawPlace = place{"RawResponse", "Body"}
+
+// isRestyRawResponse reports whether call sends a resty request that
+// does not parse, and so does not close, its response: a request method
+// on a chain that sets SetDoNotParseResponse(true). The caller must close
+// resp.RawBody().
+//
+//	resp, err := client.R().SetDoNotParseResponse(true).Get(u)
+func isRestyRawResponse(info *types.Info, call *ast.CallExpr, fn *types.Func) bool {
+	if fn == nil || fn.Signature().Results().Len() != 2 || !isPointerTo(fn.Signature().Results().At(0).Type(), resty, "Response") ||
+		!isMethod(fn, resty, "Request", "Get", "Post", "Put", "Patch", "Delete", "Options", "Execute", "Send") {
+		return false
+	}
+	for e := call.Fun; ; {
+		sel, ok := ast.Unparen(e).(*ast.SelectorExpr)
+		if !ok {
+			return false
+		}
+		inner, ok := ast.Unparen(sel.X).(*ast.CallExpr)
+		if !ok {
+			return false // the chain starts here (a variable: not followed)
+		}
+		if m := calleeFunc(info, inner); isMethod(m, resty, "Request", "SetDoNotParseResponse") {
+			return len(inner.Args) == 1 && isTrue(info, inner.Args[0])
+		}
+		e = inner.Fun
+	}
+}
+
+// isRestyCloseConnection reports whether call is resty's
+// client.SetCloseConnection(true): every request then closes its
+// connection, so the pool keeps none idle.
+func isRestyCloseConnection(info *types.Info, call *ast.CallExpr, fn *types.Func) bool {
+	return isMethod(fn, resty, "Client", "SetCloseConnection") && len(call.Args) == 1 && isTrue(info, call.Args[0])
+}
+
+// isTrue reports whether e is a constant true.
+func isTrue(info *types.Info, e ast.Expr) bool {
+	v := info.Types[e].Value
+	return v != nil && v.Kind() == constant.Bool && constant.BoolVal(v)
+}
+
 // knownProducer says whether fn is a function whose response the caller
 // must close, known without a summary: its result index (-1 for none),
 // whether the response only comes from an http.RoundTripper interface,

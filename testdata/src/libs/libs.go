@@ -176,3 +176,46 @@ func CloneIntoCopy(c *http.Client, x cloner, req *http.Request) error { // want 
 	}
 	return resp.Body.Close()
 }
+
+// resty closes the body when it parses the response; with
+// SetDoNotParseResponse(true) the caller must close RawBody().
+
+func RestyRaw(c *resty.Client, u string) (int, error) { // want RestyRaw:`^param0:pool:uses$`
+	resp, err := c.R().SetDoNotParseResponse(true).Get(u) // want `resp.RawBody\(\) is not closed on every path in RestyRaw`
+	if err != nil {
+		return 0, err
+	}
+	return len(resp.RawResponse.Header), nil // leaks here
+}
+
+func RestyRawClosed(c *resty.Client, u string) (int, error) { // want RestyRawClosed:`^param0:pool:uses$`
+	resp, err := c.R().SetDoNotParseResponse(true).Get(u)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.RawBody().Close()
+	return len(resp.RawResponse.Header), nil
+}
+
+func RestyRawClosedField(c *resty.Client, u string) error { // want RestyRawClosedField:`^param0:pool:uses$`
+	resp, err := c.R().SetDoNotParseResponse(true).Get(u)
+	if err != nil {
+		return err
+	}
+	return resp.RawResponse.Body.Close()
+}
+
+func RestyParsed(c *resty.Client, u string) (int, error) { // want RestyParsed:`^param0:pool:uses$`
+	resp, err := c.R().SetDoNotParseResponse(false).Get(u)
+	if err != nil {
+		return 0, err
+	}
+	return len(resp.RawResponse.Header), nil
+}
+
+// Every request closes its connection: the pool keeps none idle.
+func RestyCloseConnection(u string) error {
+	c := resty.New().SetCloseConnection(true)
+	_, err := c.R().Get(u)
+	return err
+}

@@ -104,3 +104,31 @@ func ExampleDoRequest() {
 	}
 	resp.Body.Close()
 }
+
+// A client per subtest whose requests all fail by design: the test
+// expects an error, and keeps no connection.
+func TestFailingPerIteration(t *testing.T) {
+	for _, u := range []string{"http://x.invalid/a", "http://x.invalid/b"} {
+		t.Run(u, func(t *testing.T) {
+			c := &http.Client{Transport: &http.Transport{}}
+			_, err := c.Get(u)
+			if err == nil {
+				t.Fatal("want an error")
+			}
+		})
+	}
+}
+
+// The same with requests expected to succeed: reported.
+func TestSucceedingPerIteration(t *testing.T) {
+	for _, u := range []string{"http://x.invalid/a", "http://x.invalid/b"} {
+		t.Run(u, func(t *testing.T) {
+			c := &http.Client{Transport: &http.Transport{}} // want `new http.Transport of client c is built in a loop`
+			resp, err := c.Get(u)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+		})
+	}
+}

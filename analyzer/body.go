@@ -3,12 +3,14 @@ package analyzer
 import (
 	"fmt"
 	"go/ast"
+	"go/constant"
 	"go/token"
 	"go/types"
 	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
 )
 
@@ -47,21 +49,34 @@ func (bodySpec) selector(c *checker, stack []ast.Node, i int, sel *ast.SelectorE
 	if _, called := calledAt(stack, i); called && slices.Equal(p, restyRawPlace) && isMethod(selection.Obj().(*types.Func), resty, "Response", "RawBody") {
 		return step{climb: true, call: true, at: place{}} // resp.RawBody(): the body itself
 	}
-	if len(p) > 0 && selection.Kind() == types.FieldVal {
-		if sel.Sel.Name == p[0] {
-			return step{climb: true, at: p[1:]}
+	if len(p) > 0 {
+		// The field path of the selection, embedded fields included:
+		// result.Body is result.Response.Body for a struct that embeds
+		// the response.
+		path := selectionPath(selection)
+		if selection.Kind() == types.FieldVal {
+			if len(path) <= len(p) && slices.Equal(path, p[:len(path)]) {
+				return step{climb: true, at: p[len(path):]}
+			}
+			return stop(useRead) // another field: StatusCode, Header...
 		}
-		return stop(useRead) // a field: StatusCode, Header...
+		// A method of the response itself (promoted or not) only reads
+		// it; a method of a holder of the user's may close it.
+		embedded := path[:len(path)-1]
+		if len(embedded) > len(p) || !slices.Equal(embedded, p[:len(embedded)]) || !slices.Equal(p[len(embedded):], responsePlace) {
+			if isNamed(selection.Recv(), resty, "Response") {
+				return stop(useRead) // resty's accessors only read
+			}
+			return stop(useEscape) // a method of a holder: it may close it
+		}
 	}
 	switch sel.Sel.Name {
 	case "Close":
 		if len(p) > 0 {
 			return stop(useEscape)
 		}
-		if i >= 1 {
-			if call, ok := stack[i-1].(*ast.CallExpr); ok && call.Fun == sel {
-				return stop(useRelease)
-			}
+		if _, called := calledAt(stack, i); called {
+			return stop(useRelease)
 		}
 		return stop(useEscape) // a method value, called later
 	case "Write":
@@ -72,16 +87,64 @@ func (bodySpec) selector(c *checker, stack []ast.Node, i int, sel *ast.SelectorE
 	return stop(useRead) // Read, Cookies, Location...
 }
 
-// literal lets a struct field hold a response or its Body unless its
-// type cannot take it over: &io.LimitedReader{R: resp.Body}.
-func (bodySpec) literal(c *checker, t types.Type, kv *ast.KeyValueExpr, field *types.Var) useKind {
-	if kv != nil && field != nil && !carriesOwnership(field.Type(), true) {
-		return useRead
+// selectionPath returns the names of the fields a selection goes
+// through, the embedded ones included, and last the field or method
+// selected.
+func selectionPath(selection *types.Selection) []string {
+	index := selection.Index()
+	path := make([]string, 0, len(index))
+	t := selection.Recv()
+	for _, k := range index[:len(index)-1] {
+		if ptr, ok := t.Underlying().(*types.Pointer); ok {
+			t = ptr.Elem()
+		}
+		st, ok := t.Underlying().(*types.Struct)
+		if !ok || k >= st.NumFields() {
+			break
+		}
+		path = append(path, st.Field(k).Name())
+		t = st.Field(k).Type()
 	}
-	return useEscape
+	return append(path, selection.Obj().Name())
 }
 
-func (bodySpec) canCarry(t types.Type) bool { return carriesOwnership(t, true) }
+// literal lets a struct field hold a response or its Body (the search
+// follows the struct), unless its type cannot take it over:
+// &io.LimitedReader{R: resp.Body}.
+func (bodySpec) literal(c *checker, t types.Type, kv *ast.KeyValueExpr, field *types.Var) useKind {
+	switch {
+	case field == nil:
+		return useEscape // an element of a slice or map
+	case !carriesOwnership(field.Type(), true):
+		if kv != nil {
+			return useRead
+		}
+		return useEscape
+	}
+	return useHold
+}
+
+// canCarry reports whether a parameter of type t could take over a
+// response or its Body: one of those, or a struct that holds one.
+func (bodySpec) canCarry(t types.Type) bool { return carriesOwnership(t, true) || holdsResponse(t) }
+
+// holdsResponse reports whether t is a struct, or a pointer to one, with
+// a field that can carry a response or its Body.
+func holdsResponse(t types.Type) bool {
+	if ptr, ok := types.Unalias(t).(*types.Pointer); ok {
+		t = ptr.Elem()
+	}
+	st, ok := t.Underlying().(*types.Struct)
+	if !ok {
+		return false
+	}
+	for f := range st.Fields() {
+		if carriesOwnership(f.Type(), false) {
+			return true
+		}
+	}
+	return false
+}
 
 // nothingToRelease reports whether e compares v.StatusCode with a status
 // whose response has nothing to close for the caller: 101 Switching
@@ -124,12 +187,13 @@ func carriesOwnership(t types.Type, anyIface bool) bool {
 
 // A response is a call that produces a response the caller must close:
 // result idx of the call at cur, a call of fn (nil if unknown), whose
-// body sits at at in it.
+// body sits at at in it; withError if it may come with a non-nil error.
 type response struct {
-	cur inspector.Cursor
-	fn  *types.Func
-	idx int
-	at  place
+	cur       inspector.Cursor
+	fn        *types.Func
+	idx       int
+	at        place
+	withError bool
 }
 
 // responseAt reports whether the call at cur, a call of fn, produces a
@@ -138,7 +202,7 @@ type response struct {
 // trippers with canned, body-less responses.
 func responseAt(c *checker, cur inspector.Cursor, fn *types.Func) (response, bool) {
 	if isRestyRawResponse(c.pass.TypesInfo, cur.Node().(*ast.CallExpr), fn) {
-		return response{cur, fn, 0, restyRawPlace}, true
+		return response{cur: cur, fn: fn, at: restyRawPlace}, true
 	}
 	p := producer(c, fn)
 	if p.idx < 0 || p.viaRT && isTestFile(c.pass.Fset, cur.Node().Pos()) {
@@ -147,7 +211,7 @@ func responseAt(c *checker, cur inspector.Cursor, fn *types.Func) (response, boo
 	if holds, known := c.holdsAt(cur.Node().(*ast.CallExpr), p.when); known && !holds {
 		return response{}, false // the callee closes the body for this argument
 	}
-	return response{cur, fn, p.idx, responsePlace}, true
+	return response{cur: cur, fn: fn, idx: p.idx, at: responsePlace, withError: p.withError}, true
 }
 
 // A produced says what a call of a function produces: the index of the
@@ -155,9 +219,10 @@ func responseAt(c *checker, cur inspector.Cursor, fn *types.Func) (response, boo
 // comes from an http.RoundTripper interface, and the condition on the
 // callee's parameters under which it is fresh.
 type produced struct {
-	idx   int
-	viaRT bool
-	when  condition
+	idx       int
+	viaRT     bool
+	when      condition
+	withError bool // it may come with a non-nil error
 }
 
 // producer says what a call of fn (nil if unknown) produces.
@@ -178,7 +243,7 @@ func producer(c *checker, fn *types.Func) produced {
 	if r == nil {
 		return produced{idx: -1}
 	}
-	return produced{idx: r.Index, viaRT: r.ViaRoundTripper, when: r.When}
+	return produced{idx: r.Index, viaRT: r.ViaRoundTripper, when: r.When, withError: r.WithError}
 }
 
 // checkResponse reports the response r if it is not closed on every
@@ -257,15 +322,26 @@ func checkResponse(c *checker, r response) {
 	}
 	fnCur, _ := enclosingFunc(cur)
 	sig, body := funcParts(fnCur.Node())
-	if body == nil || v.Pos() < sig.Pos() || v.Pos() >= body.End() {
-		return // a variable of an enclosing function or the package outlives this call
+	if body == nil {
+		return
+	}
+	retry := false
+	if v.Pos() < sig.Pos() || v.Pos() >= body.End() {
+		// A variable of an enclosing function or the package outlives
+		// this call; but an attempt of a retry overwrites it.
+		if retry = isAttempt(c, fnCur) && v.Parent() != c.pass.Pkg.Scope(); !retry {
+			return
+		}
 	}
 	errID := identOf(errLHS)
 	if errID != nil && errID.Name == "_" {
 		errID = nil
 	}
+	if d, loop := deferredInLoop(c, cur, fnCur, v, at); d != nil {
+		reportDeferInLoop(c, d, loop, v, fnCur) // and the paths that skip the defer are searched below
+	}
 	next := following(stmt)
-	if closedAfterCheck(c, next, v, errID) {
+	if !r.withError && closedAfterCheck(c, next, v, errID) {
 		return // the idiom: no need to search
 	}
 	var errVar *types.Var
@@ -273,9 +349,10 @@ func checkResponse(c *checker, r response) {
 		errVar, _ = info.ObjectOf(errID).(*types.Var)
 	}
 	t := &pathSearch{
-		tracked: tracked{c: c, s: bodySpec{}, v: v, at: at, errVar: errVar},
+		tracked: tracked{c: c, s: bodySpec{}, v: v, at: at, errVar: errVar, local: body, withError: r.withError},
 		g:       c.graph(body),
 		sig:     sig,
+		retry:   retry,
 	}
 	leak, handled := t.search(stmt.Node())
 	if leak == nil {
@@ -297,10 +374,162 @@ func checkResponse(c *checker, r response) {
 			closer, where, closer),
 		Related: []analysis.RelatedInformation{{Pos: leak.pos, Message: leakMessage(leak, closer, v.Name())}},
 	}
-	if !handled && isResponse(v.Type()) {
+	if !handled && !retry && isResponse(v.Type()) {
 		d.SuggestedFixes = deferCloseFix(c, stmt.Node(), next, v, errID)
 	}
 	c.report(d)
+}
+
+// deferredInLoop returns a defer that closes the response in v (whose
+// body sits at at), in the loop around the call at cur that makes it, in
+// the function at fn, if that loop can run many times; and the loop.
+//
+//	for job := range jobs {
+//		resp, err := client.Get(job.URL)
+//		...
+//		defer resp.Body.Close()   // closes nothing until the function returns
+func deferredInLoop(c *checker, cur, fn inspector.Cursor, v *types.Var, at place) (*ast.DeferStmt, ast.Stmt) {
+	var loop inspector.Cursor
+	for p := cur.Parent(); p != fn && p.Node() != nil; p = p.Parent() {
+		switch p.Node().(type) {
+		case *ast.ForStmt, *ast.RangeStmt:
+			if !loop.Valid() {
+				loop = p
+			}
+		case *ast.FuncLit:
+			return nil, nil // the call is in a function literal inside the loop
+		}
+	}
+	if !loop.Valid() || !runsMany(c.pass.TypesInfo, loop.Node().(ast.Stmt)) {
+		return nil, nil
+	}
+	for _, use := range c.idx.usesOf(fn, v) {
+		if !loop.Contains(use) {
+			continue
+		}
+		var d *ast.DeferStmt
+		for p := use.Parent(); p != loop && d == nil; p = p.Parent() {
+			switch n := p.Node().(type) {
+			case *ast.DeferStmt:
+				d = n
+			case *ast.FuncLit:
+				if call, ok := p.Parent().Node().(*ast.CallExpr); !ok || call.Fun != n {
+					p = loop.Parent() // a literal not deferred in place: not this
+				}
+			}
+			if p == loop.Parent() {
+				break
+			}
+		}
+		if d != nil && c.classify(bodySpec{}, stackOf(use, fn), at, -1).kind == useRelease && !endsIteration(c, loop, d) {
+			return d, loop.Node().(ast.Stmt)
+		}
+	}
+	return nil, nil
+}
+
+// endsIteration reports whether the iteration that runs the defer d in
+// the loop at loop surely ends the loop after it: a break, return or call
+// that never returns follows d in one of the blocks around it, so that d
+// runs at most once.
+//
+//	for {
+//		resp, err := client.Do(req)
+//		if err != nil {
+//			continue
+//		}
+//		defer resp.Body.Close()
+//		...
+//		break
+//	}
+func endsIteration(c *checker, loop inspector.Cursor, d *ast.DeferStmt) bool {
+	cur, ok := loop.FindNode(d)
+	if !ok {
+		return false
+	}
+	for ; cur != loop && cur.Node() != nil; cur = cur.Parent() {
+		for _, s := range following(cur) {
+			switch s := s.(type) {
+			case *ast.ReturnStmt:
+				return true
+			case *ast.BranchStmt:
+				if s.Tok == token.BREAK && s.Label == nil || s.Tok == token.GOTO {
+					return true
+				}
+			case *ast.ExprStmt:
+				if call, ok := ast.Unparen(s.X).(*ast.CallExpr); ok && !c.mayReturn(call) {
+					return true
+				}
+			}
+		}
+		switch cur.Parent().Node().(type) {
+		case *ast.ForStmt, *ast.RangeStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt:
+			if cur.Parent() != loop {
+				return false // a break there would leave that statement only
+			}
+		}
+	}
+	return false
+}
+
+// runsMany reports whether loop can run many times: it is endless, or
+// ranges over a channel, a function, or values not known to be few; not
+// a loop up to a small constant or over a literal (a table of cases).
+func runsMany(info *types.Info, loop ast.Stmt) bool {
+	const few = 100
+	small := func(e ast.Expr) bool {
+		v := info.Types[e].Value
+		n, ok := constant.Int64Val(constant.ToInt(v))
+		return v != nil && ok && n <= few
+	}
+	switch l := loop.(type) {
+	case *ast.ForStmt:
+		if bin, ok := ast.Unparen(l.Cond).(*ast.BinaryExpr); ok && (bin.Op == token.LSS || bin.Op == token.LEQ) && small(bin.Y) {
+			return false
+		}
+	case *ast.RangeStmt:
+		if small(l.X) {
+			return false // range 3
+		}
+		if _, ok := ast.Unparen(l.X).(*ast.CompositeLit); ok {
+			return false
+		}
+		if a, ok := info.TypeOf(l.X).Underlying().(*types.Array); ok {
+			return a.Len() > few
+		}
+	}
+	return true
+}
+
+// reportDeferInLoop reports d, a deferred close of the response in v in
+// loop, a loop of the function at fn.
+func reportDeferInLoop(c *checker, d *ast.DeferStmt, loop ast.Stmt, v *types.Var, fn inspector.Cursor) {
+	where := "the function"
+	if fd := enclosingDecl(fn); fd != nil && fn.Node() == fd {
+		where = funcName(fd)
+	}
+	c.report(analysis.Diagnostic{
+		Pos:      d.Pos(),
+		End:      d.End(),
+		Category: nameBody,
+		Message: fmt.Sprintf("%s.Body is closed by a defer in a loop, which runs only when %s returns: every iteration keeps a connection open until then (a loop that runs long piles them up); close it at the end of each iteration, or move the loop body into a function",
+			v.Name(), where),
+		Related: []analysis.RelatedInformation{{Pos: loop.Pos(), Message: "this loop can run many times"}},
+	})
+}
+
+// isAttempt reports whether the function at fn is a function literal
+// handed to a call that returns an error, as retry helpers take one:
+//
+//	err := retry.Do(func() error {
+//		resp, err = client.Do(req)
+func isAttempt(c *checker, fn inspector.Cursor) bool {
+	lit, ok := fn.Node().(*ast.FuncLit)
+	if !ok || outerParens(fn).ParentEdgeKind() != edge.CallExpr_Args {
+		return false
+	}
+	results := c.pass.TypesInfo.TypeOf(lit).(*types.Signature).Results()
+	return results.Len() > 0 && isErrorType(results.At(results.Len()-1).Type())
 }
 
 // leakMessage says where a path leaves the body of the response in name,
@@ -313,6 +542,10 @@ func leakMessage(l *leakExit, body, name string) string {
 		return body + " is still open when the function ends here"
 	case "reassign":
 		return name + " is overwritten here while its Body is still open"
+	case "retry":
+		return body + " is still open when this return asks for another attempt, which overwrites " + name
+	case "replace":
+		return body + " is replaced here before it is closed: whoever closes it later closes the replacement"
 	case "scope":
 		return name + " goes out of scope at the end of this block with its Body still open"
 	}

@@ -31,7 +31,11 @@ func summarizeBodyParams(c *checker, lf *localFunc, f *funcFact) {
 			f.Params = append(f.Params, paramFact{Index: i, Kind: kindBody, Effect: effBorrows})
 			continue
 		}
-		if eff, when := bodyParamEffect(c, lf, i, p); eff != 0 {
+		eff, when := bodyParamEffect(c, lf, i, p)
+		if eff == 0 && releasesOnError(c, lf, p) {
+			eff = effReleasesOnError
+		}
+		if eff != 0 {
 			f.Params = append(f.Params, paramFact{Index: i, Kind: kindBody, Effect: eff, When: when})
 		}
 	}
@@ -39,7 +43,9 @@ func summarizeBodyParams(c *checker, lf *localFunc, f *funcFact) {
 
 // bodyParamEffect says what lf does with the response or closer in its
 // parameter p (the i-th): only reads it; releases it only when another
-// parameter passes a test, and only reads it otherwise; or anything.
+// parameter passes a test, and only reads it otherwise; replaces its Body
+// without closing it (the caller's later close closes the replacement);
+// or anything.
 //
 //	func decode(resp *http.Response, out any) error {
 //		if out == nil {
@@ -52,10 +58,17 @@ func bodyParamEffect(c *checker, lf *localFunc, i int, p *types.Var) (effect, co
 		at = responsePlace
 	}
 	var when condition
+	replaces := false
 	for use := range identUses(c, lf.cur, p) {
-		switch u := c.classify(bodySpec{}, stackOf(use, lf.cur), at, -1); u.kind {
+		stack := stackOf(use, lf.cur)
+		switch u := c.classify(bodySpec{}, stack, at, -1); u.kind {
 		case useRead:
 			continue
+		case useReplace:
+			if !wrapsBody(stack, p, c.pass.TypesInfo) {
+				replaces = true
+				continue
+			}
 		case useRelease:
 			if w, ok := c.guard(lf.cur, use); ok && w.Param != i+1 && (when.Param == 0 || w == when) {
 				when = w
@@ -64,10 +77,50 @@ func bodyParamEffect(c *checker, lf *localFunc, i int, p *types.Var) (effect, co
 		}
 		return 0, condition{}
 	}
-	if when.Param != 0 {
+	switch {
+	case replaces && when.Param == 0:
+		return effReplaces, condition{}
+	case replaces:
+		return 0, condition{}
+	case when.Param != 0:
 		return effReleases, when
 	}
 	return effBorrows, condition{}
+}
+
+// releasesOnError reports whether lf releases the response in its
+// parameter p only on the paths that return a non-nil error: every path
+// that returns with it open returns a nil error (and some path does not
+// leave it open), as consul's requireOK does:
+//
+//	func requireOK(resp *http.Response) error {
+//		if resp.StatusCode == 200 {
+//			return nil
+//		}
+//		resp.Body.Close()
+//		return fmt.Errorf("unexpected status %d", resp.StatusCode)
+//	}
+func releasesOnError(c *checker, lf *localFunc, p *types.Var) bool {
+	results := lf.fn.Signature().Results()
+	if !isResponse(p.Type()) || results.Len() == 0 || !isErrorType(results.At(results.Len()-1).Type()) {
+		return false
+	}
+	t := &pathSearch{
+		tracked: tracked{c: c, s: bodySpec{}, v: p, at: responsePlace},
+		g:       c.graph(lf.decl.Body),
+		sig:     lf.decl.Type,
+		all:     true,
+	}
+	t.searchEntry()
+	if !t.done && !t.passedOnErr || len(t.leaks) == 0 && !t.passedOnErr {
+		return false // it never releases it, or always does
+	}
+	for _, l := range t.leaks {
+		if l.ret == nil || len(l.ret.Results) != results.Len() || !isNil(c.pass.TypesInfo, l.ret.Results[results.Len()-1]) {
+			return false // open where the error may not be nil, or leaves otherwise
+		}
+	}
+	return true
 }
 
 // identUses yields the identifiers in the function at fn that use v.
@@ -88,8 +141,10 @@ func identUses(c *checker, fn inspector.Cursor, v *types.Var) iter.Seq[inspector
 // http.RoundTripper, and under which condition on the function's
 // parameters it is fresh (always if none).
 type fresh struct {
-	viaRT bool
-	when  condition
+	viaRT     bool
+	when      condition
+	withError bool       // the producer may return it with a non-nil error
+	errVar    *types.Var // the error the producer's call returned with it, if bound
 }
 
 // summarizeResponse records in f the result of lf that hands a fresh
@@ -165,12 +220,13 @@ func summarizeResponse(c *checker, lf *localFunc, f *funcFact) {
 			if !ok {
 				continue
 			}
-			fr = fresh{p.viaRT, when}
+			fr = fresh{viaRT: p.viaRT, when: when, withError: p.withError}
 		case v != nil:
 			var ok bool
 			if fr, ok = produced[v]; !ok {
 				continue
 			}
+			fr.withError = fr.withError || returnsWithError(c, ret, fr.errVar, results.Len()) && !releasedBefore(c, lf, ret, v)
 		default:
 			continue
 		}
@@ -179,13 +235,56 @@ func summarizeResponse(c *checker, lf *localFunc, f *funcFact) {
 			continue
 		}
 		out.viaRT = out.viaRT && fr.viaRT
+		out.withError = out.withError || fr.withError
 		if out.when != fr.when {
 			out.when = condition{} // fresh under different conditions: say always
 		}
 	}
 	if out != nil {
-		f.Results = append(f.Results, resultFact{Index: ri, Kind: kindBody, ViaRoundTripper: out.viaRT, When: out.when})
+		f.Results = append(f.Results, resultFact{Index: ri, Kind: kindBody, ViaRoundTripper: out.viaRT, When: out.when, WithError: out.withError})
 	}
+}
+
+// returnsWithError reports whether ret returns the response with an
+// error that may not be nil: not nil itself, nor errVar, the error that
+// came with the response (a non-nil one means no response).
+//
+//	if resp.StatusCode >= 400 {
+//		return resp, fmt.Errorf("status %d", resp.StatusCode)
+func returnsWithError(c *checker, ret *ast.ReturnStmt, errVar *types.Var, n int) bool {
+	if len(ret.Results) != n || n < 2 {
+		return false
+	}
+	e := ret.Results[n-1]
+	if !isErrorType(c.pass.TypesInfo.TypeOf(e)) || isNil(c.pass.TypesInfo, e) {
+		return false
+	}
+	if id := identOf(e); id != nil && errVar != nil && c.pass.TypesInfo.Uses[id] == errVar {
+		return false
+	}
+	return true
+}
+
+// releasedBefore reports whether lf releases the response in v before
+// ret, in a block around ret: on the way to ret it is released.
+func releasedBefore(c *checker, lf *localFunc, ret *ast.ReturnStmt, v *types.Var) bool {
+	for use := range identUses(c, lf.cur, v) {
+		if use.Node().Pos() > ret.Pos() {
+			break
+		}
+		if eventOf(c.classify(bodySpec{}, stackOf(use, lf.cur), responsePlace, -1).kind) != evRelease {
+			continue
+		}
+		for stmt := use; stmt.Node() != nil && stmt != lf.cur; stmt = stmt.Parent() {
+			if list := stmtList(stmt.Parent().Node()); list != nil {
+				if posIn(ret.Pos(), stmt.Parent().Node()) {
+					return true // the release's statement is in a block around ret, before it
+				}
+				break
+			}
+		}
+	}
+	return false
 }
 
 // freshAt says when the response that call (in lf) produces under the
@@ -220,7 +319,7 @@ func spentBefore(c *checker, lf *localFunc, v *types.Var) (bool, condition) {
 				continue
 			}
 			return true, condition{}
-		case evHandoff:
+		case evHandoff, evReplace:
 			_, returned := stack[len(stack)-2].(*ast.ReturnStmt)
 			if !returned && !wrapsBody(stack, v, info) {
 				return true, condition{}
@@ -249,9 +348,10 @@ func noteProduced(c *checker, lf *localFunc, lhs, rhs []ast.Expr, produced map[*
 		if !ok {
 			continue // the callee closes the body for this argument
 		}
-		l, _ := pickLHS(lhs, rhs, call, nil, p.idx)
+		info := c.pass.TypesInfo
+		l, errLHS := pickLHS(lhs, rhs, call, resultTypes(info, call, calleeFunc(info, call)), p.idx)
 		if id := identOf(l); id != nil {
-			if v, ok := c.pass.TypesInfo.ObjectOf(id).(*types.Var); ok {
+			if v, ok := info.ObjectOf(id).(*types.Var); ok {
 				fr, seen := produced[v]
 				if !seen {
 					fr = fresh{viaRT: true, when: when}
@@ -259,6 +359,8 @@ func noteProduced(c *checker, lf *localFunc, lhs, rhs []ast.Expr, produced map[*
 					fr.when = condition{}
 				}
 				fr.viaRT = fr.viaRT && p.viaRT
+				fr.withError = fr.withError || p.withError
+				fr.errVar, _ = info.ObjectOf(identOf(errLHS)).(*types.Var)
 				produced[v] = fr
 			}
 		}

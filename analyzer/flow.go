@@ -24,16 +24,17 @@ import (
 type useKind uint8
 
 const (
-	useRead      useKind = iota // reads it: a field, a comparison, a callee that only reads it, _ = v
-	useOverwrite                // the variable that holds it gets another value
-	useReplace                  // the field of a holder that holds it gets another value
-	useUse                      // the spec's use: a request through a pool
-	useHold                     // held by a composite literal: follow the literal (spec.literal only)
-	useStore                    // copied into a local variable or a field of one (use.into)
-	useDrop                     // evaluated and thrown away: an expression statement
-	useReturn                   // returned to the caller
-	useRelease                  // the spec's release: Body.Close, CloseIdleConnections
-	useEscape                   // anything not followed: stored away, sent, called, a method value, passed to a callee that may keep or release it
+	useRead           useKind = iota // reads it: a field, a comparison, a callee that only reads it, _ = v
+	useOverwrite                     // the variable that holds it gets another value
+	useReplace                       // the field of a holder that holds it gets another value
+	useUse                           // the spec's use: a request through a pool
+	useHold                          // held by a composite literal: follow the literal (spec.literal only)
+	useStore                         // copied into a local variable or a field of one (use.into)
+	useDrop                          // evaluated and thrown away: an expression statement
+	useReturn                        // returned to the caller
+	useReleaseOnError                // passed to a callee that releases it when it returns an error
+	useRelease                       // the spec's release: Body.Close, CloseIdleConnections
+	useEscape                        // anything not followed: stored away, sent, called, a method value, passed to a callee that may keep or release it
 )
 
 // A use is what code does with a tracked value at one mention of it.
@@ -153,6 +154,10 @@ func (c *checker) classify(s spec, stack []ast.Node, p place, result int) (u use
 			}
 			u.storeInto(parent.Lhs, parent.Rhs, e, result)
 		case *ast.ValueSpec:
+			if id, ok := e.(*ast.Ident); ok && slices.Contains(parent.Names, id) {
+				u.kind = useOverwrite // var v T: declared again (a loop or a goto came round)
+				break
+			}
 			u.storeInto(specLHS(parent), parent.Values, e, result)
 		case *ast.ReturnStmt:
 			u.kind = useReturn
@@ -316,6 +321,10 @@ func (c *checker) effectAt(s spec, call *ast.CallExpr, pf paramFact) step {
 	switch {
 	case e&effKeeps != 0:
 		return stop(useEscape)
+	case e&effReleasesOnError != 0:
+		return stop(useReleaseOnError)
+	case e&effReplaces != 0:
+		return stop(useReplace)
 	case e&effReleases != 0:
 		if pf.When.Param == 0 {
 			return stop(useRelease)

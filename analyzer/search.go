@@ -26,8 +26,10 @@ const (
 
 type pathState struct {
 	err    errState
-	deref  bool // the value was used as non-nil on this path
-	linked bool // the error variable still holds the call's error
+	deref  bool       // the value was used as non-nil on this path
+	linked bool       // the error variable still holds the call's error
+	relErr *types.Var // a callee released the resource if this error is not nil
+	dead   uint8      // the aliases (bit 0 the variable, bit i its holder i-1) overwritten on this path
 }
 
 // reportable reports whether a resource still held in state st is a
@@ -39,10 +41,12 @@ func (st pathState) reportable() bool { return st.deref || st.err != errInspecte
 type pathEvent uint8
 
 const (
-	evRead      pathEvent = iota // reads it, or does nothing to it
-	evOverwrite                  // overwrites the variable
-	evRelease                    // releases it
-	evHandoff                    // may hand it to code that releases it: stop following
+	evRead           pathEvent = iota // reads it, or does nothing to it
+	evOverwrite                       // overwrites the variable
+	evReplace                         // replaces the resource in its holder (resp.Body = ...)
+	evReleaseOnError                  // a callee releases it if it returns an error
+	evRelease                         // releases it
+	evHandoff                         // may hand it to code that releases it: stop following
 )
 
 // eventOf returns what a use of kind k is to the search.
@@ -52,6 +56,10 @@ func eventOf(k useKind) pathEvent {
 		return evRead
 	case useOverwrite:
 		return evOverwrite
+	case useReplace:
+		return evReplace
+	case useReleaseOnError:
+		return evReleaseOnError
 	case useRelease:
 		return evRelease
 	}
@@ -61,7 +69,8 @@ func eventOf(k useKind) pathEvent {
 // A leakExit is where a path leaves a resource held.
 type leakExit struct {
 	pos  token.Pos
-	kind string // "return", "end", "reassign", "scope", or a branch keyword
+	kind string          // "return", "end", "reassign", "scope", or a branch keyword
+	ret  *ast.ReturnStmt // for "return" and "end"
 }
 
 // A pathSearch follows one variable that holds a resource through a
@@ -73,6 +82,19 @@ type pathSearch struct {
 	leak  *leakExit     // the first leak found
 	done  bool          // some path released or handed off the resource
 	scope *types.Scope  // v's scope
+
+	// retry: the variable belongs to the code around an attempt (see
+	// isAttempt): returning nil (or the call's own error) hands it
+	// over, returning another error leaves it for the next attempt to
+	// overwrite.
+	retry bool
+
+	// For a summary (see bodyParamEffect): every path is followed to
+	// its end, the leaking exits are all kept, and a return of a call
+	// that releases the resource on error counts as passing that on.
+	all         bool
+	leaks       []*leakExit
+	passedOnErr bool // some path returns such a call
 }
 
 // quietAfter is how many blocks a search enters before it asks
@@ -101,10 +123,20 @@ func (t *pathSearch) search(def ast.Node) (*leakExit, bool) {
 	if !ok {
 		return nil, true // not in the graph (unreachable code): stay quiet
 	}
+	return t.searchFrom(pathItem{b: start.b, i: start.i + 1, st: pathState{linked: t.errVar != nil}})
+}
+
+// searchEntry follows v, a parameter, from the entry of its function.
+func (t *pathSearch) searchEntry() (*leakExit, bool) {
+	return t.searchFrom(pathItem{b: t.g.cfg.Blocks[0]})
+}
+
+// searchFrom follows v from the node of item it.
+func (t *pathSearch) searchFrom(first pathItem) (*leakExit, bool) {
 	t.scope = t.v.Parent()
 	visited := make(map[visitKey]bool)
 	entered := 0 // blocks entered: see quietAfter
-	work := []pathItem{{b: start.b, i: start.i + 1, st: pathState{linked: t.errVar != nil}}}
+	work := []pathItem{first}
 	for len(work) > 0 {
 		it := work[len(work)-1]
 		work = work[:len(work)-1]
@@ -115,11 +147,14 @@ func (t *pathSearch) search(def ast.Node) (*leakExit, bool) {
 				continue
 			}
 			visited[key] = true
-			if len(b.Nodes) > 0 && t.outOfScope(b.Nodes[0]) {
-				t.leakAt(it.st, t.scopeExit(it.via))
-				continue
+			if len(b.Nodes) > 0 && it.st.dead&1 == 0 && t.outOfScope(b.Nodes[0]) {
+				if it.st.dead |= 1; t.allDead(it.st.dead) {
+					t.leakAt(it.st, t.scopeExit(it.via))
+					continue
+				}
+				// A holder declared outside the variable's scope still holds it.
 			}
-			if entered++; entered > quietAfter && len(b.Nodes) > 0 && t.quiet(b.Nodes[0].Pos(), it.st) {
+			if entered++; !t.all && entered > quietAfter && len(b.Nodes) > 0 && t.quiet(b.Nodes[0].Pos(), it.st) {
 				// Nothing from here on mentions the resource: the path
 				// leaks if it can reach a return at all.
 				if ret := t.g.exits(t.c)[b.Index]; ret != nil {
@@ -165,8 +200,14 @@ func (t *pathSearch) search(def ast.Node) (*leakExit, bool) {
 
 // leakAt records a leak at exit if the state makes it one.
 func (t *pathSearch) leakAt(st pathState, exit *leakExit) {
-	if st.reportable() && t.leak == nil {
+	if !st.reportable() {
+		return
+	}
+	if t.leak == nil {
 		t.leak = exit
+	}
+	if t.all {
+		t.leaks = append(t.leaks, exit)
 	}
 }
 
@@ -195,17 +236,22 @@ func (t *pathSearch) visit(n ast.Node, st *pathState, via *leakExit) bool {
 			return true // the test has failed on this path: a leak here does not matter
 		}
 	}
-	ev, deref, unlink := t.scan(n)
+	r := t.scan(n, st.dead)
+	ev, deref, unlink, call := r.ev, r.deref, r.unlink, r.call
 	switch ev {
 	case evRelease, evHandoff:
 		t.done = true
 		return true
-	case evOverwrite:
-		if via == nil {
-			via = &leakExit{pos: n.Pos(), kind: "reassign"}
-		}
-		t.leakAt(*st, via)
+	case evReplace:
+		t.leakAt(*st, &leakExit{pos: n.Pos(), kind: "replace"})
 		return true
+	case evReleaseOnError:
+		if _, ok := n.(*ast.ReturnStmt); ok && t.all {
+			t.passedOnErr = true // released if what it returns says so
+			t.done = true
+			return true
+		}
+		st.relErr = t.errOf(n, call) // released on the path where this error is not nil
 	}
 	if deref {
 		st.deref = true
@@ -213,7 +259,25 @@ func (t *pathSearch) visit(n ast.Node, st *pathState, via *leakExit) bool {
 	if unlink {
 		st.linked = false
 	}
+	if r.over != 0 {
+		if st.dead |= r.over; t.allDead(st.dead) {
+			if via == nil {
+				via = &leakExit{pos: n.Pos(), kind: "reassign"}
+			}
+			t.leakAt(*st, via)
+			return true
+		}
+		// Another alias still holds it.
+	}
 	if ret, ok := n.(*ast.ReturnStmt); ok {
+		if t.retry {
+			if k := len(ret.Results) - 1; k < 0 || isNil(t.c.pass.TypesInfo, ret.Results[k]) || t.errVar != nil && sameName(ret.Results[k], t.errVar.Name()) {
+				t.done = true // handed to the code around
+				return true
+			}
+			t.leakAt(*st, &leakExit{pos: ret.Pos(), kind: "retry", ret: ret})
+			return true
+		}
 		if len(ret.Results) == 0 && isResultOf(t.v, t.sig) && ret.Return != t.g.body.End()-1 {
 			t.done = true // a naked return hands the named result to the caller
 			return true
@@ -235,9 +299,39 @@ func (t *pathSearch) assumeOn(cond ast.Expr, truth bool, st pathState) []pathSta
 // returnExit describes a leak at ret, explicit or at the end of the body.
 func (t *pathSearch) returnExit(ret *ast.ReturnStmt) *leakExit {
 	if ret.Return == t.g.body.End()-1 {
-		return &leakExit{pos: ret.Pos(), kind: "end"}
+		return &leakExit{pos: ret.Pos(), kind: "end", ret: ret}
 	}
-	return &leakExit{pos: ret.Pos(), kind: "return"}
+	return &leakExit{pos: ret.Pos(), kind: "return", ret: ret}
+}
+
+// errOf returns the variable that the statement n assigns the error
+// result of call to, if any.
+//
+//	err := checkStatus(resp)    if err := checkStatus(resp); err != nil {
+func (t *pathSearch) errOf(n ast.Node, call *ast.CallExpr) *types.Var {
+	if call == nil {
+		return nil
+	}
+	var lhs, rhs []ast.Expr
+	switch n := n.(type) {
+	case *ast.AssignStmt:
+		lhs, rhs = n.Lhs, n.Rhs
+	case *ast.ValueSpec:
+		lhs, rhs = specLHS(n), n.Values
+	default:
+		return nil
+	}
+	info := t.c.pass.TypesInfo
+	_, errLHS := pickLHS(lhs, rhs, call, resultTypes(info, call, calleeFunc(info, call)), -1)
+	if errLHS == nil && len(lhs) == len(rhs) {
+		for i, r := range rhs { // err = checkStatus(resp): a single error result
+			if ast.Unparen(r) == call && isErrorType(info.TypeOf(call)) {
+				errLHS = lhs[i]
+			}
+		}
+	}
+	v, _ := info.ObjectOf(identOf(errLHS)).(*types.Var)
+	return v
 }
 
 // quiet reports whether no node at or after pos can mention the tracked
@@ -256,6 +350,15 @@ func (t *pathSearch) quiet(pos token.Pos, st pathState) bool {
 	last := g.lastUse[t.v]
 	if st.linked && g.lastUse[t.errVar] > last { // err matters while it holds the call's error
 		last = g.lastUse[t.errVar]
+	}
+	for _, h := range t.holders {
+		last = max(last, g.lastUse[h.v])
+	}
+	for _, f := range t.closers {
+		last = max(last, g.lastUse[f])
+	}
+	if st.relErr != nil {
+		last = max(last, g.lastUse[st.relErr])
 	}
 	if pos <= last {
 		return false

@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 
 	"golang.org/x/tools/go/cfg"
 )
@@ -13,7 +14,7 @@ import (
 // the call's error (assume).
 
 // A tracked is a variable that holds a resource, as the path search
-// follows it.
+// follows it, and the local variables it is copied into on the way.
 type tracked struct {
 	c      *checker
 	s      spec
@@ -21,12 +22,57 @@ type tracked struct {
 	at     place      // where the resource sits in v
 	errVar *types.Var // the call's error result, if bound
 	stack  []ast.Node // scratch stack for use scans
+
+	// Local variables that got the resource on the way: a copy, a struct
+	// of the user's holding it (their mentions are mentions of it), and
+	// function literals that release it (calling one releases it).
+	holders []heldIn
+	closers []*types.Var
+	local   *ast.BlockStmt // the body those variables must be declared in
+
+	withError bool // the resource may come with a non-nil error: an error check does not prune
 }
 
-// scan classifies the uses of v in n: the strongest event, whether v was
-// used as non-nil, and whether the error variable was overwritten.
-func (t *tracked) scan(n ast.Node) (ev pathEvent, deref, unlink bool) {
+// A heldIn is a local variable that holds the resource, at at.
+type heldIn struct {
+	v  *types.Var
+	at place
+}
+
+// mentioned reports whether name may name a tracked variable (a cheap
+// test before the lookup).
+func (t *tracked) mentioned(name string) bool {
+	if name == t.v.Name() || t.errVar != nil && name == t.errVar.Name() {
+		return true
+	}
+	for _, h := range t.holders {
+		if h.v.Name() == name {
+			return true
+		}
+	}
+	for _, f := range t.closers {
+		if f.Name() == name {
+			return true
+		}
+	}
+	return false
+}
+
+// A scanned is what one node does to the resource and its variables.
+type scanned struct {
+	ev     pathEvent
+	deref  bool          // a variable was used as non-nil
+	unlink bool          // the error variable was overwritten
+	call   *ast.CallExpr // for evReleaseOnError, the call that releases it on error
+	over   uint8         // the aliases overwritten (see pathState.dead)
+}
+
+// scan classifies the uses in n of the variable and its holders (but
+// those in dead, overwritten on this path already), and of the error
+// variable.
+func (t *tracked) scan(n ast.Node, dead uint8) scanned {
 	info := t.c.pass.TypesInfo
+	var r scanned
 	t.stack = t.stack[:0]
 	ast.Inspect(n, func(x ast.Node) bool {
 		if x == nil {
@@ -35,28 +81,126 @@ func (t *tracked) scan(n ast.Node) (ev pathEvent, deref, unlink bool) {
 		}
 		t.stack = append(t.stack, x)
 		id, ok := x.(*ast.Ident)
-		if !ok || id.Name != t.v.Name() && (t.errVar == nil || id.Name != t.errVar.Name()) {
-			return true // not a mention of either (a cheap test before the lookup)
+		if !ok || !t.mentioned(id.Name) {
+			return true // not a mention of any (a cheap test before the lookup)
 		}
-		switch obj := info.ObjectOf(id); {
-		case obj == nil:
-		case obj == t.v:
-			u := t.c.classify(t.s, t.stack, t.at, -1)
-			if e := eventOf(u.kind); e > ev {
-				ev = e
+		obj := info.ObjectOf(id)
+		if k, at, ok := t.alias(obj); ok {
+			if dead&(1<<k) != 0 {
+				return true // another value by now
 			}
-			deref = deref || u.deref
-		case obj == t.errVar && t.errVar != nil:
+			e, call, deref := t.use(obj, at)
+			r.deref = r.deref || deref
+			switch {
+			case e == evOverwrite:
+				r.over |= 1 << k
+			case e > r.ev:
+				r.ev, r.call = e, call
+			}
+			return true
+		}
+		v, _ := obj.(*types.Var)
+		switch {
+		case v == nil:
+		case slices.Contains(t.closers, v):
+			if call, ok := t.stack[len(t.stack)-2].(*ast.CallExpr); ok && call.Fun == id && len(call.Args) == 0 {
+				r.ev = max(r.ev, evRelease) // calling a closer, or deferring the call
+			} else {
+				r.ev = max(r.ev, evHandoff) // handed on: it may be called anywhere
+			}
+		case v == t.errVar:
 			if len(t.stack) < 2 {
 				break // n is err itself (a condition "if err", in broken code)
 			}
 			if as, ok := t.stack[len(t.stack)-2].(*ast.AssignStmt); ok && containsExpr(as.Lhs, id) {
-				unlink = true
+				r.unlink = true
 			}
 		}
 		return true
 	})
-	return ev, deref, unlink
+	return r
+}
+
+// maxHolders bounds the local variables a search follows the resource
+// into: a store into more counts as a hand-off.
+const maxHolders = 7
+
+// alias returns the index of obj among the variable (0) and its holders
+// (1...), and where it holds the resource.
+func (t *tracked) alias(obj types.Object) (int, place, bool) {
+	if obj == nil {
+		return 0, nil, false
+	}
+	if obj == t.v {
+		return 0, t.at, true
+	}
+	for i, h := range t.holders {
+		if h.v == obj {
+			return i + 1, h.at, true
+		}
+	}
+	return 0, nil, false
+}
+
+// allDead reports whether dead holds every alias of the resource.
+func (t *tracked) allDead(dead uint8) bool {
+	all := uint8(1)<<(len(t.holders)+1) - 1
+	return dead&all == all
+}
+
+// use classifies the mention at the top of t.stack of obj, the variable
+// or a holder, which holds the resource at at: a copy into a local
+// variable makes it a holder; a function literal assigned to a local
+// variable that releases the resource makes it a closer.
+func (t *tracked) use(obj types.Object, at place) (pathEvent, *ast.CallExpr, bool) {
+	info := t.c.pass.TypesInfo
+	if lit, lhs := t.inClosure(); lit >= 0 {
+		u := t.c.classify(t.s, t.stack, at, -1)
+		if u.kind != useRelease {
+			return eventOf(u.kind), nil, u.deref
+		}
+		if f, ok := info.ObjectOf(identOf(lhs)).(*types.Var); ok && f.Name() != "_" && !slices.Contains(t.closers, f) {
+			t.closers = append(t.closers, f)
+		}
+		return evRead, nil, u.deref // made, not called: _ = func() { resp.Body.Close() } closes nothing
+	}
+	u := t.c.classify(t.s, t.stack, at, -1)
+	if u.kind == useStore && t.local != nil && len(t.holders) < maxHolders {
+		if h, ok := info.ObjectOf(identOf(u.into)).(*types.Var); ok && h.Name() != "_" && posIn(h.Pos(), t.local) && h != obj {
+			if _, _, held := t.alias(h); !held {
+				t.holders = append(t.holders, heldIn{h, u.at})
+			}
+			return evRead, nil, u.deref
+		}
+	}
+	call, _ := u.node.(*ast.CallExpr)
+	return eventOf(u.kind), call, u.deref
+}
+
+// inClosure returns the index in t.stack of the function literal the
+// mention at its top is in, if that literal is assigned to a local
+// variable or to _, with the left-hand side; -1 otherwise.
+//
+//	closeBody := func() { resp.Body.Close() }
+func (t *tracked) inClosure() (int, ast.Expr) {
+	for i := len(t.stack) - 1; i > 0; i-- {
+		lit, ok := t.stack[i].(*ast.FuncLit)
+		if !ok {
+			continue
+		}
+		switch p := t.stack[i-1].(type) {
+		case *ast.AssignStmt:
+			if k := slices.Index(p.Rhs, ast.Expr(lit)); k >= 0 && len(p.Lhs) == len(p.Rhs) && identOf(p.Lhs[k]) != nil {
+				return i, p.Lhs[k]
+			}
+		case *ast.ValueSpec:
+			if k := slices.Index(p.Values, ast.Expr(lit)); k >= 0 && len(p.Names) == len(p.Values) {
+				return i, p.Names[k]
+			}
+		}
+		return -1, nil
+	}
+	return -1, nil
 }
 
 // assume returns the states in which cond evaluates to truth, starting
@@ -98,11 +242,11 @@ func (t *tracked) assume(cond ast.Expr, truth bool, st pathState) ([]pathState, 
 		}
 	}
 	// Any other condition: follow its uses.
-	ev, deref, _ := t.scan(cond)
-	if ev == evRelease || ev == evHandoff {
+	r := t.scan(cond, st.dead)
+	if r.ev == evRelease || r.ev == evHandoff {
 		return nil, true
 	}
-	if deref {
+	if r.deref {
 		st.deref = true
 	}
 	if st.linked && st.err == errUnchecked && t.errVar != nil && mentions(t.c.pass.TypesInfo, cond, t.errVar) {
@@ -137,8 +281,17 @@ func (t *tracked) compare(e *ast.BinaryExpr, truth bool, st pathState) (states [
 		st.deref = true
 		return []pathState{st}, false, true
 	}
+	if x := identOf(operand); x != nil && st.relErr != nil && info.ObjectOf(x) == st.relErr {
+		if nonNil {
+			return nil, false, true // the callee released it
+		}
+		return []pathState{st}, false, true
+	}
 	if x := identOf(operand); x != nil && t.errVar != nil && st.linked && info.ObjectOf(x) == t.errVar {
 		if nonNil {
+			if t.withError {
+				return []pathState{st}, false, true // a response may come with the error
+			}
 			return nil, false, true // the call failed: no resource
 		}
 		st.err = errNil
@@ -205,6 +358,6 @@ func (t *tracked) guardedRelease(b *cfg.Block) bool {
 	if mentions(info, ifs.Cond, t.v) || t.errVar != nil && mentions(info, ifs.Cond, t.errVar) {
 		return false // a condition on the variable: follow both branches
 	}
-	ev, _, _ := t.scan(ifs.Body)
-	return ev == evRelease || ev == evHandoff
+	r := t.scan(ifs.Body, 0)
+	return r.ev == evRelease || r.ev == evHandoff
 }

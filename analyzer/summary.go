@@ -44,16 +44,18 @@ type paramFact struct {
 type effect uint8
 
 const (
-	effBorrows  effect = 1 << iota // only reads it: the caller keeps the duty to release it
-	effUses                        // uses it (sends a request through the pool)
-	effReturns                     // hands it back in a result (Result, at Path)
-	effReleases                    // releases it (when When holds)
-	effKeeps                       // keeps it in something that outlives the call
+	effBorrows         effect = 1 << iota // only reads it: the caller keeps the duty to release it
+	effUses                               // uses it (sends a request through the pool)
+	effReturns                            // hands it back in a result (Result, at Path)
+	effReleases                           // releases it (when When holds)
+	effKeeps                              // keeps it in something that outlives the call
+	effReleasesOnError                    // releases it when it returns a non-nil error, and only then
+	effReplaces                           // replaces the resource in it without releasing it (resp.Body = copy)
 )
 
 func (e effect) String() string {
 	var names []string
-	for i, name := range []string{"borrows", "uses", "returns", "releases", "keeps"} {
+	for i, name := range []string{"borrows", "uses", "returns", "releases", "keeps", "releasesOnError", "replaces"} {
 		if e&(1<<i) != 0 {
 			names = append(names, name)
 		}

@@ -192,7 +192,7 @@ func specLHS(spec *ast.ValueSpec) []ast.Expr {
 // of the call's results (nil: the error is not wanted).
 func pickLHS(lhs, rhs []ast.Expr, call *ast.CallExpr, results *types.Tuple, idx int) (res, err ast.Expr) {
 	if len(rhs) == 1 && len(lhs) > 1 {
-		if idx < len(lhs) {
+		if idx >= 0 && idx < len(lhs) {
 			res = lhs[idx]
 		}
 		for i := range results.Len() {

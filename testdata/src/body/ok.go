@@ -219,17 +219,6 @@ func structField() {
 	defer h.body.Close()
 }
 
-// A defer inside a loop counts as a close.
-func deferInLoop(urls []string) {
-	for _, x := range urls {
-		resp, err := http.Get(x)
-		if err != nil {
-			continue
-		}
-		defer resp.Body.Close()
-	}
-}
-
 // Paths that end in a call that never returns are not leaks.
 func noReturnPaths(t *testing.T, c *http.Client) { // want noReturnPaths:`^param1:pool:uses$`
 	resp, err := c.Get(u)

@@ -37,6 +37,10 @@ net.Dialer{KeepAlive: -1}, with or without KeepAliveConfig{Enable: false})
 of a Transport that keeps DisableKeepAlives false. That only stops TCP
 keep-alive probes; the Transport still pools the connection.
 
+drain (opt-in: -checks=body,transport,keepalive,drain): a body closed
+without being read to the end, in a module whose go line is older than
+1.27: an HTTP/1 connection is then not reused (Close drains from 1.27).
+
 A finding can be suppressed with a comment on its line or the line above:
 
 	//httpleakcheck:ignore <reason>
@@ -49,15 +53,20 @@ const (
 	nameBody      = "body"
 	nameTransport = "transport"
 	nameKeepAlive = "keepalive"
+	nameDrain     = "drain"
 )
 
 // allChecks returns the names of all checks.
-func allChecks() []string { return []string{nameBody, nameTransport, nameKeepAlive} }
+func allChecks() []string { return []string{nameBody, nameTransport, nameKeepAlive, nameDrain} }
+
+// defaultChecks returns the names of the checks run when none are named:
+// all but drain, which is opt-in.
+func defaultChecks() []string { return []string{nameBody, nameTransport, nameKeepAlive} }
 
 // Config selects what an Analyzer made by NewAnalyzer reports.
 type Config struct {
-	// Checks lists the checks to run: "body", "transport", "keepalive".
-	// Empty means all of them.
+	// Checks lists the checks to run: "body", "transport", "keepalive",
+	// "drain". Empty means the default ones: all but drain.
 	Checks []string
 	// Strict also reports //httpleakcheck:ignore directives that suppress
 	// nothing.
@@ -75,7 +84,10 @@ func (c Config) Validate() error {
 }
 
 func (c Config) enabled(check string) bool {
-	return len(c.Checks) == 0 || slices.Contains(c.Checks, check)
+	if len(c.Checks) == 0 {
+		return slices.Contains(defaultChecks(), check)
+	}
+	return slices.Contains(c.Checks, check)
 }
 
 // checksFlag is the -checks flag: a comma-separated list of check names.
@@ -83,7 +95,7 @@ type checksFlag struct{ cfg *Config }
 
 func (f checksFlag) String() string {
 	if f.cfg == nil || len(f.cfg.Checks) == 0 {
-		return strings.Join(allChecks(), ",")
+		return strings.Join(defaultChecks(), ",")
 	}
 	return strings.Join(f.cfg.Checks, ",")
 }
@@ -123,7 +135,7 @@ func NewAnalyzer(cfg Config) *analysis.Analyzer {
 		Run:       func(pass *analysis.Pass) (any, error) { return run(pass, &cfg) },
 	}
 	a.Flags.Init("httpleakcheck", flag.ContinueOnError)
-	a.Flags.Var(checksFlag{&cfg}, "checks", "comma-separated checks to run: "+strings.Join(allChecks(), ","))
+	a.Flags.Var(checksFlag{&cfg}, "checks", "comma-separated checks to run, of "+strings.Join(allChecks(), ",")+" (drain is opt-in)")
 	a.Flags.BoolVar(&cfg.Strict, "strict", cfg.Strict, "also report //httpleakcheck:ignore directives that suppress nothing")
 	return a
 }
@@ -202,7 +214,8 @@ type starts struct {
 // big packages), and returns where the other enabled checks start.
 func (c *checker) scan() starts {
 	var found starts
-	body, pools, dials := c.cfg.enabled(nameBody), c.cfg.enabled(nameTransport), c.cfg.enabled(nameKeepAlive)
+	body := c.cfg.enabled(nameBody) || c.cfg.enabled(nameDrain)
+	pools, dials := c.cfg.enabled(nameTransport), c.cfg.enabled(nameKeepAlive)
 	for cur := range c.root.Preorder((*ast.CallExpr)(nil), (*ast.CompositeLit)(nil), (*ast.AssignStmt)(nil)) {
 		switch n := cur.Node().(type) {
 		case *ast.CallExpr:
@@ -235,9 +248,10 @@ func (c *checker) scan() starts {
 	return found
 }
 
-// report emits d unless an //httpleakcheck:ignore directive covers it.
+// report emits d, a finding of the check named by its category, if that
+// check is enabled and no //httpleakcheck:ignore directive covers it.
 func (c *checker) report(d analysis.Diagnostic) {
-	if c.ignores.suppresses(c.pass, d.Pos) {
+	if !c.cfg.enabled(d.Category) || c.ignores.suppresses(c.pass, d.Pos) {
 		return
 	}
 	c.pass.Report(d)

@@ -43,7 +43,7 @@ func TestValidate(t *testing.T) {
 	}
 }
 
-// checkLeakMarkers checks the related information of body diagnostics:
+// checkLeakMarkers checks the related information of body and drain diagnostics:
 // each must point at a line with a "leaks here" comment, and each such
 // comment must be pointed at by some diagnostic.
 func checkLeakMarkers(t *testing.T, results []*analysistest.Result) {
@@ -51,7 +51,7 @@ func checkLeakMarkers(t *testing.T, results []*analysistest.Result) {
 	pointed := make(map[string]bool) // file:line
 	for _, r := range results {
 		for _, d := range r.Diagnostics {
-			if d.Category != "body" || len(d.Related) == 0 {
+			if d.Category != "body" && d.Category != "drain" || len(d.Related) == 0 {
 				continue
 			}
 			p := r.Pass.Fset.Position(d.Related[0].Pos)
@@ -94,4 +94,18 @@ func TestStrict(t *testing.T) {
 		t.Fatal(err)
 	}
 	analysistest.Run(t, testdata, analyzer.NewAnalyzer(analyzer.Config{Strict: true}), "strict")
+}
+
+// TestDrain runs the opt-in drain check, with the others, over its
+// fixtures. (TestDrainGoVersion checks that a module on go 1.27 or newer
+// gets nothing.)
+func TestDrain(t *testing.T) {
+	testdata, err := filepath.Abs("../testdata/drain")
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := analyzer.NewAnalyzer(analyzer.Config{Checks: []string{"body", "transport", "keepalive", "drain"}})
+	results := analysistest.RunWithSuggestedFixes(t, testdata, all, "drain")
+	checkLeakMarkers(t, results)
+
 }

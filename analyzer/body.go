@@ -337,6 +337,7 @@ func checkResponse(c *checker, r response) {
 	if errID != nil && errID.Name == "_" {
 		errID = nil
 	}
+	checkDrain(c, r.cur, fnCur, v, at)
 	if d, loop := deferredInLoop(c, cur, fnCur, v, at); d != nil {
 		reportDeferInLoop(c, d, loop, v, fnCur) // and the paths that skip the defer are searched below
 	}

@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/types"
 	"iter"
+	"strings"
 
 	"golang.org/x/tools/go/ast/inspector"
 )
@@ -34,6 +35,12 @@ func summarizeBodyParams(c *checker, lf *localFunc, f *funcFact) {
 		eff, when := bodyParamEffect(c, lf, i, p)
 		if eff == 0 && releasesOnError(c, lf, p) {
 			eff = effReleasesOnError
+		}
+		if eff == 0 {
+			if r, ok := wrapsCloser(c, lf, p); ok {
+				f.Params = append(f.Params, paramFact{Index: i, Kind: kindBody, Effect: effReturns, Result: r})
+				continue
+			}
 		}
 		if eff != 0 {
 			f.Params = append(f.Params, paramFact{Index: i, Kind: kindBody, Effect: eff, When: when})
@@ -86,6 +93,23 @@ func bodyParamEffect(c *checker, lf *localFunc, i int, p *types.Var) (effect, co
 		return effReleases, when
 	}
 	return effBorrows, condition{}
+}
+
+// wrapsCloser returns the result of lf that wraps the closer in its
+// parameter p and closes it when closed itself, as http.MaxBytesReader
+// does: p goes into what lf returns (at the returned result), and that
+// result has a Close method. (io.NopCloser takes an io.Reader: it cannot
+// close what it wraps.)
+func wrapsCloser(c *checker, lf *localFunc, p *types.Var) (int, bool) {
+	if isResponse(p.Type()) {
+		return 0, false
+	}
+	fl := c.followVar(bodySpec{}, lf.cur, p, place{}, trustCalls)
+	results := lf.fn.Signature().Results()
+	if !fl.returned || fl.escapes || fl.released || fl.returnedIn < 0 || fl.returnedIn >= results.Len() {
+		return 0, false
+	}
+	return fl.returnedIn, hasCloseMethod(results.At(fl.returnedIn).Type())
 }
 
 // releasesOnError reports whether lf releases the response in its
@@ -156,6 +180,9 @@ type fresh struct {
 // fresh: whether the caller must close it then depends on paths we
 // cannot see (bodyclose #76).
 func summarizeResponse(c *checker, lf *localFunc, f *funcFact) {
+	if handledByDirective(lf.decl) {
+		return // its callers are not held to close what it returns
+	}
 	results := lf.fn.Signature().Results()
 	ri := -1
 	for i := range results.Len() {
@@ -282,6 +309,28 @@ func releasedBefore(c *checker, lf *localFunc, ret *ast.ReturnStmt, v *types.Var
 				}
 				break
 			}
+		}
+	}
+	return false
+}
+
+// handledDirective marks a function whose responses are handled
+// elsewhere, as bodyclose reads it: its callers are not held to close
+// them.
+//
+//	//bodyclose:handled
+//	func Get() (*http.Response, error) {
+const handledDirective = "bodyclose:handled"
+
+// handledByDirective reports whether the doc comment of fd holds the
+// handledDirective.
+func handledByDirective(fd *ast.FuncDecl) bool {
+	if fd.Doc == nil {
+		return false
+	}
+	for _, cm := range fd.Doc.List {
+		if strings.TrimSpace(strings.TrimPrefix(cm.Text, "//")) == handledDirective {
+			return true
 		}
 	}
 	return false

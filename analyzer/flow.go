@@ -304,6 +304,9 @@ func (c *checker) paramEffect(s spec, call *ast.CallExpr, k int, p place) step {
 			return stop(useEscape)
 		}
 	}
+	if lit, ok := ast.Unparen(call.Fun).(*ast.FuncLit); ok && !sig.Variadic() {
+		return c.literalParamEffect(s, lit, idx)
+	}
 	fn := calleeFunc(info, call)
 	if fn == nil {
 		return step{kind: useEscape, call: true} // a func value
@@ -312,6 +315,55 @@ func (c *checker) paramEffect(s spec, call *ast.CallExpr, k int, p place) step {
 		return stop(useRead)
 	}
 	return c.effectAt(s, call, c.summary(fn).param(idx, s.kind()))
+}
+
+// literalParamEffect says what the function literal lit, called in place,
+// does with its parameter idx: judged by its body, as a function's
+// summary would be.
+//
+//	defer func(body io.ReadCloser) {}(resp.Body)    only reads: the caller still owes the close
+func (c *checker) literalParamEffect(s spec, lit *ast.FuncLit, idx int) step {
+	info := c.pass.TypesInfo
+	var v *types.Var
+	i := 0
+	for _, field := range lit.Type.Params.List {
+		for _, name := range field.Names {
+			if i == idx {
+				v, _ = info.Defs[name].(*types.Var)
+			}
+			i++
+		}
+		if len(field.Names) == 0 {
+			i++
+		}
+	}
+	if v == nil {
+		return stop(useRead) // unnamed or _: never used
+	}
+	at := place{}
+	if isResponse(v.Type()) {
+		at = responsePlace
+	}
+	kind := useRead
+	var stack []ast.Node
+	ast.Inspect(lit.Body, func(n ast.Node) bool {
+		if n == nil {
+			stack = stack[:len(stack)-1]
+			return true
+		}
+		stack = append(stack, n)
+		if id, ok := n.(*ast.Ident); ok && info.Uses[id] == v {
+			switch u := c.classify(s, stack, at, -1); u.kind {
+			case useRead, useDrop:
+			case useRelease:
+				kind = max(kind, useRelease)
+			default:
+				kind = useEscape
+			}
+		}
+		return kind != useEscape
+	})
+	return stop(kind)
 }
 
 // effectAt turns what a callee's summary says of a parameter, or of its

@@ -1,0 +1,175 @@
+package analyzer
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"go/version"
+	"strconv"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ast/inspector"
+)
+
+// This file holds the drain check (opt-in): a response body closed
+// without being read to the end. Before Go 1.27, Close does not drain
+// the body, so an HTTP/1 connection whose body was not read to EOF is
+// closed instead of going back to the pool (golang/go#77370: Close drains
+// from 1.27 on). In a module whose go line is 1.27 or newer it reports
+// nothing.
+//
+//	resp, err := client.Do(req)
+//	if err != nil {
+//		return err
+//	}
+//	defer resp.Body.Close()
+//	if resp.StatusCode != http.StatusOK {
+//		return errStatus   // closed unread: the connection is not reused
+//	}
+
+// drainsOnClose is the Go version from which Body.Close drains the body.
+const drainsOnClose = "go1.27"
+
+// checkDrain reports the response in v, made by the call at cur in the
+// function at fn, if the function closes its body and never reads it:
+// nothing reads the body, or hands it (or the response) to code that may.
+func checkDrain(c *checker, cur, fn inspector.Cursor, v *types.Var, at place) {
+	if !c.cfg.enabled(nameDrain) || len(at) != 1 || !isResponse(v.Type()) || drainedOnClose(c, cur.Node().Pos()) {
+		return // not asked for, not a plain response, or Go drains it
+	}
+	var closing *ast.SelectorExpr
+	for _, use := range c.idx.usesOf(fn, v) {
+		stack := stackOf(use, fn)
+		switch c.classify(bodySpec{}, stack, at, -1).kind {
+		case useRelease:
+			if closing == nil {
+				closing = closeOf(stack)
+			}
+			continue
+		case useRead:
+			if !readsBody(stack) {
+				continue // a field or a method of the response: StatusCode, Header, Cookies
+			}
+		}
+		return // read, handed on, stored: it may be drained
+	}
+	if closing == nil {
+		return // never closed here: the body check's business
+	}
+	d := analysis.Diagnostic{
+		Pos:      cur.Node().Pos(),
+		End:      cur.Node().End(),
+		Category: nameDrain,
+		Message: fmt.Sprintf("%s.Body is closed without being read to the end: the connection is closed instead of going back to the pool (Close drains it only from Go 1.27); read it first, e.g. io.Copy(io.Discard, %s.Body)",
+			v.Name(), v.Name()),
+		Related: []analysis.RelatedInformation{{Pos: closing.Pos(), End: closing.End(), Message: "closed here, unread"}},
+	}
+	d.SuggestedFixes = drainFix(c, fn, closing, v)
+	c.report(d)
+}
+
+// drainedOnClose reports whether the code at pos is built with a Go
+// that drains the body on Close: the module's go line, or the file's
+// version, is 1.27 or newer.
+func drainedOnClose(c *checker, pos token.Pos) bool {
+	goVersion := ""
+	if m := c.pass.Module; m != nil && m.GoVersion != "" {
+		goVersion = "go" + m.GoVersion
+	}
+	for _, f := range c.pass.Files {
+		if f.FileStart <= pos && pos < f.FileEnd {
+			if v := c.pass.TypesInfo.FileVersions[f]; v != "" {
+				goVersion = v
+			}
+		}
+	}
+	return goVersion != "" && version.Compare(goVersion, drainsOnClose) >= 0
+}
+
+// closeOf returns the selector resp.Body.Close in the close at the top of
+// stack (a release), or nil.
+func closeOf(stack []ast.Node) *ast.SelectorExpr {
+	for i := len(stack) - 1; i >= 0; i-- {
+		if sel, ok := stack[i].(*ast.SelectorExpr); ok && sel.Sel.Name == "Close" {
+			return sel
+		}
+	}
+	return nil
+}
+
+// readsBody reports whether the use at the top of stack (the response
+// variable) goes on to the body: resp.Body read, passed or stored, not
+// only closed.
+func readsBody(stack []ast.Node) bool {
+	for i := len(stack) - 2; i >= 0; i-- {
+		switch p := stack[i].(type) {
+		case *ast.ParenExpr:
+			continue
+		case *ast.SelectorExpr:
+			return p.Sel.Name == "Body"
+		}
+		return true // the response itself, passed on
+	}
+	return false
+}
+
+// drainFix offers to read the body to the end (bounded: at most 1 MiB)
+// before the close at closing, in the function at fn, if the file
+// imports io:
+//
+//	defer resp.Body.Close()
+//	defer io.CopyN(io.Discard, resp.Body, 1<<20)   // runs first
+func drainFix(c *checker, fn inspector.Cursor, closing *ast.SelectorExpr, v *types.Var) []analysis.SuggestedFix {
+	cur, ok := fn.FindNode(closing)
+	if !ok || !importsIO(c, closing.Pos()) {
+		return nil
+	}
+	var stmt inspector.Cursor
+	for s := cur; s.Node() != nil && s != fn; s = s.Parent() {
+		if stmtList(s.Parent().Node()) != nil {
+			stmt = s
+			break
+		}
+	}
+	if !stmt.Valid() {
+		return nil
+	}
+	col := c.pass.Fset.Position(stmt.Node().Pos()).Column
+	drain := "io.CopyN(io.Discard, " + v.Name() + ".Body, 1<<20)"
+	var edit analysis.TextEdit
+	switch n := stmt.Node().(type) {
+	case *ast.DeferStmt:
+		// On the next line: deferred after the close, it runs before it.
+		tf := c.pass.Fset.File(n.End())
+		line := tf.Line(n.End())
+		if line >= tf.LineCount() {
+			return nil
+		}
+		next := tf.LineStart(line + 1)
+		text := strings.Repeat("\t", col-1) + "defer " + drain + " // read to the end (at most 1 MiB): the connection is reused\n"
+		edit = analysis.TextEdit{Pos: next, End: next, NewText: []byte(text)}
+	case *ast.ExprStmt:
+		text := "_, _ = " + drain + " // read to the end (at most 1 MiB): the connection is reused\n" + strings.Repeat("\t", col-1)
+		edit = analysis.TextEdit{Pos: n.Pos(), End: n.Pos(), NewText: []byte(text)}
+	default:
+		return nil
+	}
+	return []analysis.SuggestedFix{{Message: "Read the body to the end before closing it", TextEdits: []analysis.TextEdit{edit}}}
+}
+
+// importsIO reports whether the file at pos imports io under its name.
+func importsIO(c *checker, pos token.Pos) bool {
+	for _, f := range c.pass.Files {
+		if f.FileStart > pos || pos >= f.FileEnd {
+			continue
+		}
+		for _, imp := range f.Imports {
+			if path, _ := strconv.Unquote(imp.Path.Value); path == "io" && (imp.Name == nil || imp.Name.Name == "io") {
+				return true
+			}
+		}
+	}
+	return false
+}

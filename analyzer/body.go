@@ -168,6 +168,8 @@ func (bodySpec) nothingToRelease(c *checker, e *ast.BinaryExpr, v *types.Var) bo
 	return false
 }
 
+func (bodySpec) holderFlags(*checker, types.Type) uint8 { return 0 }
+
 // carriesOwnership reports whether a parameter of type t could take
 // over a response or its Body: a *http.Response, an interface with a
 // Close method, or (if anyIface) the empty interface or a type parameter.

@@ -92,6 +92,7 @@ func (c *checker) classify(s spec, stack []ast.Node, p place, result int) (u use
 			switch {
 			case st.climb && st.call && called:
 				e, p, result = call, st.at, st.result // the method returns what holds it
+				u.flags |= s.holderFlags(c, resultType(info, call, result))
 				if st.used {
 					u.usedAt = call
 				}
@@ -115,6 +116,7 @@ func (c *checker) classify(s spec, stack []ast.Node, p place, result int) (u use
 			u.flags |= st.flags
 			if st.climb {
 				e, p, result = parent, st.at, st.result // the callee returns what holds it
+				u.flags |= s.holderFlags(c, resultType(info, parent, result))
 				if st.used {
 					u.usedAt = parent
 				}
@@ -130,6 +132,7 @@ func (c *checker) classify(s spec, stack []ast.Node, p place, result int) (u use
 			}
 			switch u.kind = s.literal(c, info.TypeOf(lit), kv, field); u.kind {
 			case useHold:
+				u.flags |= s.holderFlags(c, info.TypeOf(lit))
 				if field != nil {
 					p = append(place{field.Name()}, p...)
 				}
@@ -172,6 +175,19 @@ func (c *checker) classify(s spec, stack []ast.Node, p place, result int) (u use
 	}
 	u.node, u.depth = root, 0
 	return u
+}
+
+// resultType returns the type of result i of call (its only result if
+// i < 0).
+func resultType(info *types.Info, call *ast.CallExpr, i int) types.Type {
+	t := info.TypeOf(call)
+	if tuple, ok := t.(*types.Tuple); ok {
+		if i < 0 || i >= tuple.Len() {
+			return nil
+		}
+		return tuple.At(i).Type()
+	}
+	return t
 }
 
 // isCopy reports whether the statement n copies the value of e into a

@@ -29,6 +29,7 @@ type flow struct {
 	returnedIn int          // in which result
 	returnedAt place        // where the resource sits in it
 	released   bool         // the spec's release is applied to it
+	releases   []ast.Node   // where it is released
 	flags      uint8        // what the spec noted, or-ed
 	unseen     []ast.Node   // with trustCalls: the calls into code it cannot see that got it
 
@@ -102,6 +103,7 @@ func (fl *flow) step(it flowItem, fn inspector.Cursor, result int) {
 	case useRelease:
 		if fl.mode&trustCalls == 0 || unguarded(fn, ancestor(it.cur, u.depth)) {
 			fl.released = true
+			fl.releases = append(fl.releases, u.node)
 		}
 	case useReturn:
 		if fn != fl.fn { // returned by a function literal, to the code that runs it
@@ -220,6 +222,7 @@ func (fl *flow) trackVar(v *types.Var, at place) {
 			fl.step(flowItem{use, at}, encl, -1) // judged by what it does there
 		case fl.c.classify(fl.s, stackOf(use, encl), at, -1).kind == useRelease:
 			fl.released = true
+			fl.releases = append(fl.releases, use.Node())
 		default:
 			fl.escapes = true
 		}

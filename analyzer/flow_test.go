@@ -82,6 +82,8 @@ func (toySpec) canCarry(t types.Type) bool { return true }
 
 func (toySpec) nothingToRelease(*checker, *ast.BinaryExpr, *types.Var) bool { return false }
 
+func (toySpec) holderFlags(*checker, types.Type) uint8 { return 0 }
+
 // toyChecker type-checks toySrc with extra appended and returns a checker
 // over it, with its only file.
 func toyChecker(t *testing.T, extra string) (*checker, *ast.File) {

@@ -44,6 +44,9 @@ type spec interface {
 	// nothingToRelease reports whether the comparison e, when true, says
 	// that v holds nothing to release (a response with no body to close).
 	nothingToRelease(c *checker, e *ast.BinaryExpr, v *types.Var) bool
+	// holderFlags returns what the spec notes (see flow.flags) when the
+	// resource goes into a holder of type t (a literal, a call's result).
+	holderFlags(c *checker, t types.Type) uint8
 }
 
 // A place says where the resource sits inside a value: the fields to

@@ -40,6 +40,7 @@ func (poolSpec) kind() resourceKind { return kindPool }
 const (
 	poolMutated     uint8 = 1 << iota // its fields are set or read after it is built, or a protocol registered: sharing it would be unsafe
 	poolNoKeepAlive                   // DisableKeepAlives is set to true (or a value we cannot read), or MaxIdleConnsPerHost < 0
+	poolWrapped                       // it went into a round tripper that has no CloseIdleConnections: a client's CloseIdleConnections does not reach it
 )
 
 // selector says what x.sel does to the pool in x:
@@ -134,6 +135,25 @@ func (poolSpec) literal(c *checker, t types.Type, kv *ast.KeyValueExpr, field *t
 func (poolSpec) canCarry(types.Type) bool { return true }
 
 func (poolSpec) nothingToRelease(*checker, *ast.BinaryExpr, *types.Var) bool { return false }
+
+// holderFlags notes a round tripper that wraps the pool and does not
+// pass CloseIdleConnections on: http.Client.CloseIdleConnections calls
+// its transport's only if it has one, so the pool behind such a wrapper
+// (a logging round tripper, otelhttp's, oauth2's) is not closed.
+func (poolSpec) holderFlags(c *checker, t types.Type) uint8 {
+	if t == nil || isPoolType(t) || !hasMethod(t, "RoundTrip") || hasMethod(t, "CloseIdleConnections") {
+		return 0
+	}
+	return poolWrapped
+}
+
+// hasMethod reports whether values of type t (or pointers to them) have
+// a method named name.
+func hasMethod(t types.Type, name string) bool {
+	obj, _, _ := types.LookupFieldOrMethod(t, true, nil, name)
+	_, ok := obj.(*types.Func)
+	return ok
+}
 
 // holdsPool reports whether a value of type t can be or hold a
 // connection pool (see canHoldPool), remembered per pass.
@@ -253,7 +273,7 @@ func checkTransport(c *checker, pools []poolSource) {
 		switch {
 		case fl.escapes || fl.returned:
 			continue // handed on: whoever holds it owns it
-		case fl.released || fl.flags&poolNoKeepAlive != 0:
+		case closesPool(c, fl) || fl.flags&poolNoKeepAlive != 0:
 			continue // its idle connections are closed, or never kept
 		case len(fl.uses) == 0:
 			continue // never used: it holds no connections
@@ -280,6 +300,30 @@ type poolCheck struct {
 	fix      *hoister
 }
 
+// closesPool reports whether some CloseIdleConnections call of fl
+// reaches the pool: one on the transport itself or on a holder of the
+// user's, or one on an http.Client whose pool is not behind a wrapper
+// that drops the call.
+func closesPool(c *checker, fl *flow) bool {
+	for _, r := range fl.releases {
+		if !closesThroughClient(c, r) || fl.flags&poolWrapped == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// closesThroughClient reports whether n is x.CloseIdleConnections() on
+// an http.Client x.
+func closesThroughClient(c *checker, n ast.Node) bool {
+	call, ok := n.(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	return ok && isHTTPClient(c.pass.TypesInfo.TypeOf(sel.X))
+}
+
 // report emits the diagnostic for the pool built at src.
 func (t *poolCheck) report(src poolSource, fl *flow, why string) {
 	subject, closer := src.what, "call CloseIdleConnections on it when done"
@@ -298,6 +342,9 @@ func (t *poolCheck) report(src poolSource, fl *flow, why string) {
 		}
 		if isPoolType(v.Type()) {
 			closer = "defer " + v.Name() + ".CloseIdleConnections()"
+		}
+		if fl.flags&poolWrapped != 0 && isHTTPClient(v.Type()) {
+			closer = "close the transport itself (" + v.Name() + ".CloseIdleConnections() does not reach it: the wrapper around it has no CloseIdleConnections)"
 		}
 	}
 	if src.helper != "" {
@@ -319,6 +366,10 @@ func (t *poolCheck) report(src poolSource, fl *flow, why string) {
 	}
 	for _, r := range fl.uses {
 		d.Related = append(d.Related, analysis.RelatedInformation{Pos: r.Pos(), End: r.End(), Message: "request sent through the per-call pool"})
+	}
+	for _, r := range fl.releases {
+		d.Related = append(d.Related, analysis.RelatedInformation{Pos: r.Pos(), End: r.End(),
+			Message: "this CloseIdleConnections does not reach the pool: the client's transport wraps it and has no CloseIdleConnections"})
 	}
 	if fix, ok := t.fix.hoistFix(src, fl); ok {
 		d.SuggestedFixes = []analysis.SuggestedFix{fix}

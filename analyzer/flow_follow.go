@@ -32,6 +32,7 @@ type flow struct {
 	releases   []ast.Node   // where it is released
 	flags      uint8        // what the spec noted, or-ed
 	unseen     []ast.Node   // with trustCalls: the calls into code it cannot see that got it
+	intoParam  bool         // with intoParams: it went into a parameter's field
 
 	work []flowItem // values still to look at
 }
@@ -73,7 +74,7 @@ func (c *checker) follow(s spec, fn, start inspector.Cursor, result int, at plac
 // variable v (a parameter), which holds the resource at at.
 func (c *checker) followVar(s spec, fn inspector.Cursor, v *types.Var, at place, mode flowMode) *flow {
 	fl := &flow{c: c, s: s, fn: fn, mode: mode}
-	fl.trackVar(v, at)
+	fl.trackVar(v, at, nil)
 	fl.run(-1)
 	return fl
 }
@@ -115,7 +116,7 @@ func (fl *flow) step(it flowItem, fn inspector.Cursor, result int) {
 		fl.returned, fl.returnedIn, fl.returnedAt = true, u.result, u.at
 	case useStore:
 		if v, at := fl.storedIn(u.into, u.at); v != nil {
-			fl.trackVar(v, at)
+			fl.trackVar(v, at, u.node)
 			return
 		}
 		fl.escapes = true // a field, an element, a global, a captured or named result variable
@@ -171,27 +172,72 @@ func (fl *flow) storedIn(lhs ast.Expr, at place) (*types.Var, place) {
 		}
 		return nil, nil
 	case *ast.SelectorExpr:
-		field, ok := info.ObjectOf(lhs.Sel).(*types.Var)
-		if !ok || !field.IsField() {
-			return nil, nil
+		// x.f or x.f.g: a field of a local holder of its own, or (into
+		// params) of a parameter, the receiver included.
+		var fields []string
+		var e ast.Expr = lhs
+		for {
+			sel, ok := ast.Unparen(e).(*ast.SelectorExpr)
+			if !ok {
+				break
+			}
+			if fieldOf(info, sel) == nil {
+				return nil, nil
+			}
+			fields = append([]string{sel.Sel.Name}, fields...)
+			e = sel.X
 		}
-		x := identOf(lhs.X)
+		x := identOf(e)
 		if x == nil {
 			return nil, nil
 		}
 		v, ok := info.Uses[x].(*types.Var)
-		if !ok || fl.s.literal(fl.c, v.Type(), nil, field) != useHold {
+		if !ok || fl.s.literal(fl.c, v.Type(), nil, fieldOf(info, firstSelector(lhs))) != useHold {
 			return nil, nil
 		}
 		switch {
 		case isLocal(fl.fn, v) && fl.freshHolder(v):
-		case fl.mode&intoParams != 0 && paramIndex(fl.fn.Node(), v) >= 0:
+		case fl.mode&intoParams != 0 && isParam(fl.fn.Node(), v):
+			fl.intoParam = true
 		default:
 			return nil, nil
 		}
-		return v, append(place{field.Name()}, at...)
+		return v, append(place(fields), at...)
 	}
 	return nil, nil
+}
+
+// firstSelector returns the innermost selector of a chain x.f.g: x.f.
+func firstSelector(e ast.Expr) *ast.SelectorExpr {
+	sel, _ := ast.Unparen(e).(*ast.SelectorExpr)
+	for sel != nil {
+		inner, ok := ast.Unparen(sel.X).(*ast.SelectorExpr)
+		if !ok {
+			break
+		}
+		sel = inner
+	}
+	return sel
+}
+
+// isParam reports whether v is a parameter or the receiver of the
+// function declaration or literal fn.
+func isParam(fn ast.Node, v *types.Var) bool {
+	if paramIndex(fn, v) >= 0 {
+		return true
+	}
+	fd, ok := fn.(*ast.FuncDecl)
+	if !ok || fd.Recv == nil {
+		return false
+	}
+	for _, f := range fd.Recv.List {
+		for _, name := range f.Names {
+			if name.Pos() == v.Pos() {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // isLocal reports whether v is declared in the body of the function at
@@ -205,7 +251,7 @@ func isLocal(fn inspector.Cursor, v *types.Var) bool {
 // resource at at, to the work list of fl. A use in a function literal
 // may run after the function returns: it counts as an escape, unless it
 // releases the resource.
-func (fl *flow) trackVar(v *types.Var, at place) {
+func (fl *flow) trackVar(v *types.Var, at place, store ast.Node) {
 	if slices.Contains(fl.vars, v) {
 		return // already followed
 	}
@@ -214,12 +260,19 @@ func (fl *flow) trackVar(v *types.Var, at place) {
 		if use.ParentEdgeKind() == edge.AssignStmt_Lhs {
 			continue // overwritten: another value
 		}
+		if store != nil && posIn(use.Node().Pos(), store) {
+			continue // the store that put it there: v.f = value
+		}
 		encl, _ := enclosingFunc(use)
 		switch {
 		case encl == fl.fn:
 			fl.work = append(fl.work, flowItem{use, at})
-		case fl.mode&trustCalls != 0 && runsInPlace(encl):
+		case fl.mode&trustCalls != 0 && fl.runsInPlace(encl):
 			fl.step(flowItem{use, at}, encl, -1) // judged by what it does there
+		case fl.returnsLiteral(encl):
+			// A function literal that captures it, returned: the result
+			// holds it (a round tripper made of a func, as promhttp's
+			// InstrumentRoundTripper* return).
 		case fl.c.classify(fl.s, stackOf(use, encl), at, -1).kind == useRelease:
 			fl.released = true
 			fl.releases = append(fl.releases, use.Node())
@@ -229,16 +282,42 @@ func (fl *flow) trackVar(v *types.Var, at place) {
 	}
 }
 
+// returnsLiteral reports whether the function literal at lit, nested in
+// the function of fl, is returned by it, as it is or converted (to a
+// func type with methods): then fl is returned, at no known field.
+//
+//	return RoundTripperFunc(func(r *http.Request) (*http.Response, error) { return next.RoundTrip(r) })
+func (fl *flow) returnsLiteral(lit inspector.Cursor) bool {
+	if encl, _ := enclosingFunc(lit.Parent()); encl != fl.fn {
+		return false // nested deeper
+	}
+	cur := outerParens(lit)
+	for cur.ParentEdgeKind() == edge.CallExpr_Args {
+		call := cur.Parent().Node().(*ast.CallExpr)
+		if tv, ok := fl.c.pass.TypesInfo.Types[call.Fun]; !ok || !tv.IsType() || len(call.Args) != 1 {
+			return false // not a conversion
+		}
+		cur = outerParens(cur.Parent())
+	}
+	if cur.ParentEdgeKind() != edge.ReturnStmt_Results {
+		return false
+	}
+	fl.returned, fl.returnedIn, fl.returnedAt = true, cur.ParentEdgeIndex(), place{}
+	return true
+}
+
 // runsInPlace reports whether the function literal at lit runs before
 // the function around it returns, as far as it can tell: it is called,
 // deferred, or handed to a call (sync.Once.Do, sort.Slice), not started
 // by a go statement nor stored.
-func runsInPlace(lit inspector.Cursor) bool {
-	switch outerParens(lit).ParentEdgeKind() {
+func (fl *flow) runsInPlace(lit inspector.Cursor) bool {
+	cur := outerParens(lit)
+	switch cur.ParentEdgeKind() {
 	case edge.CallExpr_Fun:
-		return outerParens(lit).Parent().ParentEdgeKind() != edge.GoStmt_Call
+		return cur.Parent().ParentEdgeKind() != edge.GoStmt_Call
 	case edge.CallExpr_Args:
-		return true
+		tv, ok := fl.c.pass.TypesInfo.Types[cur.Parent().Node().(*ast.CallExpr).Fun]
+		return ok && !tv.IsType() // handed to a call, not converted
 	}
 	return false
 }

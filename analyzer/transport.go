@@ -557,14 +557,14 @@ func summarizePoolParams(c *checker, lf *localFunc, f *funcFact) {
 		if sig.Variadic() && i == len(vars)-1 {
 			continue // a variadic parameter: left unknown
 		}
-		fl := c.followVar(poolSpec{}, lf.cur, v, nil, trustCalls)
+		fl := c.followVar(poolSpec{}, lf.cur, v, nil, intoParams|trustCalls)
 		pf := paramFact{Index: i - 1, Kind: kindPool}
 		if len(fl.uses) > 0 {
 			pf.Effect |= effUses
 		}
 		switch {
-		case fl.escapes:
-			pf.Effect = effKeeps
+		case fl.escapes, fl.intoParam && !fl.returned:
+			pf.Effect = effKeeps // kept, maybe in what another parameter holds
 		case fl.released:
 			pf.Effect |= effReleases
 		case fl.returned:

@@ -162,7 +162,7 @@ type Service struct{ hc *http.Client }
 
 type Option func(*Service)
 
-func WithHTTPClient(hc *http.Client) Option { // want WithHTTPClient:`^param0:pool:keeps$`
+func WithHTTPClient(hc *http.Client) Option { // want WithHTTPClient:`^param0:pool:returns\(0\)$`
 	return func(s *Service) { s.hc = hc }
 }
 
@@ -182,6 +182,6 @@ func PingDefault(u string) error {
 	return NewService().Ping(u) // want `connection pool from NewService\(\) is built on every call of PingDefault`
 }
 
-func PingWithClient(u string, hc *http.Client) error { // want PingWithClient:`^param1:pool:keeps$`
+func PingWithClient(u string, hc *http.Client) error { // want PingWithClient:`^param1:pool:borrows$`
 	return NewService(WithHTTPClient(hc)).Ping(u)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/go-resty/resty/v2"
 	"github.com/hashicorp/go-cleanhttp"
 	"github.com/hashicorp/go-retryablehttp"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 	"golang.org/x/oauth2"
 )
@@ -216,6 +217,38 @@ func RestyParsed(c *resty.Client, u string) (int, error) { // want RestyParsed:`
 // Every request closes its connection: the pool keeps none idle.
 func RestyCloseConnection(u string) error {
 	c := resty.New().SetCloseConnection(true)
+	_, err := c.R().Get(u)
+	return err
+}
+
+// promhttp's middleware wraps the transport in a func: the client still
+// holds the pool, and its CloseIdleConnections does not reach it.
+
+func Prom(u string, counter promhttp.Counter) error {
+	c := &http.Client{Transport: promhttp.InstrumentRoundTripperCounter(counter, &http.Transport{})} // want `new http.Transport of client c is built on every call of Prom.*does not reach it`
+	defer c.CloseIdleConnections()
+	resp, err := c.Get(u)
+	if err != nil {
+		return err
+	}
+	return resp.Body.Close()
+}
+
+var promTransport = &http.Transport{}
+
+func PromShared(u string, counter promhttp.Counter) error {
+	c := &http.Client{Transport: promhttp.InstrumentRoundTripperCounter(counter, promTransport)}
+	resp, err := c.Get(u)
+	if err != nil {
+		return err
+	}
+	return resp.Body.Close()
+}
+
+// resty's SetTransport keeps the transport in the client it returns.
+
+func RestySetTransport(u string) error {
+	c := resty.NewWithClient(&http.Client{}).SetTransport(&http.Transport{}) // want `new http.Transport held by c is built on every call of RestySetTransport`
 	_, err := c.R().Get(u)
 	return err
 }

@@ -136,3 +136,10 @@ func (c *Client) execute(req *Request) (*Response, error) {
 	}
 	return response, err
 }
+
+func (c *Client) SetTransport(transport http.RoundTripper) *Client {
+	if transport != nil {
+		c.httpClient.Transport = transport
+	}
+	return c
+}

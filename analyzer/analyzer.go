@@ -155,6 +155,7 @@ type checker struct {
 	idx       *flowIndex                    // uses and writes of variables
 	graphs    map[*ast.BlockStmt]*flowGraph // control-flow graphs of function bodies
 	poolTypes map[types.Type]bool           // whether a type can hold a pool: see holdsPool
+	lazyTypes map[*types.Named]bool         // whether a type builds its pool on first use: see lazyPool
 }
 
 func run(pass *analysis.Pass, cfg *Config) (any, error) {
@@ -184,6 +185,7 @@ func newChecker(pass *analysis.Pass, cfg *Config) *checker {
 		http:      importsHTTP(pass.Pkg),
 		graphs:    make(map[*ast.BlockStmt]*flowGraph),
 		poolTypes: make(map[types.Type]bool),
+		lazyTypes: make(map[*types.Named]bool),
 	}
 	c.summaries = &summaries{c: c, imported: make(map[*types.Func]*funcFact)}
 	c.idx = &flowIndex{info: pass.TypesInfo, pkg: pass.Pkg, root: c.root}
@@ -229,6 +231,9 @@ func (c *checker) scan() starts {
 				if src, ok := poolCall(c, cur, fn); ok && !src.noKeepAlive {
 					found.pools = append(found.pools, src)
 				}
+			}
+			if dials {
+				checkDialerOption(c, cur, fn)
 			}
 		case *ast.CompositeLit:
 			if pools {

@@ -235,6 +235,9 @@ func producer(c *checker, fn *types.Func) produced {
 	if idx, viaRT, known := knownProducer(fn); known {
 		return produced{idx: idx, viaRT: viaRT}
 	}
+	if isInterfaceProducer(fn) {
+		return produced{idx: 0, viaRT: true}
+	}
 	r := c.summary(fn).result(kindBody)
 	if isRoundTripMethod(fn) {
 		// A round tripper of the user's: its response is the caller's to

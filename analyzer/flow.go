@@ -407,7 +407,7 @@ func (c *checker) effectAt(s spec, call *ast.CallExpr, pf paramFact) step {
 		return step{climb: true, call: true, at: splitPath(pf.Path), result: pf.Result, used: e&effUses != 0}
 	case e&effUses != 0:
 		return stop(useUse)
-	case e&effBorrows != 0:
+	case e&(effBorrows|effFills) != 0:
 		return stop(useRead)
 	}
 	return step{kind: useEscape, call: true} // nothing known of it

@@ -5,6 +5,7 @@ import (
 	"go/token"
 	"go/types"
 	"slices"
+	"strings"
 
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
@@ -33,6 +34,7 @@ type flow struct {
 	flags      uint8        // what the spec noted, or-ed
 	unseen     []ast.Node   // with trustCalls: the calls into code it cannot see that got it
 	intoParam  bool         // with intoParams: it went into a parameter's field
+	intoRecv   bool         // with intoParams: it went into a field of the receiver
 
 	work []flowItem // values still to look at
 }
@@ -137,14 +139,29 @@ func ancestor(cur inspector.Cursor, n int) inspector.Cursor {
 	return cur
 }
 
-// unguarded reports whether the code at cur runs whenever the function at
-// fn does: no branch, loop or function literal lies between them, and no
-// return comes before it.
+// unguarded reports whether the release at cur runs whenever the function
+// at fn does: no branch, loop or function literal lies between them, and
+// no return comes before it. A branch on whether what it releases is
+// there at all does not count:
+//
+//	if c.hc != nil {
+//		c.hc.CloseIdleConnections()
+//	}
 func unguarded(fn, cur inspector.Cursor) bool {
 	pos := cur.Node().Pos()
+	released := ""
+	if call, ok := cur.Node().(*ast.CallExpr); ok {
+		if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
+			released = types.ExprString(sel.X)
+		}
+	}
 	for ; cur.Node() != nil && cur != fn; cur = cur.Parent() {
-		switch cur.Node().(type) {
-		case *ast.IfStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt, *ast.ForStmt, *ast.RangeStmt, *ast.FuncLit:
+		switch n := cur.Node().(type) {
+		case *ast.IfStmt:
+			if !testsPresence(n, released) {
+				return false
+			}
+		case *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt, *ast.ForStmt, *ast.RangeStmt, *ast.FuncLit:
 			return false
 		}
 	}
@@ -155,6 +172,24 @@ func unguarded(fn, cur inspector.Cursor) bool {
 		}
 	}
 	return true
+}
+
+// testsPresence reports whether ifs, with no else, only tests that x
+// (or what holds it: c.hc for c.hc.Transport) is not nil.
+func testsPresence(ifs *ast.IfStmt, x string) bool {
+	b, ok := ast.Unparen(ifs.Cond).(*ast.BinaryExpr)
+	if !ok || b.Op != token.NEQ || ifs.Init != nil || ifs.Else != nil || x == "" {
+		return false
+	}
+	tested, other := b.X, b.Y
+	if id, ok := ast.Unparen(tested).(*ast.Ident); ok && id.Name == "nil" {
+		tested, other = other, tested
+	}
+	if id, ok := ast.Unparen(other).(*ast.Ident); !ok || id.Name != "nil" {
+		return false
+	}
+	t := types.ExprString(tested)
+	return x == t || strings.HasPrefix(x, t+".")
 }
 
 // storedIn returns the local variable of the function that lhs stores
@@ -199,6 +234,7 @@ func (fl *flow) storedIn(lhs ast.Expr, at place) (*types.Var, place) {
 		case isLocal(fl.fn, v) && fl.freshHolder(v):
 		case fl.mode&intoParams != 0 && isParam(fl.fn.Node(), v):
 			fl.intoParam = true
+			fl.intoRecv = fl.intoRecv || paramIndex(fl.fn.Node(), v) < 0
 		default:
 			return nil, nil
 		}

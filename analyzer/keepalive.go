@@ -115,7 +115,11 @@ func checkKeepAlive(c *checker, installs []dialInstall) {
 			add(t, t, render(t)+" "+kaConsequence, in, edit)
 		}
 		for _, fn := range foreign {
-			add(foreignKey{in.at, fn}, in.at, "dial func "+dialFuncName(fn)+" "+kaConsequence, in, edit)
+			what := "dial func "
+			if !isDialResults(fn.Signature().Results()) {
+				what = "helper " // a helper the dial func hands its connection to
+			}
+			add(foreignKey{in.at, fn}, in.at, what+dialFuncName(fn)+" "+kaConsequence, in, edit)
 		}
 	}
 
@@ -156,13 +160,72 @@ func checkKeepAlive(c *checker, installs []dialInstall) {
 // the connections it returns, itself or through the dial funcs and
 // net.Dialers it uses.
 func summarizeDial(c *checker, lf *localFunc, f *funcFact) {
-	if !isDialResults(lf.fn.Signature().Results()) {
-		return // not a dial func
-	}
 	dials := &dialResolver{c: c, info: c.pass.TypesInfo}
+	if !isDialResults(lf.fn.Signature().Results()) {
+		// A helper that turns keep-alive off on a connection or dialer
+		// it is given.
+		params := lf.fn.Signature().Params()
+		for i := range params.Len() {
+			if !isConnOrDialer(params.At(i).Type()) {
+				continue
+			}
+			if toggles, foreign := dials.bodyToggles(lf.decl.Body, 0, map[*types.Func]bool{lf.fn.Origin(): true}); len(toggles)+len(foreign) > 0 {
+				f.Params = append(f.Params, paramFact{Index: i, Kind: kindDialConn, Effect: effUses})
+			}
+			break
+		}
+		return
+	}
 	toggles, foreign := dials.bodyToggles(lf.decl.Body, 0, map[*types.Func]bool{lf.fn.Origin(): true})
 	if len(toggles) > 0 || len(foreign) > 0 {
 		f.Results = append(f.Results, resultFact{Index: 0, Kind: kindDialConn})
+	}
+}
+
+// checkDialerOption reports a dialer option that turns TCP keep-alive
+// off: a func literal that takes a *net.Dialer and sets its KeepAlive
+// negative, handed to a method or function of a client that can hold a
+// pool, when the function around it never mentions DisableKeepAlives:
+//
+//	awshttp.NewBuildableClient().WithDialerOptions(func(d *net.Dialer) {
+//		d.KeepAlive = -1   // reported here
+//	})
+func checkDialerOption(c *checker, cur inspector.Cursor, fn *types.Func) {
+	call := cur.Node().(*ast.CallExpr)
+	if fn == nil || !slices.ContainsFunc(call.Args, func(e ast.Expr) bool { _, ok := e.(*ast.FuncLit); return ok }) {
+		return // the cheap test first
+	}
+	sig := fn.Signature()
+	holder := sig.Recv() != nil && c.holdsPool(sig.Recv().Type()) || c.poolResult(sig.Results()) >= 0
+	if !holder {
+		return
+	}
+	info := c.pass.TypesInfo
+	dials := &dialResolver{c: c, info: info}
+	for _, arg := range call.Args {
+		lit, ok := arg.(*ast.FuncLit)
+		if !ok || lit.Type.Params.NumFields() != 1 || len(lit.Type.Params.List[0].Names) != 1 {
+			continue
+		}
+		v, ok := info.Defs[lit.Type.Params.List[0].Names[0]].(*types.Var)
+		if !ok || !isPointerTo(v.Type(), "net", "Dialer") {
+			continue
+		}
+		toggle := dials.dialerLitToggle(nil, v)
+		if toggle == nil {
+			continue
+		}
+		if encl := enclosingDecl(cur); encl != nil && mentionsName(encl, "DisableKeepAlives") {
+			return // the real switch may be set too
+		}
+		c.report(analysis.Diagnostic{
+			Pos:      toggle.Pos(),
+			End:      toggle.End(),
+			Category: nameKeepAlive,
+			Message:  render(toggle) + " " + kaConsequence,
+			Related: []analysis.RelatedInformation{{Pos: call.Pos(), End: call.End(),
+				Message: "the dialer option is handed to " + fn.Name() + ", whose client pools its connections"}},
+		})
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 )
 
 // This file resolves, for the keepalive check, the values it meets to the
@@ -142,6 +143,9 @@ func (s *dialResolver) bodyToggles(body *ast.BlockStmt, depth int, seen map[*typ
 				t, f := s.dialSources(n.Fun, depth+1, seen)
 				toggles = append(toggles, t...)
 				foreign = append(foreign, f...)
+			} else if t, f := s.helperToggles(n, depth+1, seen); len(t)+len(f) > 0 {
+				toggles = append(toggles, t...)
+				foreign = append(foreign, f...)
 			}
 		case *ast.CompositeLit:
 			if lit := netDialerLit(s.info, n); lit != nil && !held[lit] {
@@ -155,6 +159,48 @@ func (s *dialResolver) bodyToggles(body *ast.BlockStmt, depth int, seen map[*typ
 		return true
 	})
 	return uniqueNodes(toggles), foreign
+}
+
+// helperToggles returns the toggles of a helper that call hands a
+// connection or a dialer to, which turns TCP keep-alive off on it:
+//
+//	conn, err := d.DialContext(ctx, network, addr)
+//	...
+//	tune(conn)   // func tune(c net.Conn) { c.(*net.TCPConn).SetKeepAlive(false) }
+//
+// A helper of another package says so in its summary.
+func (s *dialResolver) helperToggles(call *ast.CallExpr, depth int, seen map[*types.Func]bool) (toggles []ast.Node, foreign []*types.Func) {
+	if depth > kaMaxDepth || !slices.ContainsFunc(call.Args, func(e ast.Expr) bool { return isConnOrDialer(s.info.TypeOf(e)) }) {
+		return nil, nil
+	}
+	fn := calleeFunc(s.info, call)
+	if fn == nil {
+		return nil, nil
+	}
+	fn = fn.Origin()
+	if fn.Pkg() != s.c.pass.Pkg {
+		for i, arg := range call.Args {
+			if isConnOrDialer(s.info.TypeOf(arg)) && s.c.summary(fn).param(i, kindDialConn).Effect&effUses != 0 {
+				return nil, []*types.Func{fn}
+			}
+		}
+		return nil, nil
+	}
+	if seen[fn] {
+		return nil, nil
+	}
+	seen[fn] = true
+	lf := s.c.localFunc(fn)
+	if lf == nil {
+		return nil, nil
+	}
+	return s.bodyToggles(lf.decl.Body, depth+1, seen)
+}
+
+// isConnOrDialer reports whether a value of type t is a connection or a
+// dialer whose TCP keep-alive a helper could turn off.
+func isConnOrDialer(t types.Type) bool {
+	return t != nil && (isNamed(t, "net", "Conn", "TCPConn", "Dialer") || hasMethod(t, "SetKeepAlive"))
 }
 
 // uniqueNodes returns nodes without repeats, in order.

@@ -52,6 +52,13 @@ func (s *transportOrigins) transportOrigin(e ast.Expr, depth int) trOrigin {
 		if isNewOf(s.info, e, isTransportValue) {
 			return trOrigin{known: true}
 		}
+		if isNamed(s.info.TypeOf(e), "net/http", "Transport") {
+			// A helper that builds a Transport that keeps its connections
+			// alive, per its summary.
+			if r := s.c.summary(calleeFunc(s.info, e)).result(kindPool); r != nil && r.Path == "" && r.When.Param == 0 && !r.Lazy {
+				return trOrigin{known: true}
+			}
+		}
 		if sel, ok := ast.Unparen(e.Fun).(*ast.SelectorExpr); ok && isMethod(calleeFunc(s.info, e), "net/http", "Transport", "Clone") {
 			if isDefaultTransport(s.info, sel.X) {
 				return trOrigin{known: true} // DefaultTransport keeps connections alive

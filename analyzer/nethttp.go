@@ -118,6 +118,18 @@ func isRoundTripMethod(fn *types.Func) bool {
 		isErrorType(sig.Results().At(1).Type())
 }
 
+// isInterfaceProducer reports whether fn is a method of an interface
+// that returns a response and an error: a client abstraction (Do, Get,
+// Post ... of an HTTPClient or Doer interface, a library's client
+// interface) whose implementations hand the caller a response to close.
+// Like http.RoundTripper's, its responses are left alone in tests, which
+// fake such interfaces with canned, body-less responses.
+func isInterfaceProducer(fn *types.Func) bool {
+	sig := fn.Signature()
+	return sig.Recv() != nil && types.IsInterface(sig.Recv().Type()) && sig.Results().Len() == 2 &&
+		isResponse(sig.Results().At(0).Type()) && isErrorType(sig.Results().At(1).Type())
+}
+
 // isClone reports whether fn clones a Transport: http.Transport's Clone,
 // or a Clone method of an interface that returns an *http.Transport.
 func isClone(fn *types.Func) bool {
@@ -134,7 +146,9 @@ func isClone(fn *types.Func) bool {
 func isRequestMethod(fn *types.Func) bool {
 	return isMethod(fn, "net/http", "Client", "Do", "Get", "Head", "Post", "PostForm") ||
 		isMethod(fn, "net/http", "Transport", "RoundTrip") ||
-		isMethod(fn, "net/http", "RoundTripper", "RoundTrip")
+		isMethod(fn, "net/http", "RoundTripper", "RoundTrip") ||
+		isMethod(fn, http2Pkg, "Transport", "RoundTrip", "RoundTripOpt") ||
+		isMethod(fn, http3Pkg, "Transport", "RoundTrip", "RoundTripOpt")
 }
 
 // readsOnly reports whether fn is known to only read its arguments: the
@@ -171,7 +185,20 @@ func isTransportValue(t types.Type) bool {
 // isPoolType reports whether t is (a pointer to) http.Transport,
 // http.Client or http.RoundTripper.
 func isPoolType(t types.Type) bool {
-	return isNamed(t, "net/http", "Transport", "Client", "RoundTripper")
+	return isNamed(t, "net/http", "Transport", "Client", "RoundTripper") || isOtherTransport(t)
+}
+
+// The packages of the HTTP/2 and HTTP/3 transports, which pool their
+// connections like net/http's.
+const (
+	http2Pkg = "golang.org/x/net/http2"
+	http3Pkg = "github.com/quic-go/quic-go/http3"
+)
+
+// isOtherTransport reports whether t is (a pointer to) an HTTP/2 or
+// HTTP/3 Transport.
+func isOtherTransport(t types.Type) bool {
+	return isNamed(t, http2Pkg, "Transport") || isNamed(t, http3Pkg, "Transport")
 }
 
 // holdsPoolDepth is how deep in fields canHoldPool looks for a pool: an
@@ -184,7 +211,7 @@ const holdsPoolDepth = 3
 // pointer to one), or a struct (or a pointer to one) with a field that
 // can, up to depth levels down.
 func canHoldPool(t types.Type, depth int) bool {
-	if isPoolType(t) {
+	if isPoolType(t) || isSDKClientType(t) {
 		return true
 	}
 	if ptr, ok := types.Unalias(t).(*types.Pointer); ok {
@@ -213,6 +240,61 @@ func turnsOffPooling(info *types.Info, field string, value ast.Expr) bool {
 		return value == nil || !isFalse(info, value)
 	case "MaxIdleConnsPerHost":
 		return value != nil && isNegative(info, value)
+	}
+	return false
+}
+
+// optionTurnsOffPooling reports whether an argument of call is a
+// transport option that turns pooling off, or may: a func literal that
+// takes an *http.Transport and sets its DisableKeepAlives (see
+// turnsOffPooling).
+//
+//	client.WithTransportOptions(func(t *http.Transport) { t.DisableKeepAlives = true })
+func optionTurnsOffPooling(info *types.Info, call *ast.CallExpr) bool {
+	for _, arg := range call.Args {
+		lit, ok := arg.(*ast.FuncLit)
+		if !ok || lit.Type.Params.NumFields() != 1 || len(lit.Type.Params.List[0].Names) != 1 {
+			continue
+		}
+		param := info.Defs[lit.Type.Params.List[0].Names[0]]
+		if param == nil || !isPointerTo(param.Type(), "net/http", "Transport") {
+			continue
+		}
+		off := false
+		ast.Inspect(lit.Body, func(n ast.Node) bool {
+			as, ok := n.(*ast.AssignStmt)
+			if !ok || len(as.Lhs) != len(as.Rhs) {
+				return !off
+			}
+			for i, lhs := range as.Lhs {
+				if sel, ok := ast.Unparen(lhs).(*ast.SelectorExpr); ok && info.Uses[identOf(sel.X)] == param && turnsOffPooling(info, sel.Sel.Name, as.Rhs[i]) {
+					off = true
+				}
+			}
+			return !off
+		})
+		if off {
+			return true
+		}
+	}
+	return false
+}
+
+// chainTurnsOffPooling reports whether call, or a call in the chain of
+// method calls it is made on, is given a transport option that turns
+// pooling off (see optionTurnsOffPooling):
+//
+//	b.WithTransportOptions(func(t *http.Transport) { t.DisableKeepAlives = true }).WithTimeout(d)
+func chainTurnsOffPooling(info *types.Info, call *ast.CallExpr) bool {
+	for call != nil {
+		if optionTurnsOffPooling(info, call) {
+			return true
+		}
+		sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+		if !ok {
+			return false
+		}
+		call, _ = ast.Unparen(sel.X).(*ast.CallExpr)
 	}
 	return false
 }

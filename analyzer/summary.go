@@ -28,7 +28,8 @@ type funcFact struct {
 }
 
 // A paramFact says what a function does with the resource a parameter
-// carries.
+// carries. For kindDialConn, effUses says that it turns TCP keep-alive
+// off on the connection or net.Dialer in the parameter.
 type paramFact struct {
 	Index  int // -1 for the receiver
 	Kind   resourceKind
@@ -51,11 +52,12 @@ const (
 	effKeeps                              // keeps it in something that outlives the call
 	effReleasesOnError                    // releases it when it returns a non-nil error, and only then
 	effReplaces                           // replaces the resource in it without releasing it (resp.Body = copy)
+	effFills                              // puts a fresh resource of its own in it (a pool built on first use, kept in the receiver)
 )
 
 func (e effect) String() string {
 	var names []string
-	for i, name := range []string{"borrows", "uses", "returns", "releases", "keeps", "releasesOnError", "replaces"} {
+	for i, name := range []string{"borrows", "uses", "returns", "releases", "keeps", "releasesOnError", "replaces", "fills"} {
 		if e&(1<<i) != 0 {
 			names = append(names, name)
 		}
@@ -80,6 +82,9 @@ type resultFact struct {
 	ViaRoundTripper bool
 	// WithError: the result may be non-nil along with a non-nil error.
 	WithError bool
+	// Lazy: the result is a holder that builds its pool on first use:
+	// there is one only once a method that fills it is called.
+	Lazy bool
 	// When: the result holds a fresh resource only then (the function
 	// builds a pool only when an option asks for it, or closes the body
 	// only when the caller passes somewhere to decode it).
@@ -121,6 +126,9 @@ func (f *funcFact) String() string {
 		}
 		if r.WithError {
 			s += ",withError"
+		}
+		if r.Lazy {
+			s += ",lazy"
 		}
 		if r.When.Param != 0 {
 			s += ",when(" + r.When.String() + ")"

@@ -320,3 +320,7 @@ func isNewOf(info *types.Info, e ast.Expr, accepts func(types.Type) bool) bool {
 	b, ok := info.Uses[id].(*types.Builtin)
 	return ok && b.Name() == "new" && accepts(info.TypeOf(call.Args[0]))
 }
+
+// pkgName qualifies the names of types by their package's name only, as
+// messages give them (http2.Transport).
+func pkgName(p *types.Package) string { return p.Name() }

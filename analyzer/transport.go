@@ -41,6 +41,7 @@ const (
 	poolMutated     uint8 = 1 << iota // its fields are set or read after it is built, or a protocol registered: sharing it would be unsafe
 	poolNoKeepAlive                   // DisableKeepAlives is set to true (or a value we cannot read), or MaxIdleConnsPerHost < 0
 	poolWrapped                       // it went into a round tripper that has no CloseIdleConnections: a client's CloseIdleConnections does not reach it
+	poolFilled                        // a method that builds the pool of a holder on first use was called on it
 )
 
 // selector says what x.sel does to the pool in x:
@@ -56,12 +57,18 @@ func (poolSpec) selector(c *checker, stack []ast.Node, i int, sel *ast.SelectorE
 	call, called := calledAt(stack, i)
 	switch selection.Kind() {
 	case types.MethodVal:
-		if !called {
-			break // a method value keeps the receiver
-		}
 		fn := selection.Obj().(*types.Func)
+		if called && isSDKClientPkg(fn.Pkg()) && !isSDKPkg(c.pass.Pkg) {
+			return stop(useUse) // a service client's method: a request
+		}
+		if !called {
+			if !runByOnce(info, stack, i) {
+				break // a method value keeps the receiver
+			}
+			call = stack[i-1].(*ast.CallExpr) // once.Do(c.init): run in place
+		}
 		switch {
-		case fn.Name() == "CloseIdleConnections":
+		case fn.Name() == "CloseIdleConnections", isMethod(fn, http3Pkg, "Transport", "Close"):
 			return stop(useRelease)
 		case isRequestMethod(fn):
 			return stop(useUse)
@@ -72,9 +79,13 @@ func (poolSpec) selector(c *checker, stack []ast.Node, i int, sel *ast.SelectorE
 		case fn.Pkg() != nil && fn.Pkg().Path() == "net/http":
 			return stop(useEscape)
 		}
-		st := c.effectAt(poolSpec{}, call, c.summary(fn).param(-1, kindPool))
-		if isRestyCloseConnection(info, call, fn) {
+		pf := c.summary(fn).param(-1, kindPool)
+		st := c.effectAt(poolSpec{}, call, pf)
+		if isRestyCloseConnection(info, call, fn) || optionTurnsOffPooling(info, call) {
 			st.flags |= poolNoKeepAlive
+		}
+		if pf.Effect&effFills != 0 {
+			st.flags |= poolFilled
 		}
 		return st
 	case types.FieldVal:
@@ -88,6 +99,8 @@ func (poolSpec) selector(c *checker, stack []ast.Node, i int, sel *ast.SelectorE
 		}
 		recv := info.TypeOf(sel.X)
 		switch {
+		case isSDKClientPkg(selection.Obj().Pkg()) && !isSDKPkg(c.pass.Pkg) && k < 0:
+			return step{climb: true, at: p} // svc.Files.List().Do(): on to a method
 		case isNamed(recv, "net/http", "Transport"):
 			st := step{kind: useRead, flags: poolMutated}
 			if k >= 0 && len(as.Lhs) == len(as.Rhs) && turnsOffPooling(info, sel.Sel.Name, as.Rhs[k]) {
@@ -111,6 +124,16 @@ func (poolSpec) selector(c *checker, stack []ast.Node, i int, sel *ast.SelectorE
 		}
 	}
 	return stop(useEscape) // a method value, client.Transport
+}
+
+// runByOnce reports whether the method value at stack[i] is handed to
+// sync.Once's Do, which runs it before returning.
+func runByOnce(info *types.Info, stack []ast.Node, i int) bool {
+	if i < 1 {
+		return false
+	}
+	call, ok := stack[i-1].(*ast.CallExpr)
+	return ok && len(call.Args) == 1 && call.Args[0] == stack[i] && isMethod(calleeFunc(info, call), "sync", "Once", "Do")
 }
 
 // literal lets a Client hold a pool in its Transport field, and any
@@ -196,6 +219,12 @@ type poolSource struct {
 	// (DisableKeepAlives set to true or to a value we cannot read,
 	// MaxIdleConnsPerHost < 0).
 	noKeepAlive bool
+	// sdk: a cloud SDK's service client, with a pool of its own (see
+	// sdkPool); each of its methods sends requests.
+	sdk bool
+	// lazy: a holder that builds its pool on first use (see lazyPool):
+	// there is a pool only once one of its filling methods is called.
+	lazy bool
 }
 
 // poolAt reports whether the node at cur builds a new connection pool:
@@ -218,7 +247,13 @@ func poolAt(c *checker, cur inspector.Cursor) (poolSource, bool) {
 func poolLit(c *checker, cur inspector.Cursor) (poolSource, bool) {
 	info := c.pass.TypesInfo
 	lit := cur.Node().(*ast.CompositeLit)
+	if t := info.TypeOf(lit); isOtherTransport(t) && !isPointerType(t) {
+		return poolSource{cur: cur, expr: lit, typ: t, lit: lit, what: "new " + types.TypeString(t, pkgName), result: -1}, true
+	}
 	if !isTransportValue(info.TypeOf(lit)) {
+		if name, ok := c.lazyPool(info.TypeOf(lit)); ok && !setsPoolField(c, lit) {
+			return poolSource{cur: cur, expr: lit, typ: info.TypeOf(lit), what: "new " + name, result: -1, lazy: true}, true
+		}
 		return poolSource{}, false
 	}
 	return poolSource{cur: cur, expr: lit, typ: info.TypeOf(lit), lit: lit, what: "new http.Transport", result: -1,
@@ -232,11 +267,23 @@ func poolCall(c *checker, cur inspector.Cursor, fn *types.Func) (poolSource, boo
 	if isNewOf(info, call, isTransportValue) {
 		return poolSource{cur: cur, expr: call, typ: info.TypeOf(call), what: "new http.Transport", result: -1}, true
 	}
+	if isNewOf(info, call, func(t types.Type) bool { _, ok := c.lazyPool(t); return ok }) {
+		name, _ := c.lazyPool(info.TypeOf(call))
+		return poolSource{cur: cur, expr: call, typ: info.TypeOf(call), what: "new " + name, result: -1, lazy: true}, true
+	}
 	if fn == nil {
 		return poolSource{}, false
 	}
 	if isClone(fn) {
 		return poolSource{cur: cur, expr: call, typ: info.TypeOf(call), what: "cloned http.Transport", result: -1}, true
+	}
+	if !isSDKPkg(c.pass.Pkg) {
+		if fresh, matched := sdkPool(c, call, fn); matched {
+			if !fresh {
+				return poolSource{}, false // the client shares a pool, or we cannot tell
+			}
+			return poolSource{cur: cur, expr: call, typ: fn.Signature().Results().At(0).Type(), helper: fn.Pkg().Name() + "." + fn.Name(), sdk: true}, true
+		}
 	}
 	r := c.summary(fn).result(kindPool)
 	if r == nil {
@@ -253,7 +300,8 @@ func poolCall(c *checker, cur inspector.Cursor, fn *types.Func) (poolSource, boo
 	if r.Path != "" {
 		at = strings.Split(r.Path, ".")
 	}
-	src := poolSource{cur: cur, expr: call, typ: fn.Signature().Results().At(r.Index).Type(), helper: fn.Name(), result: r.Index, at: at}
+	src := poolSource{cur: cur, expr: call, typ: fn.Signature().Results().At(r.Index).Type(), helper: fn.Name(), result: r.Index, at: at, lazy: r.Lazy,
+		noKeepAlive: chainTurnsOffPooling(info, call)}
 	if !known {
 		src.when = r.When
 	}
@@ -275,8 +323,8 @@ func checkTransport(c *checker, pools []poolSource) {
 			continue // handed on: whoever holds it owns it
 		case closesPool(c, fl) || fl.flags&poolNoKeepAlive != 0:
 			continue // its idle connections are closed, or never kept
-		case len(fl.uses) == 0:
-			continue // never used: it holds no connections
+		case len(fl.uses) == 0, src.lazy && fl.flags&poolFilled == 0:
+			continue // never used (or never built): it holds no connections
 		case closesRequests(c, fn):
 			continue // req.Close = true: each connection is closed after its request
 		case servesEndlessLoop(c, src.cur, fl):
@@ -340,8 +388,11 @@ func (t *poolCheck) report(src poolSource, fl *flow, why string) {
 		default:
 			subject += " " + v.Name()
 		}
-		if isPoolType(v.Type()) {
+		switch {
+		case hasMethod(v.Type(), "CloseIdleConnections"):
 			closer = "defer " + v.Name() + ".CloseIdleConnections()"
+		case isPoolType(v.Type()):
+			closer = "keep the *http.Transport to call CloseIdleConnections on when done (" + v.Name() + ", an interface, has no such method)"
 		}
 		if fl.flags&poolWrapped != 0 && isHTTPClient(v.Type()) {
 			closer = "close the transport itself (" + v.Name() + ".CloseIdleConnections() does not reach it: the wrapper around it has no CloseIdleConnections)"
@@ -363,6 +414,10 @@ func (t *poolCheck) report(src poolSource, fl *flow, why string) {
 		Category: nameTransport,
 		Message: fmt.Sprintf("%s is built %s and dropped after use, so each %s leaves a new pool of idle keep-alive connections open; "+
 			"reuse one long-lived client/transport, or set DisableKeepAlives: true for short connections, or %s", subject, why, each, closer),
+	}
+	if src.sdk {
+		d.Message = fmt.Sprintf("%s is built %s and dropped after use, so each %s leaves a new pool of idle keep-alive connections open "+
+			"(the SDK gives each client a pool of its own); build the client once, at startup or in a sync.Once, and reuse it", subject, why, each)
 	}
 	for _, r := range fl.uses {
 		d.Related = append(d.Related, analysis.RelatedInformation{Pos: r.Pos(), End: r.End(), Message: "request sent through the per-call pool"})
@@ -512,8 +567,8 @@ func summarizePool(c *checker, lf *localFunc, f *funcFact) {
 			continue // in a function literal: its returns are its own
 		}
 		fl := c.follow(poolSpec{}, lf.cur, cur, src.result, src.at, intoParams|trustCalls)
-		if !fl.returned || fl.escapes || fl.released || fl.flags&poolNoKeepAlive != 0 {
-			continue // not handed to the caller, or not a pool that keeps connections
+		if !fl.returned || fl.escapes || fl.released || fl.intoRecv || fl.flags&poolNoKeepAlive != 0 {
+			continue // not handed to the caller (the receiver keeps it), or not a pool that keeps connections
 		}
 		when, ok := c.guard(lf.cur, cur)
 		if !ok && src.when.Param != 0 {
@@ -522,13 +577,16 @@ func summarizePool(c *checker, lf *localFunc, f *funcFact) {
 		if !ok {
 			when = optionsMayReplace(c, lf, fl)
 		}
-		r := resultFact{Index: idx, Kind: kindPool, Path: strings.Join(fl.returnedAt, "."), When: when}
+		r := resultFact{Index: idx, Kind: kindPool, Path: strings.Join(fl.returnedAt, "."), When: when, Lazy: src.lazy && fl.flags&poolFilled == 0}
 		if out == nil {
 			out = &r
-		} else if out.When != r.When {
-			out.When = condition{} // built under different conditions: say always
+		} else {
+			if out.When != r.When {
+				out.When = condition{} // built under different conditions: say always
+			}
+			out.Lazy = out.Lazy && r.Lazy
 		}
-		if out.When.Param == 0 {
+		if out.When.Param == 0 && !out.Lazy {
 			break // built always: nothing more to learn
 		}
 	}
@@ -562,6 +620,9 @@ func summarizePoolParams(c *checker, lf *localFunc, f *funcFact) {
 		if len(fl.uses) > 0 {
 			pf.Effect |= effUses
 		}
+		if fl.flags&poolFilled != 0 || i == 0 && fillsReceiver(c, lf) {
+			pf.Effect |= effFills
+		}
 		switch {
 		case fl.escapes, fl.intoParam && !fl.returned:
 			pf.Effect = effKeeps // kept, maybe in what another parameter holds
@@ -575,6 +636,77 @@ func summarizePoolParams(c *checker, lf *localFunc, f *funcFact) {
 		}
 		f.Params = append(f.Params, pf)
 	}
+}
+
+// fillsReceiver reports whether the method lf builds a pool that keeps
+// idle connections and keeps it in its receiver, as a holder that builds
+// its pool on first use does:
+//
+//	func (c *Client) init() { c.hc = &http.Client{Transport: &http.Transport{}} }
+//	func (c *Client) Do(req *http.Request) (*http.Response, error) {
+//		c.once.Do(c.init)
+func fillsReceiver(c *checker, lf *localFunc) bool {
+	for cur := range lf.cur.Preorder((*ast.CompositeLit)(nil), (*ast.CallExpr)(nil)) {
+		src, ok := poolAt(c, cur)
+		if !ok || src.noKeepAlive || src.lazy {
+			continue
+		}
+		fl := c.follow(poolSpec{}, lf.cur, cur, src.result, src.at, intoParams|trustCalls)
+		if fl.intoRecv && !fl.escapes && !fl.released && fl.flags&poolNoKeepAlive == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// lazyPool reports whether values of type t (a named struct, or a
+// pointer to one) build a connection pool of their own on first use: a
+// method of theirs fills the receiver with one (see fillsReceiver). It
+// returns the type's name as messages give it.
+func (c *checker) lazyPool(t types.Type) (string, bool) {
+	if ptr, ok := types.Unalias(t).(*types.Pointer); ok {
+		t = ptr.Elem()
+	}
+	named, ok := types.Unalias(t).(*types.Named)
+	if !ok || !isStructType(named) || isNamed(named, "net/http", "Client") || !c.holdsPool(named) {
+		return "", false
+	}
+	named = named.Origin()
+	lazy, ok := c.lazyTypes[named]
+	if !ok {
+		c.lazyTypes[named] = false // recursion: not (yet)
+		for m := range named.Methods() {
+			if c.summary(m).param(-1, kindPool).Effect&effFills != 0 {
+				lazy = true
+				break
+			}
+		}
+		c.lazyTypes[named] = lazy
+	}
+	if !lazy {
+		return "", false
+	}
+	name := named.Obj().Name()
+	if pkg := named.Obj().Pkg(); pkg != nil && pkg != c.pass.Pkg {
+		name = pkg.Name() + "." + name
+	}
+	return name, true
+}
+
+// setsPoolField reports whether the literal lit gives a value to a field
+// that can hold a pool: the holder then may not build its own.
+func setsPoolField(c *checker, lit *ast.CompositeLit) bool {
+	info := c.pass.TypesInfo
+	for _, elt := range lit.Elts {
+		v := elt
+		if kv, ok := elt.(*ast.KeyValueExpr); ok {
+			v = kv.Value
+		}
+		if c.holdsPool(info.TypeOf(v)) {
+			return true
+		}
+	}
+	return false
 }
 
 // optionsMayReplace returns the condition "no options given" if the pool

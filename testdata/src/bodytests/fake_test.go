@@ -177,3 +177,24 @@ func TestAssertPanics(t *testing.T) {
 		t.Log(resp.StatusCode)
 	})
 }
+
+// A client interface faked in a test: its canned responses have nothing
+// to close.
+type doer interface {
+	Do(*http.Request) (*http.Response, error)
+}
+
+type cannedDoer struct{}
+
+func (cannedDoer) Do(*http.Request) (*http.Response, error) {
+	return &http.Response{StatusCode: 204}, nil
+}
+
+func TestFakeDoer(t *testing.T) {
+	var d doer = cannedDoer{}
+	req := httptest.NewRequest("GET", "/", nil)
+	resp, err := d.Do(req)
+	if err != nil || resp.StatusCode != 204 {
+		t.Fatal(err)
+	}
+}

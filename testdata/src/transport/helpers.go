@@ -104,7 +104,7 @@ func RoundTripHelper(req *http.Request, cfg *tls.Config) error {
 
 type Holder struct{ c *http.Client }
 
-func (h *Holder) Connect(cfg *tls.Config) { // want Connect:`^recv:pool:borrows$`
+func (h *Holder) Connect(cfg *tls.Config) { // want Connect:`^recv:pool:fills$`
 	h.c = newClient(cfg)
 }
 
@@ -156,7 +156,23 @@ func NewPinger(base string, cfg *tls.Config) *Remote { // want NewPinger:`^resul
 
 type Monitor struct{ remote *Remote }
 
-func (m *Monitor) Start(base string, cfg *tls.Config) error { // want Start:`^recv:pool:uses$`
+func (m *Monitor) Start(base string, cfg *tls.Config) error { // want Start:`^recv:pool:uses\+fills$`
 	m.remote = NewRemote(base, cfg)
 	return m.remote.Ping()
+}
+
+// A pool returned as an http.RoundTripper: the interface has no
+// CloseIdleConnections, so the message does not suggest calling it.
+
+func newRoundTripper(cfg *tls.Config) http.RoundTripper { // want newRoundTripper:`^result0:pool$`
+	return &http.Transport{TLSClientConfig: cfg}
+}
+
+func ViaRoundTripper(req *http.Request, cfg *tls.Config) error {
+	rt := newRoundTripper(cfg) // want `connection pool rt from newRoundTripper\(\) is built on every call of ViaRoundTripper .*keep the \*http.Transport to call CloseIdleConnections on when done \(rt, an interface, has no such method\)`
+	resp, err := rt.RoundTrip(req)
+	if err != nil {
+		return err
+	}
+	return resp.Body.Close()
 }

@@ -147,7 +147,7 @@ type Service struct {
 	mu      sync.Mutex
 }
 
-func (s *Service) Init(cfg *tls.Config) error { // want Init:`^recv:pool:uses$`
+func (s *Service) Init(cfg *tls.Config) error { // want Init:`^recv:pool:uses\+fills$`
 	s.client = &http.Client{Transport: &http.Transport{TLSClientConfig: cfg}}
 	resp, err := s.client.Get("http://example.invalid/ping")
 	if err != nil {
@@ -167,7 +167,7 @@ func (s *Service) ClientFor(host string, cfg *tls.Config) *http.Client { // want
 	return c
 }
 
-func (s *Service) Add(cfg *tls.Config) { // want Add:`^recv:pool:borrows$`
+func (s *Service) Add(cfg *tls.Config) { // want Add:`^recv:pool:fills$`
 	c := &http.Client{Transport: &http.Transport{TLSClientConfig: cfg}}
 	s.clients = append(s.clients, c)
 }

@@ -32,3 +32,18 @@ func KeepsAlive(ctx context.Context, network, addr string) (net.Conn, error) {
 
 // Client closes its connections after each request: not reported.
 var Client = &http.Client{Transport: &http.Transport{DialContext: NoKeepAlive, DisableKeepAlives: true}}
+
+// Tune is a helper a dial func hands its connection to: it turns TCP
+// keep-alive off on it.
+func Tune(c net.Conn) { // want Tune:"param0:noKeepAliveConn:uses"
+	if tc, ok := c.(*net.TCPConn); ok {
+		tc.SetKeepAlive(false)
+	}
+}
+
+// Period leaves TCP keep-alive on.
+func Period(c net.Conn) {
+	if tc, ok := c.(*net.TCPConn); ok {
+		tc.SetKeepAlivePeriod(time.Minute)
+	}
+}

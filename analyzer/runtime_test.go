@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -51,6 +52,17 @@ func TestReleasesAtRunTime(t *testing.T) {
 		{"req.Close", true, func() (*http.Client, func()) {
 			return &http.Client{Transport: &http.Transport{}}, func() {}
 		}, func(req *http.Request) { req.Close = true }},
+		{"a lazy holder's CloseIdleConnections, nil-guarded", true, func() (*http.Client, func()) {
+			l := &lazyHolder{}
+			return l.client(), l.CloseIdleConnections
+		}, nil},
+		{"a transport option that sets DisableKeepAlives", true, func() (*http.Client, func()) {
+			tr := &http.Transport{}
+			for _, opt := range []func(*http.Transport){func(t *http.Transport) { t.DisableKeepAlives = true }} {
+				opt(tr) // as awshttp.BuildableClient.WithTransportOptions applies them
+			}
+			return &http.Client{Transport: tr}, func() {}
+		}, nil},
 		{"Client.CloseIdleConnections through a wrapper without one", false, func() (*http.Client, func()) {
 			c := &http.Client{Transport: wrapper{&http.Transport{}}}
 			return c, c.CloseIdleConnections
@@ -108,6 +120,24 @@ func TestReleasesAtRunTime(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// lazyHolder builds its client on first use, and closes its idle
+// connections only if it has built one (testdata/src/transport/lazy.go).
+type lazyHolder struct {
+	once sync.Once
+	hc   *http.Client
+}
+
+func (l *lazyHolder) client() *http.Client {
+	l.once.Do(func() { l.hc = &http.Client{Transport: &http.Transport{}} })
+	return l.hc
+}
+
+func (l *lazyHolder) CloseIdleConnections() {
+	if l.hc != nil {
+		l.hc.CloseIdleConnections()
 	}
 }
 

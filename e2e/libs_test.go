@@ -11,9 +11,10 @@ import (
 
 // TestLibraries runs httpleakcheck over the probe package in the bench
 // module (../bench/probe), which builds clients with the real libraries
-// the bench module pins (resty, go-retryablehttp, go-cleanhttp,
-// otelhttp, oauth2): every line marked "leak: CHECK" must be reported
-// by that check, and nothing else.
+// the bench module pins (resty, go-retryablehttp, go-cleanhttp, otelhttp,
+// promhttp, oauth2, aws-sdk-go-v2, the Google API transport and services,
+// client-go, x/net/http2): every line marked "leak: CHECK" must be
+// reported by that check, and nothing else.
 func TestLibraries(t *testing.T) {
 	slow(t)
 	hlc := buildHTTPLeakCheck(t)

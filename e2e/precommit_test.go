@@ -92,8 +92,16 @@ func copyRootModule(t *testing.T, dst string) {
 		if err != nil {
 			return err
 		}
+		if d.Name() == ".git" {
+			// A directory, or in a git worktree a file naming the
+			// repository's: copied, "git init" would take it over.
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
 		if d.IsDir() {
-			if d.Name() == ".git" || d.Name() == "testdata" {
+			if d.Name() == "testdata" {
 				return filepath.SkipDir
 			}
 			if _, err := os.Stat(filepath.Join(path, "go.mod")); err == nil && rel != "." {

@@ -82,8 +82,8 @@ type options struct {
 	baseline      string // -baseline: drop the findings listed in this file
 	writeBaseline string // -write-baseline: write the findings to this file
 
-	debug                      string
-	cpuProfile, memProfile, tr string
+	debug                             string
+	cpuProfile, memProfile, traceFile string
 }
 
 // errNoPackages is the error of a command line without packages.
@@ -110,7 +110,7 @@ func parseFlags(args []string, w io.Writer) (*options, error) {
 	fs.StringVar(&o.debug, "debug", "", `debug flags, any subset of "fps" (facts, sequential, sanity checks)`)
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write CPU profile to this file")
 	fs.StringVar(&o.memProfile, "memprofile", "", "write memory profile to this file")
-	fs.StringVar(&o.tr, "trace", "", "write trace log to this file")
+	fs.StringVar(&o.traceFile, "trace", "", "write trace log to this file")
 	fs.Usage = func() { usage(fs) }
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -263,7 +263,7 @@ func (o *options) startProfiles() (stop func(), err error) {
 		start func(*os.File) (end func(), err error)
 	}{
 		{o.cpuProfile, func(f *os.File) (func(), error) { return pprof.StopCPUProfile, pprof.StartCPUProfile(f) }},
-		{o.tr, func(f *os.File) (func(), error) { return trace.Stop, trace.Start(f) }},
+		{o.traceFile, func(f *os.File) (func(), error) { return trace.Stop, trace.Start(f) }},
 		{o.memProfile, func(f *os.File) (func(), error) {
 			return func() {
 				runtime.GC()

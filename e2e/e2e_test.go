@@ -150,10 +150,11 @@ func (r result) want(t *testing.T, what string, code int) {
 
 // A diagnostic is one diagnostic of the analyzers' -json output.
 type diagnostic struct {
-	Category string    `json:"category"`
-	Posn     string    `json:"posn"` // file:line:column
-	Message  string    `json:"message"`
-	Related  []related `json:"related"`
+	Category       string            `json:"category"`
+	Posn           string            `json:"posn"` // file:line:column
+	Message        string            `json:"message"`
+	Related        []related         `json:"related"`
+	SuggestedFixes []json.RawMessage `json:"suggested_fixes"`
 }
 
 // A related is a secondary position of a diagnostic.

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"os"
@@ -16,7 +17,7 @@ import (
 // used through a go.work workspace with ../bench so that every other
 // module keeps its version of bench/go.mod, applies httpleakcheck -fix to
 // all their packages, test files included, and checks that every package
-// and test package still compiles, that no file that was gofmt-clean is
+// and test package that compiled still compiles, that no file that was gofmt-clean is
 // unclean after, and that each finding that had a fix is gone on a re-run.
 func TestFixCorpus(t *testing.T) {
 	slow(t)
@@ -53,10 +54,12 @@ func TestFixCorpus(t *testing.T) {
 			continue
 		}
 		copied[path] = true
-		if err := os.CopyFS(filepath.Join(mods, path), os.DirFS(dir)); err != nil {
+		dst := filepath.Join(mods, path)
+		if err := os.CopyFS(dst, os.DirFS(dir)); err != nil {
 			t.Fatal(err)
 		}
-		work += "use " + filepath.Join(mods, path) + "\n"
+		dropDirReplaces(t, dst)
+		work += "use " + dst + "\n"
 	}
 	gowork := filepath.Join(t.TempDir(), "go.work")
 	if err := os.WriteFile(gowork, []byte(work), 0o666); err != nil {
@@ -64,10 +67,22 @@ func TestFixCorpus(t *testing.T) {
 	}
 	env := []string{"GOWORK=" + gowork}
 
-	compiles := func(when string) {
+	// compiled returns, for each package and test package, whether it
+	// compiles (some test packages of the corpus do not, with the versions
+	// of the workspace: those are left out of the comparison).
+	compiled := func() map[string]bool {
 		t.Helper()
-		run(t, bench, env, append([]string{"go", "build"}, pkgs...)...).want(t, "go build "+when, 0)
-		run(t, bench, env, append([]string{"go", "list", "-test", "-export"}, pkgs...)...).want(t, "compiling the test packages "+when, 0)
+		const format = "{{.ImportPath}}\t{{.Export}}\t{{if or .Error .DepsErrors}}failed{{end}}"
+		r := run(t, bench, env, append([]string{"go", "list", "-e", "-test", "-export", "-f", format}, pkgs...)...)
+		r.want(t, "go list -export", 0)
+		ok := make(map[string]bool)
+		for l := range strings.Lines(r.stdout) {
+			f := strings.Split(strings.TrimSuffix(l, "\n"), "\t")
+			if f[1] != "" || f[2] != "" { // else no Go files to compile
+				ok[f[0]] = f[1] != ""
+			}
+		}
+		return ok
 	}
 	unclean := func() map[string]bool {
 		t.Helper()
@@ -104,7 +119,7 @@ func TestFixCorpus(t *testing.T) {
 		return all, fixable, n
 	}
 
-	compiles("before the fixes")
+	compiledBefore := compiled()
 	uncleanBefore := unclean()
 	before := snapshot(t, mods)
 	all, fixable, n := findings()
@@ -118,7 +133,15 @@ func TestFixCorpus(t *testing.T) {
 
 	run(t, bench, env, append([]string{hlc, "-fix"}, pkgs...)...).want(t, "httpleakcheck -fix", 0)
 
-	compiles("after the fixes")
+	npkgs := 0
+	for pkg, ok := range compiled() {
+		if compiledBefore[pkg] {
+			npkgs++
+			if !ok {
+				t.Errorf("%s compiled before the fixes, and does not after", pkg)
+			}
+		}
+	}
 	for file := range unclean() {
 		if !uncleanBefore[file] {
 			t.Errorf("%s was gofmt-clean before the fixes, and is not after", file)
@@ -137,8 +160,30 @@ func TestFixCorpus(t *testing.T) {
 			changed++
 		}
 	}
-	t.Logf("%s: %d modules, %d findings before the fixes (%d with a fix), %d after; %d files changed; gofmt-unclean files (less testdata): %d before and after",
-		list, len(copied), n, nfixable, nAfter, changed, len(uncleanBefore))
+	t.Logf("%s: %d modules, %d packages and test packages that compile (%d do not, before the fixes); %d findings before the fixes (%d with a fix), %d after; %d files changed; gofmt-unclean files (less testdata): %d before and after",
+		list, len(copied), npkgs, len(compiledBefore)-npkgs, n, nfixable, nAfter, changed, len(uncleanBefore))
+}
+
+// dropDirReplaces drops the replace directives of the module in dir that
+// point to a directory (such as "=> ../../" between the modules of one
+// repository): its copy is alone, and the workspace picks the versions.
+func dropDirReplaces(t *testing.T, dir string) {
+	t.Helper()
+	r := run(t, dir, nil, "go", "mod", "edit", "-json")
+	r.want(t, "go mod edit -json", 0)
+	var mod struct {
+		Replace []struct {
+			Old, New struct{ Path, Version string }
+		}
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &mod); err != nil {
+		t.Fatal(err)
+	}
+	for _, rep := range mod.Replace {
+		if rep.New.Version == "" {
+			run(t, dir, nil, "go", "mod", "edit", "-dropreplace="+rep.Old.Path).want(t, "go mod edit -dropreplace", 0)
+		}
+	}
 }
 
 // snapshot returns the content of every Go file under dir, by path.

@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -95,12 +97,13 @@ func TestFixCorpus(t *testing.T) {
 		}
 		return files
 	}
+	code := 0 // of httpleakcheck -json and -fix
 	// findings counts the findings by file, check and message (a fix moves
 	// the lines below it), and those with a fix.
 	findings := func() (all, fixable map[string]int, n int) {
 		t.Helper()
 		r := run(t, bench, env, append([]string{hlc, "-json"}, pkgs...)...)
-		r.want(t, "httpleakcheck -json", 0)
+		r.want(t, "httpleakcheck -json", code)
 		all, fixable = make(map[string]int), make(map[string]int)
 		seen := make(map[string]bool)
 		for _, d := range parseJSON(t, mods, r.stdout) {
@@ -120,6 +123,9 @@ func TestFixCorpus(t *testing.T) {
 	}
 
 	compiledBefore := compiled()
+	if slices.Contains(slices.Collect(maps.Values(compiledBefore)), false) {
+		code = 1 // httpleakcheck's exit code when a package does not type-check
+	}
 	uncleanBefore := unclean()
 	before := snapshot(t, mods)
 	all, fixable, n := findings()
@@ -131,7 +137,7 @@ func TestFixCorpus(t *testing.T) {
 		t.Fatalf("no finding with a fix in the %s corpus: nothing to test", list)
 	}
 
-	run(t, bench, env, append([]string{hlc, "-fix"}, pkgs...)...).want(t, "httpleakcheck -fix", 0)
+	run(t, bench, env, append([]string{hlc, "-fix"}, pkgs...)...).want(t, "httpleakcheck -fix", code)
 
 	npkgs := 0
 	for pkg, ok := range compiled() {

@@ -129,7 +129,7 @@ func NewAnalyzer(cfg Config) *analysis.Analyzer {
 	a := &analysis.Analyzer{
 		Name:      "httpleakcheck",
 		Doc:       Doc,
-		URL:       "https://pkg.go.dev/github.com/httpleakcheck/httpleakcheck/analyzer",
+		URL:       docURL("README.md"),
 		Requires:  []*analysis.Analyzer{inspect.Analyzer},
 		FactTypes: []analysis.Fact{new(funcFact)},
 		Run:       func(pass *analysis.Pass) (any, error) { return run(pass, &cfg) },
@@ -259,5 +259,12 @@ func (c *checker) report(d analysis.Diagnostic) {
 	if !c.cfg.enabled(d.Category) || c.ignores.suppresses(c.pass, d.Pos) {
 		return
 	}
+	d.URL = docURL("docs/checks/" + d.Category + ".md")
 	c.pass.Report(d)
+}
+
+// docURL returns the address of a page of this repository's
+// documentation, such as "docs/checks/body.md".
+func docURL(page string) string {
+	return "https://github.com/httpleakcheck/httpleakcheck/blob/main/" + page
 }

@@ -72,12 +72,14 @@ func (s *ignoreSet) finish(c *checker) {
 			c.pass.Report(analysis.Diagnostic{
 				Pos:      d.pos,
 				Category: "directive",
+				URL:      docURL("README.md#suppressing-a-finding"),
 				Message:  "httpleakcheck:ignore directive needs a reason after it, e.g. //httpleakcheck:ignore closed by the caller",
 			})
 		case c.cfg.Strict && !d.used:
 			c.pass.Report(analysis.Diagnostic{
 				Pos:      d.pos,
 				Category: "directive",
+				URL:      docURL("README.md#suppressing-a-finding"),
 				Message:  "httpleakcheck:ignore directive suppresses nothing; remove it",
 			})
 		}

@@ -380,8 +380,8 @@ func checkResponse(c *checker, r response) {
 			closer, where, closer),
 		Related: []analysis.RelatedInformation{{Pos: leak.pos, Message: leakMessage(leak, closer, v.Name())}},
 	}
-	if !handled && !retry && isResponse(v.Type()) {
-		d.SuggestedFixes = deferCloseFix(c, stmt.Node(), next, v, errID)
+	if !handled && !retry && isResponse(v.Type()) && !usedByClosureLater(c, fnCur, v) {
+		d.SuggestedFixes = deferCloseFix(c, stmt.Node(), next, v, errID, r.withError)
 	}
 	c.report(d)
 }
@@ -660,8 +660,16 @@ func closedAfterCheck(c *checker, next []ast.Stmt, v *types.Var, errID *ast.Iden
 }
 
 // deferCloseFix offers to insert "defer v.Body.Close()" after the
-// "if err != nil { ... }" that directly follows the call's statement.
-func deferCloseFix(c *checker, stmt ast.Node, next []ast.Stmt, v *types.Var, errID *ast.Ident) []analysis.SuggestedFix {
+// "if err != nil { ... }" that directly follows the call's statement; or,
+// when the response may come with an error (withError), a nil-guarded
+// defer before that check, which closes it on the error path too:
+//
+//	resp, err := c.send(req)
+//	if resp != nil {
+//		defer resp.Body.Close()
+//	}
+//	if err != nil {
+func deferCloseFix(c *checker, stmt ast.Node, next []ast.Stmt, v *types.Var, errID *ast.Ident, withError bool) []analysis.SuggestedFix {
 	if len(next) == 0 {
 		return nil
 	}
@@ -669,10 +677,53 @@ func deferCloseFix(c *checker, stmt ast.Node, next []ast.Stmt, v *types.Var, err
 	if ifs == nil {
 		return nil
 	}
-	col := c.pass.Fset.Position(stmt.Pos()).Column
-	text := "\n" + strings.Repeat("\t", col-1) + "defer " + v.Name() + ".Body.Close()"
+	indent := strings.Repeat("\t", c.pass.Fset.Position(stmt.Pos()).Column-1)
+	closer := "defer " + v.Name() + ".Body.Close()"
+	if withError {
+		text := "if " + v.Name() + " != nil {\n" + indent + "\t" + closer + "\n" + indent + "}\n" + indent
+		return []analysis.SuggestedFix{{
+			Message:   "Close the body with a nil-guarded " + closer + " before the error check (the response may come with an error)",
+			TextEdits: []analysis.TextEdit{{Pos: ifs.Pos(), End: ifs.Pos(), NewText: []byte(text)}},
+		}}
+	}
 	return []analysis.SuggestedFix{{
-		Message:   "Close the body with defer " + v.Name() + ".Body.Close() after the error check",
-		TextEdits: []analysis.TextEdit{{Pos: ifs.End(), End: ifs.End(), NewText: []byte(text)}},
+		Message:   "Close the body with " + closer + " after the error check",
+		TextEdits: []analysis.TextEdit{{Pos: ifs.End(), End: ifs.End(), NewText: []byte("\n" + indent + closer)}},
 	}}
+}
+
+// isBlankAssign reports whether the right-hand side at rhs is assigned
+// to the blank identifier.
+func isBlankAssign(rhs inspector.Cursor) bool {
+	as := rhs.Parent().Node().(*ast.AssignStmt)
+	i := rhs.ParentEdgeIndex()
+	if len(as.Lhs) != len(as.Rhs) {
+		return false
+	}
+	id, ok := as.Lhs[i].(*ast.Ident)
+	return ok && id.Name == "_"
+}
+
+// usedByClosureLater reports whether a function literal nested in the
+// function at fn uses v and may run after it returns: one started by a
+// go statement, handed to a call, or stored. A deferred close would pull
+// the body from under it.
+//
+//	go func() { io.Copy(pw, resp.Body) }()
+func usedByClosureLater(c *checker, fn inspector.Cursor, v *types.Var) bool {
+	for _, use := range c.idx.usesOf(fn, v) {
+		for cur := use.Parent(); cur != fn && cur.Node() != nil; cur = cur.Parent() {
+			if _, ok := cur.Node().(*ast.FuncLit); !ok {
+				continue
+			}
+			lit := outerParens(cur)
+			switch {
+			case lit.ParentEdgeKind() == edge.AssignStmt_Rhs && isBlankAssign(lit):
+				// _ = func() { ... }: never runs
+			case lit.ParentEdgeKind() != edge.CallExpr_Fun, lit.Parent().ParentEdgeKind() == edge.GoStmt_Call:
+				return true
+			}
+		}
+	}
+	return false
 }

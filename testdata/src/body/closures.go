@@ -1,6 +1,7 @@
 package body
 
 import (
+	"io"
 	"net/http"
 	"time"
 )
@@ -62,4 +63,20 @@ func nested() func() func() int {
 			return resp.StatusCode // leaks here
 		}
 	}
+}
+
+// A goroutine reads the body and never closes it: reported, but without
+// the deferred close after the error check, which would close the body
+// under the goroutine's feet.
+func PipeBody(u string) (io.Reader, error) {
+	resp, err := http.Get(u) // want `resp.Body is not closed on every path in PipeBody`
+	if err != nil {
+		return nil, err
+	}
+	pr, pw := io.Pipe()
+	go func() {
+		_, err := io.Copy(pw, resp.Body)
+		pw.CloseWithError(err)
+	}()
+	return pr, nil // leaks here
 }

@@ -156,6 +156,7 @@ type checker struct {
 	graphs    map[*ast.BlockStmt]*flowGraph // control-flow graphs of function bodies
 	poolTypes map[types.Type]bool           // whether a type can hold a pool: see holdsPool
 	lazyTypes map[*types.Named]bool         // whether a type builds its pool on first use: see lazyPool
+	inSDK     bool                          // the package is part of a cloud SDK of sdk.go: its rules do not apply inside
 }
 
 func run(pass *analysis.Pass, cfg *Config) (any, error) {
@@ -186,6 +187,7 @@ func newChecker(pass *analysis.Pass, cfg *Config) *checker {
 		graphs:    make(map[*ast.BlockStmt]*flowGraph),
 		poolTypes: make(map[types.Type]bool),
 		lazyTypes: make(map[*types.Named]bool),
+		inSDK:     isSDKPkg(pass.Pkg),
 	}
 	c.summaries = &summaries{c: c, imported: make(map[*types.Func]*funcFact)}
 	c.idx = &flowIndex{info: pass.TypesInfo, pkg: pass.Pkg, root: c.root}

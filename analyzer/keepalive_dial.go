@@ -200,7 +200,7 @@ func (s *dialResolver) helperToggles(call *ast.CallExpr, depth int, seen map[*ty
 // isConnOrDialer reports whether a value of type t is a connection or a
 // dialer whose TCP keep-alive a helper could turn off.
 func isConnOrDialer(t types.Type) bool {
-	return t != nil && (isNamed(t, "net", "Conn", "TCPConn", "Dialer") || hasMethod(t, "SetKeepAlive"))
+	return t != nil && isNamed(t, "net", "Conn", "TCPConn", "Dialer")
 }
 
 // uniqueNodes returns nodes without repeats, in order.

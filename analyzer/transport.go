@@ -58,7 +58,7 @@ func (poolSpec) selector(c *checker, stack []ast.Node, i int, sel *ast.SelectorE
 	switch selection.Kind() {
 	case types.MethodVal:
 		fn := selection.Obj().(*types.Func)
-		if called && isSDKClientPkg(fn.Pkg()) && !isSDKPkg(c.pass.Pkg) {
+		if called && !c.inSDK && isSDKClientPkg(fn.Pkg()) {
 			return stop(useUse) // a service client's method: a request
 		}
 		if !called {
@@ -99,7 +99,7 @@ func (poolSpec) selector(c *checker, stack []ast.Node, i int, sel *ast.SelectorE
 		}
 		recv := info.TypeOf(sel.X)
 		switch {
-		case isSDKClientPkg(selection.Obj().Pkg()) && !isSDKPkg(c.pass.Pkg) && k < 0:
+		case !c.inSDK && k < 0 && isSDKClientPkg(selection.Obj().Pkg()):
 			return step{climb: true, at: p} // svc.Files.List().Do(): on to a method
 		case isNamed(recv, "net/http", "Transport"):
 			st := step{kind: useRead, flags: poolMutated}
@@ -277,7 +277,7 @@ func poolCall(c *checker, cur inspector.Cursor, fn *types.Func) (poolSource, boo
 	if isClone(fn) {
 		return poolSource{cur: cur, expr: call, typ: info.TypeOf(call), what: "cloned http.Transport", result: -1}, true
 	}
-	if !isSDKPkg(c.pass.Pkg) {
+	if !c.inSDK {
 		if fresh, matched := sdkPool(c, call, fn); matched {
 			if !fresh {
 				return poolSource{}, false // the client shares a pool, or we cannot tell

@@ -189,7 +189,12 @@ func newChecker(pass *analysis.Pass, cfg *Config) *checker {
 		lazyTypes: make(map[*types.Named]bool),
 		inSDK:     isSDKPkg(pass.Pkg),
 	}
-	c.summaries = &summaries{c: c, imported: make(map[*types.Func]*funcFact)}
+	decls := 0
+	for _, f := range pass.Files {
+		decls += len(f.Decls)
+	}
+	// Sized once: appending to a big slice would copy it again and again.
+	c.summaries = &summaries{c: c, imported: make(map[*types.Func]*funcFact), funcs: make([]localFunc, 0, decls)}
 	c.idx = &flowIndex{info: pass.TypesInfo, pkg: pass.Pkg, root: c.root}
 	for file := range c.root.Children() {
 		for cur := range file.Children() {

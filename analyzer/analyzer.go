@@ -152,7 +152,7 @@ type checker struct {
 	*summaries
 
 	ignores   *ignoreSet
-	idx       *flowIndex                    // uses and writes of variables
+	conds                                   // the conditions of summaries, over the uses and writes of variables
 	graphs    map[*ast.BlockStmt]*flowGraph // control-flow graphs of function bodies
 	poolTypes map[types.Type]bool           // whether a type can hold a pool: see holdsPool
 	lazyTypes map[*types.Named]bool         // whether a type builds its pool on first use: see lazyPool
@@ -195,7 +195,7 @@ func newChecker(pass *analysis.Pass, cfg *Config) *checker {
 	}
 	// Sized once: appending to a big slice would copy it again and again.
 	c.summaries = &summaries{c: c, imported: make(map[*types.Func]*funcFact), funcs: make([]localFunc, 0, decls)}
-	c.idx = &flowIndex{info: pass.TypesInfo, pkg: pass.Pkg, root: c.root}
+	c.conds.idx = &flowIndex{info: pass.TypesInfo, pkg: pass.Pkg, root: c.root}
 	for file := range c.root.Children() {
 		for cur := range file.Children() {
 			fd, ok := cur.Node().(*ast.FuncDecl)

@@ -25,6 +25,12 @@ import (
 // and their evaluation at a call site, where a constant argument (or a
 // field left out of a literal) decides them.
 
+// conds evaluates conditions, and finds them in a function's body, from
+// the uses and writes of its variables.
+type conds struct {
+	idx *flowIndex
+}
+
 // A condition says when an effect happens: when a parameter, or the
 // field at a path inside it, is non-zero (or zero). The zero condition
 // (Param 0) holds always.
@@ -68,7 +74,7 @@ func (w condition) not() condition { w.NonZero = !w.NonZero; return w }
 //	if out == nil { return ... }; <cur>       out non-zero
 //
 // Only parameters the function never assigns (nor their fields) count.
-func (c *checker) guard(fn, cur inspector.Cursor) (condition, bool) {
+func (c *conds) guard(fn, cur inspector.Cursor) (condition, bool) {
 	for ; cur.Node() != nil && cur != fn; cur = cur.Parent() {
 		parent := cur.Parent()
 		if ifs, ok := parent.Node().(*ast.IfStmt); ok && ifs.Init == nil {
@@ -109,8 +115,8 @@ func (c *checker) guard(fn, cur inspector.Cursor) (condition, bool) {
 // against zero.
 //
 //	opts.Pooled    !opts.Pooled    out != nil    cfg.Proxy == ""    n > 0    len(p.Hosts) > 0
-func (c *checker) paramTest(fn inspector.Cursor, e ast.Expr, truth bool) (condition, bool) {
-	info := c.pass.TypesInfo
+func (c *conds) paramTest(fn inspector.Cursor, e ast.Expr, truth bool) (condition, bool) {
+	info := c.idx.info
 	switch x := ast.Unparen(e).(type) {
 	case *ast.UnaryExpr:
 		if x.Op == token.NOT {
@@ -162,19 +168,19 @@ func (c *checker) paramTest(fn inspector.Cursor, e ast.Expr, truth bool) (condit
 // paramPath returns the condition (without its sense) naming e, a
 // parameter of the function at fn or a field path inside it, that the
 // function never assigns.
-func (c *checker) paramPath(fn inspector.Cursor, e ast.Expr) (condition, bool) {
+func (c *conds) paramPath(fn inspector.Cursor, e ast.Expr) (condition, bool) {
 	var fields []string
 	for {
 		switch x := ast.Unparen(e).(type) {
 		case *ast.SelectorExpr:
-			if fieldOf(c.pass.TypesInfo, x) == nil {
+			if fieldOf(c.idx.info, x) == nil {
 				return condition{}, false
 			}
 			fields = append([]string{x.Sel.Name}, fields...)
 			e = x.X
 			continue
 		case *ast.Ident:
-			v, ok := c.pass.TypesInfo.Uses[x].(*types.Var)
+			v, ok := c.idx.info.Uses[x].(*types.Var)
 			if !ok {
 				return condition{}, false
 			}
@@ -191,7 +197,7 @@ func (c *checker) paramPath(fn inspector.Cursor, e ast.Expr) (condition, bool) {
 // assignedBefore reports whether the function at fn assigns v or one of
 // its fields before pos (in the source: a test of v then sees the
 // caller's argument, unless a loop brings a later assignment round).
-func (c *checker) assignedBefore(fn inspector.Cursor, v *types.Var, pos token.Pos) bool {
+func (c *conds) assignedBefore(fn inspector.Cursor, v *types.Var, pos token.Pos) bool {
 	for _, use := range c.idx.usesOf(fn, v) {
 		if use.Node().Pos() >= pos {
 			break // in source order
@@ -244,11 +250,11 @@ func paramIndex(fn ast.Node, v *types.Var) int {
 // w: whether it holds, and whether the argument decides it (a constant,
 // nil, a field left out of a literal, or a local variable set once to
 // one of those).
-func (c *checker) holdsAt(call *ast.CallExpr, w condition) (holds, known bool) {
+func (c *conds) holdsAt(call *ast.CallExpr, w condition) (holds, known bool) {
 	if w.Param == 0 {
 		return true, true
 	}
-	info := c.pass.TypesInfo
+	info := c.idx.info
 	if sig, ok := info.TypeOf(call.Fun).(*types.Signature); ok && sig.Variadic() && w.Param == sig.Params().Len() && w.Field == "" {
 		// The variadic parameter: zero when no argument fills it.
 		if call.Ellipsis.IsValid() {
@@ -287,8 +293,8 @@ func isInterfaceParam(info *types.Info, call *ast.CallExpr, i int) bool {
 
 // isZeroAt reports whether the value of e, or of the field path fields
 // inside it, is known to be zero, and whether it is known at all.
-func (c *checker) isZeroAt(e ast.Expr, fields []string, depth int) (zero, known bool) {
-	info := c.pass.TypesInfo
+func (c *conds) isZeroAt(e ast.Expr, fields []string, depth int) (zero, known bool) {
+	info := c.idx.info
 	if depth > kaMaxDepth {
 		return false, false
 	}
@@ -342,7 +348,7 @@ func (c *checker) isZeroAt(e ast.Expr, fields []string, depth int) (zero, known 
 
 // fieldsWritten reports whether a field of the variable v is assigned
 // anywhere in the package.
-func (c *checker) fieldsWritten(v *types.Var) bool {
+func (c *conds) fieldsWritten(v *types.Var) bool {
 	for _, w := range c.idx.writes().fields {
 		for base := w.base; base != nil; {
 			switch b := ast.Unparen(base).(type) {
@@ -350,7 +356,7 @@ func (c *checker) fieldsWritten(v *types.Var) bool {
 				base = b.X
 				continue
 			case *ast.Ident:
-				if varOf(c.pass.TypesInfo, b) == v {
+				if varOf(c.idx.info, b) == v {
 					return true
 				}
 			}
@@ -414,7 +420,7 @@ func isBuiltin(info *types.Info, call *ast.CallExpr, name string) bool {
 //
 //	func (c *Client) Get(path string, out any) (*http.Response, error) {
 //		return c.do(newRequest(path), out)    // fresh when out is nil
-func (c *checker) passedCond(fn inspector.Cursor, call *ast.CallExpr, w condition) condition {
+func (c *conds) passedCond(fn inspector.Cursor, call *ast.CallExpr, w condition) condition {
 	if w.Param-1 >= len(call.Args) || call.Ellipsis.IsValid() {
 		return condition{}
 	}

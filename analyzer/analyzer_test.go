@@ -107,5 +107,4 @@ func TestDrain(t *testing.T) {
 	all := analyzer.NewAnalyzer(analyzer.Config{Checks: []string{"body", "transport", "keepalive", "drain"}})
 	results := analysistest.RunWithSuggestedFixes(t, testdata, all, "drain")
 	checkLeakMarkers(t, results)
-
 }

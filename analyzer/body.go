@@ -713,6 +713,9 @@ func isBlankAssign(rhs inspector.Cursor) bool {
 //
 //	go func() { io.Copy(pw, resp.Body) }()
 func usedByClosureLater(c *checker, fn inspector.Cursor, v *types.Var) bool {
+	if !hasFuncLit(fn) {
+		return false // the common case, answered without indexing the function's uses
+	}
 	for _, use := range c.idx.usesOf(fn, v) {
 		for cur := use.Parent(); cur != fn && cur.Node() != nil; cur = cur.Parent() {
 			if _, ok := cur.Node().(*ast.FuncLit); !ok {
@@ -728,4 +731,15 @@ func usedByClosureLater(c *checker, fn inspector.Cursor, v *types.Var) bool {
 		}
 	}
 	return false
+}
+
+// hasFuncLit reports whether the function at fn holds a function literal.
+// (The inspector skips the subtrees that hold none.)
+func hasFuncLit(fn inspector.Cursor) bool {
+	found := false
+	fn.Preorder((*ast.FuncLit)(nil))(func(inspector.Cursor) bool {
+		found = true
+		return false
+	})
+	return found
 }

@@ -213,7 +213,7 @@ func responseAt(c *checker, cur inspector.Cursor, fn *types.Func) (response, boo
 	if holds, known := c.holdsAt(cur.Node().(*ast.CallExpr), p.when); known && !holds {
 		return response{}, false // the callee closes the body for this argument
 	}
-	return response{cur: cur, fn: fn, idx: p.idx, at: responsePlace, withError: p.withError}, true
+	return response{cur: cur, fn: fn, idx: p.idx, at: append(slices.Clip(p.in), responsePlace...), withError: p.withError}, true
 }
 
 // A produced says what a call of a function produces: the index of the
@@ -222,6 +222,7 @@ func responseAt(c *checker, cur inspector.Cursor, fn *types.Func) (response, boo
 // callee's parameters under which it is fresh.
 type produced struct {
 	idx       int
+	in        place // where the response sits in the result: nil if it is the response, a field of a library's response type that holds one
 	viaRT     bool
 	when      condition
 	withError bool // it may come with a non-nil error
@@ -248,7 +249,7 @@ func producer(c *checker, fn *types.Func) produced {
 	if r == nil {
 		return produced{idx: -1}
 	}
-	return produced{idx: r.Index, viaRT: r.ViaRoundTripper, when: r.When, withError: r.WithError}
+	return produced{idx: r.Index, in: splitPath(r.Path), viaRT: r.ViaRoundTripper, when: r.When, withError: r.WithError}
 }
 
 // checkResponse reports the response r if it is not closed on every
@@ -369,8 +370,13 @@ func checkResponse(c *checker, r response) {
 		where = " in " + funcName(fd)
 	}
 	closer := v.Name() + ".Body"
-	if !isResponse(v.Type()) {
-		closer = v.Name() + ".RawBody()" // a library's response that holds one
+	switch {
+	case isNamed(v.Type(), resty, "Response"):
+		closer = v.Name() + ".RawBody()"
+	case len(at) > 1: // in a library's response that holds one: r.Raw.Body, or r.Body if it embeds it
+		if f, _, _ := types.LookupFieldOrMethod(v.Type(), true, v.Pkg(), at[0]); f == nil || !f.(*types.Var).Embedded() {
+			closer = v.Name() + "." + strings.Join(at, ".")
+		}
 	}
 	d := analysis.Diagnostic{
 		Pos:      origin.Pos(),

@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/types"
 	"iter"
+	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/ast/inspector"
@@ -37,8 +38,8 @@ func summarizeBodyParams(c *checker, lf *localFunc, f *funcFact) {
 			eff = effReleasesOnError
 		}
 		if eff == 0 {
-			if r, ok := wrapsCloser(c, lf, p); ok {
-				f.Params = append(f.Params, paramFact{Index: i, Kind: kindBody, Effect: effReturns, Result: r})
+			if r, at, ok := wrapsCloser(c, lf, p); ok {
+				f.Params = append(f.Params, paramFact{Index: i, Kind: kindBody, Effect: effReturns, Result: r, Path: strings.Join(at, ".")})
 				continue
 			}
 		}
@@ -95,21 +96,62 @@ func bodyParamEffect(c *checker, lf *localFunc, i int, p *types.Var) (effect, co
 	return effBorrows, condition{}
 }
 
-// wrapsCloser returns the result of lf that wraps the closer in its
-// parameter p and closes it when closed itself, as http.MaxBytesReader
-// does: p goes into what lf returns (at the returned result), and that
-// result has a Close method. (io.NopCloser takes an io.Reader: it cannot
-// close what it wraps.)
-func wrapsCloser(c *checker, lf *localFunc, p *types.Var) (int, bool) {
+// wrapsCloser returns the result of lf that carries on the resource in
+// its parameter p, and where it sits in it: a closer wrapped by a result
+// that closes it when closed itself, as http.MaxBytesReader does (p goes
+// into what lf returns, and that result has a Close method; io.NopCloser
+// takes an io.Reader: it cannot close what it wraps), or a response put
+// in a library's response type that holds one.
+//
+//	func newResponse(r *http.Response) *Response { return &Response{Response: r} }
+func wrapsCloser(c *checker, lf *localFunc, p *types.Var) (int, place, bool) {
+	at, mode := place{}, trustCalls
 	if isResponse(p.Type()) {
-		return 0, false
+		at, mode = responsePlace, 0 // any call it goes to may close it
 	}
-	fl := c.followVar(bodySpec{}, lf.cur, p, place{}, trustCalls)
+	fl := c.followVar(bodySpec{}, lf.cur, p, at, mode)
 	results := lf.fn.Signature().Results()
-	if !fl.returned || fl.escapes || fl.released || fl.returnedIn < 0 || fl.returnedIn >= results.Len() {
-		return 0, false
+	if !fl.returned || fl.returnedTwice || fl.escapes || fl.released || fl.returnedIn < 0 || fl.returnedIn >= results.Len() {
+		return 0, nil, false
 	}
-	return fl.returnedIn, hasCloseMethod(results.At(fl.returnedIn).Type())
+	t := results.At(fl.returnedIn).Type()
+	if isResponse(p.Type()) {
+		field, ok := responseField(t)
+		return fl.returnedIn, fl.returnedAt, ok && slices.Equal(fl.returnedAt, place{field, "Body"})
+	}
+	return fl.returnedIn, nil, hasCloseMethod(t)
+}
+
+// responseField returns the exported field of the struct that t is, or
+// points to, that holds a *http.Response, embedded or not: a library's
+// response type (go-github's Response embeds one), whose users close the
+// body through that field. A struct with two such fields has none (which
+// one holds the fresh response cannot be told from the type), nor has one
+// with a Close method of its own.
+func responseField(t types.Type) (string, bool) {
+	if hasCloseMethod(t) {
+		return "", false
+	}
+	if ptr, ok := t.Underlying().(*types.Pointer); ok {
+		t = ptr.Elem()
+	}
+	if _, ok := types.Unalias(t).(*types.Named); !ok {
+		return "", false
+	}
+	st, ok := t.Underlying().(*types.Struct)
+	if !ok {
+		return "", false
+	}
+	name := ""
+	for i := range st.NumFields() {
+		if isResponse(st.Field(i).Type()) {
+			if name != "" || !st.Field(i).Exported() {
+				return "", false
+			}
+			name = st.Field(i).Name()
+		}
+	}
+	return name, name != ""
 }
 
 // releasesOnError reports whether lf releases the response in its
@@ -165,6 +207,7 @@ func identUses(c *checker, fn inspector.Cursor, v *types.Var) iter.Seq[inspector
 // http.RoundTripper, and under which condition on the function's
 // parameters it is fresh (always if none).
 type fresh struct {
+	in        place // where the response sits in it: nil if it is one, or a field of a library's response type
 	viaRT     bool
 	when      condition
 	withError bool       // the producer may return it with a non-nil error
@@ -184,14 +227,17 @@ func summarizeResponse(c *checker, lf *localFunc, f *funcFact) {
 		return // its callers are not held to close what it returns
 	}
 	results := lf.fn.Signature().Results()
-	ri := -1
+	ri, holder := -1, -1
 	for i := range results.Len() {
 		if isResponse(results.At(i).Type()) {
 			ri = i
 			break
 		}
+		if _, ok := responseField(results.At(i).Type()); ok && holder < 0 {
+			holder = i
+		}
 	}
-	if ri < 0 {
+	if ri < 0 && holder < 0 {
 		return
 	}
 	info := c.pass.TypesInfo
@@ -210,6 +256,10 @@ func summarizeResponse(c *checker, lf *localFunc, f *funcFact) {
 		}
 		return true
 	})
+	if ri < 0 {
+		summarizeHolder(c, lf, f, holder, produced, returns)
+		return
+	}
 	for v, fr := range produced {
 		spent, when := spentBefore(c, lf, v)
 		if spent {
@@ -269,6 +319,73 @@ func summarizeResponse(c *checker, lf *localFunc, f *funcFact) {
 	}
 	if out != nil {
 		f.Results = append(f.Results, resultFact{Index: ri, Kind: kindBody, ViaRoundTripper: out.viaRT, When: out.when, WithError: out.withError})
+	}
+}
+
+// summarizeHolder records in f the result ri of lf, of a library's
+// response type that holds a *http.Response, when lf puts a fresh
+// response in it and hands it to its caller, who must close the body
+// through it:
+//
+//	func (c *Client) BareDo(req *http.Request) (*Response, error) {
+//		resp, err := c.hc.Do(req)
+//		if err != nil {
+//			return nil, err
+//		}
+//		return &Response{Response: resp}, nil
+//
+// Whatever the path, the response must go nowhere else: not closed (but
+// on an error path that returns something else), not replaced, not
+// handed to code that may close it. Which of the holder's responses are
+// open could not be told otherwise.
+func summarizeHolder(c *checker, lf *localFunc, f *funcFact, ri int, produced map[*types.Var]fresh, returns []*ast.ReturnStmt) {
+	results := lf.fn.Signature().Results()
+	field, _ := responseField(results.At(ri).Type())
+	var out *fresh
+	add := func(fr fresh) {
+		if out == nil {
+			out = &fr
+			return
+		}
+		out.viaRT = out.viaRT && fr.viaRT
+		if out.when != fr.when {
+			out.when = condition{}
+		}
+	}
+	for _, ret := range returns { // return c.BareDo(req): a wrapper
+		var e ast.Expr
+		switch len(ret.Results) {
+		case 1:
+			e = ret.Results[0]
+		case results.Len():
+			e = ret.Results[ri]
+		}
+		call, ok := ast.Unparen(e).(*ast.CallExpr)
+		if !ok {
+			continue
+		}
+		p := producer(c, calleeFunc(c.pass.TypesInfo, call))
+		if p.idx != ri || !slices.Equal(p.in, place{field}) {
+			continue
+		}
+		if when, ok := freshAt(c, lf, call, p.when); ok {
+			add(fresh{viaRT: p.viaRT, when: when})
+		}
+	}
+	for v, fr := range produced {
+		fl := c.followVar(bodySpec{}, lf.cur, v, append(slices.Clip(fr.in), responsePlace...), 0)
+		if fl.escapes || !fl.returned || fl.returnedTwice || fl.returnedIn != ri || !slices.Equal(fl.returnedAt, place{field, "Body"}) {
+			return // it may go elsewhere, or be returned as it is
+		}
+		for _, n := range fl.releases {
+			if cur, ok := lf.cur.FindNode(n); !ok || !onErrorPath(stackOf(cur, lf.cur), v, c.pass.TypesInfo) {
+				return
+			}
+		}
+		add(fresh{viaRT: fr.viaRT, when: fr.when})
+	}
+	if out != nil {
+		f.Results = append(f.Results, resultFact{Index: ri, Kind: kindBody, Path: field, ViaRoundTripper: out.viaRT, When: out.when})
 	}
 }
 
@@ -403,8 +520,8 @@ func noteProduced(c *checker, lf *localFunc, lhs, rhs []ast.Expr, produced map[*
 			if v, ok := info.ObjectOf(id).(*types.Var); ok {
 				fr, seen := produced[v]
 				if !seen {
-					fr = fresh{viaRT: true, when: when}
-				} else if fr.when != when {
+					fr = fresh{in: p.in, viaRT: true, when: when}
+				} else if fr.when != when || !slices.Equal(fr.in, p.in) {
 					fr.when = condition{}
 				}
 				fr.viaRT = fr.viaRT && p.viaRT

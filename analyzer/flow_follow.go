@@ -19,22 +19,23 @@ import (
 // parameter, whatever the path: the local variables that hold it, the
 // spec's uses, and whether it is released, returned or escapes.
 type flow struct {
-	c          *checker
-	s          spec
-	fn         inspector.Cursor // the innermost function that builds the value
-	mode       flowMode
-	vars       []*types.Var // the variables that hold it, in the order met
-	uses       []ast.Node   // the spec's uses (requests through a pool)
-	escapes    bool         // it reaches code not followed
-	returned   bool         // it is returned to the caller
-	returnedIn int          // in which result
-	returnedAt place        // where the resource sits in it
-	released   bool         // the spec's release is applied to it
-	releases   []ast.Node   // where it is released
-	flags      uint8        // what the spec noted, or-ed
-	unseen     []ast.Node   // with trustCalls: the calls into code it cannot see that got it
-	intoParam  bool         // with intoParams: it went into a parameter's field
-	intoRecv   bool         // with intoParams: it went into a field of the receiver
+	c             *checker
+	s             spec
+	fn            inspector.Cursor // the innermost function that builds the value
+	mode          flowMode
+	vars          []*types.Var // the variables that hold it, in the order met
+	uses          []ast.Node   // the spec's uses (requests through a pool)
+	escapes       bool         // it reaches code not followed
+	returned      bool         // it is returned to the caller
+	returnedIn    int          // in which result
+	returnedAt    place        // where the resource sits in it
+	returnedTwice bool         // it is returned in two results, or at two places: returnedIn and returnedAt name the last
+	released      bool         // the spec's release is applied to it
+	releases      []ast.Node   // where it is released
+	flags         uint8        // what the spec noted, or-ed
+	unseen        []ast.Node   // with trustCalls: the calls into code it cannot see that got it
+	intoParam     bool         // with intoParams: it went into a parameter's field
+	intoRecv      bool         // with intoParams: it went into a field of the receiver
 
 	work []flowItem // values still to look at
 }
@@ -115,6 +116,7 @@ func (fl *flow) step(it flowItem, fn inspector.Cursor, result int) {
 			}
 			return
 		}
+		fl.returnedTwice = fl.returnedTwice || fl.returned && (fl.returnedIn != u.result || !slices.Equal(fl.returnedAt, u.at))
 		fl.returned, fl.returnedIn, fl.returnedAt = true, u.result, u.at
 	case useStore:
 		if v, at := fl.storedIn(u.into, u.at); v != nil {

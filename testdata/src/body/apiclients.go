@@ -197,7 +197,7 @@ type Response struct {
 	*http.Response
 }
 
-func retryRedirect(req *http.Request) (*Response, error) {
+func retryRedirect(req *http.Request) (*Response, error) { // want retryRedirect:`^result0:body@Response$`
 	redirects := 0
 START:
 	var out *Response

@@ -374,7 +374,7 @@ func summarizeHolder(c *checker, lf *localFunc, f *funcFact, ri int, produced ma
 	}
 	for v, fr := range produced {
 		fl := c.followVar(bodySpec{}, lf.cur, v, append(slices.Clip(fr.in), responsePlace...), 0)
-		if fl.escapes || !fl.returned || fl.returnedTwice || fl.returnedIn != ri || !slices.Equal(fl.returnedAt, place{field, "Body"}) {
+		if fl.escapes || fl.replaced || !fl.returned || fl.returnedTwice || fl.returnedIn != ri || !slices.Equal(fl.returnedAt, place{field, "Body"}) {
 			return // it may go elsewhere, or be returned as it is
 		}
 		for _, n := range fl.releases {

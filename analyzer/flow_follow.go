@@ -31,6 +31,7 @@ type flow struct {
 	returnedAt    place        // where the resource sits in it
 	returnedTwice bool         // it is returned in two results, or at two places: returnedIn and returnedAt name the last
 	released      bool         // the spec's release is applied to it
+	replaced      bool         // the resource in it is replaced by another (resp.Body = copy)
 	releases      []ast.Node   // where it is released
 	flags         uint8        // what the spec noted, or-ed
 	unseen        []ast.Node   // with trustCalls: the calls into code it cannot see that got it
@@ -101,7 +102,9 @@ func (fl *flow) step(it flowItem, fn inspector.Cursor, result int) {
 		fl.uses = append(fl.uses, u.usedAt)
 	}
 	switch u.kind {
-	case useRead, useDrop, useReplace:
+	case useRead, useDrop:
+	case useReplace:
+		fl.replaced = true
 	case useUse:
 		fl.uses = append(fl.uses, u.node)
 	case useRelease:

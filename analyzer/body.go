@@ -374,7 +374,8 @@ func checkResponse(c *checker, r response) {
 	case isNamed(v.Type(), resty, "Response"):
 		closer = v.Name() + ".RawBody()"
 	case len(at) > 1: // in a library's response that holds one: r.Raw.Body, or r.Body if it embeds it
-		if f, _, _ := types.LookupFieldOrMethod(v.Type(), true, v.Pkg(), at[0]); f == nil || !f.(*types.Var).Embedded() {
+		obj, _, _ := types.LookupFieldOrMethod(v.Type(), true, v.Pkg(), at[0])
+		if f, ok := obj.(*types.Var); !ok || !f.Embedded() {
 			closer = v.Name() + "." + strings.Join(at, ".")
 		}
 	}

@@ -214,6 +214,20 @@ type fresh struct {
 	errVar    *types.Var // the error the producer's call returned with it, if bound
 }
 
+// merge returns what out (nil if nothing yet) and fr, the responses that
+// two returns hand the caller, have in common.
+func (out *fresh) merge(fr fresh) *fresh {
+	if out == nil {
+		return &fr
+	}
+	out.viaRT = out.viaRT && fr.viaRT
+	out.withError = out.withError || fr.withError
+	if out.when != fr.when {
+		out.when = condition{} // fresh under different conditions: say always
+	}
+	return out
+}
+
 // summarizeResponse records in f the result of lf that hands a fresh
 // response to its caller: one it got from a producer and returns without
 // having given it to anyone else on the way. A response that lf closes
@@ -307,15 +321,7 @@ func summarizeResponse(c *checker, lf *localFunc, f *funcFact) {
 		default:
 			continue
 		}
-		if out == nil {
-			out = &fr
-			continue
-		}
-		out.viaRT = out.viaRT && fr.viaRT
-		out.withError = out.withError || fr.withError
-		if out.when != fr.when {
-			out.when = condition{} // fresh under different conditions: say always
-		}
+		out = out.merge(fr)
 	}
 	if out != nil {
 		f.Results = append(f.Results, resultFact{Index: ri, Kind: kindBody, ViaRoundTripper: out.viaRT, When: out.when, WithError: out.withError})
@@ -342,16 +348,6 @@ func summarizeHolder(c *checker, lf *localFunc, f *funcFact, ri int, produced ma
 	results := lf.fn.Signature().Results()
 	field, _ := responseField(results.At(ri).Type())
 	var out *fresh
-	add := func(fr fresh) {
-		if out == nil {
-			out = &fr
-			return
-		}
-		out.viaRT = out.viaRT && fr.viaRT
-		if out.when != fr.when {
-			out.when = condition{}
-		}
-	}
 	for _, ret := range returns { // return c.BareDo(req): a wrapper
 		var e ast.Expr
 		switch len(ret.Results) {
@@ -369,7 +365,7 @@ func summarizeHolder(c *checker, lf *localFunc, f *funcFact, ri int, produced ma
 			continue
 		}
 		if when, ok := freshAt(c, lf, call, p.when); ok {
-			add(fresh{viaRT: p.viaRT, when: when})
+			out = out.merge(fresh{viaRT: p.viaRT, when: when})
 		}
 	}
 	for v, fr := range produced {
@@ -382,7 +378,7 @@ func summarizeHolder(c *checker, lf *localFunc, f *funcFact, ri int, produced ma
 				return
 			}
 		}
-		add(fresh{viaRT: fr.viaRT, when: fr.when})
+		out = out.merge(fresh{viaRT: fr.viaRT, when: fr.when})
 	}
 	if out != nil {
 		f.Results = append(f.Results, resultFact{Index: ri, Kind: kindBody, Path: field, ViaRoundTripper: out.viaRT, When: out.when})
@@ -521,7 +517,7 @@ func noteProduced(c *checker, lf *localFunc, lhs, rhs []ast.Expr, produced map[*
 				fr, seen := produced[v]
 				if !seen {
 					fr = fresh{in: p.in, viaRT: true, when: when}
-				} else if fr.when != when || !slices.Equal(fr.in, p.in) {
+				} else if fr.when != when {
 					fr.when = condition{}
 				}
 				fr.viaRT = fr.viaRT && p.viaRT

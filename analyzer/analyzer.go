@@ -6,10 +6,11 @@ import (
 	"flag"
 	"fmt"
 	"go/ast"
-	"go/types"
 	"slices"
 	"strings"
 
+	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/flow"
+	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/nethttp"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/inspect"
 	"golang.org/x/tools/go/ast/inspector"
@@ -131,7 +132,7 @@ func NewAnalyzer(cfg Config) *analysis.Analyzer {
 		Doc:       Doc,
 		URL:       docURL("README.md"),
 		Requires:  []*analysis.Analyzer{inspect.Analyzer},
-		FactTypes: []analysis.Fact{new(funcFact)},
+		FactTypes: []analysis.Fact{new(flow.Fact)},
 		Run:       func(pass *analysis.Pass) (any, error) { return run(pass, &cfg) },
 	}
 	a.Flags.Init("httpleakcheck", flag.ContinueOnError)
@@ -140,28 +141,31 @@ func NewAnalyzer(cfg Config) *analysis.Analyzer {
 	return a
 }
 
-// A checker holds the state of one pass: the package's syntax, the
-// summaries of its functions and those imported, its suppression
-// directives, and the engine's indexes, built on first use.
+// A checker holds the state of one pass: the engine over the package
+// (its syntax, the summaries of its functions and those imported, the
+// engine's indexes), the suppression directives, and each check's own
+// state.
 type checker struct {
+	*flow.Engine
 	pass *analysis.Pass
 	cfg  *Config
-	root inspector.Cursor
 	http bool // the package imports net/http, directly or not
 
-	*summaries
-
-	ignores   *ignoreSet
-	conds                                   // the conditions of summaries, over the uses and writes of variables
-	graphs    map[*ast.BlockStmt]*flowGraph // control-flow graphs of function bodies
-	poolTypes map[types.Type]bool           // whether a type can hold a pool: see holdsPool
-	lazyTypes map[*types.Named]bool         // whether a type builds its pool on first use: see lazyPool
-	inSDK     bool                          // the package is part of a cloud SDK of sdk.go: its rules do not apply inside
+	ignores *ignoreSet
+	body    bodySpec
+	pools   *pools
 }
+
+// The kinds of resources, as summaries name them.
+const (
+	kindBody     flow.Kind = "body"            // a response whose Body the caller must close
+	kindPool     flow.Kind = "pool"            // a connection pool that keeps idle connections
+	kindDialConn flow.Kind = "noKeepAliveConn" // a connection with TCP keep-alive turned off (the result of a dial func)
+)
 
 func run(pass *analysis.Pass, cfg *Config) (any, error) {
 	c := newChecker(pass, cfg)
-	c.exportFacts()
+	c.ExportFacts()
 	if !c.http {
 		return nil, nil // fast path: nothing here can reach net/http
 	}
@@ -177,35 +181,27 @@ func run(pass *analysis.Pass, cfg *Config) (any, error) {
 	return nil, nil
 }
 
-// newChecker returns the checker of pass, with the package's functions.
+// newChecker returns the checker of pass, with the package's functions
+// and the checks' summarizers.
 func newChecker(pass *analysis.Pass, cfg *Config) *checker {
 	c := &checker{
-		pass:      pass,
-		cfg:       cfg,
-		root:      pass.ResultOf[inspect.Analyzer].(*inspector.Inspector).Root(),
-		http:      importsHTTP(pass.Pkg),
-		graphs:    make(map[*ast.BlockStmt]*flowGraph),
-		poolTypes: make(map[types.Type]bool),
-		lazyTypes: make(map[*types.Named]bool),
-		inSDK:     isSDKPkg(pass.Pkg),
+		Engine: flow.New(pass, pass.ResultOf[inspect.Analyzer].(*inspector.Inspector).Root(), nethttp.Hooks{}),
+		pass:   pass,
+		cfg:    cfg,
+		http:   nethttp.ImportsHTTP(pass.Pkg),
+		body:   bodySpec{info: pass.TypesInfo},
 	}
-	decls := 0
-	for _, f := range pass.Files {
-		decls += len(f.Decls)
-	}
-	// Sized once: appending to a big slice would copy it again and again.
-	c.summaries = &summaries{c: c, imported: make(map[*types.Func]*funcFact), funcs: make([]localFunc, 0, decls)}
-	c.conds.idx = &flowIndex{info: pass.TypesInfo, pkg: pass.Pkg, root: c.root}
-	for file := range c.root.Children() {
-		for cur := range file.Children() {
-			fd, ok := cur.Node().(*ast.FuncDecl)
-			if !ok || fd.Body == nil {
-				continue
+	c.pools = newPools(c)
+	c.Summarizers = []flow.Summarizer{
+		func(lf *flow.Func, f *flow.Fact) { summarizeBodyParams(c, lf, f) },
+		func(lf *flow.Func, f *flow.Fact) { summarizeDial(c, lf, f) }, // dial funcs often live in packages that import only net
+		func(lf *flow.Func, f *flow.Fact) {
+			if c.http {
+				summarizeResponse(c, lf, f)
+				summarizePool(c, lf, f)
+				summarizePoolParams(c, lf, f)
 			}
-			if fn, ok := pass.TypesInfo.Defs[fd.Name].(*types.Func); ok {
-				c.funcs = append(c.funcs, localFunc{fn: fn, decl: fd, cur: cur})
-			}
-		}
+		},
 	}
 	return c
 }
@@ -225,10 +221,10 @@ func (c *checker) scan() starts {
 	var found starts
 	body := c.cfg.enabled(nameBody) || c.cfg.enabled(nameDrain)
 	pools, dials := c.cfg.enabled(nameTransport), c.cfg.enabled(nameKeepAlive)
-	for cur := range c.root.Preorder((*ast.CallExpr)(nil), (*ast.CompositeLit)(nil), (*ast.AssignStmt)(nil)) {
+	for cur := range c.Root().Preorder((*ast.CallExpr)(nil), (*ast.CompositeLit)(nil), (*ast.AssignStmt)(nil)) {
 		switch n := cur.Node().(type) {
 		case *ast.CallExpr:
-			fn := calleeFunc(c.pass.TypesInfo, n)
+			fn := flow.CalleeFunc(c.pass.TypesInfo, n)
 			if body {
 				if r, ok := responseAt(c, cur, fn); ok {
 					checkResponse(c, r)

@@ -3,12 +3,12 @@ package analyzer
 import (
 	"fmt"
 	"go/ast"
-	"go/constant"
-	"go/token"
 	"go/types"
 	"slices"
 	"strings"
 
+	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/flow"
+	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/nethttp"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
@@ -29,163 +29,12 @@ import (
 // A response held in a variable leaks when a path from the call reaches
 // a return, the end of its scope (a loop's next iteration) or an
 // assignment that overwrites it, with the response still open and
-// possibly non-nil (search.go). Any other use that can transfer
+// possibly non-nil (the engine's Search). Any other use that can transfer
 // ownership (returning, storing, sending, capturing in a closure,
 // passing it to a function that may close it) ends the search on that
 // path: precision comes first. What a function does with responses is
-// summarized in body_summary.go; the rules for test code are in
-// body_testcode.go.
-
-// bodySpec is the body check's resource: the Body of a response, which
-// the holder must close.
-type bodySpec struct{}
-
-func (bodySpec) kind() resourceKind { return kindBody }
-
-// responsePlace is where a response holds the resource: its Body.
-var responsePlace = place{"Body"}
-
-func (bodySpec) selector(c *checker, stack []ast.Node, i int, sel *ast.SelectorExpr, selection *types.Selection, p place) step {
-	if _, called := calledAt(stack, i); called && slices.Equal(p, restyRawPlace) && isMethod(selection.Obj().(*types.Func), resty, "Response", "RawBody") {
-		return step{climb: true, call: true, at: place{}} // resp.RawBody(): the body itself
-	}
-	if len(p) > 0 {
-		// The field path of the selection, embedded fields included:
-		// result.Body is result.Response.Body for a struct that embeds
-		// the response.
-		path := selectionPath(selection)
-		if selection.Kind() == types.FieldVal {
-			if len(path) <= len(p) && slices.Equal(path, p[:len(path)]) {
-				return step{climb: true, at: p[len(path):]}
-			}
-			return stop(useRead) // another field: StatusCode, Header...
-		}
-		// A method of the response itself (promoted or not) only reads
-		// it; a method of a holder of the user's may close it.
-		embedded := path[:len(path)-1]
-		if len(embedded) > len(p) || !slices.Equal(embedded, p[:len(embedded)]) || !slices.Equal(p[len(embedded):], responsePlace) {
-			if isNamed(selection.Recv(), resty, "Response") {
-				return stop(useRead) // resty's accessors only read
-			}
-			return stop(useEscape) // a method of a holder: it may close it
-		}
-	}
-	switch sel.Sel.Name {
-	case "Close":
-		if len(p) > 0 {
-			return stop(useEscape)
-		}
-		if _, called := calledAt(stack, i); called {
-			return stop(useRelease)
-		}
-		return stop(useEscape) // a method value, called later
-	case "Write":
-		if len(p) > 0 {
-			return stop(useEscape) // Response.Write closes the body
-		}
-	}
-	return stop(useRead) // Read, Cookies, Location...
-}
-
-// selectionPath returns the names of the fields a selection goes
-// through, the embedded ones included, and last the field or method
-// selected.
-func selectionPath(selection *types.Selection) []string {
-	index := selection.Index()
-	path := make([]string, 0, len(index))
-	t := selection.Recv()
-	for _, k := range index[:len(index)-1] {
-		if ptr, ok := t.Underlying().(*types.Pointer); ok {
-			t = ptr.Elem()
-		}
-		st, ok := t.Underlying().(*types.Struct)
-		if !ok || k >= st.NumFields() {
-			break
-		}
-		path = append(path, st.Field(k).Name())
-		t = st.Field(k).Type()
-	}
-	return append(path, selection.Obj().Name())
-}
-
-// literal lets a struct field hold a response or its Body (the search
-// follows the struct), unless its type cannot take it over:
-// &io.LimitedReader{R: resp.Body}.
-func (bodySpec) literal(c *checker, t types.Type, kv *ast.KeyValueExpr, field *types.Var) useKind {
-	switch {
-	case field == nil:
-		return useEscape // an element of a slice or map
-	case !carriesOwnership(field.Type(), true):
-		if kv != nil {
-			return useRead
-		}
-		return useEscape
-	}
-	return useHold
-}
-
-// canCarry reports whether a parameter of type t could take over a
-// response or its Body: one of those, or a struct that holds one.
-func (bodySpec) canCarry(t types.Type) bool { return carriesOwnership(t, true) || holdsResponse(t) }
-
-// holdsResponse reports whether t is a struct, or a pointer to one, with
-// a field that can carry a response or its Body.
-func holdsResponse(t types.Type) bool {
-	if ptr, ok := types.Unalias(t).(*types.Pointer); ok {
-		t = ptr.Elem()
-	}
-	st, ok := t.Underlying().(*types.Struct)
-	if !ok {
-		return false
-	}
-	for f := range st.Fields() {
-		if carriesOwnership(f.Type(), false) {
-			return true
-		}
-	}
-	return false
-}
-
-// nothingToRelease reports whether e compares v.StatusCode with a status
-// whose response has nothing to close for the caller: 101 Switching
-// Protocols (the body is the hijacked connection, handed to whoever
-// speaks the new protocol), 204 No Content and 304 Not Modified (no
-// body).
-func (bodySpec) nothingToRelease(c *checker, e *ast.BinaryExpr, v *types.Var) bool {
-	info := c.pass.TypesInfo
-	for _, pair := range [][2]ast.Expr{{e.X, e.Y}, {e.Y, e.X}} {
-		sel, ok := ast.Unparen(pair[0]).(*ast.SelectorExpr)
-		if !ok || sel.Sel.Name != "StatusCode" || info.ObjectOf(identOf(sel.X)) != v {
-			continue
-		}
-		if tv, ok := info.Types[pair[1]]; ok && tv.Value != nil {
-			switch tv.Value.ExactString() {
-			case "101", "204", "304":
-				return true
-			}
-		}
-	}
-	return false
-}
-
-func (bodySpec) holderFlags(*checker, types.Type) uint8 { return 0 }
-
-// carriesOwnership reports whether a parameter of type t could take
-// over a response or its Body: a *http.Response, an interface with a
-// Close method, or (if anyIface) the empty interface or a type parameter.
-func carriesOwnership(t types.Type, anyIface bool) bool {
-	if isResponse(t) {
-		return true
-	}
-	if u, ok := t.Underlying().(*types.Interface); ok {
-		if u.Empty() {
-			return anyIface
-		}
-		return hasCloseMethod(t)
-	}
-	_, isTypeParam := types.Unalias(t).(*types.TypeParam)
-	return isTypeParam && anyIface
-}
+// summarized in body_summary.go and body_fresh.go; the rules for test
+// code are in body_testcode.go.
 
 // A response is a call that produces a response the caller must close:
 // result idx of the call at cur, a call of fn (nil if unknown), whose
@@ -194,7 +43,7 @@ type response struct {
 	cur       inspector.Cursor
 	fn        *types.Func
 	idx       int
-	at        place
+	at        flow.Place
 	withError bool
 }
 
@@ -203,14 +52,14 @@ type response struct {
 // http.RoundTripper interface is left alone: tests routinely fake round
 // trippers with canned, body-less responses.
 func responseAt(c *checker, cur inspector.Cursor, fn *types.Func) (response, bool) {
-	if isRestyRawResponse(c.pass.TypesInfo, cur.Node().(*ast.CallExpr), fn) {
-		return response{cur: cur, fn: fn, at: restyRawPlace}, true
+	if nethttp.IsRestyRawResponse(c.pass.TypesInfo, cur.Node().(*ast.CallExpr), fn) {
+		return response{cur: cur, fn: fn, at: nethttp.RestyRawPlace}, true
 	}
 	p := producer(c, fn)
-	if p.idx < 0 || p.viaRT && isTestFile(c.pass.Fset, cur.Node().Pos()) {
+	if p.idx < 0 || p.viaRT && flow.IsTestFile(c.pass.Fset, cur.Node().Pos()) {
 		return response{}, false
 	}
-	if holds, known := c.holdsAt(cur.Node().(*ast.CallExpr), p.when); known && !holds {
+	if holds, known := c.HoldsAt(cur.Node().(*ast.CallExpr), p.when); known && !holds {
 		return response{}, false // the callee closes the body for this argument
 	}
 	return response{cur: cur, fn: fn, idx: p.idx, at: append(slices.Clip(p.in), responsePlace...), withError: p.withError}, true
@@ -222,9 +71,9 @@ func responseAt(c *checker, cur inspector.Cursor, fn *types.Func) (response, boo
 // callee's parameters under which it is fresh.
 type produced struct {
 	idx       int
-	in        place // where the response sits in the result: nil if it is the response, a field of a library's response type that holds one
+	in        flow.Place // where the response sits in the result: nil if it is the response, a field of a library's response type that holds one
 	viaRT     bool
-	when      condition
+	when      flow.Condition
 	withError bool // it may come with a non-nil error
 }
 
@@ -233,14 +82,14 @@ func producer(c *checker, fn *types.Func) produced {
 	if fn == nil {
 		return produced{idx: -1}
 	}
-	if idx, viaRT, known := knownProducer(fn); known {
+	if idx, viaRT, known := nethttp.KnownProducer(fn); known {
 		return produced{idx: idx, viaRT: viaRT}
 	}
-	if isInterfaceProducer(fn) {
+	if nethttp.IsInterfaceProducer(fn) {
 		return produced{idx: 0, viaRT: true}
 	}
-	r := c.summary(fn).result(kindBody)
-	if isRoundTripMethod(fn) {
+	r := c.Summary(fn).Result(kindBody)
+	if nethttp.IsRoundTripMethod(fn) {
 		// A round tripper of the user's: its response is the caller's to
 		// close, whatever its body shows. (One whose summary says nothing
 		// is treated as a fake in tests.)
@@ -249,7 +98,7 @@ func producer(c *checker, fn *types.Func) produced {
 	if r == nil {
 		return produced{idx: -1}
 	}
-	return produced{idx: r.Index, in: splitPath(r.Path), viaRT: r.ViaRoundTripper, when: r.When, withError: r.WithError}
+	return produced{idx: r.Index, in: flow.SplitPath(r.Path), viaRT: r.ViaRoundTripper, when: r.When, withError: r.WithError}
 }
 
 // checkResponse reports the response r if it is not closed on every
@@ -302,9 +151,9 @@ func checkResponse(c *checker, r response) {
 		reportDropped(c, origin, "is dropped by the defer statement")
 		return
 	case *ast.AssignStmt:
-		lhs, errLHS = pickLHS(p.Lhs, p.Rhs, call, resultTypes(info, call, fn), idx)
+		lhs, errLHS = flow.PickLHS(p.Lhs, p.Rhs, call, flow.ResultTypes(info, call, fn), idx)
 	case *ast.ValueSpec:
-		lhs, errLHS = pickLHS(specLHS(p), p.Values, call, resultTypes(info, call, fn), idx)
+		lhs, errLHS = flow.PickLHS(flow.SpecLHS(p), p.Values, call, flow.ResultTypes(info, call, fn), idx)
 	default:
 		return // returned, stored in a literal, sent...: handed off
 	}
@@ -323,11 +172,11 @@ func checkResponse(c *checker, r response) {
 	if !ok {
 		return
 	}
-	if isTestFile(c.pass.Fset, origin.Pos()) && examinesFailure(c, stmt, errLHS) {
+	if flow.IsTestFile(c.pass.Fset, origin.Pos()) && examinesFailure(c, stmt, errLHS) {
 		return // the test expects the call to fail: there is no response
 	}
-	fnCur, _ := enclosingFunc(cur)
-	sig, body := funcParts(fnCur.Node())
+	fnCur, _ := flow.EnclosingFunc(cur)
+	sig, body := flow.FuncParts(fnCur.Node())
 	if body == nil {
 		return
 	}
@@ -339,7 +188,7 @@ func checkResponse(c *checker, r response) {
 			return
 		}
 	}
-	errID := identOf(errLHS)
+	errID := flow.IdentOf(errLHS)
 	if errID != nil && errID.Name == "_" {
 		errID = nil
 	}
@@ -347,7 +196,7 @@ func checkResponse(c *checker, r response) {
 	if d, loop := deferredInLoop(c, cur, fnCur, v, at); d != nil {
 		reportDeferInLoop(c, d, loop, v, fnCur) // and the paths that skip the defer are searched below
 	}
-	next := following(stmt)
+	next := flow.Following(stmt)
 	if !r.withError && closedAfterCheck(c, next, v, errID) {
 		return // the idiom: no need to search
 	}
@@ -355,23 +204,18 @@ func checkResponse(c *checker, r response) {
 	if errID != nil {
 		errVar, _ = info.ObjectOf(errID).(*types.Var)
 	}
-	t := &pathSearch{
-		tracked: tracked{c: c, s: bodySpec{}, v: v, at: at, errVar: errVar, local: body, withError: r.withError},
-		g:       c.graph(body),
-		sig:     sig,
-		retry:   retry,
-	}
-	leak, handled := t.search(stmt.Node())
+	target := flow.Target{Spec: c.body, V: v, At: at, ErrVar: errVar, WithError: r.withError, Retry: retry}
+	leak, handled := c.Search(target, fnCur.Node(), stmt.Node())
 	if leak == nil {
 		return
 	}
 	where := "" // the function, so that findings in different functions read differently
-	if fd := enclosingDecl(cur); fd != nil {
-		where = " in " + funcName(fd)
+	if fd := flow.EnclosingDecl(cur); fd != nil {
+		where = " in " + flow.FuncName(fd)
 	}
 	closer := v.Name() + ".Body"
 	switch {
-	case isNamed(v.Type(), resty, "Response"):
+	case flow.IsNamed(v.Type(), nethttp.Resty, "Response"):
 		closer = v.Name() + ".RawBody()"
 	case len(at) > 1: // in a library's response that holds one: r.Raw.Body, or r.Body if it embeds it
 		obj, _, _ := types.LookupFieldOrMethod(v.Type(), true, v.Pkg(), at[0])
@@ -385,150 +229,12 @@ func checkResponse(c *checker, r response) {
 		Category: nameBody,
 		Message: fmt.Sprintf("%s is not closed on every path%s: the connection leaks (it never returns to the pool, and sits in CLOSE_WAIT once the server hangs up); close it, e.g. defer %s.Close() after the error check",
 			closer, where, closer),
-		Related: []analysis.RelatedInformation{{Pos: leak.pos, Message: leakMessage(leak, closer, v.Name())}},
+		Related: []analysis.RelatedInformation{{Pos: leak.Pos, Message: leakMessage(leak, closer, v.Name())}},
 	}
-	if !handled && !retry && isResponse(v.Type()) && !usedByClosureLater(c, fnCur, v) {
+	if !handled && !retry && nethttp.IsResponse(v.Type()) && !usedByClosureLater(c, fnCur, v) {
 		d.SuggestedFixes = deferCloseFix(c, stmt.Node(), next, v, errID, r.withError)
 	}
 	c.report(d)
-}
-
-// deferredInLoop returns a defer that closes the response in v (whose
-// body sits at at), in the loop around the call at cur that makes it, in
-// the function at fn, if that loop can run many times; and the loop.
-//
-//	for job := range jobs {
-//		resp, err := client.Get(job.URL)
-//		...
-//		defer resp.Body.Close()   // closes nothing until the function returns
-func deferredInLoop(c *checker, cur, fn inspector.Cursor, v *types.Var, at place) (*ast.DeferStmt, ast.Stmt) {
-	var loop inspector.Cursor
-	for p := cur.Parent(); p != fn && p.Node() != nil; p = p.Parent() {
-		switch p.Node().(type) {
-		case *ast.ForStmt, *ast.RangeStmt:
-			if !loop.Valid() {
-				loop = p
-			}
-		case *ast.FuncLit:
-			return nil, nil // the call is in a function literal inside the loop
-		}
-	}
-	if !loop.Valid() || !runsMany(c.pass.TypesInfo, loop.Node().(ast.Stmt)) {
-		return nil, nil
-	}
-	for _, use := range c.idx.usesOf(fn, v) {
-		if !loop.Contains(use) {
-			continue
-		}
-		var d *ast.DeferStmt
-		for p := use.Parent(); p != loop && d == nil; p = p.Parent() {
-			switch n := p.Node().(type) {
-			case *ast.DeferStmt:
-				d = n
-			case *ast.FuncLit:
-				if call, ok := p.Parent().Node().(*ast.CallExpr); !ok || call.Fun != n {
-					p = loop.Parent() // a literal not deferred in place: not this
-				}
-			}
-			if p == loop.Parent() {
-				break
-			}
-		}
-		if d != nil && c.classify(bodySpec{}, stackOf(use, fn), at, -1).kind == useRelease && !endsIteration(c, loop, d) {
-			return d, loop.Node().(ast.Stmt)
-		}
-	}
-	return nil, nil
-}
-
-// endsIteration reports whether the iteration that runs the defer d in
-// the loop at loop surely ends the loop after it: a break, return or call
-// that never returns follows d in one of the blocks around it, so that d
-// runs at most once.
-//
-//	for {
-//		resp, err := client.Do(req)
-//		if err != nil {
-//			continue
-//		}
-//		defer resp.Body.Close()
-//		...
-//		break
-//	}
-func endsIteration(c *checker, loop inspector.Cursor, d *ast.DeferStmt) bool {
-	cur, ok := loop.FindNode(d)
-	if !ok {
-		return false
-	}
-	for ; cur != loop && cur.Node() != nil; cur = cur.Parent() {
-		for _, s := range following(cur) {
-			switch s := s.(type) {
-			case *ast.ReturnStmt:
-				return true
-			case *ast.BranchStmt:
-				if s.Tok == token.BREAK && s.Label == nil || s.Tok == token.GOTO {
-					return true
-				}
-			case *ast.ExprStmt:
-				if call, ok := ast.Unparen(s.X).(*ast.CallExpr); ok && !c.mayReturn(call) {
-					return true
-				}
-			}
-		}
-		switch cur.Parent().Node().(type) {
-		case *ast.ForStmt, *ast.RangeStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt:
-			if cur.Parent() != loop {
-				return false // a break there would leave that statement only
-			}
-		}
-	}
-	return false
-}
-
-// runsMany reports whether loop can run many times: it is endless, or
-// ranges over a channel, a function, or values not known to be few; not
-// a loop up to a small constant or over a literal (a table of cases).
-func runsMany(info *types.Info, loop ast.Stmt) bool {
-	const few = 100
-	small := func(e ast.Expr) bool {
-		v := info.Types[e].Value
-		n, ok := constant.Int64Val(constant.ToInt(v))
-		return v != nil && ok && n <= few
-	}
-	switch l := loop.(type) {
-	case *ast.ForStmt:
-		if bin, ok := ast.Unparen(l.Cond).(*ast.BinaryExpr); ok && (bin.Op == token.LSS || bin.Op == token.LEQ) && small(bin.Y) {
-			return false
-		}
-	case *ast.RangeStmt:
-		if small(l.X) {
-			return false // range 3
-		}
-		if _, ok := ast.Unparen(l.X).(*ast.CompositeLit); ok {
-			return false
-		}
-		if a, ok := info.TypeOf(l.X).Underlying().(*types.Array); ok {
-			return a.Len() > few
-		}
-	}
-	return true
-}
-
-// reportDeferInLoop reports d, a deferred close of the response in v in
-// loop, a loop of the function at fn.
-func reportDeferInLoop(c *checker, d *ast.DeferStmt, loop ast.Stmt, v *types.Var, fn inspector.Cursor) {
-	where := "the function"
-	if fd := enclosingDecl(fn); fd != nil && fn.Node() == fd {
-		where = funcName(fd)
-	}
-	c.report(analysis.Diagnostic{
-		Pos:      d.Pos(),
-		End:      d.End(),
-		Category: nameBody,
-		Message: fmt.Sprintf("%s.Body is closed by a defer in a loop, which runs only when %s returns: every iteration keeps a connection open until then (a loop that runs long piles them up); close it at the end of each iteration, or move the loop body into a function",
-			v.Name(), where),
-		Related: []analysis.RelatedInformation{{Pos: loop.Pos(), Message: "this loop can run many times"}},
-	})
 }
 
 // isAttempt reports whether the function at fn is a function literal
@@ -538,17 +244,17 @@ func reportDeferInLoop(c *checker, d *ast.DeferStmt, loop ast.Stmt, v *types.Var
 //		resp, err = client.Do(req)
 func isAttempt(c *checker, fn inspector.Cursor) bool {
 	lit, ok := fn.Node().(*ast.FuncLit)
-	if !ok || outerParens(fn).ParentEdgeKind() != edge.CallExpr_Args {
+	if !ok || flow.OuterParens(fn).ParentEdgeKind() != edge.CallExpr_Args {
 		return false
 	}
 	results := c.pass.TypesInfo.TypeOf(lit).(*types.Signature).Results()
-	return results.Len() > 0 && isErrorType(results.At(results.Len()-1).Type())
+	return results.Len() > 0 && flow.IsErrorType(results.At(results.Len()-1).Type())
 }
 
 // leakMessage says where a path leaves the body of the response in name,
 // body (resp.Body), open.
-func leakMessage(l *leakExit, body, name string) string {
-	switch l.kind {
+func leakMessage(l *flow.LeakExit, body, name string) string {
+	switch l.Kind {
 	case "return":
 		return body + " is still open when this return is reached"
 	case "end":
@@ -562,7 +268,7 @@ func leakMessage(l *leakExit, body, name string) string {
 	case "scope":
 		return name + " goes out of scope at the end of this block with its Body still open"
 	}
-	return body + " is still open when this " + l.kind + " is taken"
+	return body + " is still open when this " + l.Kind + " is taken"
 }
 
 // reportDropped reports a response that is never bound to a variable.
@@ -582,12 +288,12 @@ func responseResult(info *types.Info, call *ast.CallExpr) int {
 	switch t := info.TypeOf(call).(type) {
 	case *types.Tuple:
 		for i := range t.Len() {
-			if isResponse(t.At(i).Type()) {
+			if nethttp.IsResponse(t.At(i).Type()) {
 				return i
 			}
 		}
 	default:
-		if t != nil && isResponse(t) {
+		if t != nil && nethttp.IsResponse(t) {
 			return 0
 		}
 	}
@@ -599,154 +305,13 @@ func responseResult(info *types.Info, call *ast.CallExpr) int {
 func argsBorrowed(c *checker, call *ast.CallExpr, k int, arg *ast.CallExpr) bool {
 	if t, ok := c.pass.TypesInfo.TypeOf(arg).(*types.Tuple); ok && len(call.Args) == 1 {
 		for i := range t.Len() {
-			if isResponse(t.At(i).Type()) && c.paramEffect(bodySpec{}, call, i, responsePlace).kind != useRead {
+			if nethttp.IsResponse(t.At(i).Type()) && c.ParamEffect(c.body, call, i, responsePlace).Kind != flow.UseRead {
 				return false
 			}
 		}
 		return true
 	}
-	return c.paramEffect(bodySpec{}, call, k, responsePlace).kind == useRead
+	return c.ParamEffect(c.body, call, k, responsePlace).Kind == flow.UseRead
 }
 
 // isErrCheck reports whether cond is "err != nil" for the variable err.
-func isErrCheck(info *types.Info, cond ast.Expr, err types.Object) bool {
-	bin, ok := ast.Unparen(cond).(*ast.BinaryExpr)
-	if !ok || bin.Op != token.NEQ || err == nil {
-		return false
-	}
-	x := identOf(bin.X)
-	return x != nil && x.Name == err.Name() && isNil(info, bin.Y) && info.Uses[x] == err
-}
-
-// errCheckAfter returns s if it is "if err != nil { ... }", without an
-// init statement or an else branch, for the error variable errID that
-// the statement just before s assigned; nil otherwise.
-//
-// As the two statements follow one another in one list, and the if has
-// no init statement, err in its condition names that variable (and nil
-// the predeclared nil: an error variable named nil would be perverse):
-// comparing names is enough, and cheaper than looking objects up in big
-// maps, for a test that runs for nearly every response.
-func errCheckAfter(s ast.Stmt, errID *ast.Ident) *ast.IfStmt {
-	ifs, ok := s.(*ast.IfStmt)
-	if !ok || errID == nil || ifs.Init != nil || ifs.Else != nil {
-		return nil
-	}
-	cond, ok := ast.Unparen(ifs.Cond).(*ast.BinaryExpr)
-	if !ok || cond.Op != token.NEQ || !sameName(cond.X, errID.Name) || !sameName(cond.Y, "nil") {
-		return nil
-	}
-	return ifs
-}
-
-// closedAfterCheck reports whether the statement that binds the response
-// to v, and the call's error to errID, is followed by the idiom
-//
-//	if err != nil {
-//		return err
-//	}
-//	defer v.Body.Close()
-//
-// The search along the control-flow graph would find nothing there: it
-// does not enter the if (the call failed, there is no response), and
-// every other path runs the defer. Most responses are handled so. (The
-// defer, like the if, names the variable that the first statement
-// assigned.)
-func closedAfterCheck(c *checker, next []ast.Stmt, v *types.Var, errID *ast.Ident) bool {
-	if len(next) < 2 || !isResponse(v.Type()) || errCheckAfter(next[0], errID) == nil {
-		return false
-	}
-	d, ok := next[1].(*ast.DeferStmt)
-	if !ok || len(d.Call.Args) != 0 {
-		return false
-	}
-	closeFn, ok := ast.Unparen(d.Call.Fun).(*ast.SelectorExpr)
-	if !ok || closeFn.Sel.Name != "Close" {
-		return false
-	}
-	body, ok := ast.Unparen(closeFn.X).(*ast.SelectorExpr)
-	return ok && body.Sel.Name == "Body" && sameName(body.X, v.Name())
-}
-
-// deferCloseFix offers to insert "defer v.Body.Close()" after the
-// "if err != nil { ... }" that directly follows the call's statement; or,
-// when the response may come with an error (withError), a nil-guarded
-// defer before that check, which closes it on the error path too:
-//
-//	resp, err := c.send(req)
-//	if resp != nil {
-//		defer resp.Body.Close()
-//	}
-//	if err != nil {
-func deferCloseFix(c *checker, stmt ast.Node, next []ast.Stmt, v *types.Var, errID *ast.Ident, withError bool) []analysis.SuggestedFix {
-	if len(next) == 0 {
-		return nil
-	}
-	ifs := errCheckAfter(next[0], errID)
-	if ifs == nil {
-		return nil
-	}
-	indent := strings.Repeat("\t", c.pass.Fset.Position(stmt.Pos()).Column-1)
-	closer := "defer " + v.Name() + ".Body.Close()"
-	if withError {
-		text := "if " + v.Name() + " != nil {\n" + indent + "\t" + closer + "\n" + indent + "}\n" + indent
-		return []analysis.SuggestedFix{{
-			Message:   "Close the body with a nil-guarded " + closer + " before the error check (the response may come with an error)",
-			TextEdits: []analysis.TextEdit{{Pos: ifs.Pos(), End: ifs.Pos(), NewText: []byte(text)}},
-		}}
-	}
-	return []analysis.SuggestedFix{{
-		Message:   "Close the body with " + closer + " after the error check",
-		TextEdits: []analysis.TextEdit{{Pos: ifs.End(), End: ifs.End(), NewText: []byte("\n" + indent + closer)}},
-	}}
-}
-
-// isBlankAssign reports whether the right-hand side at rhs is assigned
-// to the blank identifier.
-func isBlankAssign(rhs inspector.Cursor) bool {
-	as := rhs.Parent().Node().(*ast.AssignStmt)
-	i := rhs.ParentEdgeIndex()
-	if len(as.Lhs) != len(as.Rhs) {
-		return false
-	}
-	id, ok := as.Lhs[i].(*ast.Ident)
-	return ok && id.Name == "_"
-}
-
-// usedByClosureLater reports whether a function literal nested in the
-// function at fn uses v and may run after it returns: one started by a
-// go statement, handed to a call, or stored. A deferred close would pull
-// the body from under it.
-//
-//	go func() { io.Copy(pw, resp.Body) }()
-func usedByClosureLater(c *checker, fn inspector.Cursor, v *types.Var) bool {
-	if !hasFuncLit(fn) {
-		return false // the common case, answered without indexing the function's uses
-	}
-	for _, use := range c.idx.usesOf(fn, v) {
-		for cur := use.Parent(); cur != fn && cur.Node() != nil; cur = cur.Parent() {
-			if _, ok := cur.Node().(*ast.FuncLit); !ok {
-				continue
-			}
-			lit := outerParens(cur)
-			switch {
-			case lit.ParentEdgeKind() == edge.AssignStmt_Rhs && isBlankAssign(lit):
-				// _ = func() { ... }: never runs
-			case lit.ParentEdgeKind() != edge.CallExpr_Fun, lit.Parent().ParentEdgeKind() == edge.GoStmt_Call:
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// hasFuncLit reports whether the function at fn holds a function literal.
-// (The inspector skips the subtrees that hold none.)
-func hasFuncLit(fn inspector.Cursor) bool {
-	found := false
-	fn.Preorder((*ast.FuncLit)(nil))(func(inspector.Cursor) bool {
-		found = true
-		return false
-	})
-	return found
-}

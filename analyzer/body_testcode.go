@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/flow"
 	"golang.org/x/tools/go/ast/inspector"
 )
 
@@ -20,10 +21,10 @@ import (
 //		w.WriteHeader(http.StatusNoContent)
 //	}))
 func bodylessTestServer(c *checker, cur inspector.Cursor) bool {
-	if !isTestFile(c.pass.Fset, cur.Node().Pos()) {
+	if !flow.IsTestFile(c.pass.Fset, cur.Node().Pos()) {
 		return false
 	}
-	fd := enclosingDecl(cur)
+	fd := flow.EnclosingDecl(cur)
 	if fd == nil || fd.Body == nil {
 		return false
 	}
@@ -31,7 +32,7 @@ func bodylessTestServer(c *checker, cur inspector.Cursor) bool {
 	servers, bodyless := 0, 0
 	ast.Inspect(fd.Body, func(n ast.Node) bool {
 		call, ok := n.(*ast.CallExpr)
-		if !ok || !isFunc(calleeFunc(info, call), "net/http/httptest", "NewServer", "NewTLSServer", "NewUnstartedServer") || len(call.Args) != 1 {
+		if !ok || !flow.IsFunc(flow.CalleeFunc(info, call), "net/http/httptest", "NewServer", "NewTLSServer", "NewUnstartedServer") || len(call.Args) != 1 {
 			return true
 		}
 		servers++
@@ -39,7 +40,7 @@ func bodylessTestServer(c *checker, cur inspector.Cursor) bool {
 		if conv, ok := h.(*ast.CallExpr); ok && len(conv.Args) == 1 {
 			h = ast.Unparen(conv.Args[0]) // http.HandlerFunc(func...)
 		}
-		if lit, ok := h.(*ast.FuncLit); ok && (writesNoBody(c, lit) || c.endsInNoReturn(lit.Body)) {
+		if lit, ok := h.(*ast.FuncLit); ok && (writesNoBody(c, lit) || c.EndsInNoReturn(lit.Body)) {
 			bodyless++
 		}
 		return true
@@ -96,7 +97,7 @@ func writesNoBody(c *checker, lit *ast.FuncLit) bool {
 // err == nil, errors.Is, comparing the message, require.Error,
 // assert.ErrorContains). There is no response to close then.
 func examinesFailure(c *checker, stmtCur inspector.Cursor, errLHS ast.Expr) bool {
-	errID := identOf(errLHS)
+	errID := flow.IdentOf(errLHS)
 	if errID == nil || errID.Name == "_" {
 		return false
 	}
@@ -106,13 +107,13 @@ func examinesFailure(c *checker, stmtCur inspector.Cursor, errLHS ast.Expr) bool
 	if !ok {
 		return false
 	}
-	looksAtErr := func(n ast.Node) bool { return n != nil && n != stmt && mentions(info, n, errObj) }
+	looksAtErr := func(n ast.Node) bool { return n != nil && n != stmt && flow.Mentions(info, n, errObj) }
 	// The first of the next few statements that looks at err says how.
 	var next ast.Stmt
 	if p, ok := stmtCur.Parent().Node().(*ast.IfStmt); ok && p.Init == stmt {
 		next = p
 	} else {
-		after := following(stmtCur)
+		after := flow.Following(stmtCur)
 		for _, s := range after[:min(5, len(after))] {
 			if looksAtErr(s) {
 				next = s
@@ -152,7 +153,7 @@ func examinesFailure(c *checker, stmtCur inspector.Cursor, errLHS ast.Expr) bool
 // assertion that it panics (assert.Panics, require.PanicsWithValue...).
 // A call that panics returns no response.
 func expectsPanic(c *checker, cur inspector.Cursor) bool {
-	if !isTestFile(c.pass.Fset, cur.Node().Pos()) {
+	if !flow.IsTestFile(c.pass.Fset, cur.Node().Pos()) {
 		return false
 	}
 	info := c.pass.TypesInfo
@@ -160,7 +161,7 @@ func expectsPanic(c *checker, cur inspector.Cursor) bool {
 		switch n := fn.Node().(type) {
 		case *ast.FuncLit:
 			if call, ok := fn.Parent().Node().(*ast.CallExpr); ok && slices.Contains(call.Args, ast.Expr(n)) {
-				if callee := calleeFunc(info, call); callee != nil && strings.Contains(callee.Name(), "Panics") {
+				if callee := flow.CalleeFunc(info, call); callee != nil && strings.Contains(callee.Name(), "Panics") {
 					return true
 				}
 			}
@@ -184,7 +185,7 @@ func recovers(info *types.Info, call *ast.CallExpr) bool {
 	}
 	found := false
 	ast.Inspect(lit.Body, func(n ast.Node) bool {
-		if call, ok := n.(*ast.CallExpr); ok && isBuiltin(info, call, "recover") {
+		if call, ok := n.(*ast.CallExpr); ok && flow.IsBuiltin(info, call, "recover") {
 			found = true
 		}
 		return !found

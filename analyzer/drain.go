@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/flow"
+	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/nethttp"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ast/inspector"
 )
@@ -35,20 +37,20 @@ const drainsOnClose = "go1.27"
 // checkDrain reports the response in v, made by the call at cur in the
 // function at fn, if the function closes its body and never reads it:
 // nothing reads the body, or hands it (or the response) to code that may.
-func checkDrain(c *checker, cur, fn inspector.Cursor, v *types.Var, at place) {
-	if !c.cfg.enabled(nameDrain) || len(at) != 1 || !isResponse(v.Type()) || drainedOnClose(c, cur.Node().Pos()) {
+func checkDrain(c *checker, cur, fn inspector.Cursor, v *types.Var, at flow.Place) {
+	if !c.cfg.enabled(nameDrain) || len(at) != 1 || !nethttp.IsResponse(v.Type()) || drainedOnClose(c, cur.Node().Pos()) {
 		return // not asked for, not a plain response, or Go drains it
 	}
 	var closing *ast.SelectorExpr
-	for _, use := range c.idx.usesOf(fn, v) {
-		stack := stackOf(use, fn)
-		switch c.classify(bodySpec{}, stack, at, -1).kind {
-		case useRelease:
+	for _, use := range c.UsesOf(fn, v) {
+		stack := flow.StackOf(use, fn)
+		switch c.Classify(c.body, stack, at, -1).Kind {
+		case flow.UseRelease:
 			if closing == nil {
 				closing = closeOf(stack)
 			}
 			continue
-		case useRead:
+		case flow.UseRead:
 			if !readsBody(stack) {
 				continue // a field or a method of the response: StatusCode, Header, Cookies
 			}
@@ -128,7 +130,7 @@ func drainFix(c *checker, fn inspector.Cursor, closing *ast.SelectorExpr, v *typ
 	}
 	var stmt inspector.Cursor
 	for s := cur; s.Node() != nil && s != fn; s = s.Parent() {
-		if stmtList(s.Parent().Node()) != nil {
+		if flow.StmtList(s.Parent().Node()) != nil {
 			stmt = s
 			break
 		}

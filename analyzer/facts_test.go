@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/flow"
 	"golang.org/x/tools/go/analysis"
 )
 
@@ -19,10 +20,10 @@ func TestFactsGob(t *testing.T) {
 	}
 	// One value per fact type, with every field set.
 	examples := []analysis.Fact{
-		&funcFact{
+		&flow.Fact{
 			NoReturn: true,
-			Params:   []paramFact{{Index: 1, Effect: effBorrows}},
-			Results:  []resultFact{{Index: 1, Kind: kindPool, Path: "hc.Transport", ViaRoundTripper: true, WithError: true}},
+			Params:   []flow.ParamFact{{Index: 1, Effect: flow.Borrows}},
+			Results:  []flow.ResultFact{{Index: 1, Kind: kindPool, Path: "hc.Transport", ViaRoundTripper: true, WithError: true}},
 		},
 	}
 	byType := make(map[reflect.Type]analysis.Fact)

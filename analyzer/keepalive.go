@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/flow"
+	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/nethttp"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ast/inspector"
 )
@@ -116,7 +118,7 @@ func checkKeepAlive(c *checker, installs []dialInstall) {
 		}
 		for _, fn := range foreign {
 			what := "dial func "
-			if !isDialResults(fn.Signature().Results()) {
+			if !nethttp.IsDialResults(fn.Signature().Results()) {
 				what = "helper " // a helper the dial func hands its connection to
 			}
 			add(foreignKey{in.at, fn}, in.at, what+dialFuncName(fn)+" "+kaConsequence, in, edit)
@@ -159,26 +161,26 @@ func checkKeepAlive(c *checker, installs []dialInstall) {
 // net.Conn or *net.TCPConn and an error) that turns off TCP keep-alive on
 // the connections it returns, itself or through the dial funcs and
 // net.Dialers it uses.
-func summarizeDial(c *checker, lf *localFunc, f *funcFact) {
+func summarizeDial(c *checker, lf *flow.Func, f *flow.Fact) {
 	dials := &dialResolver{c: c, info: c.pass.TypesInfo}
-	if !isDialResults(lf.fn.Signature().Results()) {
+	if !nethttp.IsDialResults(lf.Fn.Signature().Results()) {
 		// A helper that turns keep-alive off on a connection or dialer
 		// it is given.
-		params := lf.fn.Signature().Params()
+		params := lf.Fn.Signature().Params()
 		for i := range params.Len() {
-			if !isConnOrDialer(params.At(i).Type()) {
+			if !nethttp.IsConnOrDialer(params.At(i).Type()) {
 				continue
 			}
-			if toggles, foreign := dials.bodyToggles(lf.decl.Body, 0, map[*types.Func]bool{lf.fn.Origin(): true}); len(toggles)+len(foreign) > 0 {
-				f.Params = append(f.Params, paramFact{Index: i, Kind: kindDialConn, Effect: effUses})
+			if toggles, foreign := dials.bodyToggles(lf.Decl.Body, 0, map[*types.Func]bool{lf.Fn.Origin(): true}); len(toggles)+len(foreign) > 0 {
+				f.Params = append(f.Params, flow.ParamFact{Index: i, Kind: kindDialConn, Effect: flow.Uses})
 			}
 			break
 		}
 		return
 	}
-	toggles, foreign := dials.bodyToggles(lf.decl.Body, 0, map[*types.Func]bool{lf.fn.Origin(): true})
+	toggles, foreign := dials.bodyToggles(lf.Decl.Body, 0, map[*types.Func]bool{lf.Fn.Origin(): true})
 	if len(toggles) > 0 || len(foreign) > 0 {
-		f.Results = append(f.Results, resultFact{Index: 0, Kind: kindDialConn})
+		f.Results = append(f.Results, flow.ResultFact{Index: 0, Kind: kindDialConn})
 	}
 }
 
@@ -196,7 +198,7 @@ func checkDialerOption(c *checker, cur inspector.Cursor, fn *types.Func) {
 		return // the cheap test first
 	}
 	sig := fn.Signature()
-	holder := sig.Recv() != nil && c.holdsPool(sig.Recv().Type()) || c.poolResult(sig.Results()) >= 0
+	holder := sig.Recv() != nil && c.pools.holdsPool(sig.Recv().Type()) || c.pools.poolResult(sig.Results()) >= 0
 	if !holder {
 		return
 	}
@@ -208,14 +210,14 @@ func checkDialerOption(c *checker, cur inspector.Cursor, fn *types.Func) {
 			continue
 		}
 		v, ok := info.Defs[lit.Type.Params.List[0].Names[0]].(*types.Var)
-		if !ok || !isPointerTo(v.Type(), "net", "Dialer") {
+		if !ok || !flow.IsPointerTo(v.Type(), "net", "Dialer") {
 			continue
 		}
 		toggle := dials.dialerLitToggle(nil, v)
 		if toggle == nil {
 			continue
 		}
-		if encl := enclosingDecl(cur); encl != nil && mentionsName(encl, "DisableKeepAlives") {
+		if encl := flow.EnclosingDecl(cur); encl != nil && flow.MentionsName(encl, "DisableKeepAlives") {
 			return // the real switch may be set too
 		}
 		c.report(analysis.Diagnostic{
@@ -238,10 +240,10 @@ func litInstalls(c *checker, cur inspector.Cursor, installs []dialInstall) []dia
 	lit := cur.Node().(*ast.CompositeLit)
 	for _, elt := range lit.Elts {
 		kv, ok := elt.(*ast.KeyValueExpr)
-		if !ok || !isDialField(identOf(kv.Key)) || isNil(info, kv.Value) {
+		if !ok || !nethttp.IsDialField(flow.IdentOf(kv.Key)) || flow.IsNil(info, kv.Value) {
 			continue // not a dial func
 		}
-		if !isNamed(info.TypeOf(lit), "net/http", "Transport") {
+		if !flow.IsNamed(info.TypeOf(lit), "net/http", "Transport") {
 			return installs // not a Transport
 		}
 		installs = append(installs, dialInstall{at: kv, dial: kv.Value, transport: lit})
@@ -261,7 +263,7 @@ func assignInstalls(c *checker, cur inspector.Cursor, installs []dialInstall) []
 	}
 	for i, lhs := range as.Lhs {
 		sel, ok := ast.Unparen(lhs).(*ast.SelectorExpr)
-		if !ok || !isDialField(sel.Sel) || !isTransportField(fieldOf(info, sel), dialFields...) || isNil(info, as.Rhs[i]) {
+		if !ok || !nethttp.IsDialField(sel.Sel) || !nethttp.IsTransportField(flow.FieldOf(info, sel), nethttp.DialFields...) || flow.IsNil(info, as.Rhs[i]) {
 			continue // not a dial func set on a Transport
 		}
 		installs = append(installs, dialInstall{at: as, dial: as.Rhs[i], transport: as, base: sel.X, next: lineAfter(c, cur)})
@@ -299,7 +301,7 @@ func disableKeepAlivesEdit(c *checker, in dialInstall, o trOrigin) *analysis.Tex
 	if o.fix != nil {
 		return literalEdit(c, o.fix)
 	}
-	id := identOf(in.base)
+	id := flow.IdentOf(in.base)
 	if id == nil || !in.next.IsValid() {
 		return nil // no variable to assign to, or no room for a statement
 	}
@@ -314,7 +316,7 @@ func disableKeepAlivesEdit(c *checker, in dialInstall, o trOrigin) *analysis.Tex
 // closing brace.
 func literalEdit(c *checker, lit *ast.CompositeLit) *analysis.TextEdit {
 	for _, elt := range lit.Elts {
-		if kv, ok := elt.(*ast.KeyValueExpr); ok && identOf(kv.Key) != nil && identOf(kv.Key).Name == "DisableKeepAlives" {
+		if kv, ok := elt.(*ast.KeyValueExpr); ok && flow.IdentOf(kv.Key) != nil && flow.IdentOf(kv.Key).Name == "DisableKeepAlives" {
 			return &analysis.TextEdit{Pos: kv.Value.Pos(), End: kv.Value.End(), NewText: []byte("true")}
 		}
 	}

@@ -5,13 +5,16 @@ import (
 	"go/token"
 	"go/types"
 	"slices"
+
+	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/flow"
+	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/nethttp"
 )
 
 // This file resolves, for the keepalive check, the values it meets to the
 // source that builds them: a dial func to the toggles that turn off TCP
 // keep-alive in it, a net.Dialer to its KeepAlive settings. It follows
 // function values, method values, closures and variables set exactly
-// once (flow_index.go); anything else (a struct field, a parameter, a
+// once (the engine's Origin); anything else (a struct field, a parameter, a
 // call's result) is unknown, and unknown never reports.
 
 // kaMaxDepth bounds the chains of variables and dial funcs followed.
@@ -55,7 +58,7 @@ func (s *dialResolver) dialSources(e ast.Expr, depth int, seen map[*types.Func]b
 				return nil, nil // a func-valued field, or a method expression
 			}
 			m := selection.Obj().(*types.Func)
-			if isMethod(m, "net", "Dialer", "Dial", "DialContext") {
+			if flow.IsMethod(m, "net", "Dialer", "Dial", "DialContext") {
 				if t := s.dialerToggle(e.X, depth+1); t != nil {
 					return []ast.Node{t}, nil
 				}
@@ -71,7 +74,7 @@ func (s *dialResolver) dialSources(e ast.Expr, depth int, seen map[*types.Func]b
 	case *types.Func:
 		return s.funcSources(obj, depth, seen)
 	case *types.Var:
-		if rhs, zero, ok := s.c.idx.origin(obj); ok && !zero {
+		if rhs, zero, ok := s.c.Origin(obj); ok && !zero {
 			return s.dialSources(rhs, depth+1, seen)
 		}
 	}
@@ -82,7 +85,7 @@ func (s *dialResolver) dialSources(e ast.Expr, depth int, seen map[*types.Func]b
 func (s *dialResolver) funcSources(fn *types.Func, depth int, seen map[*types.Func]bool) (toggles []ast.Node, foreign []*types.Func) {
 	fn = fn.Origin()
 	if fn.Pkg() != s.c.pass.Pkg {
-		if s.c.summary(fn).result(kindDialConn) != nil {
+		if s.c.Summary(fn).Result(kindDialConn) != nil {
 			return nil, []*types.Func{fn}
 		}
 		return nil, nil
@@ -91,11 +94,11 @@ func (s *dialResolver) funcSources(fn *types.Func, depth int, seen map[*types.Fu
 		return nil, nil // recursion, or already followed
 	}
 	seen[fn] = true
-	lf := s.c.localFunc(fn)
+	lf := s.c.LocalFunc(fn)
 	if lf == nil {
 		return nil, nil // no body
 	}
-	return s.bodyToggles(lf.decl.Body, depth+1, seen)
+	return s.bodyToggles(lf.Decl.Body, depth+1, seen)
 }
 
 // bodyToggles returns the toggles that turn off TCP keep-alive in the
@@ -118,7 +121,7 @@ func (s *dialResolver) bodyToggles(body *ast.BlockStmt, depth int, seen map[*typ
 			return
 		}
 		for i, e := range rhs {
-			if lit := netDialerLit(s.info, e); lit != nil && identOf(lhs[i]) != nil {
+			if lit := nethttp.NetDialerLit(s.info, e); lit != nil && flow.IdentOf(lhs[i]) != nil {
 				held[lit] = true // resolved, with its later writes, through the variable
 			}
 		}
@@ -136,10 +139,10 @@ func (s *dialResolver) bodyToggles(body *ast.BlockStmt, depth int, seen map[*typ
 			}
 			hold(lhs, n.Values)
 		case *ast.CallExpr:
-			if isKeepAliveOff(s.info, n) {
+			if nethttp.IsKeepAliveOff(s.info, n) {
 				addToggle(n)
 			}
-			if isDialResults(s.info.TypeOf(n)) {
+			if nethttp.IsDialResults(s.info.TypeOf(n)) {
 				t, f := s.dialSources(n.Fun, depth+1, seen)
 				toggles = append(toggles, t...)
 				foreign = append(foreign, f...)
@@ -148,11 +151,11 @@ func (s *dialResolver) bodyToggles(body *ast.BlockStmt, depth int, seen map[*typ
 				foreign = append(foreign, f...)
 			}
 		case *ast.CompositeLit:
-			if lit := netDialerLit(s.info, n); lit != nil && !held[lit] {
+			if lit := nethttp.NetDialerLit(s.info, n); lit != nil && !held[lit] {
 				addToggle(s.dialerLitToggle(lit, nil))
 			}
 		case *ast.Ident:
-			if v := varOf(s.info, n); v != nil && isNamed(v.Type(), "net", "Dialer") {
+			if v := flow.VarOf(s.info, n); v != nil && flow.IsNamed(v.Type(), "net", "Dialer") {
 				addToggle(s.dialerToggle(n, depth+1))
 			}
 		}
@@ -170,17 +173,17 @@ func (s *dialResolver) bodyToggles(body *ast.BlockStmt, depth int, seen map[*typ
 //
 // A helper of another package says so in its summary.
 func (s *dialResolver) helperToggles(call *ast.CallExpr, depth int, seen map[*types.Func]bool) (toggles []ast.Node, foreign []*types.Func) {
-	if depth > kaMaxDepth || !slices.ContainsFunc(call.Args, func(e ast.Expr) bool { return isConnOrDialer(s.info.TypeOf(e)) }) {
+	if depth > kaMaxDepth || !slices.ContainsFunc(call.Args, func(e ast.Expr) bool { return nethttp.IsConnOrDialer(s.info.TypeOf(e)) }) {
 		return nil, nil
 	}
-	fn := calleeFunc(s.info, call)
+	fn := flow.CalleeFunc(s.info, call)
 	if fn == nil {
 		return nil, nil
 	}
 	fn = fn.Origin()
 	if fn.Pkg() != s.c.pass.Pkg {
 		for i, arg := range call.Args {
-			if isConnOrDialer(s.info.TypeOf(arg)) && s.c.summary(fn).param(i, kindDialConn).Effect&effUses != 0 {
+			if nethttp.IsConnOrDialer(s.info.TypeOf(arg)) && s.c.Summary(fn).Param(i, kindDialConn).Effect&flow.Uses != 0 {
 				return nil, []*types.Func{fn}
 			}
 		}
@@ -190,17 +193,11 @@ func (s *dialResolver) helperToggles(call *ast.CallExpr, depth int, seen map[*ty
 		return nil, nil
 	}
 	seen[fn] = true
-	lf := s.c.localFunc(fn)
+	lf := s.c.LocalFunc(fn)
 	if lf == nil {
 		return nil, nil
 	}
-	return s.bodyToggles(lf.decl.Body, depth+1, seen)
-}
-
-// isConnOrDialer reports whether a value of type t is a connection or a
-// dialer whose TCP keep-alive a helper could turn off.
-func isConnOrDialer(t types.Type) bool {
-	return t != nil && isNamed(t, "net", "Conn", "TCPConn", "Dialer")
+	return s.bodyToggles(lf.Decl.Body, depth+1, seen)
 }
 
 // uniqueNodes returns nodes without repeats, in order.
@@ -228,7 +225,7 @@ func (s *dialResolver) dialerToggle(e ast.Expr, depth int) ast.Node {
 	if u, ok := e.(*ast.UnaryExpr); ok && u.Op == token.AND {
 		e = ast.Unparen(u.X)
 	}
-	if lit := netDialerLit(s.info, e); lit != nil {
+	if lit := nethttp.NetDialerLit(s.info, e); lit != nil {
 		return s.dialerLitToggle(lit, nil)
 	}
 	if call, ok := e.(*ast.CallExpr); ok {
@@ -239,17 +236,17 @@ func (s *dialResolver) dialerToggle(e ast.Expr, depth int) ast.Node {
 		}
 		return nil
 	}
-	v := varOf(s.info, e)
-	rhs, zero, ok := s.c.idx.origin(v)
+	v := flow.VarOf(s.info, e)
+	rhs, zero, ok := s.c.Origin(v)
 	switch {
 	case !ok:
 		return nil // unknown dialer
 	case zero:
 		return s.dialerLitToggle(nil, v)
-	case isNewOf(s.info, rhs, isDialerValue):
+	case flow.IsNewOf(s.info, rhs, nethttp.IsDialerValue):
 		return s.dialerLitToggle(nil, v)
 	}
-	if lit := netDialerLit(s.info, rhs); lit != nil {
+	if lit := nethttp.NetDialerLit(s.info, rhs); lit != nil {
 		return s.dialerLitToggle(lit, v)
 	}
 	return nil // a copy of another dialer, a call ...: unknown
@@ -262,16 +259,16 @@ func (s *dialResolver) dialerToggle(e ast.Expr, depth int) ast.Node {
 //	func newDialer() *net.Dialer { return &net.Dialer{KeepAlive: -1} }
 //	&http.Transport{DialContext: newDialer().DialContext}
 func (s *dialResolver) makerResults(call *ast.CallExpr) []ast.Expr {
-	fn := calleeFunc(s.info, call)
+	fn := flow.CalleeFunc(s.info, call)
 	if fn == nil || fn.Pkg() != s.c.pass.Pkg || fn.Signature().Results().Len() != 1 {
 		return nil
 	}
-	lf := s.c.localFunc(fn.Origin())
+	lf := s.c.LocalFunc(fn.Origin())
 	if lf == nil {
 		return nil // no body
 	}
 	var results []ast.Expr
-	for _, ret := range returnsOf(lf.decl.Body) {
+	for _, ret := range flow.ReturnsOf(lf.Decl.Body) {
 		if len(ret.Results) == 1 {
 			results = append(results, ret.Results[0])
 		}
@@ -291,7 +288,7 @@ func (s *dialResolver) dialerLitToggle(lit *ast.CompositeLit, v *types.Var) ast.
 	var keepAlive []ast.Node // KeyValueExpr or AssignStmt
 	var values []ast.Expr
 	if lit != nil {
-		kvs, configOn := dialerLitKeepAlive(s.info, lit)
+		kvs, configOn := nethttp.DialerLitKeepAlive(s.info, lit)
 		if configOn {
 			return nil // probes configured, or unknown
 		}
@@ -301,18 +298,18 @@ func (s *dialResolver) dialerLitToggle(lit *ast.CompositeLit, v *types.Var) ast.
 		}
 	}
 	if v != nil {
-		for _, w := range s.c.idx.writes().fields {
+		for _, w := range s.c.Writes().Fields {
 			switch {
-			case isFieldOf(w.field, "net", "Dialer", "KeepAlive") && varOf(s.info, w.base) == v:
-				keepAlive = append(keepAlive, w.stmt)
-				values = append(values, w.rhs)
-			case isFieldOf(w.field, "net", "Dialer", "KeepAliveConfig") && varOf(s.info, w.base) == v:
-				if w.rhs == nil || !isConfigOff(s.info, w.rhs) {
+			case flow.IsFieldOf(w.Field, "net", "Dialer", "KeepAlive") && flow.VarOf(s.info, w.Base) == v:
+				keepAlive = append(keepAlive, w.Stmt)
+				values = append(values, w.RHS)
+			case flow.IsFieldOf(w.Field, "net", "Dialer", "KeepAliveConfig") && flow.VarOf(s.info, w.Base) == v:
+				if w.RHS == nil || !nethttp.IsConfigOff(s.info, w.RHS) {
 					return nil
 				}
-			case isFieldOf(w.field, "net", "KeepAliveConfig", "Enable"):
-				if sel, ok := ast.Unparen(w.base).(*ast.SelectorExpr); ok && varOf(s.info, sel.X) == v &&
-					(w.rhs == nil || !isFalse(s.info, w.rhs)) {
+			case flow.IsFieldOf(w.Field, "net", "KeepAliveConfig", "Enable"):
+				if sel, ok := ast.Unparen(w.Base).(*ast.SelectorExpr); ok && flow.VarOf(s.info, sel.X) == v &&
+					(w.RHS == nil || !flow.IsFalse(s.info, w.RHS)) {
 					return nil
 				}
 			}
@@ -322,7 +319,7 @@ func (s *dialResolver) dialerLitToggle(lit *ast.CompositeLit, v *types.Var) ast.
 		return nil // KeepAlive zero: default probes
 	}
 	for _, val := range values {
-		if val == nil || !isNegative(s.info, val) {
+		if val == nil || !flow.IsNegative(s.info, val) {
 			return nil // a non-negative or unknown period somewhere
 		}
 	}

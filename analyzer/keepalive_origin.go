@@ -4,6 +4,9 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+
+	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/flow"
+	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/nethttp"
 )
 
 // This file resolves, for the keepalive check, a Transport to the
@@ -45,22 +48,22 @@ func (s *transportOrigins) transportOrigin(e ast.Expr, depth int) trOrigin {
 	case *ast.StarExpr:
 		return s.transportOrigin(e.X, depth+1)
 	case *ast.CompositeLit:
-		if isNamed(s.info.TypeOf(e), "net/http", "Transport") {
+		if flow.IsNamed(s.info.TypeOf(e), "net/http", "Transport") {
 			return trOrigin{known: true, fix: e, lits: []*ast.CompositeLit{e}}
 		}
 	case *ast.CallExpr:
-		if isNewOf(s.info, e, isTransportValue) {
+		if flow.IsNewOf(s.info, e, nethttp.IsTransportValue) {
 			return trOrigin{known: true}
 		}
-		if isNamed(s.info.TypeOf(e), "net/http", "Transport") {
+		if flow.IsNamed(s.info.TypeOf(e), "net/http", "Transport") {
 			// A helper that builds a Transport that keeps its connections
 			// alive, per its summary.
-			if r := s.c.summary(calleeFunc(s.info, e)).result(kindPool); r != nil && r.Path == "" && r.When.Param == 0 && !r.Lazy {
+			if r := s.c.Summary(flow.CalleeFunc(s.info, e)).Result(kindPool); r != nil && r.Path == "" && r.When.Param == 0 && !r.Lazy {
 				return trOrigin{known: true}
 			}
 		}
-		if sel, ok := ast.Unparen(e.Fun).(*ast.SelectorExpr); ok && isMethod(calleeFunc(s.info, e), "net/http", "Transport", "Clone") {
-			if isDefaultTransport(s.info, sel.X) {
+		if sel, ok := ast.Unparen(e.Fun).(*ast.SelectorExpr); ok && flow.IsMethod(flow.CalleeFunc(s.info, e), "net/http", "Transport", "Clone") {
+			if nethttp.IsDefaultTransport(s.info, sel.X) {
 				return trOrigin{known: true} // DefaultTransport keeps connections alive
 			}
 			o := s.transportOrigin(sel.X, depth+1)
@@ -68,8 +71,8 @@ func (s *transportOrigins) transportOrigin(e ast.Expr, depth int) trOrigin {
 			return o
 		}
 	case *ast.Ident:
-		v := varOf(s.info, e)
-		rhs, zero, ok := s.c.idx.origin(v)
+		v := flow.VarOf(s.info, e)
+		rhs, zero, ok := s.c.Origin(v)
 		if !ok {
 			return trOrigin{}
 		}
@@ -90,7 +93,7 @@ func (s *transportOrigins) transportOrigin(e ast.Expr, depth int) trOrigin {
 func (s *transportOrigins) disablesKeepAlives(o trOrigin) bool {
 	for _, lit := range o.lits {
 		for _, elt := range lit.Elts {
-			if kv, ok := elt.(*ast.KeyValueExpr); ok && identOf(kv.Key) != nil && turnsOffPooling(s.info, identOf(kv.Key).Name, kv.Value) {
+			if kv, ok := elt.(*ast.KeyValueExpr); ok && flow.IdentOf(kv.Key) != nil && nethttp.TurnsOffPooling(s.info, flow.IdentOf(kv.Key).Name, kv.Value) {
 				return true
 			}
 		}
@@ -98,11 +101,11 @@ func (s *transportOrigins) disablesKeepAlives(o trOrigin) bool {
 	if s.disabledLits == nil {
 		s.disabledLits = make(map[*ast.CompositeLit]bool)
 		s.disabledVars = make(map[*types.Var]bool)
-		for _, w := range s.c.idx.writes().fields {
-			if !isTransportField(w.field, "DisableKeepAlives", "MaxIdleConnsPerHost") || !turnsOffPooling(s.info, w.field.Name(), w.rhs) {
+		for _, w := range s.c.Writes().Fields {
+			if !nethttp.IsTransportField(w.Field, "DisableKeepAlives", "MaxIdleConnsPerHost") || !nethttp.TurnsOffPooling(s.info, w.Field.Name(), w.RHS) {
 				continue // another field, or pooling stays on
 			}
-			wo := s.transportOrigin(w.base, 0)
+			wo := s.transportOrigin(w.Base, 0)
 			if !wo.known {
 				s.disabledUnknown = true
 				continue

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"unicode"
 
+	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/flow"
+	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/nethttp"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
@@ -34,9 +36,9 @@ type hoister struct {
 // variable (local or global) and calls nothing, so evaluating it once at
 // start-up gives the same transport; and the function neither sets nor
 // reads the transport's fields, which would race once it is shared.
-func (h *hoister) hoistFix(src poolSource, fl *flow) (analysis.SuggestedFix, bool) {
+func (h *hoister) hoistFix(src poolSource, fl *flow.Flow) (analysis.SuggestedFix, bool) {
 	cur, lit := src.cur, src.lit
-	if lit == nil || fl.flags&poolMutated != 0 || !h.movable(cur) || h.mayDialNoKeepAlive(lit) {
+	if lit == nil || fl.Flags&poolMutated != 0 || !h.movable(cur) || h.mayDialNoKeepAlive(lit) {
 		return analysis.SuggestedFix{}, false
 	}
 	top, file := topLevelDecl(cur)
@@ -45,7 +47,7 @@ func (h *hoister) hoistFix(src poolSource, fl *flow) (analysis.SuggestedFix, boo
 	}
 	name := h.hoistName(top, lit.Pos())
 	var edits []analysis.TextEdit
-	at := outerParens(cur)
+	at := flow.OuterParens(cur)
 	if u, ok := at.Parent().Node().(*ast.UnaryExpr); ok && u.Op == token.AND {
 		// &http.Transport{...} => name
 		edits = append(edits, analysis.TextEdit{Pos: u.Pos(), End: u.End(), NewText: []byte(name)})
@@ -62,7 +64,7 @@ func (h *hoister) hoistFix(src poolSource, fl *flow) (analysis.SuggestedFix, boo
 		}
 	}
 	user := "every call"
-	if fn, _ := enclosingFunc(cur); fn.Node() == top {
+	if fn, _ := flow.EnclosingFunc(cur); fn.Node() == top {
 		user = "every call of " + top.(*ast.FuncDecl).Name.Name
 	}
 	var buf bytes.Buffer
@@ -103,12 +105,12 @@ func (h *hoister) movable(cur inspector.Cursor) bool {
 			if tv, ok := info.Types[x.Fun]; ok && tv.IsType() {
 				continue // a conversion
 			}
-			if fl, ok := enclosingFuncLit(n); !ok || !posIn(fl.Pos(), lit) {
+			if fl, ok := enclosingFuncLit(n); !ok || !flow.PosIn(fl.Pos(), lit) {
 				return false // a call made when the literal is evaluated
 			}
 		case *ast.Ident:
 			obj := info.Uses[x]
-			if obj == nil || posIn(obj.Pos(), lit) {
+			if obj == nil || flow.PosIn(obj.Pos(), lit) {
 				continue // declares, or uses what the literal declares
 			}
 			switch obj := obj.(type) {
@@ -145,7 +147,7 @@ func (h *hoister) mayDialNoKeepAlive(lit *ast.CompositeLit) bool {
 		if !ok {
 			continue
 		}
-		if !isDialField(identOf(kv.Key)) {
+		if !nethttp.IsDialField(flow.IdentOf(kv.Key)) {
 			continue // not a dial func
 		}
 		var fn *types.Func
@@ -154,14 +156,14 @@ func (h *hoister) mayDialNoKeepAlive(lit *ast.CompositeLit) bool {
 			fn, _ = info.Uses[v].(*types.Func)
 		case *ast.SelectorExpr:
 			fn, _ = info.Uses[v.Sel].(*types.Func)
-			if isMethod(fn, "net", "Dialer", "Dial", "DialContext") {
-				if !keepsDialerKeepAlive(info, v.X) {
+			if flow.IsMethod(fn, "net", "Dialer", "Dial", "DialContext") {
+				if !nethttp.KeepsDialerKeepAlive(info, v.X) {
 					return true
 				}
 				continue
 			}
 		}
-		if fn == nil || h.c.summary(fn).result(kindDialConn) != nil {
+		if fn == nil || h.c.Summary(fn).Result(kindDialConn) != nil {
 			return true
 		}
 	}
@@ -189,7 +191,7 @@ func (h *hoister) addressUses(lit inspector.Cursor) ([]*ast.UnaryExpr, bool) {
 	case edge.AssignStmt_Rhs:
 		as := lit.Parent().Node().(*ast.AssignStmt)
 		if as.Tok == token.DEFINE && len(as.Lhs) == len(as.Rhs) {
-			id = identOf(as.Lhs[idx])
+			id = flow.IdentOf(as.Lhs[idx])
 		}
 	case edge.ValueSpec_Values:
 		spec := lit.Parent().Node().(*ast.ValueSpec)
@@ -204,13 +206,13 @@ func (h *hoister) addressUses(lit inspector.Cursor) ([]*ast.UnaryExpr, bool) {
 	if !ok {
 		return nil, false // redeclared by :=: assigned, not declared, here
 	}
-	fn, ok := enclosingFunc(lit)
+	fn, ok := flow.EnclosingFunc(lit)
 	if !ok {
 		return nil, false
 	}
 	var addrs []*ast.UnaryExpr
-	for _, use := range h.c.idx.usesOf(fn, v) {
-		use = outerParens(use)
+	for _, use := range h.c.UsesOf(fn, v) {
+		use = flow.OuterParens(use)
 		switch use.ParentEdgeKind() {
 		case edge.UnaryExpr_X:
 			u := use.Parent().Node().(*ast.UnaryExpr)

@@ -5,6 +5,8 @@ import (
 	"go/types"
 	"strings"
 
+	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/flow"
+	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/nethttp"
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
 )
@@ -40,7 +42,7 @@ func (t *poolCheck) repeatedAt(cur inspector.Cursor, vars []*types.Var) string {
 // varsDeclaredIn reports whether every variable of vars is declared in n.
 func varsDeclaredIn(vars []*types.Var, n ast.Node) bool {
 	for _, v := range vars {
-		if !posIn(v.Pos(), n) {
+		if !flow.PosIn(v.Pos(), n) {
 			return false
 		}
 	}
@@ -65,16 +67,16 @@ func (t *poolCheck) computeRepeated(fn inspector.Cursor) string {
 	info := t.c.pass.TypesInfo
 	switch n := fn.Node().(type) {
 	case *ast.FuncLit:
-		if isHandlerSig(info.TypeOf(n)) {
+		if nethttp.IsHandlerSig(info.TypeOf(n)) {
 			return "on every request served by this handler"
 		}
-		switch outer := outerParens(fn); outer.ParentEdgeKind() {
+		switch outer := flow.OuterParens(fn); outer.ParentEdgeKind() {
 		case edge.CallExpr_Args:
-			callee := calleeFunc(info, outer.Parent().Node().(*ast.CallExpr))
+			callee := flow.CalleeFunc(info, outer.Parent().Node().(*ast.CallExpr))
 			switch {
-			case isMethod(callee, "sync", "Once", "Do"), isFunc(callee, "sync", "OnceFunc", "OnceValue", "OnceValues"):
+			case flow.IsMethod(callee, "sync", "Once", "Do"), flow.IsFunc(callee, "sync", "OnceFunc", "OnceValue", "OnceValues"):
 				return "" // runs once
-			case isMethod(callee, "testing", "F", "Fuzz"):
+			case flow.IsMethod(callee, "testing", "F", "Fuzz"):
 				return "in a fuzz target"
 			}
 		case edge.KeyValueExpr_Value, edge.CompositeLit_Elts:
@@ -93,14 +95,14 @@ func (t *poolCheck) computeRepeated(fn inspector.Cursor) string {
 		if !ok {
 			return ""
 		}
-		name := funcName(n)
-		test := isTestFile(t.c.pass.Fset, n.Pos())
+		name := flow.FuncName(n)
+		test := flow.IsTestFile(t.c.pass.Fset, n.Pos())
 		switch {
 		case n.Recv == nil && (n.Name.Name == "init" || n.Name.Name == "main" && t.c.pass.Pkg.Name() == "main"):
 			return "" // set-up: runs once (its loops still count)
 		case test && n.Recv == nil && isTestEntry(n.Name.Name):
 			return "" // a test, benchmark, example or fuzz function: one-off (its loops still count)
-		case isHandlerSig(obj.Type()):
+		case nethttp.IsHandlerSig(obj.Type()):
 			return "on every request served by " + name
 		case obj.Exported() && !test && t.c.pass.Pkg.Name() != "main":
 			return "on every call of " + name // callers unknown
@@ -121,8 +123,8 @@ func (t *poolCheck) computeRepeated(fn inspector.Cursor) string {
 func (t *poolCheck) callersOf(fn *types.Func) []inspector.Cursor {
 	if t.callers == nil {
 		t.callers = make(map[*types.Func][]inspector.Cursor)
-		for cur := range t.c.root.Preorder((*ast.CallExpr)(nil)) {
-			if callee := calleeFunc(t.c.pass.TypesInfo, cur.Node().(*ast.CallExpr)); callee != nil && callee.Pkg() == t.c.pass.Pkg {
+		for cur := range t.c.Root().Preorder((*ast.CallExpr)(nil)) {
+			if callee := flow.CalleeFunc(t.c.pass.TypesInfo, cur.Node().(*ast.CallExpr)); callee != nil && callee.Pkg() == t.c.pass.Pkg {
 				callee = callee.Origin()
 				t.callers[callee] = append(t.callers[callee], cur)
 			}

@@ -1,4 +1,4 @@
-package analyzer
+package flow
 
 import (
 	"go/ast"
@@ -11,73 +11,73 @@ import (
 	"golang.org/x/tools/go/ast/inspector"
 )
 
-// This file holds follow, the flow-insensitive half of the value-flow
+// This file holds Follow, the flow-insensitive half of the value-flow
 // layer: every use of a value built in a function, whatever the path,
 // through the local variables and holders it is copied into.
 
 // A flow is what a function does with a value it builds, or gets in a
 // parameter, whatever the path: the local variables that hold it, the
 // spec's uses, and whether it is released, returned or escapes.
-type flow struct {
-	c             *checker
-	s             spec
-	fn            inspector.Cursor // the innermost function that builds the value
-	mode          flowMode
-	vars          []*types.Var // the variables that hold it, in the order met
-	uses          []ast.Node   // the spec's uses (requests through a pool)
-	escapes       bool         // it reaches code not followed
-	returned      bool         // it is returned to the caller
-	returnedIn    int          // in which result
-	returnedAt    place        // where the resource sits in it
-	returnedTwice bool         // it is returned in two results, or at two places: returnedIn and returnedAt name the last
-	released      bool         // the spec's release is applied to it
-	replaced      bool         // the resource in it is replaced by another (resp.Body = copy)
-	releases      []ast.Node   // where it is released
-	flags         uint8        // what the spec noted, or-ed
-	unseen        []ast.Node   // with trustCalls: the calls into code it cannot see that got it
-	intoParam     bool         // with intoParams: it went into a parameter's field
-	intoRecv      bool         // with intoParams: it went into a field of the receiver
+type Flow struct {
+	c             *Engine
+	s             Spec
+	Fn            inspector.Cursor // the innermost function that builds the value
+	mode          Mode
+	Vars          []*types.Var // the variables that hold it, in the order met
+	Uses          []ast.Node   // the spec's uses
+	Escapes       bool         // it reaches code not followed
+	Returned      bool         // it is returned to the caller
+	ReturnedIn    int          // in which result
+	ReturnedAt    Place        // where the resource sits in it
+	ReturnedTwice bool         // it is returned in two results, or at two places: ReturnedIn and ReturnedAt name the last
+	Released      bool         // the spec's release is applied to it
+	Replaced      bool         // the resource in it is replaced by another (h.R = copy)
+	Releases      []ast.Node   // where it is released
+	Flags         uint8        // what the spec noted, or-ed
+	Unseen        []ast.Node   // with TrustCalls: the calls into code it cannot see that got it
+	IntoParam     bool         // with IntoParams: it went into a parameter's field
+	IntoRecv      bool         // with IntoParams: it went into a field of the receiver
 
 	work []flowItem // values still to look at
 }
 
-// A flowMode says how follow judges what it cannot see, for the check
+// A Mode says how Follow judges what it cannot see, for the check
 // (the default: anything unknown is an escape) or for a summary.
-type flowMode uint8
+type Mode uint8
 
 const (
-	// intoParams: a value stored into a field of a parameter is followed
+	// IntoParams: a value stored into a field of a parameter is followed
 	// through that parameter (whose object the caller owns), as in
 	//
-	//	func newClient(hc *http.Client) *Client {
-	//		hc.Transport = newTransport()
-	//		return &Client{hc: hc}
-	intoParams flowMode = 1 << iota
-	// trustCalls: a value passed to code the engine cannot see into (a
+	//	func wrap(h *Holder) *Wrapper {
+	//		h.R = Open()
+	//		return &Wrapper{h: h}
+	IntoParams Mode = 1 << iota
+	// TrustCalls: a value passed to code the engine cannot see into (a
 	// func value, an interface method) is trusted not to be kept there;
 	// a function literal handed to a call or deferred is judged by what
 	// it does; a release counts only if no branch guards it.
-	trustCalls
+	TrustCalls
 )
 
 type flowItem struct {
 	cur inspector.Cursor // an expression whose value holds the resource
-	at  place
+	at  Place
 }
 
-// follow follows the value built at start, in the function at fn (result
+// Follow follows the value built at start, in the function at fn (result
 // result of it, if a call with several results), through the expressions
 // and local variables that hold it, until it escapes.
-func (c *checker) follow(s spec, fn, start inspector.Cursor, result int, at place, mode flowMode) *flow {
-	fl := &flow{c: c, s: s, fn: fn, mode: mode, work: []flowItem{{start, at}}}
+func (c *Engine) Follow(s Spec, fn, start inspector.Cursor, result int, at Place, mode Mode) *Flow {
+	fl := &Flow{c: c, s: s, Fn: fn, mode: mode, work: []flowItem{{start, at}}}
 	fl.run(result)
 	return fl
 }
 
-// followVar follows what the function at fn does with the value of the
+// FollowVar follows what the function at fn does with the value of the
 // variable v (a parameter), which holds the resource at at.
-func (c *checker) followVar(s spec, fn inspector.Cursor, v *types.Var, at place, mode flowMode) *flow {
-	fl := &flow{c: c, s: s, fn: fn, mode: mode}
+func (c *Engine) FollowVar(s Spec, fn inspector.Cursor, v *types.Var, at Place, mode Mode) *Flow {
+	fl := &Flow{c: c, s: s, Fn: fn, mode: mode}
 	fl.trackVar(v, at, nil)
 	fl.run(-1)
 	return fl
@@ -85,54 +85,54 @@ func (c *checker) followVar(s spec, fn inspector.Cursor, v *types.Var, at place,
 
 // run looks at the values on the work list until none is left or the
 // value escapes. The first is result result of a call.
-func (fl *flow) run(result int) {
-	for len(fl.work) > 0 && !fl.escapes {
+func (fl *Flow) run(result int) {
+	for len(fl.work) > 0 && !fl.Escapes {
 		it := fl.work[len(fl.work)-1]
 		fl.work = fl.work[:len(fl.work)-1]
-		fl.step(it, fl.fn, result)
+		fl.step(it, fl.Fn, result)
 		result = -1
 	}
 }
 
 // step applies the use of the value at it, in the function at fn, to fl.
-func (fl *flow) step(it flowItem, fn inspector.Cursor, result int) {
-	u := fl.c.classify(fl.s, stackOf(it.cur, fn), it.at, result)
-	fl.flags |= u.flags
-	if u.usedAt != nil {
-		fl.uses = append(fl.uses, u.usedAt)
+func (fl *Flow) step(it flowItem, fn inspector.Cursor, result int) {
+	u := fl.c.Classify(fl.s, StackOf(it.cur, fn), it.at, result)
+	fl.Flags |= u.Flags
+	if u.UsedAt != nil {
+		fl.Uses = append(fl.Uses, u.UsedAt)
 	}
-	switch u.kind {
-	case useRead, useDrop:
-	case useReplace:
-		fl.replaced = true
-	case useUse:
-		fl.uses = append(fl.uses, u.node)
-	case useRelease:
-		if fl.mode&trustCalls == 0 || unguarded(fn, ancestor(it.cur, u.depth)) {
-			fl.released = true
-			fl.releases = append(fl.releases, u.node)
+	switch u.Kind {
+	case UseRead, UseDrop:
+	case UseReplace:
+		fl.Replaced = true
+	case UseUse:
+		fl.Uses = append(fl.Uses, u.Node)
+	case UseRelease:
+		if fl.mode&TrustCalls == 0 || unguarded(fn, ancestor(it.cur, u.Depth)) {
+			fl.Released = true
+			fl.Releases = append(fl.Releases, u.Node)
 		}
-	case useReturn:
-		if fn != fl.fn { // returned by a function literal, to the code that runs it
-			if fl.mode&trustCalls == 0 {
-				fl.escapes = true
+	case UseReturn:
+		if fn != fl.Fn { // returned by a function literal, to the code that runs it
+			if fl.mode&TrustCalls == 0 {
+				fl.Escapes = true
 			}
 			return
 		}
-		fl.returnedTwice = fl.returnedTwice || fl.returned && (fl.returnedIn != u.result || !slices.Equal(fl.returnedAt, u.at))
-		fl.returned, fl.returnedIn, fl.returnedAt = true, u.result, u.at
-	case useStore:
-		if v, at := fl.storedIn(u.into, u.at); v != nil {
-			fl.trackVar(v, at, u.node)
+		fl.ReturnedTwice = fl.ReturnedTwice || fl.Returned && (fl.ReturnedIn != u.Result || !slices.Equal(fl.ReturnedAt, u.At))
+		fl.Returned, fl.ReturnedIn, fl.ReturnedAt = true, u.Result, u.At
+	case UseStore:
+		if v, at := fl.storedIn(u.Into, u.At); v != nil {
+			fl.trackVar(v, at, u.Node)
 			return
 		}
-		fl.escapes = true // a field, an element, a global, a captured or named result variable
+		fl.Escapes = true // a field, an element, a global, a captured or named result variable
 	default:
-		if fl.mode&trustCalls == 0 || !u.call {
-			fl.escapes = true
+		if fl.mode&TrustCalls == 0 || !u.Call {
+			fl.Escapes = true
 			return
 		}
-		fl.unseen = append(fl.unseen, u.node)
+		fl.Unseen = append(fl.Unseen, u.Node)
 	}
 }
 
@@ -170,8 +170,8 @@ func unguarded(fn, cur inspector.Cursor) bool {
 			return false
 		}
 	}
-	_, body := funcParts(fn.Node())
-	for _, ret := range returnsOf(body) {
+	_, body := FuncParts(fn.Node())
+	for _, ret := range ReturnsOf(body) {
 		if ret.Pos() < pos {
 			return false // a path leaves before it
 		}
@@ -180,7 +180,7 @@ func unguarded(fn, cur inspector.Cursor) bool {
 }
 
 // testsPresence reports whether ifs, with no else, only tests that x
-// (or what holds it: c.hc for c.hc.Transport) is not nil.
+// (or what holds it: c.h for c.h.R) is not nil.
 func testsPresence(ifs *ast.IfStmt, x string) bool {
 	b, ok := ast.Unparen(ifs.Cond).(*ast.BinaryExpr)
 	if !ok || b.Op != token.NEQ || ifs.Init != nil || ifs.Else != nil || x == "" {
@@ -201,13 +201,13 @@ func testsPresence(ifs *ast.IfStmt, x string) bool {
 // into, and where the resource then sits in it: lhs itself, or x.f for a
 // local x of its own (a fresh holder) whose field f the spec lets hold
 // the resource. It returns nil for anything else.
-func (fl *flow) storedIn(lhs ast.Expr, at place) (*types.Var, place) {
-	info := fl.c.pass.TypesInfo
+func (fl *Flow) storedIn(lhs ast.Expr, at Place) (*types.Var, Place) {
+	info := fl.c.Info
 	switch lhs := ast.Unparen(lhs).(type) {
 	case *ast.Ident:
 		// A local variable, or a parameter given another value (its
 		// object is not the caller's any more).
-		if v, ok := info.ObjectOf(lhs).(*types.Var); ok && (isLocal(fl.fn, v) || paramIndex(fl.fn.Node(), v) >= 0) {
+		if v, ok := info.ObjectOf(lhs).(*types.Var); ok && (isLocal(fl.Fn, v) || ParamIndex(fl.Fn.Node(), v) >= 0) {
 			return v, at
 		}
 		return nil, nil
@@ -221,29 +221,29 @@ func (fl *flow) storedIn(lhs ast.Expr, at place) (*types.Var, place) {
 			if !ok {
 				break
 			}
-			if fieldOf(info, sel) == nil {
+			if FieldOf(info, sel) == nil {
 				return nil, nil
 			}
 			fields = append([]string{sel.Sel.Name}, fields...)
 			e = sel.X
 		}
-		x := identOf(e)
+		x := IdentOf(e)
 		if x == nil {
 			return nil, nil
 		}
 		v, ok := info.Uses[x].(*types.Var)
-		if !ok || fl.s.literal(fl.c, v.Type(), nil, fieldOf(info, firstSelector(lhs))) != useHold {
+		if !ok || fl.s.Literal(v.Type(), nil, FieldOf(info, firstSelector(lhs))) != UseHold {
 			return nil, nil
 		}
 		switch {
-		case isLocal(fl.fn, v) && fl.freshHolder(v):
-		case fl.mode&intoParams != 0 && isParam(fl.fn.Node(), v):
-			fl.intoParam = true
-			fl.intoRecv = fl.intoRecv || paramIndex(fl.fn.Node(), v) < 0
+		case isLocal(fl.Fn, v) && fl.freshHolder(v):
+		case fl.mode&IntoParams != 0 && isParam(fl.Fn.Node(), v):
+			fl.IntoParam = true
+			fl.IntoRecv = fl.IntoRecv || ParamIndex(fl.Fn.Node(), v) < 0
 		default:
 			return nil, nil
 		}
-		return v, append(place(fields), at...)
+		return v, append(Place(fields), at...)
 	}
 	return nil, nil
 }
@@ -264,7 +264,7 @@ func firstSelector(e ast.Expr) *ast.SelectorExpr {
 // isParam reports whether v is a parameter or the receiver of the
 // function declaration or literal fn.
 func isParam(fn ast.Node, v *types.Var) bool {
-	if paramIndex(fn, v) >= 0 {
+	if ParamIndex(fn, v) >= 0 {
 		return true
 	}
 	fd, ok := fn.(*ast.FuncDecl)
@@ -284,41 +284,40 @@ func isParam(fn ast.Node, v *types.Var) bool {
 // isLocal reports whether v is declared in the body of the function at
 // fn (not a parameter or named result, not captured from outside).
 func isLocal(fn inspector.Cursor, v *types.Var) bool {
-	_, body := funcParts(fn.Node())
-	return !v.IsField() && body != nil && posIn(v.Pos(), body)
+	_, body := FuncParts(fn.Node())
+	return !v.IsField() && body != nil && PosIn(v.Pos(), body)
 }
 
 // trackVar adds the uses of the local variable v, which holds the
 // resource at at, to the work list of fl. A use in a function literal
 // may run after the function returns: it counts as an escape, unless it
 // releases the resource.
-func (fl *flow) trackVar(v *types.Var, at place, store ast.Node) {
-	if slices.Contains(fl.vars, v) {
+func (fl *Flow) trackVar(v *types.Var, at Place, store ast.Node) {
+	if slices.Contains(fl.Vars, v) {
 		return // already followed
 	}
-	fl.vars = append(fl.vars, v)
-	for _, use := range fl.c.idx.usesOf(fl.fn, v) {
+	fl.Vars = append(fl.Vars, v)
+	for _, use := range fl.c.UsesOf(fl.Fn, v) {
 		if use.ParentEdgeKind() == edge.AssignStmt_Lhs {
 			continue // overwritten: another value
 		}
-		if store != nil && posIn(use.Node().Pos(), store) {
+		if store != nil && PosIn(use.Node().Pos(), store) {
 			continue // the store that put it there: v.f = value
 		}
-		encl, _ := enclosingFunc(use)
+		encl, _ := EnclosingFunc(use)
 		switch {
-		case encl == fl.fn:
+		case encl == fl.Fn:
 			fl.work = append(fl.work, flowItem{use, at})
-		case fl.mode&trustCalls != 0 && fl.runsInPlace(encl):
+		case fl.mode&TrustCalls != 0 && fl.runsInPlace(encl):
 			fl.step(flowItem{use, at}, encl, -1) // judged by what it does there
 		case fl.returnsLiteral(encl):
 			// A function literal that captures it, returned: the result
-			// holds it (a round tripper made of a func, as promhttp's
-			// InstrumentRoundTripper* return).
-		case fl.c.classify(fl.s, stackOf(use, encl), at, -1).kind == useRelease:
-			fl.released = true
-			fl.releases = append(fl.releases, use.Node())
+			// holds it (a wrapper made of a func).
+		case fl.c.Classify(fl.s, StackOf(use, encl), at, -1).Kind == UseRelease:
+			fl.Released = true
+			fl.Releases = append(fl.Releases, use.Node())
 		default:
-			fl.escapes = true
+			fl.Escapes = true
 		}
 	}
 }
@@ -327,23 +326,23 @@ func (fl *flow) trackVar(v *types.Var, at place, store ast.Node) {
 // the function of fl, is returned by it, as it is or converted (to a
 // func type with methods): then fl is returned, at no known field.
 //
-//	return RoundTripperFunc(func(r *http.Request) (*http.Response, error) { return next.RoundTrip(r) })
-func (fl *flow) returnsLiteral(lit inspector.Cursor) bool {
-	if encl, _ := enclosingFunc(lit.Parent()); encl != fl.fn {
+//	return HandlerFunc(func(x *Req) error { return next.Do(x) })
+func (fl *Flow) returnsLiteral(lit inspector.Cursor) bool {
+	if encl, _ := EnclosingFunc(lit.Parent()); encl != fl.Fn {
 		return false // nested deeper
 	}
-	cur := outerParens(lit)
+	cur := OuterParens(lit)
 	for cur.ParentEdgeKind() == edge.CallExpr_Args {
 		call := cur.Parent().Node().(*ast.CallExpr)
-		if tv, ok := fl.c.pass.TypesInfo.Types[call.Fun]; !ok || !tv.IsType() || len(call.Args) != 1 {
+		if tv, ok := fl.c.Info.Types[call.Fun]; !ok || !tv.IsType() || len(call.Args) != 1 {
 			return false // not a conversion
 		}
-		cur = outerParens(cur.Parent())
+		cur = OuterParens(cur.Parent())
 	}
 	if cur.ParentEdgeKind() != edge.ReturnStmt_Results {
 		return false
 	}
-	fl.returned, fl.returnedIn, fl.returnedAt = true, cur.ParentEdgeIndex(), place{}
+	fl.Returned, fl.ReturnedIn, fl.ReturnedAt = true, cur.ParentEdgeIndex(), Place{}
 	return true
 }
 
@@ -351,13 +350,13 @@ func (fl *flow) returnsLiteral(lit inspector.Cursor) bool {
 // the function around it returns, as far as it can tell: it is called,
 // deferred, or handed to a call (sync.Once.Do, sort.Slice), not started
 // by a go statement nor stored.
-func (fl *flow) runsInPlace(lit inspector.Cursor) bool {
-	cur := outerParens(lit)
+func (fl *Flow) runsInPlace(lit inspector.Cursor) bool {
+	cur := OuterParens(lit)
 	switch cur.ParentEdgeKind() {
 	case edge.CallExpr_Fun:
 		return cur.Parent().ParentEdgeKind() != edge.GoStmt_Call
 	case edge.CallExpr_Args:
-		tv, ok := fl.c.pass.TypesInfo.Types[cur.Parent().Node().(*ast.CallExpr).Fun]
+		tv, ok := fl.c.Info.Types[cur.Parent().Node().(*ast.CallExpr).Fun]
 		return ok && !tv.IsType() // handed to a call, not converted
 	}
 	return false
@@ -368,16 +367,16 @@ func (fl *flow) runsInPlace(lit inspector.Cursor) bool {
 // copied from), or a pointer to a composite literal built in the
 // function:
 //
-//	var c http.Client    c := *shared    c := &http.Client{Timeout: d}
-func (fl *flow) freshHolder(v *types.Var) bool {
-	fn := fl.fn
-	for _, use := range fl.c.idx.usesOf(fn, v) {
+//	var h Holder    h := *shared    h := &Holder{Name: n}
+func (fl *Flow) freshHolder(v *types.Var) bool {
+	fn := fl.Fn
+	for _, use := range fl.c.UsesOf(fn, v) {
 		if use.ParentEdgeKind() == edge.AssignStmt_Lhs {
 			return false // reassigned: maybe to a shared value
 		}
 	}
-	if !isPointerType(v.Type()) {
-		return isStructType(v.Type())
+	if !IsPointerType(v.Type()) {
+		return IsStructType(v.Type())
 	}
 	def, ok := fn.FindByPos(v.Pos(), v.Pos()+token.Pos(len(v.Name())))
 	if !ok {

@@ -1,10 +1,12 @@
-package analyzer
+package nethttp
 
 import (
 	"go/ast"
 	"go/types"
 	"slices"
 	"strings"
+
+	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/flow"
 )
 
 // This file holds what the transport check knows of cloud SDKs whose
@@ -27,9 +29,9 @@ const (
 	clientGo   = "k8s.io/client-go/"
 )
 
-// isSDKClientPkg reports whether pkg holds an SDK's service clients,
+// IsSDKClientPkg reports whether pkg holds an SDK's service clients,
 // whose every method sends requests through the client's pool.
-func isSDKClientPkg(pkg *types.Package) bool {
+func IsSDKClientPkg(pkg *types.Package) bool {
 	if pkg == nil {
 		return false
 	}
@@ -39,14 +41,14 @@ func isSDKClientPkg(pkg *types.Package) bool {
 		strings.HasPrefix(path, clientGo+"kubernetes") || path == clientGo+"rest" || path == clientGo+"dynamic" || path == clientGo+"discovery"
 }
 
-// isSDKClientType reports whether t is (a pointer to) the service client
-// type of an SDK package: what sdkPool's constructors return.
-func isSDKClientType(t types.Type) bool {
+// IsSDKClientType reports whether t is (a pointer to) the service client
+// type of an SDK package: what SDKPool's constructors return.
+func IsSDKClientType(t types.Type) bool {
 	if ptr, ok := types.Unalias(t).(*types.Pointer); ok {
 		t = ptr.Elem()
 	}
 	named, ok := types.Unalias(t).(*types.Named)
-	if !ok || !isSDKClientPkg(named.Obj().Pkg()) {
+	if !ok || !IsSDKClientPkg(named.Obj().Pkg()) {
 		return false
 	}
 	switch named.Obj().Name() {
@@ -56,14 +58,14 @@ func isSDKClientType(t types.Type) bool {
 	return false
 }
 
-// isSDKPkg reports whether pkg is part of one of the SDKs above: their
+// IsSDKPkg reports whether pkg is part of one of the SDKs above: their
 // own code is summarized like any other, without these rules.
-func isSDKPkg(pkg *types.Package) bool {
+func IsSDKPkg(pkg *types.Package) bool {
 	path := pkg.Path()
 	return strings.HasPrefix(path, awsSDK+"/") || strings.HasPrefix(path, googleAPI) || strings.HasPrefix(path, clientGo)
 }
 
-// sdkPool says whether the call at cur, of fn, builds an SDK service
+// SDKPool says whether the call at cur, of fn, builds an SDK service
 // client with a pool of its own:
 //
 //	s3.NewFromConfig(cfg)           AWS: each client copies the config's BuildableClient, with a new Transport,
@@ -71,7 +73,7 @@ func isSDKPkg(pkg *types.Package) bool {
 //	drive.NewService(ctx, opts...)  Google APIs: a new transport per service, unless option.WithHTTPClient
 //	kubernetes.NewForConfig(cfg)    client-go: its transport cache gives every config without a Dial or
 //	                                Proxy the same Transport; one with them gets a new one per call
-func sdkPool(c *checker, call *ast.CallExpr, fn *types.Func) (fresh, matched bool) {
+func SDKPool(c *flow.Engine, call *ast.CallExpr, fn *types.Func) (fresh, matched bool) {
 	if fn == nil || fn.Pkg() == nil || fn.Signature().Recv() != nil {
 		return false, false
 	}
@@ -82,21 +84,21 @@ func sdkPool(c *checker, call *ast.CallExpr, fn *types.Func) (fresh, matched boo
 	case strings.HasPrefix(path, googleAPI) && fn.Name() == "NewService",
 		path == googleHTTP && fn.Name() == "NewClient":
 		return googleClient(call), true
-	case isFunc(fn, clientGo+"kubernetes", "NewForConfig", "NewForConfigOrDie"),
-		isFunc(fn, clientGo+"dynamic", "NewForConfig", "NewForConfigOrDie"),
-		isFunc(fn, clientGo+"discovery", "NewDiscoveryClientForConfig", "NewDiscoveryClientForConfigOrDie"),
-		isFunc(fn, clientGo+"rest", "HTTPClientFor", "RESTClientFor", "UnversionedRESTClientFor", "TransportFor"):
+	case flow.IsFunc(fn, clientGo+"kubernetes", "NewForConfig", "NewForConfigOrDie"),
+		flow.IsFunc(fn, clientGo+"dynamic", "NewForConfig", "NewForConfigOrDie"),
+		flow.IsFunc(fn, clientGo+"discovery", "NewDiscoveryClientForConfig", "NewDiscoveryClientForConfigOrDie"),
+		flow.IsFunc(fn, clientGo+"rest", "HTTPClientFor", "RESTClientFor", "UnversionedRESTClientFor", "TransportFor"):
 		return len(call.Args) == 1 && clientGoClient(c, call.Args[0]), true
 	}
 	return false, false
 }
 
-// awsClient is sdkPool for an AWS service client: s3.NewFromConfig(cfg,
+// awsClient is SDKPool for an AWS service client: s3.NewFromConfig(cfg,
 // optFns...) or s3.New(options, optFns...). The client is fresh when the
 // config's HTTPClient is left to the SDK (a config loaded here without
 // config.WithHTTPClient, or a literal without HTTPClient) and no option
 // func sets it; it uses the caller's when one of those sets it.
-func awsClient(c *checker, call *ast.CallExpr) bool {
+func awsClient(c *flow.Engine, call *ast.CallExpr) bool {
 	if call.Ellipsis.IsValid() {
 		return false // forwarded option funcs: they may set HTTPClient
 	}
@@ -112,8 +114,8 @@ func awsClient(c *checker, call *ast.CallExpr) bool {
 }
 
 // awsConfigArg is awsClient for the config (or options) cfg.
-func awsConfigArg(c *checker, cfg ast.Expr) bool {
-	info := c.pass.TypesInfo
+func awsConfigArg(c *flow.Engine, cfg ast.Expr) bool {
+	info := c.Info
 	switch cfg := ast.Unparen(cfg).(type) {
 	case *ast.CompositeLit:
 		if setsHTTPClient(cfg) {
@@ -121,20 +123,20 @@ func awsConfigArg(c *checker, cfg ast.Expr) bool {
 		}
 		return true
 	case *ast.Ident:
-		v := varOf(info, cfg)
+		v := flow.VarOf(info, cfg)
 		if v == nil {
 			return false
 		}
 		if writesField(c, v, "HTTPClient") {
 			return false
 		}
-		if rhs, _, ok := c.idx.origin(v); ok {
+		if rhs, _, ok := c.Origin(v); ok {
 			if lit, ok := ast.Unparen(rhs).(*ast.CompositeLit); ok {
 				return awsConfigArg(c, lit)
 			}
 		}
 		def := definingCall(c, v)
-		if def == nil || !isFunc(calleeFunc(info, def), awsConfig, "LoadDefaultConfig") || def.Ellipsis.IsValid() {
+		if def == nil || !flow.IsFunc(flow.CalleeFunc(info, def), awsConfig, "LoadDefaultConfig") || def.Ellipsis.IsValid() {
 			return false // a parameter, a field, a config built elsewhere
 		}
 		for _, opt := range def.Args[1:] {
@@ -147,7 +149,7 @@ func awsConfigArg(c *checker, cfg ast.Expr) bool {
 	return false
 }
 
-// googleClient is sdkPool for a Google API service or client built from
+// googleClient is SDKPool for a Google API service or client built from
 // ClientOptions: fresh unless one of them is option.WithHTTPClient (or
 // they are forwarded, and may hold one).
 func googleClient(call *ast.CallExpr) bool {
@@ -162,12 +164,12 @@ func googleClient(call *ast.CallExpr) bool {
 	return true
 }
 
-// clientGoClient is sdkPool for a client-go client built from the
+// clientGoClient is SDKPool for a client-go client built from the
 // rest.Config cfg: fresh when the config sets Dial or Proxy (client-go's
 // transport cache cannot key funcs: a Proxy makes the config uncacheable,
 // a Dial is keyed per call) and not Transport.
-func clientGoClient(c *checker, cfg ast.Expr) bool {
-	info := c.pass.TypesInfo
+func clientGoClient(c *flow.Engine, cfg ast.Expr) bool {
+	info := c.Info
 	cfg = ast.Unparen(cfg)
 	if u, ok := cfg.(*ast.UnaryExpr); ok {
 		cfg = ast.Unparen(u.X)
@@ -177,12 +179,12 @@ func clientGoClient(c *checker, cfg ast.Expr) bool {
 	case *ast.CompositeLit:
 		sets = func(name string) bool { return litSets(cfg, name) }
 	case *ast.Ident:
-		v := varOf(info, cfg)
+		v := flow.VarOf(info, cfg)
 		if v == nil {
 			return false
 		}
 		lit := (*ast.CompositeLit)(nil)
-		if rhs, _, ok := c.idx.origin(v); ok {
+		if rhs, _, ok := c.Origin(v); ok {
 			if u, ok := ast.Unparen(rhs).(*ast.UnaryExpr); ok {
 				rhs = u.X
 			}
@@ -199,44 +201,32 @@ func clientGoClient(c *checker, cfg ast.Expr) bool {
 func litSets(lit *ast.CompositeLit, name string) bool {
 	return slices.ContainsFunc(lit.Elts, func(e ast.Expr) bool {
 		kv, ok := e.(*ast.KeyValueExpr)
-		return ok && identOf(kv.Key) != nil && identOf(kv.Key).Name == name
+		return ok && flow.IdentOf(kv.Key) != nil && flow.IdentOf(kv.Key).Name == name
 	})
 }
 
 // writesField reports whether the package assigns to the field name of
 // the variable v (v.name = ...).
-func writesField(c *checker, v *types.Var, name string) bool {
-	info := c.pass.TypesInfo
-	return slices.ContainsFunc(c.idx.writes().fields, func(w write) bool {
-		return w.field.Name() == name && varOf(info, w.base) == v
+func writesField(c *flow.Engine, v *types.Var, name string) bool {
+	info := c.Info
+	return slices.ContainsFunc(c.Writes().Fields, func(w flow.Write) bool {
+		return w.Field.Name() == name && flow.VarOf(info, w.Base) == v
 	})
 }
 
 // definingCall returns the call whose result is the only value ever
 // given to the local variable v (cfg, err := config.LoadDefaultConfig(ctx)).
-func definingCall(c *checker, v *types.Var) *ast.CallExpr {
-	defs := c.idx.writes().vars[v]
-	if len(defs) != 1 || defs[0].pos != v.Pos() || defs[0].stmt == nil || len(defs[0].stmt.Rhs) != 1 {
+func definingCall(c *flow.Engine, v *types.Var) *ast.CallExpr {
+	defs := c.Writes().Vars[v]
+	if len(defs) != 1 || defs[0].Pos != v.Pos() || defs[0].Stmt == nil || len(defs[0].Stmt.Rhs) != 1 {
 		return nil
 	}
-	call, _ := ast.Unparen(defs[0].stmt.Rhs[0]).(*ast.CallExpr)
+	call, _ := ast.Unparen(defs[0].Stmt.Rhs[0]).(*ast.CallExpr)
 	return call
 }
 
 // setsHTTPClient reports whether e may give a client its HTTP client:
 // it names HTTPClient or WithHTTPClient.
 func setsHTTPClient(e ast.Node) bool {
-	return mentionsName(e, "HTTPClient") || mentionsName(e, "WithHTTPClient")
-}
-
-// mentionsName reports whether the identifier name occurs in e.
-func mentionsName(e ast.Node, name string) bool {
-	found := false
-	ast.Inspect(e, func(n ast.Node) bool {
-		if id, ok := n.(*ast.Ident); ok && id.Name == name {
-			found = true
-		}
-		return !found
-	})
-	return found
+	return flow.MentionsName(e, "HTTPClient") || flow.MentionsName(e, "WithHTTPClient")
 }

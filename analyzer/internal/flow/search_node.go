@@ -1,4 +1,4 @@
-package analyzer
+package flow
 
 import (
 	"go/ast"
@@ -16,10 +16,10 @@ import (
 // A tracked is a variable that holds a resource, as the path search
 // follows it, and the local variables it is copied into on the way.
 type tracked struct {
-	c      *checker
-	s      spec
+	c      *Engine
+	s      Spec
 	v      *types.Var // the variable
-	at     place      // where the resource sits in v
+	at     Place      // where the resource sits in v
 	errVar *types.Var // the call's error result, if bound
 	stack  []ast.Node // scratch stack for use scans
 
@@ -36,7 +36,7 @@ type tracked struct {
 // A heldIn is a local variable that holds the resource, at at.
 type heldIn struct {
 	v  *types.Var
-	at place
+	at Place
 }
 
 // mentioned reports whether name may name a tracked variable (a cheap
@@ -60,7 +60,7 @@ func (t *tracked) mentioned(name string) bool {
 
 // A scanned is what one node does to the resource and its variables.
 type scanned struct {
-	ev     pathEvent
+	ev     Event
 	deref  bool          // a variable was used as non-nil
 	unlink bool          // the error variable was overwritten
 	call   *ast.CallExpr // for evReleaseOnError, the call that releases it on error
@@ -71,7 +71,7 @@ type scanned struct {
 // those in dead, overwritten on this path already), and of the error
 // variable.
 func (t *tracked) scan(n ast.Node, dead uint8) scanned {
-	info := t.c.pass.TypesInfo
+	info := t.c.Info
 	var r scanned
 	t.stack = t.stack[:0]
 	ast.Inspect(n, func(x ast.Node) bool {
@@ -92,7 +92,7 @@ func (t *tracked) scan(n ast.Node, dead uint8) scanned {
 			e, call, deref := t.use(obj, at)
 			r.deref = r.deref || deref
 			switch {
-			case e == evOverwrite:
+			case e == EvOverwrite:
 				r.over |= 1 << k
 			case e > r.ev:
 				r.ev, r.call = e, call
@@ -104,15 +104,15 @@ func (t *tracked) scan(n ast.Node, dead uint8) scanned {
 		case v == nil:
 		case slices.Contains(t.closers, v):
 			if call, ok := t.stack[len(t.stack)-2].(*ast.CallExpr); ok && call.Fun == id && len(call.Args) == 0 {
-				r.ev = max(r.ev, evRelease) // calling a closer, or deferring the call
+				r.ev = max(r.ev, EvRelease) // calling a closer, or deferring the call
 			} else {
-				r.ev = max(r.ev, evHandoff) // handed on: it may be called anywhere
+				r.ev = max(r.ev, EvHandoff) // handed on: it may be called anywhere
 			}
 		case v == t.errVar:
 			if len(t.stack) < 2 {
 				break // n is err itself (a condition "if err", in broken code)
 			}
-			if as, ok := t.stack[len(t.stack)-2].(*ast.AssignStmt); ok && containsExpr(as.Lhs, id) {
+			if as, ok := t.stack[len(t.stack)-2].(*ast.AssignStmt); ok && ContainsExpr(as.Lhs, id) {
 				r.unlink = true
 			}
 		}
@@ -127,7 +127,7 @@ const maxHolders = 7
 
 // alias returns the index of obj among the variable (0) and its holders
 // (1...), and where it holds the resource.
-func (t *tracked) alias(obj types.Object) (int, place, bool) {
+func (t *tracked) alias(obj types.Object) (int, Place, bool) {
 	if obj == nil {
 		return 0, nil, false
 	}
@@ -152,36 +152,36 @@ func (t *tracked) allDead(dead uint8) bool {
 // or a holder, which holds the resource at at: a copy into a local
 // variable makes it a holder; a function literal assigned to a local
 // variable that releases the resource makes it a closer.
-func (t *tracked) use(obj types.Object, at place) (pathEvent, *ast.CallExpr, bool) {
-	info := t.c.pass.TypesInfo
+func (t *tracked) use(obj types.Object, at Place) (Event, *ast.CallExpr, bool) {
+	info := t.c.Info
 	if lit, lhs := t.inClosure(); lit >= 0 {
-		u := t.c.classify(t.s, t.stack, at, -1)
-		if u.kind != useRelease {
-			return eventOf(u.kind), nil, u.deref
+		u := t.c.Classify(t.s, t.stack, at, -1)
+		if u.Kind != UseRelease {
+			return EventOf(u.Kind), nil, u.Deref
 		}
-		if f, ok := info.ObjectOf(identOf(lhs)).(*types.Var); ok && f.Name() != "_" && !slices.Contains(t.closers, f) {
+		if f, ok := info.ObjectOf(IdentOf(lhs)).(*types.Var); ok && f.Name() != "_" && !slices.Contains(t.closers, f) {
 			t.closers = append(t.closers, f)
 		}
-		return evRead, nil, u.deref // made, not called: _ = func() { resp.Body.Close() } closes nothing
+		return EvRead, nil, u.Deref // made, not called: _ = func() { r.Release() } releases nothing
 	}
-	u := t.c.classify(t.s, t.stack, at, -1)
-	if u.kind == useStore && t.local != nil && len(t.holders) < maxHolders {
-		if h, ok := info.ObjectOf(identOf(u.into)).(*types.Var); ok && h.Name() != "_" && posIn(h.Pos(), t.local) && h != obj {
+	u := t.c.Classify(t.s, t.stack, at, -1)
+	if u.Kind == UseStore && t.local != nil && len(t.holders) < maxHolders {
+		if h, ok := info.ObjectOf(IdentOf(u.Into)).(*types.Var); ok && h.Name() != "_" && PosIn(h.Pos(), t.local) && h != obj {
 			if _, _, held := t.alias(h); !held {
-				t.holders = append(t.holders, heldIn{h, u.at})
+				t.holders = append(t.holders, heldIn{h, u.At})
 			}
-			return evRead, nil, u.deref
+			return EvRead, nil, u.Deref
 		}
 	}
-	call, _ := u.node.(*ast.CallExpr)
-	return eventOf(u.kind), call, u.deref
+	call, _ := u.Node.(*ast.CallExpr)
+	return EventOf(u.Kind), call, u.Deref
 }
 
 // inClosure returns the index in t.stack of the function literal the
 // mention at its top is in, if that literal is assigned to a local
 // variable or to _, with the left-hand side; -1 otherwise.
 //
-//	closeBody := func() { resp.Body.Close() }
+//	release := func() { r.Release() }
 func (t *tracked) inClosure() (int, ast.Expr) {
 	for i := len(t.stack) - 1; i > 0; i-- {
 		lit, ok := t.stack[i].(*ast.FuncLit)
@@ -190,7 +190,7 @@ func (t *tracked) inClosure() (int, ast.Expr) {
 		}
 		switch p := t.stack[i-1].(type) {
 		case *ast.AssignStmt:
-			if k := slices.Index(p.Rhs, ast.Expr(lit)); k >= 0 && len(p.Lhs) == len(p.Rhs) && identOf(p.Lhs[k]) != nil {
+			if k := slices.Index(p.Rhs, ast.Expr(lit)); k >= 0 && len(p.Lhs) == len(p.Rhs) && IdentOf(p.Lhs[k]) != nil {
 				return i, p.Lhs[k]
 			}
 		case *ast.ValueSpec:
@@ -243,13 +243,13 @@ func (t *tracked) assume(cond ast.Expr, truth bool, st pathState) ([]pathState, 
 	}
 	// Any other condition: follow its uses.
 	r := t.scan(cond, st.dead)
-	if r.ev == evRelease || r.ev == evHandoff {
+	if r.ev == EvRelease || r.ev == EvHandoff {
 		return nil, true
 	}
 	if r.deref {
 		st.deref = true
 	}
-	if st.linked && st.err == errUnchecked && t.errVar != nil && mentions(t.c.pass.TypesInfo, cond, t.errVar) {
+	if st.linked && st.err == errUnchecked && t.errVar != nil && Mentions(t.c.Info, cond, t.errVar) {
 		st.err = errInspected
 	}
 	return []pathState{st}, false
@@ -259,8 +259,8 @@ func (t *tracked) assume(cond ast.Expr, truth bool, st pathState) ([]pathState, 
 // that leaves nothing to release, of the variable or its holder with
 // nil, or of the call's error with nil; ok is false for any other.
 func (t *tracked) compare(e *ast.BinaryExpr, truth bool, st pathState) (states []pathState, handedOff, ok bool) {
-	info := t.c.pass.TypesInfo
-	if t.s.nothingToRelease(t.c, e, t.v) {
+	info := t.c.Info
+	if t.s.NothingToRelease(e, t.v) {
 		if (e.Op == token.EQL) == truth {
 			return nil, true, true // nothing for the caller to release
 		}
@@ -268,9 +268,9 @@ func (t *tracked) compare(e *ast.BinaryExpr, truth bool, st pathState) (states [
 		return []pathState{st}, false, true
 	}
 	operand := e.X
-	if isNil(info, e.X) {
+	if IsNil(info, e.X) {
 		operand = e.Y
-	} else if !isNil(info, e.Y) {
+	} else if !IsNil(info, e.Y) {
 		return nil, false, false
 	}
 	nonNil := (e.Op == token.NEQ) == truth
@@ -281,16 +281,16 @@ func (t *tracked) compare(e *ast.BinaryExpr, truth bool, st pathState) (states [
 		st.deref = true
 		return []pathState{st}, false, true
 	}
-	if x := identOf(operand); x != nil && st.relErr != nil && info.ObjectOf(x) == st.relErr {
+	if x := IdentOf(operand); x != nil && st.relErr != nil && info.ObjectOf(x) == st.relErr {
 		if nonNil {
 			return nil, false, true // the callee released it
 		}
 		return []pathState{st}, false, true
 	}
-	if x := identOf(operand); x != nil && t.errVar != nil && st.linked && info.ObjectOf(x) == t.errVar {
+	if x := IdentOf(operand); x != nil && t.errVar != nil && st.linked && info.ObjectOf(x) == t.errVar {
 		if nonNil {
 			if t.withError {
-				return []pathState{st}, false, true // a response may come with the error
+				return []pathState{st}, false, true // the resource may come with the error
 			}
 			return nil, false, true // the call failed: no resource
 		}
@@ -304,7 +304,7 @@ func (t *tracked) compare(e *ast.BinaryExpr, truth bool, st pathState) (states [
 // first fields of the place of the resource: if e is nil, there is no
 // resource.
 //
-//	resp == nil    resp.Body == nil    (the resource at place{"Body"})
+//	h == nil    h.R == nil    (the resource at Place{"R"})
 func (t *tracked) holdsToward(e ast.Expr) bool {
 	var fields []string
 	for {
@@ -322,7 +322,7 @@ func (t *tracked) holdsToward(e ast.Expr) bool {
 					return false
 				}
 			}
-			return t.c.pass.TypesInfo.ObjectOf(x) == t.v
+			return t.c.Info.ObjectOf(x) == t.v
 		}
 		return false
 	}
@@ -330,8 +330,8 @@ func (t *tracked) holdsToward(e ast.Expr) bool {
 
 // guardedRelease reports whether b ends in the condition of
 //
-//	if shouldClose && i < max {
-//		... resp.Body.Close() ...
+//	if shouldRelease && i < max {
+//		... r.Release() ...
 //	}
 //
 // whose body releases the resource and falls through, and whose
@@ -350,14 +350,14 @@ func (t *tracked) guardedRelease(b *cfg.Block) bool {
 	case *ast.ReturnStmt, *ast.BranchStmt:
 		return false // the release is on a path that leaves
 	case *ast.ExprStmt:
-		if call, ok := last.X.(*ast.CallExpr); ok && !t.c.mayReturn(call) {
+		if call, ok := last.X.(*ast.CallExpr); ok && !t.c.MayReturn(call) {
 			return false
 		}
 	}
-	info := t.c.pass.TypesInfo
-	if mentions(info, ifs.Cond, t.v) || t.errVar != nil && mentions(info, ifs.Cond, t.errVar) {
+	info := t.c.Info
+	if Mentions(info, ifs.Cond, t.v) || t.errVar != nil && Mentions(info, ifs.Cond, t.errVar) {
 		return false // a condition on the variable: follow both branches
 	}
 	r := t.scan(ifs.Body, 0)
-	return r.ev == evRelease || r.ev == evHandoff
+	return r.ev == EvRelease || r.ev == EvHandoff
 }

@@ -1,4 +1,4 @@
-package analyzer
+package flow
 
 import (
 	"go/ast"
@@ -13,18 +13,18 @@ import (
 // every write to a variable or a field in the package (where it comes
 // from).
 
-// A flowIndex holds the indexes of one package, each built on first use.
-type flowIndex struct {
+// An Index holds the indexes of one package, each built on first use.
+type Index struct {
 	info    *types.Info
 	pkg     *types.Package
 	root    inspector.Cursor
 	varUses map[ast.Node]map[*types.Var][]inspector.Cursor // uses of variables, by function
-	written *writeIndex                                    // writes to variables and fields
+	written *Writes                                        // writes to variables and fields
 }
 
-// usesOf returns the identifiers in the function at fn that use v, in
+// UsesOf returns the identifiers in the function at fn that use v, in
 // source order.
-func (x *flowIndex) usesOf(fn inspector.Cursor, v *types.Var) []inspector.Cursor {
+func (x *Index) UsesOf(fn inspector.Cursor, v *types.Var) []inspector.Cursor {
 	if x.varUses == nil {
 		x.varUses = make(map[ast.Node]map[*types.Var][]inspector.Cursor)
 	}
@@ -41,39 +41,38 @@ func (x *flowIndex) usesOf(fn inspector.Cursor, v *types.Var) []inspector.Cursor
 	return idx[v]
 }
 
-// A write is one assignment of a value to a variable or a field.
-type write struct {
-	pos   token.Pos       // the identifier or selector written
-	stmt  *ast.AssignStmt // the assignment, if it is one
-	field *types.Var      // the field written, if it is one
-	base  ast.Expr        // for a field: the value whose field is set
-	rhs   ast.Expr        // the value; nil if unknown (a tuple, +=, range) or zero
-	zero  bool            // var v T: the zero value
+// A Write is one assignment of a value to a variable or a field.
+type Write struct {
+	Pos   token.Pos       // the identifier or selector written
+	Stmt  *ast.AssignStmt // the assignment, if it is one
+	Field *types.Var      // the field written, if it is one
+	Base  ast.Expr        // for a field: the value whose field is set
+	RHS   ast.Expr        // the value; nil if unknown (a tuple, +=, range) or zero
+	Zero  bool            // var v T: the zero value
 }
 
-// A writeIndex holds every write to a variable or a struct field in a
-// package.
-type writeIndex struct {
-	vars   map[*types.Var][]write
-	fields []write // in source order
+// Writes holds every write to a variable or a struct field in a package.
+type Writes struct {
+	Vars   map[*types.Var][]Write
+	Fields []Write // in source order
 }
 
-// writes returns the package's index of writes, built on first use.
-func (x *flowIndex) writes() *writeIndex {
+// Writes returns the package's index of writes, built on first use.
+func (x *Index) Writes() *Writes {
 	if x.written != nil {
 		return x.written
 	}
 	info := x.info
-	w := &writeIndex{vars: make(map[*types.Var][]write)}
+	w := &Writes{Vars: make(map[*types.Var][]Write)}
 	add := func(lhs, rhs ast.Expr, zero bool, stmt *ast.AssignStmt) {
 		switch lhs := ast.Unparen(lhs).(type) {
 		case *ast.Ident:
 			if v, ok := info.ObjectOf(lhs).(*types.Var); ok {
-				w.vars[v] = append(w.vars[v], write{pos: lhs.Pos(), stmt: stmt, rhs: rhs, zero: zero})
+				w.Vars[v] = append(w.Vars[v], Write{Pos: lhs.Pos(), Stmt: stmt, RHS: rhs, Zero: zero})
 			}
 		case *ast.SelectorExpr:
-			if f := fieldOf(info, lhs); f != nil && stmt != nil {
-				w.fields = append(w.fields, write{pos: lhs.Pos(), stmt: stmt, field: f, base: lhs.X, rhs: rhs})
+			if f := FieldOf(info, lhs); f != nil && stmt != nil {
+				w.Fields = append(w.Fields, Write{Pos: lhs.Pos(), Stmt: stmt, Field: f, Base: lhs.X, RHS: rhs})
 			}
 		}
 	}
@@ -112,39 +111,17 @@ func (x *flowIndex) writes() *writeIndex {
 	return w
 }
 
-// origin returns the only value ever given to the variable v of this
+// Origin returns the only value ever given to the variable v of this
 // package, where v is declared with it; zero reports that it is declared
 // without one. It fails for parameters, results, range and type-switch
 // variables, variables assigned more than once, and fields.
-func (x *flowIndex) origin(v *types.Var) (rhs ast.Expr, zero, ok bool) {
+func (x *Index) Origin(v *types.Var) (rhs ast.Expr, zero, ok bool) {
 	if v == nil || v.IsField() || v.Pkg() != x.pkg {
 		return nil, false, false
 	}
-	defs := x.writes().vars[v]
-	if len(defs) != 1 || defs[0].pos != v.Pos() || (defs[0].rhs == nil && !defs[0].zero) {
+	defs := x.Writes().Vars[v]
+	if len(defs) != 1 || defs[0].Pos != v.Pos() || (defs[0].RHS == nil && !defs[0].Zero) {
 		return nil, false, false // assigned again, declared elsewhere, or unknown
 	}
-	return defs[0].rhs, defs[0].zero, true
-}
-
-// varOf returns the variable (not a field) that e names, if any.
-func varOf(info *types.Info, e ast.Expr) *types.Var {
-	id := identOf(e)
-	if id == nil {
-		return nil
-	}
-	v, ok := info.ObjectOf(id).(*types.Var)
-	if !ok || v.IsField() {
-		return nil
-	}
-	return v
-}
-
-// fieldOf returns the struct field that sel selects, or nil.
-func fieldOf(info *types.Info, sel *ast.SelectorExpr) *types.Var {
-	if selection, ok := info.Selections[sel]; ok && selection.Kind() == types.FieldVal {
-		v, _ := selection.Obj().(*types.Var)
-		return v
-	}
-	return nil
+	return defs[0].RHS, defs[0].Zero, true
 }

@@ -1,4 +1,4 @@
-package analyzer
+package flow
 
 import (
 	"go/ast"
@@ -8,10 +8,10 @@ import (
 	"golang.org/x/tools/go/cfg"
 )
 
-// A flowGraph is the control-flow graph of one function body, with the
+// A graph is the control-flow graph of one function body, with the
 // position of every node in it, and indexes for the path search built on
 // first use.
-type flowGraph struct {
+type graph struct {
 	body *ast.BlockStmt
 	cfg  *cfg.CFG
 	loc  map[ast.Node]nodeLoc
@@ -32,11 +32,11 @@ type nodeLoc struct {
 
 // graph returns the control-flow graph of the function body, built once
 // per pass.
-func (c *checker) graph(body *ast.BlockStmt) *flowGraph {
+func (c *Engine) graph(body *ast.BlockStmt) *graph {
 	if g := c.graphs[body]; g != nil {
 		return g
 	}
-	g := &flowGraph{body: body, cfg: cfg.New(body, c.mayReturn)}
+	g := &graph{body: body, cfg: cfg.New(body, c.MayReturn)}
 	size := 0
 	for _, b := range g.cfg.Blocks {
 		size += len(b.Nodes)
@@ -53,7 +53,7 @@ func (c *checker) graph(body *ast.BlockStmt) *flowGraph {
 
 // indexUses records the last mention of every variable in the body, the
 // loops, and whether there is a goto.
-func (g *flowGraph) indexUses(info *types.Info) {
+func (g *graph) indexUses(info *types.Info) {
 	g.lastUse = make(map[*types.Var]token.Pos)
 	var visit func(n ast.Node) bool
 	visit = func(n ast.Node) bool {
@@ -84,8 +84,8 @@ func (g *flowGraph) indexUses(info *types.Info) {
 
 // exits returns, for each block, a return statement it can reach, or nil
 // if every path from it ends in a call that never returns or in a failed
-// test (t.Error): computed once, backwards from the returns.
-func (g *flowGraph) exits(c *checker) map[int32]*ast.ReturnStmt {
+// test (Hooks.FailsTest): computed once, backwards from the returns.
+func (g *graph) exits(c *Engine) map[int32]*ast.ReturnStmt {
 	if g.exitOf != nil {
 		return g.exitOf
 	}
@@ -98,10 +98,8 @@ func (g *flowGraph) exits(c *checker) map[int32]*ast.ReturnStmt {
 			preds[s.Index] = append(preds[s.Index], b)
 		}
 		for _, n := range b.Nodes {
-			if es, ok := n.(*ast.ExprStmt); ok {
-				if call, ok := ast.Unparen(es.X).(*ast.CallExpr); ok && isTestFailure(calleeFunc(c.pass.TypesInfo, call)) {
-					dead[b.Index] = true
-				}
+			if c.failsTest(n) {
+				dead[b.Index] = true
 			}
 		}
 		if ret := b.Return(); ret != nil && !dead[b.Index] {
@@ -125,11 +123,11 @@ func (g *flowGraph) exits(c *checker) map[int32]*ast.ReturnStmt {
 // branchAfter returns the branch statement that directly follows stmt
 // in its list, if any. The branch statements of the body are indexed on
 // first use.
-func (g *flowGraph) branchAfter(stmt ast.Stmt) *ast.BranchStmt {
+func (g *graph) branchAfter(stmt ast.Stmt) *ast.BranchStmt {
 	if g.branches == nil {
 		g.branches = make(map[ast.Stmt]*ast.BranchStmt)
 		ast.Inspect(g.body, func(n ast.Node) bool {
-			list := stmtList(n)
+			list := StmtList(n)
 			for i := 1; i < len(list); i++ {
 				if br, ok := list[i].(*ast.BranchStmt); ok {
 					g.branches[list[i-1]] = br
@@ -143,7 +141,7 @@ func (g *flowGraph) branchAfter(stmt ast.Stmt) *ast.BranchStmt {
 
 // branchEnding returns the branch statement (continue, break, goto) that
 // ends block b, if any.
-func (g *flowGraph) branchEnding(b *cfg.Block) *ast.BranchStmt {
+func (g *graph) branchEnding(b *cfg.Block) *ast.BranchStmt {
 	if len(b.Nodes) > 0 {
 		last, ok := b.Nodes[len(b.Nodes)-1].(ast.Stmt)
 		if !ok {

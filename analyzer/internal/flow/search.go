@@ -1,4 +1,4 @@
-package analyzer
+package flow
 
 import (
 	"go/ast"
@@ -12,7 +12,7 @@ import (
 // resource to a variable, along the control-flow graph of its function,
 // to the first point where the resource is still held and not released.
 // What a node does to the resource comes from the value-flow layer
-// (classify) under the resource's spec; the control-flow graph and its
+// (Classify) under the resource's spec; the control-flow graph and its
 // indexes are in graph.go.
 
 // What a path has established about the call's error and the resource.
@@ -38,62 +38,105 @@ func (st pathState) reportable() bool { return st.deref || st.err != errInspecte
 
 // What a node does to the resource, for the search: the strongest use
 // wins (a hand-off or a release beats an overwrite, as in v = wrap(v)).
-type pathEvent uint8
+type Event uint8
 
 const (
-	evRead           pathEvent = iota // reads it, or does nothing to it
-	evOverwrite                       // overwrites the variable
-	evReplace                         // replaces the resource in its holder (resp.Body = ...)
-	evReleaseOnError                  // a callee releases it if it returns an error
-	evRelease                         // releases it
-	evHandoff                         // may hand it to code that releases it: stop following
+	EvRead           Event = iota // reads it, or does nothing to it
+	EvOverwrite                   // overwrites the variable
+	EvReplace                     // replaces the resource in its holder (h.R = ...)
+	EvReleaseOnError              // a callee releases it if it returns an error
+	EvRelease                     // releases it
+	EvHandoff                     // may hand it to code that releases it: stop following
 )
 
 // eventOf returns what a use of kind k is to the search.
-func eventOf(k useKind) pathEvent {
+func EventOf(k UseKind) Event {
 	switch k {
-	case useRead, useDrop, useUse:
-		return evRead
-	case useOverwrite:
-		return evOverwrite
-	case useReplace:
-		return evReplace
-	case useReleaseOnError:
-		return evReleaseOnError
-	case useRelease:
-		return evRelease
+	case UseRead, UseDrop, UseUse:
+		return EvRead
+	case UseOverwrite:
+		return EvOverwrite
+	case UseReplace:
+		return EvReplace
+	case UseReleaseOnError:
+		return EvReleaseOnError
+	case UseRelease:
+		return EvRelease
 	}
-	return evHandoff
+	return EvHandoff
 }
 
-// A leakExit is where a path leaves a resource held.
-type leakExit struct {
-	pos  token.Pos
-	kind string          // "return", "end", "reassign", "scope", or a branch keyword
-	ret  *ast.ReturnStmt // for "return" and "end"
+// A LeakExit is where a path leaves a resource held.
+type LeakExit struct {
+	Pos  token.Pos
+	Kind string          // "return", "end", "reassign", "scope", "retry", "replace", or a branch keyword
+	Ret  *ast.ReturnStmt // for "return", "end" and "retry"
+}
+
+// A Target is a variable that holds a resource, for the path search.
+type Target struct {
+	Spec      Spec
+	V         *types.Var // the variable
+	At        Place      // where the resource sits in V
+	ErrVar    *types.Var // the error that came with the resource, if bound
+	WithError bool       // the resource may come with a non-nil error: an error check does not prune
+	// Retry: the variable belongs to the code around an attempt of a
+	// retry (a function literal that the code calls again): returning
+	// nil (or the call's own error) hands it over, returning another
+	// error leaves it for the next attempt to overwrite.
+	Retry bool
+}
+
+// Search follows the variable of t from the statement def that binds
+// it, in the function declaration or literal fn, along its control-flow
+// graph, and returns the first path's exit that leaves the resource held
+// (nil if none), and whether some path released or handed it off.
+// Local variables of fn that the resource is copied into on the way are
+// followed too.
+func (c *Engine) Search(t Target, fn ast.Node, def ast.Node) (*LeakExit, bool) {
+	sig, body := FuncParts(fn)
+	s := &pathSearch{
+		tracked: tracked{c: c, s: t.Spec, v: t.V, at: t.At, errVar: t.ErrVar, local: body, withError: t.WithError},
+		g:       c.graph(body),
+		sig:     sig,
+		retry:   t.Retry,
+	}
+	return s.search(def)
+}
+
+// SearchParam follows the parameter of t (the error not bound) from the
+// entry of the function declaration fd, along every path to its end.
+// It returns every exit that leaves the resource held, whether some
+// path released or handed it off, and whether some path returns a call
+// that releases it on error (passing that on).
+func (c *Engine) SearchParam(t Target, fd *ast.FuncDecl) (leaks []*LeakExit, done, passedOnErr bool) {
+	s := &pathSearch{
+		tracked: tracked{c: c, s: t.Spec, v: t.V, at: t.At},
+		g:       c.graph(fd.Body),
+		sig:     fd.Type,
+		all:     true,
+	}
+	s.searchEntry()
+	return s.leaks, s.done, s.passedOnErr
 }
 
 // A pathSearch follows one variable that holds a resource through a
-// flowGraph.
+// graph.
 type pathSearch struct {
 	tracked
-	g     *flowGraph
+	g     *graph
 	sig   *ast.FuncType // the enclosing function's signature
-	leak  *leakExit     // the first leak found
+	leak  *LeakExit     // the first leak found
 	done  bool          // some path released or handed off the resource
 	scope *types.Scope  // v's scope
 
-	// retry: the variable belongs to the code around an attempt (see
-	// isAttempt): returning nil (or the call's own error) hands it
-	// over, returning another error leaves it for the next attempt to
-	// overwrite.
-	retry bool
+	retry bool // see Target.Retry
 
-	// For a summary (see bodyParamEffect): every path is followed to
+	// For a summary (see SearchParam): every path is followed to
 	// its end, the leaking exits are all kept, and a return of a call
 	// that releases the resource on error counts as passing that on.
 	all         bool
-	leaks       []*leakExit
+	leaks       []*LeakExit
 	passedOnErr bool // some path returns such a call
 }
 
@@ -112,13 +155,13 @@ type pathItem struct {
 	b   *cfg.Block
 	i   int // index of the first node to visit
 	st  pathState
-	via *leakExit // the branch statement that led here, if any
+	via *LeakExit // the branch statement that led here, if any
 }
 
 // search follows v from the statement that defines it, def, and returns
 // the first leaking exit found (nil if none) and whether some path
 // released or handed off the resource.
-func (t *pathSearch) search(def ast.Node) (*leakExit, bool) {
+func (t *pathSearch) search(def ast.Node) (*LeakExit, bool) {
 	start, ok := t.g.loc[def]
 	if !ok {
 		return nil, true // not in the graph (unreachable code): stay quiet
@@ -127,12 +170,12 @@ func (t *pathSearch) search(def ast.Node) (*leakExit, bool) {
 }
 
 // searchEntry follows v, a parameter, from the entry of its function.
-func (t *pathSearch) searchEntry() (*leakExit, bool) {
+func (t *pathSearch) searchEntry() (*LeakExit, bool) {
 	return t.searchFrom(pathItem{b: t.g.cfg.Blocks[0]})
 }
 
 // searchFrom follows v from the node of item it.
-func (t *pathSearch) searchFrom(first pathItem) (*leakExit, bool) {
+func (t *pathSearch) searchFrom(first pathItem) (*LeakExit, bool) {
 	t.scope = t.v.Parent()
 	visited := make(map[visitKey]bool)
 	entered := 0 // blocks entered: see quietAfter
@@ -189,7 +232,7 @@ func (t *pathSearch) searchFrom(first pathItem) (*leakExit, bool) {
 			via = nil
 		}
 		if br := t.g.branchEnding(b); br != nil {
-			via = &leakExit{pos: br.Pos(), kind: br.Tok.String()}
+			via = &LeakExit{Pos: br.Pos(), Kind: br.Tok.String()}
 		}
 		for k := len(b.Succs) - 1; k >= 0; k-- {
 			work = append(work, pathItem{b: b.Succs[k], st: st, via: via})
@@ -199,7 +242,7 @@ func (t *pathSearch) searchFrom(first pathItem) (*leakExit, bool) {
 }
 
 // leakAt records a leak at exit if the state makes it one.
-func (t *pathSearch) leakAt(st pathState, exit *leakExit) {
+func (t *pathSearch) leakAt(st pathState, exit *LeakExit) {
 	if !st.reportable() {
 		return
 	}
@@ -214,38 +257,36 @@ func (t *pathSearch) leakAt(st pathState, exit *leakExit) {
 // outOfScope reports whether node n lies outside v's scope: reaching it
 // means the variable is gone (a loop went round, a block ended).
 func (t *pathSearch) outOfScope(n ast.Node) bool {
-	if t.scope == nil || t.scope == t.c.pass.Pkg.Scope() {
+	if t.scope == nil || t.scope == t.c.Pass.Pkg.Scope() {
 		return false
 	}
 	return n.Pos() < t.scope.Pos() || n.Pos() >= t.scope.End()
 }
 
 // scopeExit describes where a path leaves v's scope.
-func (t *pathSearch) scopeExit(via *leakExit) *leakExit {
+func (t *pathSearch) scopeExit(via *LeakExit) *LeakExit {
 	if via != nil {
 		return via
 	}
-	return &leakExit{pos: t.scope.End() - 1, kind: "scope"}
+	return &LeakExit{Pos: t.scope.End() - 1, Kind: "scope"}
 }
 
 // visit interprets node n for the resource in state *st and reports
 // whether the path stops there.
-func (t *pathSearch) visit(n ast.Node, st *pathState, via *leakExit) bool {
-	if es, ok := n.(*ast.ExprStmt); ok {
-		if call, ok := ast.Unparen(es.X).(*ast.CallExpr); ok && isTestFailure(calleeFunc(t.c.pass.TypesInfo, call)) {
-			return true // the test has failed on this path: a leak here does not matter
-		}
+func (t *pathSearch) visit(n ast.Node, st *pathState, via *LeakExit) bool {
+	if t.c.failsTest(n) {
+		return true // the test has failed on this path: a leak here does not matter
 	}
 	r := t.scan(n, st.dead)
 	ev, deref, unlink, call := r.ev, r.deref, r.unlink, r.call
 	switch ev {
-	case evRelease, evHandoff:
+	case EvRelease, EvHandoff:
 		t.done = true
 		return true
-	case evReplace:
-		t.leakAt(*st, &leakExit{pos: n.Pos(), kind: "replace"})
+	case EvReplace:
+		t.leakAt(*st, &LeakExit{Pos: n.Pos(), Kind: "replace"})
 		return true
-	case evReleaseOnError:
+	case EvReleaseOnError:
 		if _, ok := n.(*ast.ReturnStmt); ok && t.all {
 			t.passedOnErr = true // released if what it returns says so
 			t.done = true
@@ -262,7 +303,7 @@ func (t *pathSearch) visit(n ast.Node, st *pathState, via *leakExit) bool {
 	if r.over != 0 {
 		if st.dead |= r.over; t.allDead(st.dead) {
 			if via == nil {
-				via = &leakExit{pos: n.Pos(), kind: "reassign"}
+				via = &LeakExit{Pos: n.Pos(), Kind: "reassign"}
 			}
 			t.leakAt(*st, via)
 			return true
@@ -271,11 +312,11 @@ func (t *pathSearch) visit(n ast.Node, st *pathState, via *leakExit) bool {
 	}
 	if ret, ok := n.(*ast.ReturnStmt); ok {
 		if t.retry {
-			if k := len(ret.Results) - 1; k < 0 || isNil(t.c.pass.TypesInfo, ret.Results[k]) || t.errVar != nil && sameName(ret.Results[k], t.errVar.Name()) {
+			if k := len(ret.Results) - 1; k < 0 || IsNil(t.c.Info, ret.Results[k]) || t.errVar != nil && SameName(ret.Results[k], t.errVar.Name()) {
 				t.done = true // handed to the code around
 				return true
 			}
-			t.leakAt(*st, &leakExit{pos: ret.Pos(), kind: "retry", ret: ret})
+			t.leakAt(*st, &LeakExit{Pos: ret.Pos(), Kind: "retry", Ret: ret})
 			return true
 		}
 		if len(ret.Results) == 0 && isResultOf(t.v, t.sig) && ret.Return != t.g.body.End()-1 {
@@ -297,17 +338,17 @@ func (t *pathSearch) assumeOn(cond ast.Expr, truth bool, st pathState) []pathSta
 }
 
 // returnExit describes a leak at ret, explicit or at the end of the body.
-func (t *pathSearch) returnExit(ret *ast.ReturnStmt) *leakExit {
+func (t *pathSearch) returnExit(ret *ast.ReturnStmt) *LeakExit {
 	if ret.Return == t.g.body.End()-1 {
-		return &leakExit{pos: ret.Pos(), kind: "end", ret: ret}
+		return &LeakExit{Pos: ret.Pos(), Kind: "end", Ret: ret}
 	}
-	return &leakExit{pos: ret.Pos(), kind: "return", ret: ret}
+	return &LeakExit{Pos: ret.Pos(), Kind: "return", Ret: ret}
 }
 
 // errOf returns the variable that the statement n assigns the error
 // result of call to, if any.
 //
-//	err := checkStatus(resp)    if err := checkStatus(resp); err != nil {
+//	err := check(r)    if err := check(r); err != nil {
 func (t *pathSearch) errOf(n ast.Node, call *ast.CallExpr) *types.Var {
 	if call == nil {
 		return nil
@@ -317,20 +358,20 @@ func (t *pathSearch) errOf(n ast.Node, call *ast.CallExpr) *types.Var {
 	case *ast.AssignStmt:
 		lhs, rhs = n.Lhs, n.Rhs
 	case *ast.ValueSpec:
-		lhs, rhs = specLHS(n), n.Values
+		lhs, rhs = SpecLHS(n), n.Values
 	default:
 		return nil
 	}
-	info := t.c.pass.TypesInfo
-	_, errLHS := pickLHS(lhs, rhs, call, resultTypes(info, call, calleeFunc(info, call)), -1)
+	info := t.c.Info
+	_, errLHS := PickLHS(lhs, rhs, call, ResultTypes(info, call, CalleeFunc(info, call)), -1)
 	if errLHS == nil && len(lhs) == len(rhs) {
-		for i, r := range rhs { // err = checkStatus(resp): a single error result
-			if ast.Unparen(r) == call && isErrorType(info.TypeOf(call)) {
+		for i, r := range rhs { // err = check(r): a single error result
+			if ast.Unparen(r) == call && IsErrorType(info.TypeOf(call)) {
 				errLHS = lhs[i]
 			}
 		}
 	}
-	v, _ := info.ObjectOf(identOf(errLHS)).(*types.Var)
+	v, _ := info.ObjectOf(IdentOf(errLHS)).(*types.Var)
 	return v
 }
 
@@ -342,7 +383,7 @@ func (t *pathSearch) errOf(n ast.Node, call *ast.CallExpr) *types.Var {
 func (t *pathSearch) quiet(pos token.Pos, st pathState) bool {
 	g := t.g
 	if g.lastUse == nil {
-		g.indexUses(t.c.pass.TypesInfo)
+		g.indexUses(t.c.Info)
 	}
 	if g.hasGoto || isResultOf(t.v, t.sig) {
 		return false // a naked return mentions a named result without naming it

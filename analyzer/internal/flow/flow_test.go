@@ -1,4 +1,4 @@
-package analyzer
+package flow
 
 import (
 	"go/ast"
@@ -47,71 +47,92 @@ var _ = fmt.Sprint
 // any field.
 type toySpec struct{}
 
-func (toySpec) kind() resourceKind { return kindNone }
+func (toySpec) Kind() Kind { return "toy" }
 
-func (toySpec) selector(c *checker, stack []ast.Node, i int, sel *ast.SelectorExpr, selection *types.Selection, p place) step {
+func (toySpec) Selector(stack []ast.Node, i int, sel *ast.SelectorExpr, selection *types.Selection, p Place) Step {
 	if len(p) > 0 && selection.Kind() == types.FieldVal {
 		if sel.Sel.Name == p[0] {
-			return step{climb: true, at: p[1:]}
+			return Step{Climb: true, At: p[1:]}
 		}
-		return stop(useRead)
+		return Stop(UseRead)
 	}
 	if call, ok := stack[i-1].(*ast.CallExpr); !ok || call.Fun != sel {
 		if selection.Kind() == types.MethodVal {
-			return stop(useEscape) // a method value
+			return Stop(UseEscape) // a method value
 		}
-		return stop(useRead)
+		return Stop(UseRead)
 	}
 	switch sel.Sel.Name {
 	case "Release":
-		return stop(useRelease)
+		return Stop(UseRelease)
 	case "Use":
-		return stop(useUse)
+		return Stop(UseUse)
 	}
-	return stop(useRead)
+	return Stop(UseRead)
 }
 
-func (toySpec) literal(c *checker, t types.Type, kv *ast.KeyValueExpr, field *types.Var) useKind {
+func (toySpec) Literal(t types.Type, kv *ast.KeyValueExpr, field *types.Var) UseKind {
 	if field != nil {
-		return useHold
+		return UseHold
 	}
-	return useEscape
+	return UseEscape
 }
 
-func (toySpec) canCarry(t types.Type) bool { return true }
+func (toySpec) CanCarry(t types.Type) bool { return true }
 
-func (toySpec) nothingToRelease(*checker, *ast.BinaryExpr, *types.Var) bool { return false }
+func (toySpec) ParamPlace(types.Type) Place { return Place{} }
 
-func (toySpec) holderFlags(*checker, types.Type) uint8 { return 0 }
+func (toySpec) NothingToRelease(*ast.BinaryExpr, *types.Var) bool { return false }
 
-// toyChecker type-checks toySrc with extra appended and returns a checker
+func (toySpec) HolderFlags(types.Type) uint8 { return 0 }
+
+// toyHooks: nothing is known of library functions.
+type toyHooks struct{}
+
+func (toyHooks) NeverReturns(*types.Func) bool { return false }
+func (toyHooks) FailsTest(*types.Func) bool    { return false }
+func (toyHooks) OnlyReads(fn *types.Func) bool { return fn.Pkg() != nil && fn.Pkg().Path() == "fmt" }
+
+// toyEngine type-checks toySrc with extra appended and returns an engine
 // over it, with its only file.
-func toyChecker(t *testing.T, extra string) (*checker, *ast.File) {
+func toyEngine(t *testing.T, extra string) (*Engine, *ast.File) {
 	t.Helper()
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, "toy.go", toySrc+extra, parser.ParseComments)
 	if err != nil {
 		t.Fatal(err)
 	}
-	info := newTypesInfo()
+	info := &types.Info{
+		Types:      make(map[ast.Expr]types.TypeAndValue),
+		Defs:       make(map[*ast.Ident]types.Object),
+		Uses:       make(map[*ast.Ident]types.Object),
+		Selections: make(map[*ast.SelectorExpr]*types.Selection),
+		Scopes:     make(map[ast.Node]*types.Scope),
+	}
 	conf := types.Config{Importer: importer.ForCompiler(fset, "gc", nil), Sizes: types.SizesFor("gc", runtime.GOARCH)}
 	pkg, err := conf.Check("toy", fset, []*ast.File{f}, info)
 	if err != nil {
 		t.Fatal(err)
 	}
-	pass := testPass(fset, []*ast.File{f}, pkg, info, conf.Sizes, func(analysis.Diagnostic) {})
-	return newChecker(pass, &Config{}), f
+	pass := &analysis.Pass{
+		Fset:             fset,
+		Files:            []*ast.File{f},
+		Pkg:              pkg,
+		TypesInfo:        info,
+		ImportObjectFact: func(types.Object, analysis.Fact) bool { return false },
+	}
+	return New(pass, inspector.New(pass.Files).Root(), toyHooks{}), f
 }
 
 // markedIdent returns the cursor of the first identifier after the
 // comment /*@*/ in f.
-func markedIdent(t *testing.T, c *checker, f *ast.File) inspector.Cursor {
+func markedIdent(t *testing.T, c *Engine, f *ast.File) inspector.Cursor {
 	t.Helper()
 	for _, cg := range f.Comments {
 		if cg.List[0].Text != "/*@*/" {
 			continue
 		}
-		for cur := range c.root.Preorder((*ast.Ident)(nil)) {
+		for cur := range c.Root().Preorder((*ast.Ident)(nil)) {
 			if cur.Node().Pos() >= cg.End() {
 				return cur
 			}
@@ -125,47 +146,47 @@ func TestClassify(t *testing.T) {
 	tests := []struct {
 		name string
 		body string // the body of func f(r *Res, h Holder, ch chan *Res) (a marked mention of r or h in it)
-		at   place  // where the resource sits in the marked variable
-		want useKind
+		at   Place  // where the resource sits in the marked variable
+		want UseKind
 		into string // for useStore, the left-hand side
 	}{
-		{"release", "/*@*/ r.Release()", nil, useRelease, ""},
-		{"release in parens", "(/*@*/ r).Release()", nil, useRelease, ""},
-		{"use", "/*@*/ r.Use()", nil, useUse, ""},
-		{"other method", "_ = /*@*/ r.Size()", nil, useRead, ""},
-		{"method value", "g := /*@*/ r.Release; g()", nil, useEscape, ""},
-		{"field", "_ = /*@*/ r.n", nil, useRead, ""},
-		{"comparison", "if /*@*/ r == nil { return nil }", nil, useRead, ""},
-		{"discard", "_ = /*@*/ r", nil, useRead, ""},
-		{"copy", "q := /*@*/ r; q.Use()", nil, useStore, "q"},
-		{"overwrite", "/*@*/ r = New(); r.Release()", nil, useOverwrite, ""},
-		{"return", "return /*@*/ r", nil, useReturn, ""},
-		{"send", "ch <- /*@*/ r", nil, useEscape, ""},
-		{"callee that keeps", "keep(/*@*/ r)", nil, useEscape, ""},
-		{"callee that reads", "show(/*@*/ r)", nil, useEscape, ""}, // show's summary knows nothing of toy resources
-		{"printer", "fmt.Println(/*@*/ r)", nil, useRead, ""},
-		{"called", "var g func(); g = func() {}; _ = g; /*@*/ r.Use()", nil, useUse, ""},
-		{"in a holder", "x := Holder{R: /*@*/ r}; _ = x", nil, useStore, "x"},
-		{"in a holder, returned", "return &Holder{R: /*@*/ r}", nil, useReturn, ""},
-		{"in a slice", "_ = []*Res{/*@*/ r}", nil, useEscape, ""},
-		{"holder's field", "/*@*/ h.R.Release()", place{"R"}, useRelease, ""},
-		{"holder's other field", "_ = /*@*/ h.n", place{"R"}, useRead, ""},
-		{"holder's address", "p := &/*@*/ h; _ = p", place{"R"}, useStore, "p"},
-		{"holder's field replaced", "/*@*/ h.R = nil", place{"R"}, useReplace, ""},
-		{"a field of the resource set", "/*@*/ r.n = 1", nil, useRead, ""},
+		{"release", "/*@*/ r.Release()", nil, UseRelease, ""},
+		{"release in parens", "(/*@*/ r).Release()", nil, UseRelease, ""},
+		{"use", "/*@*/ r.Use()", nil, UseUse, ""},
+		{"other method", "_ = /*@*/ r.Size()", nil, UseRead, ""},
+		{"method value", "g := /*@*/ r.Release; g()", nil, UseEscape, ""},
+		{"field", "_ = /*@*/ r.n", nil, UseRead, ""},
+		{"comparison", "if /*@*/ r == nil { return nil }", nil, UseRead, ""},
+		{"discard", "_ = /*@*/ r", nil, UseRead, ""},
+		{"copy", "q := /*@*/ r; q.Use()", nil, UseStore, "q"},
+		{"overwrite", "/*@*/ r = New(); r.Release()", nil, UseOverwrite, ""},
+		{"return", "return /*@*/ r", nil, UseReturn, ""},
+		{"send", "ch <- /*@*/ r", nil, UseEscape, ""},
+		{"callee that keeps", "keep(/*@*/ r)", nil, UseEscape, ""},
+		{"callee that reads", "show(/*@*/ r)", nil, UseEscape, ""}, // show's summary knows nothing of toy resources
+		{"printer", "fmt.Println(/*@*/ r)", nil, UseRead, ""},
+		{"called", "var g func(); g = func() {}; _ = g; /*@*/ r.Use()", nil, UseUse, ""},
+		{"in a holder", "x := Holder{R: /*@*/ r}; _ = x", nil, UseStore, "x"},
+		{"in a holder, returned", "return &Holder{R: /*@*/ r}", nil, UseReturn, ""},
+		{"in a slice", "_ = []*Res{/*@*/ r}", nil, UseEscape, ""},
+		{"holder's field", "/*@*/ h.R.Release()", Place{"R"}, UseRelease, ""},
+		{"holder's other field", "_ = /*@*/ h.n", Place{"R"}, UseRead, ""},
+		{"holder's address", "p := &/*@*/ h; _ = p", Place{"R"}, UseStore, "p"},
+		{"holder's field replaced", "/*@*/ h.R = nil", Place{"R"}, UseReplace, ""},
+		{"a field of the resource set", "/*@*/ r.n = 1", nil, UseRead, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, f := toyChecker(t, "\nfunc f(r *Res, h Holder, ch chan *Res) any {\n"+tt.body+"\nreturn nil\n}\n")
+			c, f := toyEngine(t, "\nfunc f(r *Res, h Holder, ch chan *Res) any {\n"+tt.body+"\nreturn nil\n}\n")
 			cur := markedIdent(t, c, f)
-			fn, _ := enclosingFunc(cur)
-			u := c.classify(toySpec{}, stackOf(cur, fn), tt.at, -1)
-			if u.kind != tt.want {
-				t.Errorf("kind %d, want %d", u.kind, tt.want)
+			fn, _ := EnclosingFunc(cur)
+			u := c.Classify(toySpec{}, StackOf(cur, fn), tt.at, -1)
+			if u.Kind != tt.want {
+				t.Errorf("kind %d, want %d", u.Kind, tt.want)
 			}
 			if got := ""; tt.into != "" {
-				if u.into != nil {
-					got = types.ExprString(u.into)
+				if u.Into != nil {
+					got = types.ExprString(u.Into)
 				}
 				if got != tt.into {
 					t.Errorf("stored into %q, want %q", got, tt.into)
@@ -183,15 +204,15 @@ func TestFollow(t *testing.T) {
 		uses       int
 		released   bool
 		escapes    bool
-		returnedAt place // nil: not returned
+		returnedAt Place // nil: not returned
 	}{
 		{"released", "r := New(); r.Use(); defer r.Release(); return nil", []string{"r"}, 1, true, false, nil},
 		{"dropped", "r := New(); r.Use(); return nil", []string{"r"}, 1, false, false, nil},
 		{"through a copy", "r := New(); q := r; q.Use(); q.Release(); return nil", []string{"r", "q"}, 1, true, false, nil},
 		{"through a holder", "r := New(); h := &Holder{R: r}; h.R.Use(); return nil", []string{"r", "h"}, 1, false, false, nil},
 		{"into a fresh holder's field", "var h Holder; h.R = New(); h.R.Release(); return nil", []string{"h"}, 0, true, false, nil},
-		{"returned in a holder", "return &Holder{R: New()}", nil, 0, false, false, place{"R"}},
-		{"returned through a variable", "r, err := Open(); if err != nil { return nil }; return r", []string{"r"}, 0, false, false, place{}},
+		{"returned in a holder", "return &Holder{R: New()}", nil, 0, false, false, Place{"R"}},
+		{"returned through a variable", "r, err := Open(); if err != nil { return nil }; return r", []string{"r"}, 0, false, false, Place{}},
 		{"stored in a global", "r := New(); global = r; return nil", []string{"r"}, 0, false, true, nil},
 		{"captured", "r := New(); go func() { r.Use() }(); return nil", []string{"r"}, 0, false, true, nil},
 		{"released by a closure", "r := New(); defer func() { r.Release() }(); r.Use(); return nil", []string{"r"}, 1, true, false, nil},
@@ -200,14 +221,14 @@ func TestFollow(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, f := toyChecker(t, "\nfunc sharedHolder() *Holder { return nil }\n\nfunc f() any {\n"+tt.body+"\n}\n")
+			c, f := toyEngine(t, "\nfunc sharedHolder() *Holder { return nil }\n\nfunc f() any {\n"+tt.body+"\n}\n")
 			var fd *ast.FuncDecl
 			for _, d := range f.Decls {
 				if d, ok := d.(*ast.FuncDecl); ok && d.Name.Name == "f" {
 					fd = d
 				}
 			}
-			fn, _ := c.root.FindNode(fd)
+			fn, _ := c.Root().FindNode(fd)
 			var start inspector.Cursor
 			result := -1
 			for cur := range fn.Preorder((*ast.CallExpr)(nil)) {
@@ -219,19 +240,19 @@ func TestFollow(t *testing.T) {
 					break
 				}
 			}
-			fl := c.follow(toySpec{}, fn, start, result, place{}, 0)
+			fl := c.Follow(toySpec{}, fn, start, result, Place{}, 0)
 			var vars []string
-			for _, v := range fl.vars {
+			for _, v := range fl.Vars {
 				vars = append(vars, v.Name())
 			}
 			if !slices.Equal(vars, tt.vars) {
 				t.Errorf("vars %v, want %v", vars, tt.vars)
 			}
-			if len(fl.uses) != tt.uses || fl.released != tt.released || fl.escapes != tt.escapes {
-				t.Errorf("uses %d, released %v, escapes %v; want %d, %v, %v", len(fl.uses), fl.released, fl.escapes, tt.uses, tt.released, tt.escapes)
+			if len(fl.Uses) != tt.uses || fl.Released != tt.released || fl.Escapes != tt.escapes {
+				t.Errorf("uses %d, released %v, escapes %v; want %d, %v, %v", len(fl.Uses), fl.Released, fl.Escapes, tt.uses, tt.released, tt.escapes)
 			}
-			if fl.returned != (tt.returnedAt != nil) || fl.returned && !slices.Equal(fl.returnedAt, tt.returnedAt) {
-				t.Errorf("returned %v at %v, want at %v", fl.returned, fl.returnedAt, tt.returnedAt)
+			if fl.Returned != (tt.returnedAt != nil) || fl.Returned && !slices.Equal(fl.ReturnedAt, tt.returnedAt) {
+				t.Errorf("returned %v at %v, want at %v", fl.Returned, fl.ReturnedAt, tt.returnedAt)
 			}
 		})
 	}
@@ -257,22 +278,18 @@ func TestSearch(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, f := toyChecker(t, "\nfunc f(c bool) error {\n"+tt.body+"\n}\n")
+			c, f := toyEngine(t, "\nfunc f(c bool) error {\n"+tt.body+"\n}\n")
 			fd := f.Decls[len(f.Decls)-1].(*ast.FuncDecl)
 			def := fd.Body.List[0].(*ast.AssignStmt)
-			info := c.pass.TypesInfo
-			s := &pathSearch{
-				tracked: tracked{c: c, s: toySpec{}, v: info.Defs[identOf(def.Lhs[0])].(*types.Var), at: place{}},
-				g:       c.graph(fd.Body),
-				sig:     fd.Type,
+			info := c.Info
+			target := Target{Spec: toySpec{}, V: info.Defs[IdentOf(def.Lhs[0])].(*types.Var), At: Place{}}
+			if errID := IdentOf(def.Lhs[1]); errID.Name != "_" {
+				target.ErrVar = info.Defs[errID].(*types.Var)
 			}
-			if errID := identOf(def.Lhs[1]); errID.Name != "_" {
-				s.errVar = info.Defs[errID].(*types.Var)
-			}
-			leak, _ := s.search(def)
+			leak, _ := c.Search(target, fd, def)
 			got := ""
 			if leak != nil {
-				got = leak.kind
+				got = leak.Kind
 			}
 			if got != tt.leak {
 				t.Errorf("leak %q, want %q", got, tt.leak)

@@ -1,4 +1,4 @@
-package analyzer
+package flow
 
 import (
 	"fmt"
@@ -14,33 +14,36 @@ import (
 // This file holds the conditions of summaries: an effect that happens
 // only under a test of a parameter,
 //
-//	func NewClient(opts Options) *http.Client {
-//		c := &http.Client{Timeout: opts.Timeout}
-//		if opts.Pooled {
-//			c.Transport = &http.Transport{}   // only when opts.Pooled is set
+//	func NewHolder(opts Options) *Holder {
+//		h := &Holder{Name: opts.Name}
+//		if opts.Open {
+//			h.R = Open()   // only when opts.Open is set
 //		}
-//		return c
+//		return h
 //	}
 //
 // and their evaluation at a call site, where a constant argument (or a
 // field left out of a literal) decides them.
 
+// maxDepth bounds the chains of variables and fields followed to a value.
+const maxDepth = 8
+
 // conds evaluates conditions, and finds them in a function's body, from
 // the uses and writes of its variables.
 type conds struct {
-	idx *flowIndex
+	idx *Index
 }
 
-// A condition says when an effect happens: when a parameter, or the
+// A Condition says when an effect happens: when a parameter, or the
 // field at a path inside it, is non-zero (or zero). The zero condition
 // (Param 0) holds always.
-type condition struct {
+type Condition struct {
 	Param   int    // 1 + the index of the parameter; 0: always
 	Field   string // the fields selected from it, joined by dots; "": the parameter itself
 	NonZero bool   // the effect happens when it is non-zero; when it is zero if false
 }
 
-func (w condition) String() string {
+func (w Condition) String() string {
 	if w.Param == 0 {
 		return ""
 	}
@@ -55,26 +58,26 @@ func (w condition) String() string {
 }
 
 // depth returns how many fields w selects from its parameter.
-func (w condition) depth() int {
+func (w Condition) depth() int {
 	if w.Field == "" {
 		return 0
 	}
 	return strings.Count(w.Field, ".") + 1
 }
 
-// not returns the negation of w (which must not be always).
-func (w condition) not() condition { w.NonZero = !w.NonZero; return w }
+// Not returns the negation of w (which must not be always).
+func (w Condition) Not() Condition { w.NonZero = !w.NonZero; return w }
 
-// guard returns the condition on a parameter of the function at fn under
+// Guard returns the condition on a parameter of the function at fn under
 // which the code at cur runs, if the code around it tests one: it is in
 // the branch of an if whose condition tests the parameter, or after an
 // if that tests it and returns.
 //
-//	if opts.Pooled { <cur> }                  opts.Pooled non-zero
+//	if opts.Open { <cur> }                    opts.Open non-zero
 //	if out == nil { return ... }; <cur>       out non-zero
 //
 // Only parameters the function never assigns (nor their fields) count.
-func (c *conds) guard(fn, cur inspector.Cursor) (condition, bool) {
+func (c *conds) Guard(fn, cur inspector.Cursor) (Condition, bool) {
 	for ; cur.Node() != nil && cur != fn; cur = cur.Parent() {
 		parent := cur.Parent()
 		if ifs, ok := parent.Node().(*ast.IfStmt); ok && ifs.Init == nil {
@@ -90,7 +93,7 @@ func (c *conds) guard(fn, cur inspector.Cursor) (condition, bool) {
 			}
 		}
 		// An if before cur in its block that returns when its test holds.
-		for _, s := range stmtList(parent.Node()) {
+		for _, s := range StmtList(parent.Node()) {
 			if s == cur.Node() {
 				break
 			}
@@ -106,7 +109,7 @@ func (c *conds) guard(fn, cur inspector.Cursor) (condition, bool) {
 			}
 		}
 	}
-	return condition{}, false
+	return Condition{}, false
 }
 
 // paramTest returns the condition on a parameter of the function at fn
@@ -114,8 +117,8 @@ func (c *conds) guard(fn, cur inspector.Cursor) (condition, bool) {
 // true) or disjuncts (when false) tests the parameter, or a field of it,
 // against zero.
 //
-//	opts.Pooled    !opts.Pooled    out != nil    cfg.Proxy == ""    n > 0    len(p.Hosts) > 0
-func (c *conds) paramTest(fn inspector.Cursor, e ast.Expr, truth bool) (condition, bool) {
+//	opts.Open    !opts.Open    out != nil    cfg.Proxy == ""    n > 0    len(p.Hosts) > 0
+func (c *conds) paramTest(fn inspector.Cursor, e ast.Expr, truth bool) (Condition, bool) {
 	info := c.idx.info
 	switch x := ast.Unparen(e).(type) {
 	case *ast.UnaryExpr:
@@ -126,7 +129,7 @@ func (c *conds) paramTest(fn inspector.Cursor, e ast.Expr, truth bool) (conditio
 		switch x.Op {
 		case token.LAND, token.LOR:
 			if (x.Op == token.LAND) != truth {
-				return condition{}, false // a || b true, a && b false: neither side is known
+				return Condition{}, false // a || b true, a && b false: neither side is known
 			}
 			// Both sides hold: take the test of a field, the option,
 			// rather than a nil check that guards it.
@@ -143,14 +146,14 @@ func (c *conds) paramTest(fn inspector.Cursor, e ast.Expr, truth bool) (conditio
 			if isZeroValue(info, x.X) {
 				operand = x.Y
 			} else if !isZeroValue(info, x.Y) {
-				return condition{}, false
+				return Condition{}, false
 			}
 			w, ok := c.paramPath(fn, lenArg(info, operand))
 			w.NonZero = (x.Op == token.NEQ) == truth
 			return w, ok
 		case token.GTR:
 			if !truth || !isZeroValue(info, x.Y) {
-				return condition{}, false // x <= 0 may be negative
+				return Condition{}, false // x <= 0 may be negative
 			}
 			w, ok := c.paramPath(fn, lenArg(info, x.X))
 			w.NonZero = true
@@ -159,7 +162,7 @@ func (c *conds) paramTest(fn inspector.Cursor, e ast.Expr, truth bool) (conditio
 	}
 	w, ok := c.paramPath(fn, e)
 	if !ok || !isBool(info.TypeOf(e)) {
-		return condition{}, false
+		return Condition{}, false
 	}
 	w.NonZero = truth
 	return w, true
@@ -168,13 +171,13 @@ func (c *conds) paramTest(fn inspector.Cursor, e ast.Expr, truth bool) (conditio
 // paramPath returns the condition (without its sense) naming e, a
 // parameter of the function at fn or a field path inside it, that the
 // function never assigns.
-func (c *conds) paramPath(fn inspector.Cursor, e ast.Expr) (condition, bool) {
+func (c *conds) paramPath(fn inspector.Cursor, e ast.Expr) (Condition, bool) {
 	var fields []string
 	for {
 		switch x := ast.Unparen(e).(type) {
 		case *ast.SelectorExpr:
-			if fieldOf(c.idx.info, x) == nil {
-				return condition{}, false
+			if FieldOf(c.idx.info, x) == nil {
+				return Condition{}, false
 			}
 			fields = append([]string{x.Sel.Name}, fields...)
 			e = x.X
@@ -182,15 +185,15 @@ func (c *conds) paramPath(fn inspector.Cursor, e ast.Expr) (condition, bool) {
 		case *ast.Ident:
 			v, ok := c.idx.info.Uses[x].(*types.Var)
 			if !ok {
-				return condition{}, false
+				return Condition{}, false
 			}
-			i := paramIndex(fn.Node(), v)
-			if i < 0 || isErrorType(v.Type()) || c.assignedBefore(fn, v, x.Pos()) {
-				return condition{}, false // not a parameter, an error (not an option: see tracked.assume), or changed
+			i := ParamIndex(fn.Node(), v)
+			if i < 0 || IsErrorType(v.Type()) || c.assignedBefore(fn, v, x.Pos()) {
+				return Condition{}, false // not a parameter, an error (not an option: see tracked.assume), or changed
 			}
-			return condition{Param: i + 1, Field: strings.Join(fields, ".")}, true
+			return Condition{Param: i + 1, Field: strings.Join(fields, ".")}, true
 		}
-		return condition{}, false
+		return Condition{}, false
 	}
 }
 
@@ -198,7 +201,7 @@ func (c *conds) paramPath(fn inspector.Cursor, e ast.Expr) (condition, bool) {
 // its fields before pos (in the source: a test of v then sees the
 // caller's argument, unless a loop brings a later assignment round).
 func (c *conds) assignedBefore(fn inspector.Cursor, v *types.Var, pos token.Pos) bool {
-	for _, use := range c.idx.usesOf(fn, v) {
+	for _, use := range c.idx.UsesOf(fn, v) {
 		if use.Node().Pos() >= pos {
 			break // in source order
 		}
@@ -207,7 +210,7 @@ func (c *conds) assignedBefore(fn inspector.Cursor, v *types.Var, pos token.Pos)
 			case *ast.SelectorExpr, *ast.ParenExpr, *ast.IndexExpr, *ast.StarExpr:
 				continue
 			case *ast.AssignStmt:
-				if containsExpr(p.Lhs, cur.Node().(ast.Expr)) {
+				if ContainsExpr(p.Lhs, cur.Node().(ast.Expr)) {
 					return true
 				}
 			case *ast.UnaryExpr:
@@ -223,34 +226,11 @@ func (c *conds) assignedBefore(fn inspector.Cursor, v *types.Var, pos token.Pos)
 	return false
 }
 
-// paramIndex returns the index of v among the parameters of the function
-// declaration or literal fn, or -1.
-func paramIndex(fn ast.Node, v *types.Var) int {
-	sig, _ := funcParts(fn)
-	if sig == nil {
-		return -1
-	}
-	i := 0
-	for _, field := range sig.Params.List {
-		if len(field.Names) == 0 {
-			i++
-			continue
-		}
-		for _, name := range field.Names {
-			if name.Pos() == v.Pos() {
-				return i
-			}
-			i++
-		}
-	}
-	return -1
-}
-
-// holdsAt evaluates w at call, a call of a function whose summary says
+// HoldsAt evaluates w at call, a call of a function whose summary says
 // w: whether it holds, and whether the argument decides it (a constant,
 // nil, a field left out of a literal, or a local variable set once to
 // one of those).
-func (c *conds) holdsAt(call *ast.CallExpr, w condition) (holds, known bool) {
+func (c *conds) HoldsAt(call *ast.CallExpr, w Condition) (holds, known bool) {
 	if w.Param == 0 {
 		return true, true
 	}
@@ -271,7 +251,7 @@ func (c *conds) holdsAt(call *ast.CallExpr, w condition) (holds, known bool) {
 		fields = strings.Split(w.Field, ".")
 	}
 	arg := call.Args[w.Param-1]
-	if len(fields) == 0 && isInterfaceParam(info, call, w.Param-1) && !isNil(info, arg) && !types.IsInterface(info.TypeOf(arg)) {
+	if len(fields) == 0 && isInterfaceParam(info, call, w.Param-1) && !IsNil(info, arg) && !types.IsInterface(info.TypeOf(arg)) {
 		return w.NonZero, true // a concrete value, even a nil pointer, makes a non-nil interface
 	}
 	zero, known := c.isZeroAt(arg, fields, 0)
@@ -295,19 +275,19 @@ func isInterfaceParam(info *types.Info, call *ast.CallExpr, i int) bool {
 // inside it, is known to be zero, and whether it is known at all.
 func (c *conds) isZeroAt(e ast.Expr, fields []string, depth int) (zero, known bool) {
 	info := c.idx.info
-	if depth > kaMaxDepth {
+	if depth > maxDepth {
 		return false, false
 	}
 	e = ast.Unparen(e)
 	if tv, ok := info.Types[e]; ok && tv.Value != nil && len(fields) == 0 {
 		return isZeroConst(tv.Value), true
 	}
-	if isNil(info, e) {
+	if IsNil(info, e) {
 		return true, true // nil, and the fields of nothing
 	}
 	switch x := e.(type) {
 	case *ast.CallExpr:
-		if len(fields) == 0 && isBuiltin(info, x, "new") {
+		if len(fields) == 0 && IsBuiltin(info, x, "new") {
 			return false, true // new(T) is never nil
 		}
 	case *ast.UnaryExpr:
@@ -326,17 +306,17 @@ func (c *conds) isZeroAt(e ast.Expr, fields []string, depth int) (zero, known bo
 			if !ok {
 				return false, false // positional: not worth it
 			}
-			if sameName(kv.Key, fields[0]) {
+			if SameName(kv.Key, fields[0]) {
 				return c.isZeroAt(kv.Value, fields[1:], depth+1)
 			}
 		}
-		return isStructType(info.TypeOf(x)), isStructType(info.TypeOf(x)) // left out: zero
+		return IsStructType(info.TypeOf(x)), IsStructType(info.TypeOf(x)) // left out: zero
 	case *ast.Ident:
-		v := varOf(info, x)
+		v := VarOf(info, x)
 		if v == nil || len(fields) > 0 && c.fieldsWritten(v) {
 			return false, false
 		}
-		if rhs, zero, ok := c.idx.origin(v); ok {
+		if rhs, zero, ok := c.idx.Origin(v); ok {
 			if zero {
 				return true, true
 			}
@@ -349,14 +329,14 @@ func (c *conds) isZeroAt(e ast.Expr, fields []string, depth int) (zero, known bo
 // fieldsWritten reports whether a field of the variable v is assigned
 // anywhere in the package.
 func (c *conds) fieldsWritten(v *types.Var) bool {
-	for _, w := range c.idx.writes().fields {
-		for base := w.base; base != nil; {
+	for _, w := range c.idx.Writes().Fields {
+		for base := w.Base; base != nil; {
 			switch b := ast.Unparen(base).(type) {
 			case *ast.SelectorExpr:
 				base = b.X
 				continue
 			case *ast.Ident:
-				if varOf(c.idx.info, b) == v {
+				if VarOf(c.idx.info, b) == v {
 					return true
 				}
 			}
@@ -368,7 +348,7 @@ func (c *conds) fieldsWritten(v *types.Var) bool {
 
 // isZeroValue reports whether e is a constant zero value or nil.
 func isZeroValue(info *types.Info, e ast.Expr) bool {
-	if isNil(info, e) {
+	if IsNil(info, e) {
 		return true
 	}
 	tv, ok := info.Types[e]
@@ -397,36 +377,26 @@ func isBool(t types.Type) bool {
 // lenArg returns x for len(x), and e for any other expression: a slice
 // or map whose length is zero is tested as if it were nil.
 func lenArg(info *types.Info, e ast.Expr) ast.Expr {
-	if call, ok := ast.Unparen(e).(*ast.CallExpr); ok && len(call.Args) == 1 && isBuiltin(info, call, "len") {
+	if call, ok := ast.Unparen(e).(*ast.CallExpr); ok && len(call.Args) == 1 && IsBuiltin(info, call, "len") {
 		return call.Args[0]
 	}
 	return e
 }
 
-// isBuiltin reports whether call calls the builtin name.
-func isBuiltin(info *types.Info, call *ast.CallExpr, name string) bool {
-	id := identOf(call.Fun)
-	if id == nil || id.Name != name {
-		return false
-	}
-	_, ok := info.Uses[id].(*types.Builtin)
-	return ok
-}
-
-// passedCond returns w, a condition on the parameters of the function
+// PassedCond returns w, a condition on the parameters of the function
 // that call calls, in terms of the parameters of the function at fn, if
 // the argument w tests is one of them (or a field of one); always
 // otherwise.
 //
-//	func (c *Client) Get(path string, out any) (*http.Response, error) {
-//		return c.do(newRequest(path), out)    // fresh when out is nil
-func (c *conds) passedCond(fn inspector.Cursor, call *ast.CallExpr, w condition) condition {
+//	func (c *Client) Get(name string, out any) (*Res, error) {
+//		return c.open(name, out)    // fresh when out is nil
+func (c *conds) PassedCond(fn inspector.Cursor, call *ast.CallExpr, w Condition) Condition {
 	if w.Param-1 >= len(call.Args) || call.Ellipsis.IsValid() {
-		return condition{}
+		return Condition{}
 	}
 	p, ok := c.paramPath(fn, call.Args[w.Param-1])
 	if !ok {
-		return condition{}
+		return Condition{}
 	}
 	if w.Field != "" {
 		p.Field = strings.TrimPrefix(p.Field+"."+w.Field, ".")

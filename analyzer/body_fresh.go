@@ -1,0 +1,405 @@
+package analyzer
+
+import (
+	"go/ast"
+	"go/types"
+	"slices"
+	"strings"
+
+	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/flow"
+	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/nethttp"
+)
+
+// This file holds what the summaries of functions say for the body
+// check of their results: one that hands the caller a fresh response
+// (maybe only under a condition), or a library's response type that
+// holds one.
+
+// A fresh is a variable that holds a response from a producer, as
+// summarizeResponse sees it: whether it only comes from an
+// http.RoundTripper, and under which condition on the function's
+// parameters it is fresh (always if none).
+type fresh struct {
+	in        flow.Place // where the response sits in it: nil if it is one, or a field of a library's response type
+	viaRT     bool
+	when      flow.Condition
+	withError bool       // the producer may return it with a non-nil error
+	errVar    *types.Var // the error the producer's call returned with it, if bound
+}
+
+// merge returns what out (nil if nothing yet) and fr, the responses that
+// two returns hand the caller, have in common.
+func (out *fresh) merge(fr fresh) *fresh {
+	if out == nil {
+		return &fr
+	}
+	out.viaRT = out.viaRT && fr.viaRT
+	out.withError = out.withError || fr.withError
+	if out.when != fr.when {
+		out.when = flow.Condition{} // fresh under different conditions: say always
+	}
+	return out
+}
+
+// summarizeResponse records in f the result of lf that hands a fresh
+// response to its caller: one it got from a producer and returns without
+// having given it to anyone else on the way. A response that lf closes
+// (except on an error path that returns something else, or under a test
+// of a parameter, which makes it fresh under the opposite test),
+// replaces the Body of, or passes to code that may close it is not
+// fresh: whether the caller must close it then depends on paths we
+// cannot see (bodyclose #76).
+func summarizeResponse(c *checker, lf *flow.Func, f *flow.Fact) {
+	if handledByDirective(lf.Decl) {
+		return // its callers are not held to close what it returns
+	}
+	results := lf.Fn.Signature().Results()
+	ri, holder := -1, -1
+	for i := range results.Len() {
+		if nethttp.IsResponse(results.At(i).Type()) {
+			ri = i
+			break
+		}
+		if _, ok := responseField(results.At(i).Type()); ok && holder < 0 {
+			holder = i
+		}
+	}
+	if ri < 0 && holder < 0 {
+		return
+	}
+	info := c.pass.TypesInfo
+	produced := make(map[*types.Var]fresh) // variables bound to a producer's response
+	var returns []*ast.ReturnStmt
+	ast.Inspect(lf.Decl.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false // its returns are its own
+		case *ast.ReturnStmt:
+			returns = append(returns, n)
+		case *ast.AssignStmt:
+			noteProduced(c, lf, n.Lhs, n.Rhs, produced)
+		case *ast.ValueSpec:
+			noteProduced(c, lf, flow.SpecLHS(n), n.Values, produced)
+		}
+		return true
+	})
+	if ri < 0 {
+		summarizeHolder(c, lf, f, holder, produced, returns)
+		return
+	}
+	for v, fr := range produced {
+		spent, when := spentBefore(c, lf, v)
+		if spent {
+			delete(produced, v)
+		} else if when.Param != 0 {
+			fr.when = when // the close decides; a condition on the producer would too
+			produced[v] = fr
+		}
+	}
+	var out *fresh // what the returns that hand a fresh response have in common
+	for _, ret := range returns {
+		var call *ast.CallExpr // the producer of the returned response
+		var v *types.Var       // or the variable that holds it
+		switch {
+		case len(ret.Results) == 1 && results.Len() > 1:
+			call, _ = ast.Unparen(ret.Results[0]).(*ast.CallExpr)
+		case len(ret.Results) == results.Len():
+			switch e := ast.Unparen(ret.Results[ri]).(type) {
+			case *ast.CallExpr:
+				call = e
+			case *ast.Ident:
+				v, _ = info.Uses[e].(*types.Var)
+			}
+		case len(ret.Results) == 0:
+			v = results.At(ri)
+		}
+		var fr fresh
+		switch {
+		case call != nil:
+			p := producer(c, flow.CalleeFunc(info, call))
+			if p.idx != ri && (p.idx != 0 || len(ret.Results) == 1 && results.Len() > 1) {
+				continue
+			}
+			when, ok := freshAt(c, lf, call, p.when)
+			if !ok {
+				continue
+			}
+			fr = fresh{viaRT: p.viaRT, when: when, withError: p.withError}
+		case v != nil:
+			var ok bool
+			if fr, ok = produced[v]; !ok {
+				continue
+			}
+			fr.withError = fr.withError || returnsWithError(c, ret, fr.errVar, results.Len()) && !releasedBefore(c, lf, ret, v)
+		default:
+			continue
+		}
+		out = out.merge(fr)
+	}
+	if out != nil {
+		f.Results = append(f.Results, flow.ResultFact{Index: ri, Kind: kindBody, ViaRoundTripper: out.viaRT, When: out.when, WithError: out.withError})
+	}
+}
+
+// summarizeHolder records in f the result ri of lf, of a library's
+// response type that holds a *http.Response, when lf puts a fresh
+// response in it and hands it to its caller, who must close the body
+// through it:
+//
+//	func (c *Client) BareDo(req *http.Request) (*Response, error) {
+//		resp, err := c.hc.Do(req)
+//		if err != nil {
+//			return nil, err
+//		}
+//		return &Response{Response: resp}, nil
+//
+// Whatever the path, the response must go nowhere else: not closed (but
+// on an error path that returns something else), not replaced, not
+// handed to code that may close it. Which of the holder's responses are
+// open could not be told otherwise.
+func summarizeHolder(c *checker, lf *flow.Func, f *flow.Fact, ri int, produced map[*types.Var]fresh, returns []*ast.ReturnStmt) {
+	results := lf.Fn.Signature().Results()
+	field, _ := responseField(results.At(ri).Type())
+	var out *fresh
+	for _, ret := range returns { // return c.BareDo(req): a wrapper
+		var e ast.Expr
+		switch len(ret.Results) {
+		case 1:
+			e = ret.Results[0]
+		case results.Len():
+			e = ret.Results[ri]
+		}
+		call, ok := ast.Unparen(e).(*ast.CallExpr)
+		if !ok {
+			continue
+		}
+		p := producer(c, flow.CalleeFunc(c.pass.TypesInfo, call))
+		if p.idx != ri || !slices.Equal(p.in, flow.Place{field}) {
+			continue
+		}
+		if when, ok := freshAt(c, lf, call, p.when); ok {
+			out = out.merge(fresh{viaRT: p.viaRT, when: when})
+		}
+	}
+	for v, fr := range produced {
+		fl := c.FollowVar(c.body, lf.Cur, v, append(slices.Clip(fr.in), responsePlace...), 0)
+		if fl.Escapes || fl.Replaced || !fl.Returned || fl.ReturnedTwice || fl.ReturnedIn != ri || !slices.Equal(fl.ReturnedAt, flow.Place{field, "Body"}) {
+			return // it may go elsewhere, or be returned as it is
+		}
+		for _, n := range fl.Releases {
+			if cur, ok := lf.Cur.FindNode(n); !ok || !onErrorPath(flow.StackOf(cur, lf.Cur), v, c.pass.TypesInfo) {
+				return
+			}
+		}
+		out = out.merge(fresh{viaRT: fr.viaRT, when: fr.when})
+	}
+	if out != nil {
+		f.Results = append(f.Results, flow.ResultFact{Index: ri, Kind: kindBody, Path: field, ViaRoundTripper: out.viaRT, When: out.when})
+	}
+}
+
+// returnsWithError reports whether ret returns the response with an
+// error that may not be nil: not nil itself, nor errVar, the error that
+// came with the response (a non-nil one means no response).
+//
+//	if resp.StatusCode >= 400 {
+//		return resp, fmt.Errorf("status %d", resp.StatusCode)
+func returnsWithError(c *checker, ret *ast.ReturnStmt, errVar *types.Var, n int) bool {
+	if len(ret.Results) != n || n < 2 {
+		return false
+	}
+	e := ret.Results[n-1]
+	if !flow.IsErrorType(c.pass.TypesInfo.TypeOf(e)) || flow.IsNil(c.pass.TypesInfo, e) {
+		return false
+	}
+	if id := flow.IdentOf(e); id != nil && errVar != nil && c.pass.TypesInfo.Uses[id] == errVar {
+		return false
+	}
+	return true
+}
+
+// releasedBefore reports whether lf releases the response in v before
+// ret, in a block around ret: on the way to ret it is released.
+func releasedBefore(c *checker, lf *flow.Func, ret *ast.ReturnStmt, v *types.Var) bool {
+	for use := range identUses(c, lf.Cur, v) {
+		if use.Node().Pos() > ret.Pos() {
+			break
+		}
+		if flow.EventOf(c.Classify(c.body, flow.StackOf(use, lf.Cur), responsePlace, -1).Kind) != flow.EvRelease {
+			continue
+		}
+		for stmt := use; stmt.Node() != nil && stmt != lf.Cur; stmt = stmt.Parent() {
+			if list := flow.StmtList(stmt.Parent().Node()); list != nil {
+				if flow.PosIn(ret.Pos(), stmt.Parent().Node()) {
+					return true // the release's statement is in a block around ret, before it
+				}
+				break
+			}
+		}
+	}
+	return false
+}
+
+// handledDirective marks a function whose responses are handled
+// elsewhere, as bodyclose reads it: its callers are not held to close
+// them.
+//
+//	//bodyclose:handled
+//	func Get() (*http.Response, error) {
+const handledDirective = "bodyclose:handled"
+
+// handledByDirective reports whether the doc comment of fd holds the
+// handledDirective.
+func handledByDirective(fd *ast.FuncDecl) bool {
+	if fd.Doc == nil {
+		return false
+	}
+	for _, cm := range fd.Doc.List {
+		if strings.TrimSpace(strings.TrimPrefix(cm.Text, "//")) == handledDirective {
+			return true
+		}
+	}
+	return false
+}
+
+// freshAt says when the response that call (in lf) produces under the
+// condition w on the callee's parameters is fresh, in terms of lf's own
+// parameters: always if the argument makes w hold or cannot be traced to
+// them, not at all (false) if it makes w fail.
+func freshAt(c *checker, lf *flow.Func, call *ast.CallExpr, w flow.Condition) (flow.Condition, bool) {
+	if w.Param == 0 {
+		return flow.Condition{}, true
+	}
+	if holds, known := c.HoldsAt(call, w); known {
+		return flow.Condition{}, holds
+	}
+	return c.PassedCond(lf.Cur, call, w), true
+}
+
+// spentBefore reports whether lf may close, replace the Body of, or hand
+// off the response in v other than by returning it; or, if it closes it
+// only under a test of a parameter, the condition under which it does not.
+func spentBefore(c *checker, lf *flow.Func, v *types.Var) (bool, flow.Condition) {
+	info := c.pass.TypesInfo
+	var closed flow.Condition // the test under which it closes it
+	for use := range identUses(c, lf.Cur, v) {
+		stack := flow.StackOf(use, lf.Cur)
+		switch flow.EventOf(c.Classify(c.body, stack, responsePlace, -1).Kind) {
+		case flow.EvRelease:
+			if onErrorPath(stack, v, info) {
+				continue
+			}
+			if w, ok := c.Guard(lf.Cur, use); ok && (closed.Param == 0 || w == closed) {
+				closed = w
+				continue
+			}
+			return true, flow.Condition{}
+		case flow.EvHandoff, flow.EvReplace:
+			_, returned := stack[len(stack)-2].(*ast.ReturnStmt)
+			if !returned && !wrapsBody(stack, v, info) {
+				return true, flow.Condition{}
+			}
+		}
+	}
+	if closed.Param != 0 {
+		return false, closed.Not()
+	}
+	return false, flow.Condition{}
+}
+
+// noteProduced adds to produced the variables that lhs = rhs (in lf)
+// binds to a producer's response.
+func noteProduced(c *checker, lf *flow.Func, lhs, rhs []ast.Expr, produced map[*types.Var]fresh) {
+	for _, r := range rhs {
+		call, ok := ast.Unparen(r).(*ast.CallExpr)
+		if !ok {
+			continue
+		}
+		p := producer(c, flow.CalleeFunc(c.pass.TypesInfo, call))
+		if p.idx < 0 {
+			continue
+		}
+		when, ok := freshAt(c, lf, call, p.when)
+		if !ok {
+			continue // the callee closes the body for this argument
+		}
+		info := c.pass.TypesInfo
+		l, errLHS := flow.PickLHS(lhs, rhs, call, flow.ResultTypes(info, call, flow.CalleeFunc(info, call)), p.idx)
+		if id := flow.IdentOf(l); id != nil {
+			if v, ok := info.ObjectOf(id).(*types.Var); ok {
+				fr, seen := produced[v]
+				if !seen {
+					fr = fresh{in: p.in, viaRT: true, when: when}
+				} else if fr.when != when {
+					fr.when = flow.Condition{}
+				}
+				fr.viaRT = fr.viaRT && p.viaRT
+				fr.withError = fr.withError || p.withError
+				fr.errVar, _ = info.ObjectOf(flow.IdentOf(errLHS)).(*types.Var)
+				produced[v] = fr
+			}
+		}
+	}
+}
+
+// onErrorPath reports whether the close at the top of stack (whose
+// bottom is the function's body) sits, not deferred, in a nested block
+// that ends by returning something other than v:
+//
+//	if resp.StatusCode != 200 {
+//		resp.Body.Close()
+//		return nil, err
+//	}
+func onErrorPath(stack []ast.Node, v *types.Var, info *types.Info) bool {
+	for i := len(stack) - 1; i >= 0; i-- {
+		switch n := stack[i].(type) {
+		case *ast.DeferStmt, *ast.FuncLit:
+			return false
+		case *ast.BlockStmt:
+			if i == 0 || len(n.List) == 0 {
+				return false // the function's own body: the close always runs
+			}
+			ret, ok := n.List[len(n.List)-1].(*ast.ReturnStmt)
+			if !ok {
+				return false
+			}
+			for _, r := range ret.Results {
+				if id := flow.IdentOf(r); id != nil && info.Uses[id] == v {
+					return false
+				}
+			}
+			return true
+		}
+	}
+	return false
+}
+
+// wrapsBody reports whether the use at the top of stack is part of
+// resp.Body = wrap(resp.Body): the wrapper carries the body on.
+func wrapsBody(stack []ast.Node, v *types.Var, info *types.Info) bool {
+	for i := len(stack) - 2; i >= 0; i-- {
+		as, ok := stack[i].(*ast.AssignStmt)
+		if !ok {
+			continue
+		}
+		if len(as.Lhs) != 1 || len(as.Rhs) != 1 || bodyOf(info, as.Lhs[0]) != v {
+			return false
+		}
+		return flow.Mentions(info, as.Rhs[0], v)
+	}
+	return false
+}
+
+// bodyOf returns v if e is v.Body for a variable v.
+func bodyOf(info *types.Info, e ast.Expr) *types.Var {
+	sel, ok := ast.Unparen(e).(*ast.SelectorExpr)
+	if !ok || sel.Sel.Name != "Body" {
+		return nil
+	}
+	id := flow.IdentOf(sel.X)
+	if id == nil {
+		return nil
+	}
+	v, _ := info.Uses[id].(*types.Var)
+	return v
+}

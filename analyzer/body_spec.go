@@ -1,0 +1,174 @@
+package analyzer
+
+import (
+	"go/ast"
+	"go/types"
+	"slices"
+
+	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/flow"
+	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/nethttp"
+)
+
+// This file holds the body check's resource as the engine sees it.
+
+// bodySpec is the body check's resource: the Body of a response, which
+// the holder must close.
+type bodySpec struct {
+	info *types.Info
+}
+
+func (bodySpec) Kind() flow.Kind { return kindBody }
+
+// responsePlace is where a response holds the resource: its Body.
+var responsePlace = flow.Place{"Body"}
+
+func (bodySpec) Selector(stack []ast.Node, i int, sel *ast.SelectorExpr, selection *types.Selection, p flow.Place) flow.Step {
+	if _, called := flow.CalledAt(stack, i); called && slices.Equal(p, nethttp.RestyRawPlace) && flow.IsMethod(selection.Obj().(*types.Func), nethttp.Resty, "Response", "RawBody") {
+		return flow.Step{Climb: true, Call: true, At: flow.Place{}} // resp.RawBody(): the body itself
+	}
+	if len(p) > 0 {
+		// The field path of the selection, embedded fields included:
+		// result.Body is result.Response.Body for a struct that embeds
+		// the response.
+		path := selectionPath(selection)
+		if selection.Kind() == types.FieldVal {
+			if len(path) <= len(p) && slices.Equal(path, p[:len(path)]) {
+				return flow.Step{Climb: true, At: p[len(path):]}
+			}
+			return flow.Stop(flow.UseRead) // another field: StatusCode, Header...
+		}
+		// A method of the response itself (promoted or not) only reads
+		// it; a method of a holder of the user's may close it.
+		embedded := path[:len(path)-1]
+		if len(embedded) > len(p) || !slices.Equal(embedded, p[:len(embedded)]) || !slices.Equal(p[len(embedded):], responsePlace) {
+			if flow.IsNamed(selection.Recv(), nethttp.Resty, "Response") {
+				return flow.Stop(flow.UseRead) // resty's accessors only read
+			}
+			return flow.Stop(flow.UseEscape) // a method of a holder: it may close it
+		}
+	}
+	switch sel.Sel.Name {
+	case "Close":
+		if len(p) > 0 {
+			return flow.Stop(flow.UseEscape)
+		}
+		if _, called := flow.CalledAt(stack, i); called {
+			return flow.Stop(flow.UseRelease)
+		}
+		return flow.Stop(flow.UseEscape) // a method value, called later
+	case "Write":
+		if len(p) > 0 {
+			return flow.Stop(flow.UseEscape) // Response.Write closes the body
+		}
+	}
+	return flow.Stop(flow.UseRead) // Read, Cookies, Location...
+}
+
+// selectionPath returns the names of the fields a selection goes
+// through, the embedded ones included, and last the field or method
+// selected.
+func selectionPath(selection *types.Selection) []string {
+	index := selection.Index()
+	path := make([]string, 0, len(index))
+	t := selection.Recv()
+	for _, k := range index[:len(index)-1] {
+		if ptr, ok := t.Underlying().(*types.Pointer); ok {
+			t = ptr.Elem()
+		}
+		st, ok := t.Underlying().(*types.Struct)
+		if !ok || k >= st.NumFields() {
+			break
+		}
+		path = append(path, st.Field(k).Name())
+		t = st.Field(k).Type()
+	}
+	return append(path, selection.Obj().Name())
+}
+
+// literal lets a struct field hold a response or its Body (the search
+// follows the struct), unless its type cannot take it over:
+// &io.LimitedReader{R: resp.Body}.
+func (bodySpec) Literal(t types.Type, kv *ast.KeyValueExpr, field *types.Var) flow.UseKind {
+	switch {
+	case field == nil:
+		return flow.UseEscape // an element of a slice or map
+	case !carriesOwnership(field.Type(), true):
+		if kv != nil {
+			return flow.UseRead
+		}
+		return flow.UseEscape
+	}
+	return flow.UseHold
+}
+
+// CanCarry reports whether a parameter of type t could take over a
+// response or its Body: one of those, or a struct that holds one.
+func (bodySpec) CanCarry(t types.Type) bool { return carriesOwnership(t, true) || holdsResponse(t) }
+
+// holdsResponse reports whether t is a struct, or a pointer to one, with
+// a field that can carry a response or its Body.
+func holdsResponse(t types.Type) bool {
+	if ptr, ok := types.Unalias(t).(*types.Pointer); ok {
+		t = ptr.Elem()
+	}
+	st, ok := t.Underlying().(*types.Struct)
+	if !ok {
+		return false
+	}
+	for f := range st.Fields() {
+		if carriesOwnership(f.Type(), false) {
+			return true
+		}
+	}
+	return false
+}
+
+// NothingToRelease reports whether e compares v.StatusCode with a status
+// whose response has nothing to close for the caller: 101 Switching
+// Protocols (the body is the hijacked connection, handed to whoever
+// speaks the new protocol), 204 No Content and 304 Not Modified (no
+// body).
+func (s bodySpec) NothingToRelease(e *ast.BinaryExpr, v *types.Var) bool {
+	info := s.info
+	for _, pair := range [][2]ast.Expr{{e.X, e.Y}, {e.Y, e.X}} {
+		sel, ok := ast.Unparen(pair[0]).(*ast.SelectorExpr)
+		if !ok || sel.Sel.Name != "StatusCode" || info.ObjectOf(flow.IdentOf(sel.X)) != v {
+			continue
+		}
+		if tv, ok := info.Types[pair[1]]; ok && tv.Value != nil {
+			switch tv.Value.ExactString() {
+			case "101", "204", "304":
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (bodySpec) HolderFlags(types.Type) uint8 { return 0 }
+
+// ParamPlace returns where a parameter of type t that takes a response
+// over holds the body: in its Body field if it is a response, or itself.
+func (bodySpec) ParamPlace(t types.Type) flow.Place {
+	if nethttp.IsResponse(t) {
+		return responsePlace
+	}
+	return flow.Place{}
+}
+
+// carriesOwnership reports whether a parameter of type t could take
+// over a response or its Body: a *http.Response, an interface with a
+// Close method, or (if anyIface) the empty interface or a type parameter.
+func carriesOwnership(t types.Type, anyIface bool) bool {
+	if nethttp.IsResponse(t) {
+		return true
+	}
+	if u, ok := t.Underlying().(*types.Interface); ok {
+		if u.Empty() {
+			return anyIface
+		}
+		return flow.HasMethod(t, "Close")
+	}
+	_, isTypeParam := types.Unalias(t).(*types.TypeParam)
+	return isTypeParam && anyIface
+}

@@ -1,0 +1,152 @@
+package flow
+
+import (
+	"go/ast"
+	"go/types"
+)
+
+// This file says what a call does with a value passed to it: what the
+// callee's summary says of the parameter, or, for a function literal
+// called in place, what its body does.
+
+// argEffect says what passing e, which holds the resource at p, as an
+// argument of call does to the resource: it only reads it (the
+// parameter's type cannot take it over, or the callee is known to only
+// read it), the callee's summary says what it does (uses, releases,
+// returns it in a result: climb on), or it escapes into the callee.
+func (sm *Summaries) argEffect(s Spec, call *ast.CallExpr, e ast.Expr, p Place) Step {
+	for k, a := range call.Args {
+		if ast.Unparen(a) == e || a == e {
+			return sm.ParamEffect(s, call, k, p)
+		}
+	}
+	return Stop(UseEscape)
+}
+
+// ParamEffect is argEffect for the k-th argument of call.
+func (sm *Summaries) ParamEffect(s Spec, call *ast.CallExpr, k int, p Place) Step {
+	info := sm.e.Info
+	tv, ok := info.Types[call.Fun]
+	if !ok || tv.IsType() {
+		return Stop(UseEscape) // a conversion: the value lives on
+	}
+	sig, ok := tv.Type.Underlying().(*types.Signature)
+	if !ok {
+		return Stop(UseEscape)
+	}
+	params := sig.Params()
+	n := params.Len()
+	idx := k
+	var pt types.Type
+	switch {
+	case sig.Variadic() && k >= n-1:
+		if call.Ellipsis.IsValid() {
+			return Stop(UseEscape)
+		}
+		idx = n - 1
+		pt = params.At(n - 1).Type().(*types.Slice).Elem()
+	case k < n:
+		pt = params.At(k).Type()
+	default:
+		return Stop(UseEscape)
+	}
+	if !s.CanCarry(pt) {
+		return Stop(UseRead)
+	}
+	if id := IdentOf(call.Fun); id != nil {
+		if b, ok := info.Uses[id].(*types.Builtin); ok {
+			if b.Name() == "append" {
+				return Step{Climb: true, Call: true} // the new slice holds it
+			}
+			return Stop(UseEscape)
+		}
+	}
+	if lit, ok := ast.Unparen(call.Fun).(*ast.FuncLit); ok && !sig.Variadic() {
+		return sm.literalParamEffect(s, lit, idx)
+	}
+	fn := CalleeFunc(info, call)
+	if fn == nil {
+		return Step{Kind: UseEscape, Call: true} // a func value
+	}
+	if sm.e.hooks.OnlyReads(fn) {
+		return Stop(UseRead)
+	}
+	return sm.EffectAt(s, call, sm.Summary(fn).Param(idx, s.Kind()))
+}
+
+// literalParamEffect says what the function literal lit, called in place,
+// does with its parameter idx: judged by its body, as a function's
+// summary would be.
+//
+//	defer func(x *Res) { fmt.Println(x) }(r)    only reads: the caller still owes the release
+func (sm *Summaries) literalParamEffect(s Spec, lit *ast.FuncLit, idx int) Step {
+	info := sm.e.Info
+	var v *types.Var
+	i := 0
+	for _, field := range lit.Type.Params.List {
+		for _, name := range field.Names {
+			if i == idx {
+				v, _ = info.Defs[name].(*types.Var)
+			}
+			i++
+		}
+		if len(field.Names) == 0 {
+			i++
+		}
+	}
+	if v == nil {
+		return Stop(UseRead) // unnamed or _: never used
+	}
+	at := s.ParamPlace(v.Type())
+	kind := UseRead
+	var stack []ast.Node
+	ast.Inspect(lit.Body, func(n ast.Node) bool {
+		if n == nil {
+			stack = stack[:len(stack)-1]
+			return true
+		}
+		stack = append(stack, n)
+		if id, ok := n.(*ast.Ident); ok && info.Uses[id] == v {
+			switch u := sm.e.Classify(s, stack, at, -1); u.Kind {
+			case UseRead, UseDrop:
+			case UseRelease:
+				kind = max(kind, UseRelease)
+			default:
+				kind = UseEscape
+			}
+		}
+		return kind != UseEscape
+	})
+	return Stop(kind)
+}
+
+// EffectAt turns what a callee's summary says of a parameter, or of its
+// receiver, into a step of the value passed there by call.
+func (sm *Summaries) EffectAt(s Spec, call *ast.CallExpr, pf ParamFact) Step {
+	e := pf.Effect
+	switch {
+	case e&Keeps != 0:
+		return Stop(UseEscape)
+	case e&ReleasesOnError != 0:
+		return Stop(UseReleaseOnError)
+	case e&Replaces != 0:
+		return Stop(UseReplace)
+	case e&Releases != 0:
+		if pf.When.Param == 0 {
+			return Stop(UseRelease)
+		}
+		// A callee that releases it only under a condition its argument
+		// does not decide may not release it: the caller still owes it.
+		if holds, known := sm.e.HoldsAt(call, pf.When); known && holds {
+			return Stop(UseRelease)
+		}
+		return Stop(UseRead)
+	case e&Returns != 0:
+		return Step{Climb: true, Call: true, At: SplitPath(pf.Path), Result: pf.Result, Used: e&Uses != 0}
+	case e&Uses != 0:
+		return Stop(UseUse)
+	case e&(Borrows|Fills) != 0:
+		return Stop(UseRead)
+	}
+	return Step{Kind: UseEscape, Call: true} // nothing known of it
+}

@@ -1,0 +1,256 @@
+package flow
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+	"slices"
+)
+
+// This file is the value-flow layer: where a value goes inside one
+// function. It knows no resource; a spec (spec.go) says what the
+// fields and methods of the value do to the resource it holds, and the
+// summaries of callees say what calls do with their arguments.
+//
+// Classify answers for one mention of the value; Follow collects every
+// use of a value built in a function, whatever the path, through the
+// local variables and holders it is copied into; the path search
+// (search.go) calls Classify on the nodes of each path.
+
+// A UseKind says what code does with a tracked value at one mention.
+type UseKind uint8
+
+const (
+	UseRead           UseKind = iota // reads it: a field, a comparison, a callee that only reads it, _ = v
+	UseOverwrite                     // the variable that holds it gets another value
+	UseReplace                       // the field of a holder that holds it gets another value
+	UseUse                           // the spec's use of the resource (a request through a pool)
+	UseHold                          // held by a composite literal: follow the literal (Spec.Literal only)
+	UseStore                         // copied into a local variable or a field of one (use.into)
+	UseDrop                          // evaluated and thrown away: an expression statement
+	UseReturn                        // returned to the caller
+	UseReleaseOnError                // passed to a callee that releases it when it returns an error
+	UseRelease                       // the spec's release of the resource
+	UseEscape                        // anything not followed: stored away, sent, called, a method value, passed to a callee that may keep or release it
+)
+
+// A Use is what code does with a tracked value at one mention of it.
+type Use struct {
+	Kind   UseKind
+	Node   ast.Node  // the node that decided: the call, the statement...
+	Into   ast.Expr  // UseStore: the left-hand side it is stored into
+	At     Place     // where the resource sits in the value used (stored, returned...)
+	Result int       // UseReturn: which result; UseStore: which result of a call is stored (-1: the value)
+	Deref  bool      // the value was used as non-nil (a field or method was selected)
+	Flags  uint8     // what the spec noted on the way
+	Depth  int       // how many levels above the mention node is
+	Call   bool      // UseEscape: into code the engine cannot see into (a func value, an unknown callee), rather than a store
+	UsedAt ast.Node  // a call on the way that used it and handed it back (a method of a holder that returns another holding it)
+	_      [0]func() // not comparable
+}
+
+// Classify says what the code does with the value at the top of stack
+// (an identifier, or the expression that builds the value), which holds
+// the resource at p. If the value is a call with several results, result
+// is the index of the one tracked. The stack holds the ancestors of the
+// value, outermost first; Classify looks no further up than its bottom.
+func (c *Engine) Classify(s Spec, stack []ast.Node, p Place, result int) (u Use) {
+	info := c.Info
+	u.Kind = UseEscape
+	defer func() { u.At = p }()
+	i := len(stack) - 1
+	root := stack[i].(ast.Expr)
+	e := root
+	for ; i > 0; i-- {
+		u.Node, u.Depth = stack[i-1], len(stack)-i
+		switch parent := stack[i-1].(type) {
+		case *ast.ParenExpr:
+			e = parent
+			continue
+		case *ast.UnaryExpr:
+			if parent.Op == token.AND && IsStructType(info.TypeOf(e)) {
+				e = parent // &v of a struct value: the same object
+				continue
+			}
+		case *ast.StarExpr:
+			if i >= 2 && isCopy(stack[i-2], parent) {
+				e = parent // cc := *c: a shallow copy holds the same resources
+				continue
+			}
+		case *ast.SelectorExpr:
+			selection := info.Selections[parent]
+			if selection == nil || parent.X != e {
+				break
+			}
+			u.Deref = true
+			st := s.Selector(stack, i-1, parent, selection, p)
+			u.Flags |= st.Flags
+			call, called := CalledAt(stack, i-1)
+			switch {
+			case st.Climb && st.Call && called:
+				e, p, result = call, st.At, st.Result // the method returns what holds it
+				u.Flags |= s.HolderFlags(resultType(info, call, result))
+				if st.Used {
+					u.UsedAt = call
+				}
+				i--
+				continue
+			case st.Climb:
+				e, p, result = parent, st.At, -1
+				continue
+			}
+			u.Kind, u.Call = st.Kind, st.Call
+			if called {
+				u.Node, u.Depth = call, u.Depth+1 // a method called: the call decides
+			}
+			return u
+		case *ast.CallExpr:
+			if parent.Fun == e {
+				u.Call = true // called: a func value
+				break
+			}
+			st := c.argEffect(s, parent, e, p)
+			u.Flags |= st.Flags
+			if st.Climb {
+				e, p, result = parent, st.At, st.Result // the callee returns what holds it
+				u.Flags |= s.HolderFlags(resultType(info, parent, result))
+				if st.Used {
+					u.UsedAt = parent
+				}
+				continue
+			}
+			u.Kind, u.Call = st.Kind, st.Call
+		case *ast.BinaryExpr:
+			u.Kind = UseRead // a comparison
+		case *ast.KeyValueExpr, *ast.CompositeLit:
+			lit, kv, field := literalOf(info, stack, i)
+			if lit == nil {
+				break // a map key, a slice index...
+			}
+			switch u.Kind = s.Literal(info.TypeOf(lit), kv, field); u.Kind {
+			case UseHold:
+				u.Flags |= s.HolderFlags(info.TypeOf(lit))
+				if field != nil {
+					p = append(Place{field.Name()}, p...)
+				}
+				e, result = lit, -1
+				if kv != nil {
+					i-- // climb past the key-value pair
+				}
+				u.Kind = UseEscape
+				continue
+			}
+		case *ast.AssignStmt:
+			if ContainsExpr(parent.Lhs, e) {
+				if e == root {
+					u.Kind = UseOverwrite
+				} else {
+					u.Kind = UseReplace
+				}
+				break
+			}
+			if parent.Tok != token.ASSIGN && parent.Tok != token.DEFINE {
+				break // x op= v
+			}
+			u.storeInto(parent.Lhs, parent.Rhs, e, result)
+		case *ast.ValueSpec:
+			if id, ok := e.(*ast.Ident); ok && slices.Contains(parent.Names, id) {
+				u.Kind = UseOverwrite // var v T: declared again (a loop or a goto came round)
+				break
+			}
+			u.storeInto(SpecLHS(parent), parent.Values, e, result)
+		case *ast.ReturnStmt:
+			u.Kind = UseReturn
+			u.Result = slices.IndexFunc(parent.Results, func(r ast.Expr) bool { return r == e })
+			if len(parent.Results) == 1 && result >= 0 {
+				u.Result = result // return f(): the result of f that holds it
+			}
+		case *ast.ExprStmt:
+			u.Kind = UseDrop
+		}
+		return u
+	}
+	u.Node, u.Depth = root, 0
+	return u
+}
+
+// resultType returns the type of result i of call (its only result if
+// i < 0).
+func resultType(info *types.Info, call *ast.CallExpr, i int) types.Type {
+	t := info.TypeOf(call)
+	if tuple, ok := t.(*types.Tuple); ok {
+		if i < 0 || i >= tuple.Len() {
+			return nil
+		}
+		return tuple.At(i).Type()
+	}
+	return t
+}
+
+// isCopy reports whether the statement n copies the value of e into a
+// variable: v := e, v = e, var v = e.
+func isCopy(n ast.Node, e ast.Expr) bool {
+	switch n := n.(type) {
+	case *ast.AssignStmt:
+		return len(n.Lhs) == len(n.Rhs) && slices.Contains(n.Rhs, e)
+	case *ast.ValueSpec:
+		return len(n.Names) == len(n.Values) && slices.Contains(n.Values, e)
+	}
+	return false
+}
+
+// storeInto sets u for lhs = rhs, where e, among rhs, is the value (or
+// rhs is the single call e, whose result result is tracked): a store into
+// the matching left-hand side, or a read for _.
+func (u *Use) storeInto(lhs, rhs []ast.Expr, e ast.Expr, result int) {
+	var into ast.Expr
+	switch {
+	case len(lhs) == len(rhs):
+		if k := slices.IndexFunc(rhs, func(r ast.Expr) bool { return ast.Unparen(r) == e || r == e }); k >= 0 {
+			into = lhs[k]
+		}
+	case len(rhs) == 1 && result >= 0 && result < len(lhs):
+		into = lhs[result] // v, err := f()
+	}
+	if into == nil {
+		return
+	}
+	if SameName(into, "_") {
+		u.Kind = UseRead
+		return
+	}
+	u.Kind, u.Into = UseStore, into
+}
+
+// literalOf returns the composite literal that holds the value at
+// stack[i] as an element, with its key-value pair (nil if positional)
+// and the struct field it initializes (nil if not a struct's).
+func literalOf(info *types.Info, stack []ast.Node, i int) (*ast.CompositeLit, *ast.KeyValueExpr, *types.Var) {
+	e := stack[i]
+	var kv *ast.KeyValueExpr
+	if x, ok := stack[i-1].(*ast.KeyValueExpr); ok {
+		if x.Value != e || i < 2 {
+			return nil, nil, nil // a key
+		}
+		kv, i = x, i-1
+	}
+	lit, ok := stack[i-1].(*ast.CompositeLit)
+	if !ok {
+		return nil, nil, nil
+	}
+	st, ok := info.TypeOf(lit).Underlying().(*types.Struct)
+	if !ok {
+		return lit, kv, nil
+	}
+	if kv != nil {
+		field, _ := info.ObjectOf(IdentOf(kv.Key)).(*types.Var)
+		if field == nil || !field.IsField() {
+			return lit, kv, nil
+		}
+		return lit, kv, field
+	}
+	if k := slices.Index(lit.Elts, e.(ast.Expr)); k >= 0 && k < st.NumFields() {
+		return lit, nil, st.Field(k)
+	}
+	return lit, nil, nil
+}

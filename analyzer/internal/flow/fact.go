@@ -1,0 +1,165 @@
+package flow
+
+import (
+	"fmt"
+	"strings"
+)
+
+// A Fact summarizes what a function does with the resources that pass
+// through its parameters and results, so that its callers, in this
+// package or another, can be checked. It travels between packages as an
+// analysis fact, so its fields must stay exported (gob) and small. Each
+// check's Summarizer fills in its part.
+type Fact struct {
+	// NoReturn: the function never returns normally (it ends in
+	// os.Exit, log.Fatal, panic, ...).
+	NoReturn bool
+	// Params says what the function does with the resource a parameter
+	// may carry, for the parameters it says something of.
+	Params []ParamFact
+	// Results says which results hand a fresh resource to the caller.
+	Results []ResultFact
+}
+
+// A ParamFact says what a function does with the resource a parameter
+// carries.
+type ParamFact struct {
+	Index  int // -1 for the receiver
+	Kind   Kind
+	Effect Effect
+	When   Condition // Releases: only then
+	Result int       // Returns: the result that holds it
+	Path   string    // Returns: where it sits in that result, fields joined by dots
+}
+
+// An Effect is what a function does with a parameter's resource: a set
+// of the bits below. A function that says nothing of a parameter may do
+// anything with it.
+type Effect uint8
+
+const (
+	Borrows         Effect = 1 << iota // only reads it: the caller keeps the duty to release it
+	Uses                               // uses it (the spec's use)
+	Returns                            // hands it back in a result (Result, at Path)
+	Releases                           // releases it (when When holds)
+	Keeps                              // keeps it in something that outlives the call
+	ReleasesOnError                    // releases it when it returns a non-nil error, and only then
+	Replaces                           // replaces the resource in it without releasing it (h.R = copy)
+	Fills                              // puts a fresh resource of its own in it (one built on first use, kept in the receiver)
+)
+
+func (e Effect) String() string {
+	var names []string
+	for i, name := range []string{"borrows", "uses", "returns", "releases", "keeps", "releasesOnError", "replaces", "fills"} {
+		if e&(1<<i) != 0 {
+			names = append(names, name)
+		}
+	}
+	if len(names) == 0 {
+		return "unknown"
+	}
+	return strings.Join(names, "+")
+}
+
+// A ResultFact says that a result hands the caller a fresh resource, or
+// a holder of one.
+type ResultFact struct {
+	Index int
+	Kind  Kind
+	// Path is where the resource sits in the result, fields joined by
+	// dots ("" when the result is the resource; "R" for a holder
+	// whose field R holds it).
+	Path string
+	// ViaRoundTripper: a resource that only ever comes from an
+	// interface that tests routinely fake.
+	ViaRoundTripper bool
+	// WithError: the result may be non-nil along with a non-nil error.
+	WithError bool
+	// Lazy: the result is a holder that builds its resource on first
+	// use: there is one only once a method that fills it is called.
+	Lazy bool
+	// When: the result holds a fresh resource only then (the function
+	// builds it only when an option asks for it, or releases it only
+	// when the caller passes somewhere to put it).
+	When Condition
+}
+
+// AFact marks Fact as an analysis fact.
+func (*Fact) AFact() {}
+
+func (f *Fact) String() string {
+	var parts []string
+	if f.NoReturn {
+		parts = append(parts, "noReturn")
+	}
+	for _, p := range f.Params {
+		s := fmt.Sprintf("param%d:", p.Index)
+		if p.Index < 0 {
+			s = "recv:"
+		}
+		s += string(p.Kind) + ":" + p.Effect.String()
+		if p.Effect&Returns != 0 {
+			s += fmt.Sprintf("(%d", p.Result)
+			if p.Path != "" {
+				s += "@" + p.Path
+			}
+			s += ")"
+		}
+		if p.When.Param != 0 {
+			s += ",when(" + p.When.String() + ")"
+		}
+		parts = append(parts, s)
+	}
+	for _, r := range f.Results {
+		s := fmt.Sprintf("result%d:%s", r.Index, r.Kind)
+		if r.Path != "" {
+			s += "@" + r.Path
+		}
+		if r.ViaRoundTripper {
+			s += ",viaRoundTripper"
+		}
+		if r.WithError {
+			s += ",withError"
+		}
+		if r.Lazy {
+			s += ",lazy"
+		}
+		if r.When.Param != 0 {
+			s += ",when(" + r.When.String() + ")"
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, " ")
+}
+
+func (f *Fact) empty() bool { return !f.NoReturn && len(f.Params) == 0 && len(f.Results) == 0 }
+
+// Param returns what the function does with the resource of kind k in
+// parameter i (-1: the receiver).
+func (f *Fact) Param(i int, k Kind) ParamFact {
+	for _, p := range f.Params {
+		if p.Index == i && p.Kind == k {
+			return p
+		}
+	}
+	return ParamFact{Index: i, Kind: k}
+}
+
+// Result returns the result that hands the caller a fresh resource of
+// kind k, or nil.
+func (f *Fact) Result(k Kind) *ResultFact {
+	for i := range f.Results {
+		if f.Results[i].Kind == k {
+			return &f.Results[i]
+		}
+	}
+	return nil
+}
+
+// SplitPath returns the place a fact's field path names.
+func SplitPath(path string) Place {
+	if path == "" {
+		return Place{}
+	}
+	return strings.Split(path, ".")
+}

@@ -1,0 +1,185 @@
+package flow
+
+import (
+	"go/ast"
+	"go/types"
+
+	"golang.org/x/tools/go/ast/inspector"
+)
+
+// Summaries holds the summaries of a package's functions, computed on
+// first use, and of the functions of other packages, imported as facts.
+type Summaries struct {
+	e        *Engine
+	funcs    []Func                // this package's functions with bodies, in source order
+	local    map[*types.Func]int   // the index of each in funcs
+	imported map[*types.Func]*Fact // the summaries imported so far
+	nothing  Fact                  // the summary of a function nothing is known of
+}
+
+// A Func is a function of this package with a body, and its summary
+// once computed.
+type Func struct {
+	Fn    *types.Func
+	Decl  *ast.FuncDecl
+	Cur   inspector.Cursor // the declaration's
+	state uint8            // unsummarized, summarizing (recursion), or summarized
+	fact  Fact
+}
+
+const (
+	unsummarized uint8 = iota
+	summarizing
+	summarized
+)
+
+// newSummaries returns the summaries of e's package, with its functions.
+func newSummaries(e *Engine) *Summaries {
+	pass := e.Pass
+	decls := 0
+	for _, f := range pass.Files {
+		decls += len(f.Decls)
+	}
+	// Sized once: appending to a big slice would copy it again and again.
+	s := &Summaries{e: e, imported: make(map[*types.Func]*Fact), funcs: make([]Func, 0, decls)}
+	for file := range e.root.Children() {
+		for cur := range file.Children() {
+			fd, ok := cur.Node().(*ast.FuncDecl)
+			if !ok || fd.Body == nil {
+				continue
+			}
+			if fn, ok := pass.TypesInfo.Defs[fd.Name].(*types.Func); ok {
+				s.funcs = append(s.funcs, Func{Fn: fn, Decl: fd, Cur: cur})
+			}
+		}
+	}
+	return s
+}
+
+// LocalFunc returns the entry of fn among the package's functions, or
+// nil if fn is not a function of this package with a body. The index is
+// built on first use: many packages never call their own functions in a
+// way that needs it.
+func (s *Summaries) LocalFunc(fn *types.Func) *Func {
+	if s.local == nil {
+		s.local = make(map[*types.Func]int, len(s.funcs))
+		for i, lf := range s.funcs {
+			s.local[lf.Fn] = i
+		}
+	}
+	if i, ok := s.local[fn]; ok {
+		return &s.funcs[i]
+	}
+	return nil
+}
+
+// Summary returns what is known of fn: computed for a function of this
+// package, imported as a fact for another. It never returns nil; a
+// function still being summarized (recursion) is assumed to do nothing.
+// Callers must not modify the summary.
+func (s *Summaries) Summary(fn *types.Func) *Fact {
+	if fn == nil {
+		return &s.nothing
+	}
+	fn = fn.Origin()
+	if pass := s.e.Pass; fn.Pkg() != pass.Pkg {
+		f, ok := s.imported[fn]
+		if !ok {
+			f = new(Fact)
+			if fn.Pkg() == nil || !pass.ImportObjectFact(fn, f) {
+				f = &s.nothing
+			}
+			s.imported[fn] = f
+		}
+		return f
+	}
+	lf := s.LocalFunc(fn)
+	if lf == nil {
+		return &s.nothing // no body (assembly, or a method of an interface)
+	}
+	return s.summarize(lf)
+}
+
+// summarize returns the summary of lf, computed on first use.
+func (s *Summaries) summarize(lf *Func) *Fact {
+	switch lf.state {
+	case summarizing:
+		return &s.nothing // recursion: assume nothing
+	case summarized:
+		return &lf.fact
+	}
+	lf.state = summarizing
+	f := &lf.fact
+	f.NoReturn = s.EndsInNoReturn(lf.Decl.Body)
+	for _, sum := range s.e.Summarizers {
+		sum(lf, f)
+	}
+	lf.state = summarized
+	return f
+}
+
+// ExportFacts summarizes every function of the package and exports the
+// summaries that say something. A main package (a command, or the main
+// that go test generates) is imported by nobody: it exports nothing.
+func (s *Summaries) ExportFacts() {
+	pass := s.e.Pass
+	if pass.Pkg.Name() == "main" {
+		return
+	}
+	for i := range s.funcs {
+		lf := &s.funcs[i]
+		if f := s.summarize(lf); !f.empty() {
+			export := *f // a copy: the fact outlives this pass, and lf holds the syntax
+			pass.ExportObjectFact(lf.Fn, &export)
+		}
+	}
+}
+
+// EndsInNoReturn reports whether body has no return statement and its
+// last statement is a call that never returns: then every path through
+// the function ends in that call (or another that never returns).
+func (s *Summaries) EndsInNoReturn(body *ast.BlockStmt) bool {
+	if len(body.List) == 0 {
+		return false
+	}
+	last, ok := body.List[len(body.List)-1].(*ast.ExprStmt)
+	if !ok {
+		return false
+	}
+	call, ok := ast.Unparen(last.X).(*ast.CallExpr)
+	if !ok || s.MayReturn(call) {
+		return false
+	}
+	return len(ReturnsOf(body)) == 0
+}
+
+// MayReturn reports whether call may return normally: it is not a call
+// of panic, of a function the hooks know never returns, or of one whose
+// summary (computed here or imported as a fact) says so.
+func (s *Summaries) MayReturn(call *ast.CallExpr) bool {
+	info := s.e.Info
+	if id := IdentOf(call.Fun); id != nil {
+		if b, ok := info.Uses[id].(*types.Builtin); ok && b.Name() == "panic" {
+			return false
+		}
+	}
+	fn := CalleeFunc(info, call)
+	if fn == nil {
+		return true
+	}
+	if s.e.hooks.NeverReturns(fn) {
+		return false
+	}
+	return !s.Summary(fn).NoReturn
+}
+
+// failsTest reports whether the statement n is a call that fails a test
+// and goes on (Hooks.FailsTest): a path past it needs no release.
+func (e *Engine) failsTest(n ast.Node) bool {
+	es, ok := n.(*ast.ExprStmt)
+	if !ok {
+		return false
+	}
+	call, ok := ast.Unparen(es.X).(*ast.CallExpr)
+	return ok && e.hooks.FailsTest(CalleeFunc(e.Info, call))
+}

@@ -1,0 +1,429 @@
+package flow
+
+import (
+	"go/ast"
+	"go/constant"
+	"go/token"
+	"go/types"
+	"slices"
+	"strings"
+
+	"golang.org/x/tools/go/ast/edge"
+	"golang.org/x/tools/go/ast/inspector"
+	"golang.org/x/tools/go/types/typeutil"
+)
+
+// This file holds helpers over Go syntax and types, for the engine and
+// the checks. They know no resource and keep no state.
+
+// IdentOf returns e, unparenthesized, if it is an identifier.
+func IdentOf(e ast.Expr) *ast.Ident {
+	id, _ := ast.Unparen(e).(*ast.Ident)
+	return id
+}
+
+// SameName reports whether e is an identifier (in parentheses or not)
+// named name.
+func SameName(e ast.Expr, name string) bool {
+	id := IdentOf(e)
+	return id != nil && id.Name == name
+}
+
+// ContainsExpr reports whether list holds e (unparenthesized).
+func ContainsExpr(list []ast.Expr, e ast.Expr) bool {
+	for _, x := range list {
+		if ast.Unparen(x) == e {
+			return true
+		}
+	}
+	return false
+}
+
+// PosIn reports whether pos lies within node n.
+func PosIn(pos token.Pos, n ast.Node) bool { return n.Pos() <= pos && pos < n.End() }
+
+// Mentions reports whether n refers to obj (false if obj is nil).
+func Mentions(info *types.Info, n ast.Node, obj types.Object) bool {
+	if obj == nil {
+		return false
+	}
+	found := false
+	ast.Inspect(n, func(x ast.Node) bool {
+		if id, ok := x.(*ast.Ident); ok && id.Name == obj.Name() && info.ObjectOf(id) == obj {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// MentionsName reports whether the identifier name occurs in e.
+func MentionsName(e ast.Node, name string) bool {
+	found := false
+	ast.Inspect(e, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && id.Name == name {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// IsNil reports whether e is the predeclared nil.
+func IsNil(info *types.Info, e ast.Expr) bool {
+	id := IdentOf(e)
+	if id == nil || id.Name != "nil" {
+		return false // the cheap test first: lookups in big maps miss the cache
+	}
+	_, ok := info.Uses[id].(*types.Nil)
+	return ok
+}
+
+// IsTrue reports whether e is a constant true.
+func IsTrue(info *types.Info, e ast.Expr) bool {
+	v := info.Types[e].Value
+	return v != nil && v.Kind() == constant.Bool && constant.BoolVal(v)
+}
+
+// IsFalse reports whether e is a constant false.
+func IsFalse(info *types.Info, e ast.Expr) bool {
+	v := info.Types[e].Value
+	return v != nil && v.Kind() == constant.Bool && !constant.BoolVal(v)
+}
+
+// IsNegative reports whether e is a negative constant number.
+func IsNegative(info *types.Info, e ast.Expr) bool {
+	v := info.Types[e].Value
+	return v != nil && (v.Kind() == constant.Int || v.Kind() == constant.Float) && constant.Sign(v) < 0
+}
+
+// IsTestFile reports whether pos is in a _test.go file.
+func IsTestFile(fset *token.FileSet, pos token.Pos) bool {
+	return strings.HasSuffix(fset.File(pos).Name(), "_test.go")
+}
+
+// FuncName returns how messages name the function fd declares: "f", or
+// "T.m" for a method of T.
+func FuncName(fd *ast.FuncDecl) string {
+	if fd.Recv == nil || len(fd.Recv.List) == 0 {
+		return fd.Name.Name
+	}
+	for recv := fd.Recv.List[0].Type; ; { // *T, T[P], (T): down to T
+		switch t := recv.(type) {
+		case *ast.StarExpr:
+			recv = t.X
+		case *ast.ParenExpr:
+			recv = t.X
+		case *ast.IndexExpr:
+			recv = t.X
+		case *ast.IndexListExpr:
+			recv = t.X
+		case *ast.Ident:
+			return t.Name + "." + fd.Name.Name
+		default:
+			return fd.Name.Name
+		}
+	}
+}
+
+// FuncParts returns the signature and body of a function declaration or
+// literal (nil, nil for any other node).
+func FuncParts(n ast.Node) (*ast.FuncType, *ast.BlockStmt) {
+	switch f := n.(type) {
+	case *ast.FuncDecl:
+		return f.Type, f.Body
+	case *ast.FuncLit:
+		return f.Type, f.Body
+	}
+	return nil, nil
+}
+
+// EnclosingFunc returns the innermost function declaration or literal
+// around cur.
+func EnclosingFunc(cur inspector.Cursor) (inspector.Cursor, bool) {
+	for ; cur.Node() != nil; cur = cur.Parent() { // cheaper than Enclosing, which builds a type mask per call
+		switch cur.Node().(type) {
+		case *ast.FuncDecl, *ast.FuncLit:
+			return cur, true
+		}
+	}
+	return inspector.Cursor{}, false
+}
+
+// EnclosingDecl returns the function declaration around cur, if any.
+func EnclosingDecl(cur inspector.Cursor) *ast.FuncDecl {
+	for ; cur.Node() != nil; cur = cur.Parent() {
+		if fd, ok := cur.Node().(*ast.FuncDecl); ok {
+			return fd
+		}
+	}
+	return nil
+}
+
+// OuterParens returns the outermost parenthesized expression around cur.
+func OuterParens(cur inspector.Cursor) inspector.Cursor {
+	for cur.ParentEdgeKind() == edge.ParenExpr_X {
+		cur = cur.Parent()
+	}
+	return cur
+}
+
+// StmtList returns the statements of a block or a case clause n.
+func StmtList(n ast.Node) []ast.Stmt {
+	switch n := n.(type) {
+	case *ast.BlockStmt:
+		return n.List
+	case *ast.CaseClause:
+		return n.Body
+	case *ast.CommClause:
+		return n.Body
+	}
+	return nil
+}
+
+// Following returns the statements after the statement at cur in its
+// block or case clause (nil if it is not a statement of one).
+func Following(cur inspector.Cursor) []ast.Stmt {
+	switch kind, i := cur.ParentEdge(); kind {
+	case edge.BlockStmt_List, edge.CaseClause_Body, edge.CommClause_Body:
+		if list := StmtList(cur.Parent().Node()); i+1 < len(list) {
+			return list[i+1:]
+		}
+	}
+	return nil
+}
+
+// ReturnsOf returns the return statements of a function body, not those
+// of the function literals in it.
+func ReturnsOf(body *ast.BlockStmt) []*ast.ReturnStmt {
+	var returns []*ast.ReturnStmt
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false // its returns are its own
+		case *ast.ReturnStmt:
+			returns = append(returns, n)
+		}
+		return true
+	})
+	return returns
+}
+
+// SpecLHS returns the names a var spec declares, as expressions.
+func SpecLHS(spec *ast.ValueSpec) []ast.Expr {
+	lhs := make([]ast.Expr, len(spec.Names))
+	for i, id := range spec.Names {
+		lhs[i] = id
+	}
+	return lhs
+}
+
+// PickLHS returns the left-hand sides that receive result idx of call,
+// and its error result, in an assignment lhs = rhs. results are the types
+// of the call's results (nil: the error is not wanted).
+func PickLHS(lhs, rhs []ast.Expr, call *ast.CallExpr, results *types.Tuple, idx int) (res, err ast.Expr) {
+	if len(rhs) == 1 && len(lhs) > 1 {
+		if idx >= 0 && idx < len(lhs) {
+			res = lhs[idx]
+		}
+		for i := range results.Len() {
+			if i < len(lhs) && IsErrorType(results.At(i).Type()) {
+				err = lhs[i]
+			}
+		}
+		return res, err
+	}
+	for i, r := range rhs {
+		if ast.Unparen(r) == call && i < len(lhs) {
+			return lhs[i], nil
+		}
+	}
+	return nil, nil
+}
+
+// CalleeFunc returns the function or method called by call, if static
+// or an interface method; nil for builtins, conversions and func values.
+func CalleeFunc(info *types.Info, call *ast.CallExpr) *types.Func {
+	fn, _ := typeutil.Callee(info, call).(*types.Func)
+	return fn
+}
+
+// ResultTypes returns the types of the results of call, a call of fn
+// (nil if unknown): from fn's signature, without a lookup in the type
+// checker's map of expressions, unless fn is generic.
+func ResultTypes(info *types.Info, call *ast.CallExpr, fn *types.Func) *types.Tuple {
+	if fn != nil {
+		if sig := fn.Signature(); sig.TypeParams().Len() == 0 && sig.RecvTypeParams().Len() == 0 {
+			return sig.Results()
+		}
+	}
+	t, _ := info.TypeOf(call).(*types.Tuple)
+	return t
+}
+
+// IsNamed reports whether t is (an alias for) the package-level type
+// pkgPath.name for one of names, or a pointer to one.
+func IsNamed(t types.Type, pkgPath string, names ...string) bool {
+	if ptr, ok := types.Unalias(t).(*types.Pointer); ok {
+		t = ptr.Elem()
+	}
+	named, ok := types.Unalias(t).(*types.Named)
+	if !ok {
+		return false
+	}
+	obj := named.Obj()
+	return obj.Pkg() != nil && obj.Parent() == obj.Pkg().Scope() &&
+		obj.Pkg().Path() == pkgPath && slices.Contains(names, obj.Name())
+}
+
+// IsPointerTo reports whether t is *pkgPath.name.
+func IsPointerTo(t types.Type, pkgPath, name string) bool {
+	ptr, ok := types.Unalias(t).(*types.Pointer)
+	return ok && IsNamed(ptr.Elem(), pkgPath, name)
+}
+
+// IsPointerType reports whether t is a pointer type.
+func IsPointerType(t types.Type) bool {
+	_, ok := types.Unalias(t).(*types.Pointer)
+	return ok
+}
+
+// IsStructType reports whether t is a struct type (not a pointer to one).
+func IsStructType(t types.Type) bool {
+	_, ok := t.Underlying().(*types.Struct)
+	return ok
+}
+
+// IsFunc reports whether fn is the package-level function pkgPath.name
+// for one of names.
+func IsFunc(fn *types.Func, pkgPath string, names ...string) bool {
+	return fn != nil && fn.Pkg() != nil && fn.Pkg().Path() == pkgPath &&
+		fn.Signature().Recv() == nil && slices.Contains(names, fn.Name())
+}
+
+// IsMethod reports whether fn is a method named one of names whose
+// receiver is (a pointer to) pkgPath.typeName, including interface
+// methods of that named interface.
+func IsMethod(fn *types.Func, pkgPath, typeName string, names ...string) bool {
+	if fn == nil || !slices.Contains(names, fn.Name()) {
+		return false
+	}
+	recv := fn.Signature().Recv()
+	return recv != nil && IsNamed(recv.Type(), pkgPath, typeName)
+}
+
+// IsFieldOf reports whether f is the field named one of names of the
+// package-level struct type pkgPath.typeName.
+func IsFieldOf(f *types.Var, pkgPath, typeName string, names ...string) bool {
+	if f == nil || !f.IsField() || f.Pkg() == nil || f.Pkg().Path() != pkgPath || !slices.Contains(names, f.Name()) {
+		return false
+	}
+	tn, ok := f.Pkg().Scope().Lookup(typeName).(*types.TypeName)
+	if !ok {
+		return false
+	}
+	obj, _, _ := types.LookupFieldOrMethod(tn.Type(), false, f.Pkg(), f.Name())
+	return obj == f
+}
+
+// HasMethod reports whether values of type t (or pointers to them) have
+// a method named name.
+func HasMethod(t types.Type, name string) bool {
+	obj, _, _ := types.LookupFieldOrMethod(t, true, nil, name)
+	_, ok := obj.(*types.Func)
+	return ok
+}
+
+// IsErrorType reports whether t is the predeclared error type.
+func IsErrorType(t types.Type) bool {
+	return types.Identical(t, types.Universe.Lookup("error").Type())
+}
+
+// IsBuiltin reports whether call calls the builtin name.
+func IsBuiltin(info *types.Info, call *ast.CallExpr, name string) bool {
+	id := IdentOf(call.Fun)
+	if id == nil || id.Name != name {
+		return false
+	}
+	_, ok := info.Uses[id].(*types.Builtin)
+	return ok
+}
+
+// IsNewOf reports whether e is new(T) for a type T that accepts accepts.
+func IsNewOf(info *types.Info, e ast.Expr, accepts func(types.Type) bool) bool {
+	call, ok := ast.Unparen(e).(*ast.CallExpr)
+	if !ok || len(call.Args) != 1 {
+		return false
+	}
+	return IsBuiltin(info, call, "new") && accepts(info.TypeOf(call.Args[0]))
+}
+
+// PkgName qualifies the names of types by their package's name only, as
+// messages give them (pkg.Type).
+func PkgName(p *types.Package) string { return p.Name() }
+
+// VarOf returns the variable (not a field) that e names, if any.
+func VarOf(info *types.Info, e ast.Expr) *types.Var {
+	id := IdentOf(e)
+	if id == nil {
+		return nil
+	}
+	v, ok := info.ObjectOf(id).(*types.Var)
+	if !ok || v.IsField() {
+		return nil
+	}
+	return v
+}
+
+// FieldOf returns the struct field that sel selects, or nil.
+func FieldOf(info *types.Info, sel *ast.SelectorExpr) *types.Var {
+	if selection, ok := info.Selections[sel]; ok && selection.Kind() == types.FieldVal {
+		v, _ := selection.Obj().(*types.Var)
+		return v
+	}
+	return nil
+}
+
+// ParamIndex returns the index of v among the parameters of the function
+// declaration or literal fn, or -1.
+func ParamIndex(fn ast.Node, v *types.Var) int {
+	sig, _ := FuncParts(fn)
+	if sig == nil {
+		return -1
+	}
+	i := 0
+	for _, field := range sig.Params.List {
+		if len(field.Names) == 0 {
+			i++
+			continue
+		}
+		for _, name := range field.Names {
+			if name.Pos() == v.Pos() {
+				return i
+			}
+			i++
+		}
+	}
+	return -1
+}
+
+// CalledAt returns the call at stack[i-1] if the selector at stack[i] is
+// the function it calls.
+func CalledAt(stack []ast.Node, i int) (*ast.CallExpr, bool) {
+	if i < 1 {
+		return nil, false
+	}
+	call, ok := stack[i-1].(*ast.CallExpr)
+	return call, ok && call.Fun == stack[i]
+}
+
+// StackOf returns the node at cur and its ancestors up to the function
+// at fn, outermost first: the stack that Classify reads.
+func StackOf(cur, fn inspector.Cursor) []ast.Node {
+	var stack []ast.Node
+	for ; cur.Node() != nil && cur != fn; cur = cur.Parent() {
+		stack = append(stack, cur.Node())
+	}
+	slices.Reverse(stack)
+	return stack
+}

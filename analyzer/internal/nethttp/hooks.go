@@ -1,0 +1,57 @@
+package nethttp
+
+import (
+	"go/types"
+	"slices"
+
+	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/flow"
+)
+
+// Hooks tell the engine (flow.Hooks) what the standard library and the
+// testing package do: which calls never return, which fail a test, and
+// which only read their arguments.
+type Hooks struct{}
+
+// NeverReturns reports whether a call of fn never returns normally:
+// os.Exit, log.Fatal and log.Panic (and a Logger's), runtime.Goexit, and
+// the methods of testing that stop a test (Fatal, FailNow, Skip...).
+func (Hooks) NeverReturns(fn *types.Func) bool {
+	return flow.IsFunc(fn, "os", "Exit") ||
+		flow.IsFunc(fn, "syscall", "Exit") ||
+		flow.IsFunc(fn, "runtime", "Goexit") ||
+		flow.IsFunc(fn, "log", "Fatal", "Fatalf", "Fatalln", "Panic", "Panicf", "Panicln") ||
+		flow.IsMethod(fn, "log", "Logger", "Fatal", "Fatalf", "Fatalln", "Panic", "Panicf", "Panicln") ||
+		isTestingMethod(fn, "Fatal", "Fatalf", "FailNow", "Skip", "Skipf", "SkipNow")
+}
+
+// FailsTest reports whether fn marks a test as failed and goes on
+// (t.Error, t.Errorf, t.Fail).
+func (Hooks) FailsTest(fn *types.Func) bool { return isTestingMethod(fn, "Error", "Errorf", "Fail") }
+
+// OnlyReads reports whether fn is known to only read its arguments: the
+// fmt and log printers, the testing loggers, and httputil.DumpResponse
+// (which drains the body and puts a copy back, so the caller's duty to
+// close is unchanged).
+func (Hooks) OnlyReads(fn *types.Func) bool {
+	if fn.Pkg() == nil {
+		return false
+	}
+	switch fn.Pkg().Path() {
+	case "fmt":
+		return true
+	case "log", "testing":
+		switch fn.Name() {
+		case "Print", "Printf", "Println", "Log", "Logf", "Error", "Errorf", "Output":
+			return true
+		}
+	case "net/http/httputil":
+		return fn.Name() == "DumpResponse"
+	}
+	return false
+}
+
+// isTestingMethod reports whether fn is a method of the testing package
+// named one of names (of T, B, F or TB).
+func isTestingMethod(fn *types.Func, names ...string) bool {
+	return fn != nil && fn.Pkg() != nil && fn.Pkg().Path() == "testing" && fn.Signature().Recv() != nil && slices.Contains(names, fn.Name())
+}

@@ -1,0 +1,167 @@
+package nethttp
+
+import (
+	"go/ast"
+	"go/types"
+
+	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/flow"
+)
+
+// This file holds what the checks know of connection pools: the types
+// that hold one, and what turns their pooling off.
+
+// IsHTTPClient reports whether t is (a pointer to) http.Client.
+func IsHTTPClient(t types.Type) bool { return flow.IsNamed(t, "net/http", "Client") }
+
+// IsTransportValue reports whether t is http.Transport itself, not a
+// pointer to it.
+func IsTransportValue(t types.Type) bool {
+	return !flow.IsPointerType(t) && flow.IsNamed(t, "net/http", "Transport")
+}
+
+// IsPoolType reports whether t is (a pointer to) http.Transport,
+// http.Client or http.RoundTripper.
+func IsPoolType(t types.Type) bool {
+	return flow.IsNamed(t, "net/http", "Transport", "Client", "RoundTripper") || IsOtherTransport(t)
+}
+
+// The packages of the HTTP/2 and HTTP/3 transports, which pool their
+// connections like net/http's.
+const (
+	HTTP2Pkg = "golang.org/x/net/http2"
+	HTTP3Pkg = "github.com/quic-go/quic-go/http3"
+)
+
+// IsOtherTransport reports whether t is (a pointer to) an HTTP/2 or
+// HTTP/3 Transport.
+func IsOtherTransport(t types.Type) bool {
+	return flow.IsNamed(t, HTTP2Pkg, "Transport") || flow.IsNamed(t, HTTP3Pkg, "Transport")
+}
+
+// HoldsPoolDepth is how deep in fields canHoldPool looks for a pool: an
+// SDK's service holds its options, which hold the http.Client, which holds
+// the Transport.
+const HoldsPoolDepth = 3
+
+// CanHoldPool reports whether a value of type t can be or hold a
+// connection pool: an http.Transport, Client or RoundTripper (or a
+// pointer to one), or a struct (or a pointer to one) with a field that
+// can, up to depth levels down.
+func CanHoldPool(t types.Type, depth int) bool {
+	if IsPoolType(t) || IsSDKClientType(t) {
+		return true
+	}
+	if ptr, ok := types.Unalias(t).(*types.Pointer); ok {
+		t = ptr.Elem()
+	}
+	st, ok := t.Underlying().(*types.Struct)
+	if !ok || depth == 0 {
+		return false
+	}
+	for f := range st.Fields() {
+		if CanHoldPool(f.Type(), depth-1) {
+			return true
+		}
+	}
+	return false
+}
+
+// TurnsOffPooling reports whether setting the Transport field named
+// field to value (nil: unknown) stops it from pooling connections, or
+// may: DisableKeepAlives set to anything but a constant false, or
+// MaxIdleConnsPerHost to a negative constant (Transport then keeps no
+// idle connection, an undocumented effect).
+func TurnsOffPooling(info *types.Info, field string, value ast.Expr) bool {
+	switch field {
+	case "DisableKeepAlives":
+		return value == nil || !flow.IsFalse(info, value)
+	case "MaxIdleConnsPerHost":
+		return value != nil && flow.IsNegative(info, value)
+	}
+	return false
+}
+
+// OptionTurnsOffPooling reports whether an argument of call is a
+// transport option that turns pooling off, or may: a func literal that
+// takes an *http.Transport and sets its DisableKeepAlives (see
+// TurnsOffPooling).
+//
+//	client.WithTransportOptions(func(t *http.Transport) { t.DisableKeepAlives = true })
+func OptionTurnsOffPooling(info *types.Info, call *ast.CallExpr) bool {
+	for _, arg := range call.Args {
+		lit, ok := arg.(*ast.FuncLit)
+		if !ok || lit.Type.Params.NumFields() != 1 || len(lit.Type.Params.List[0].Names) != 1 {
+			continue
+		}
+		param := info.Defs[lit.Type.Params.List[0].Names[0]]
+		if param == nil || !flow.IsPointerTo(param.Type(), "net/http", "Transport") {
+			continue
+		}
+		off := false
+		ast.Inspect(lit.Body, func(n ast.Node) bool {
+			as, ok := n.(*ast.AssignStmt)
+			if !ok || len(as.Lhs) != len(as.Rhs) {
+				return !off
+			}
+			for i, lhs := range as.Lhs {
+				if sel, ok := ast.Unparen(lhs).(*ast.SelectorExpr); ok && info.Uses[flow.IdentOf(sel.X)] == param && TurnsOffPooling(info, sel.Sel.Name, as.Rhs[i]) {
+					off = true
+				}
+			}
+			return !off
+		})
+		if off {
+			return true
+		}
+	}
+	return false
+}
+
+// ChainTurnsOffPooling reports whether call, or a call in the chain of
+// method calls it is made on, is given a transport option that turns
+// pooling off (see optionTurnsOffPooling):
+//
+//	b.WithTransportOptions(func(t *http.Transport) { t.DisableKeepAlives = true }).WithTimeout(d)
+func ChainTurnsOffPooling(info *types.Info, call *ast.CallExpr) bool {
+	for call != nil {
+		if OptionTurnsOffPooling(info, call) {
+			return true
+		}
+		sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+		if !ok {
+			return false
+		}
+		call, _ = ast.Unparen(sel.X).(*ast.CallExpr)
+	}
+	return false
+}
+
+// LitTurnsOffPooling reports whether a Transport literal turns pooling
+// off, or may (see turnsOffPooling).
+func LitTurnsOffPooling(info *types.Info, lit *ast.CompositeLit) bool {
+	for _, elt := range lit.Elts {
+		if kv, ok := elt.(*ast.KeyValueExpr); ok {
+			if id := flow.IdentOf(kv.Key); id != nil && TurnsOffPooling(info, id.Name, kv.Value) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// IsDefaultTransport reports whether e is http.DefaultTransport.(*http.Transport).
+func IsDefaultTransport(info *types.Info, e ast.Expr) bool {
+	ta, ok := ast.Unparen(e).(*ast.TypeAssertExpr)
+	if !ok {
+		return false
+	}
+	var id *ast.Ident
+	switch x := ast.Unparen(ta.X).(type) {
+	case *ast.SelectorExpr:
+		id = x.Sel
+	case *ast.Ident:
+		id = x
+	}
+	v, ok := info.Uses[id].(*types.Var)
+	return ok && v.Pkg() != nil && v.Pkg().Path() == "net/http" && v.Name() == "DefaultTransport"
+}

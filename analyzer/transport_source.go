@@ -1,0 +1,118 @@
+package analyzer
+
+import (
+	"go/ast"
+	"go/types"
+	"strings"
+
+	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/flow"
+	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/nethttp"
+	"golang.org/x/tools/go/ast/inspector"
+)
+
+// This file finds where the transport check starts: the expressions
+// that build a new connection pool.
+
+// A poolSource is an expression that builds a new connection pool.
+type poolSource struct {
+	cur    inspector.Cursor
+	expr   ast.Expr          // the construction
+	typ    types.Type        // the type of the pool it builds
+	lit    *ast.CompositeLit // the http.Transport literal, if expr is one
+	what   string            // how messages name a construction: "new http.Transport"
+	helper string            // or the name of the helper function called
+	result int               // the result of the call that holds the pool, if a helper's
+	at     flow.Place        // where the pool sits in it
+	when   flow.Condition    // the helper builds the pool only then, and the argument does not tell
+	// noKeepAlive: the pool keeps no idle connections, or may not
+	// (DisableKeepAlives set to true or to a value we cannot read,
+	// MaxIdleConnsPerHost < 0).
+	noKeepAlive bool
+	// sdk: a cloud SDK's service client, with a pool of its own (see
+	// nethttp.SDKPool); each of its methods sends requests.
+	sdk bool
+	// lazy: a holder that builds its pool on first use (see lazyPool):
+	// there is a pool only once one of its filling methods is called.
+	lazy bool
+}
+
+// poolAt reports whether the node at cur builds a new connection pool:
+//
+//	http.Transport{...}      (also under &)
+//	new(http.Transport)
+//	t.Clone()                (t an *http.Transport)
+//	newClient(...)           (a function whose summary returns a fresh pool)
+func poolAt(c *checker, cur inspector.Cursor) (poolSource, bool) {
+	switch n := cur.Node().(type) {
+	case *ast.CompositeLit:
+		return poolLit(c, cur)
+	case *ast.CallExpr:
+		return poolCall(c, cur, flow.CalleeFunc(c.pass.TypesInfo, n))
+	}
+	return poolSource{}, false
+}
+
+// poolLit is poolAt for a composite literal.
+func poolLit(c *checker, cur inspector.Cursor) (poolSource, bool) {
+	info := c.pass.TypesInfo
+	lit := cur.Node().(*ast.CompositeLit)
+	if t := info.TypeOf(lit); nethttp.IsOtherTransport(t) && !flow.IsPointerType(t) {
+		return poolSource{cur: cur, expr: lit, typ: t, lit: lit, what: "new " + types.TypeString(t, flow.PkgName), result: -1}, true
+	}
+	if !nethttp.IsTransportValue(info.TypeOf(lit)) {
+		if name, ok := c.pools.lazyPool(info.TypeOf(lit)); ok && !setsPoolField(c, lit) {
+			return poolSource{cur: cur, expr: lit, typ: info.TypeOf(lit), what: "new " + name, result: -1, lazy: true}, true
+		}
+		return poolSource{}, false
+	}
+	return poolSource{cur: cur, expr: lit, typ: info.TypeOf(lit), lit: lit, what: "new http.Transport", result: -1,
+		noKeepAlive: nethttp.LitTurnsOffPooling(info, lit)}, true
+}
+
+// poolCall is poolAt for a call of fn (nil if not a function).
+func poolCall(c *checker, cur inspector.Cursor, fn *types.Func) (poolSource, bool) {
+	info := c.pass.TypesInfo
+	call := cur.Node().(*ast.CallExpr)
+	if flow.IsNewOf(info, call, nethttp.IsTransportValue) {
+		return poolSource{cur: cur, expr: call, typ: info.TypeOf(call), what: "new http.Transport", result: -1}, true
+	}
+	if flow.IsNewOf(info, call, func(t types.Type) bool { _, ok := c.pools.lazyPool(t); return ok }) {
+		name, _ := c.pools.lazyPool(info.TypeOf(call))
+		return poolSource{cur: cur, expr: call, typ: info.TypeOf(call), what: "new " + name, result: -1, lazy: true}, true
+	}
+	if fn == nil {
+		return poolSource{}, false
+	}
+	if nethttp.IsClone(fn) {
+		return poolSource{cur: cur, expr: call, typ: info.TypeOf(call), what: "cloned http.Transport", result: -1}, true
+	}
+	if !c.pools.inSDK {
+		if fresh, matched := nethttp.SDKPool(c.Engine, call, fn); matched {
+			if !fresh {
+				return poolSource{}, false // the client shares a pool, or we cannot tell
+			}
+			return poolSource{cur: cur, expr: call, typ: fn.Signature().Results().At(0).Type(), helper: fn.Pkg().Name() + "." + fn.Name(), sdk: true}, true
+		}
+	}
+	r := c.Summary(fn).Result(kindPool)
+	if r == nil {
+		return poolSource{}, false
+	}
+	holds, known := c.HoldsAt(call, r.When)
+	if known && !holds || !known && !r.When.NonZero {
+		// The helper builds no pool for this argument; or builds one
+		// only when the caller leaves something out (a nil Transport) and
+		// the argument, not a literal, is taken to set it.
+		return poolSource{}, false
+	}
+	var at flow.Place
+	if r.Path != "" {
+		at = strings.Split(r.Path, ".")
+	}
+	src := poolSource{cur: cur, expr: call, typ: fn.Signature().Results().At(r.Index).Type(), helper: fn.Name(), result: r.Index, at: at, lazy: r.Lazy,
+		noKeepAlive: nethttp.ChainTurnsOffPooling(info, call)}
+	if !known {
+		src.when = r.When
+	}
+	return src, true
+}

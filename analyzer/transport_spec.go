@@ -1,0 +1,256 @@
+package analyzer
+
+import (
+	"go/ast"
+	"go/types"
+	"slices"
+
+	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/flow"
+	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/nethttp"
+)
+
+// This file holds the transport check's resource, a connection pool
+// that keeps idle connections, as the engine sees it (poolSpec), and
+// what the check learns of types in one pass (pools).
+
+// pools is what the transport check learns in one pass: which types can
+// hold a pool, which build theirs on first use, and whether the package
+// is part of a cloud SDK (whose rules do not apply inside it).
+type pools struct {
+	c         *checker
+	spec      poolSpec
+	poolTypes map[types.Type]bool   // whether a type can hold a pool: see holdsPool
+	lazyTypes map[*types.Named]bool // whether a type builds its pool on first use: see lazyPool
+	inSDK     bool
+}
+
+// newPools returns the transport check's state for the pass of c.
+func newPools(c *checker) *pools {
+	p := &pools{
+		c:         c,
+		poolTypes: make(map[types.Type]bool),
+		lazyTypes: make(map[*types.Named]bool),
+		inSDK:     nethttp.IsSDKPkg(c.pass.Pkg),
+	}
+	p.spec = poolSpec{p}
+	return p
+}
+
+// poolSpec is the transport check's resource: a connection pool that
+// keeps idle connections.
+type poolSpec struct{ p *pools }
+
+func (poolSpec) Kind() flow.Kind { return kindPool }
+
+// What poolSpec notes of a pool, in flow.Flow.Flags.
+const (
+	poolMutated     uint8 = 1 << iota // its fields are set or read after it is built, or a protocol registered: sharing it would be unsafe
+	poolNoKeepAlive                   // DisableKeepAlives is set to true (or a value we cannot read), or MaxIdleConnsPerHost < 0
+	poolWrapped                       // it went into a round tripper that has no CloseIdleConnections: a client's CloseIdleConnections does not reach it
+	poolFilled                        // a method that builds the pool of a holder on first use was called on it
+)
+
+// Selector says what x.sel does to the pool in x:
+//
+//	client.Do(req)                  a request
+//	defer tr.CloseIdleConnections() a release
+//	tr.DisableKeepAlives = true     pooling off
+//	client.Transport                handed out: escapes
+//	api.hc.Do(req)                  a field of a holder that holds it: climb on
+//	api.get(path)                   what the method's summary says of its receiver
+func (s poolSpec) Selector(stack []ast.Node, i int, sel *ast.SelectorExpr, selection *types.Selection, p flow.Place) flow.Step {
+	c := s.p.c
+	info := c.pass.TypesInfo
+	call, called := flow.CalledAt(stack, i)
+	switch selection.Kind() {
+	case types.MethodVal:
+		fn := selection.Obj().(*types.Func)
+		if called && !s.p.inSDK && nethttp.IsSDKClientPkg(fn.Pkg()) {
+			return flow.Stop(flow.UseUse) // a service client's method: a request
+		}
+		if !called {
+			if !runByOnce(info, stack, i) {
+				break // a method value keeps the receiver
+			}
+			call = stack[i-1].(*ast.CallExpr) // once.Do(c.init): run in place
+		}
+		switch {
+		case fn.Name() == "CloseIdleConnections", flow.IsMethod(fn, nethttp.HTTP3Pkg, "Transport", "Close"):
+			return flow.Stop(flow.UseRelease)
+		case nethttp.IsRequestMethod(fn):
+			return flow.Stop(flow.UseUse)
+		case flow.IsMethod(fn, "net/http", "Transport", "Clone", "CancelRequest"):
+			return flow.Stop(flow.UseRead) // neither keeps nor shares the pool
+		case flow.IsMethod(fn, "net/http", "Transport", "RegisterProtocol"):
+			return flow.Step{Kind: flow.UseRead, Flags: poolMutated}
+		case fn.Pkg() != nil && fn.Pkg().Path() == "net/http":
+			return flow.Stop(flow.UseEscape)
+		}
+		pf := c.Summary(fn).Param(-1, kindPool)
+		st := c.EffectAt(s, call, pf)
+		if nethttp.IsRestyCloseConnection(info, call, fn) || nethttp.OptionTurnsOffPooling(info, call) {
+			st.Flags |= poolNoKeepAlive
+		}
+		if pf.Effect&flow.Fills != 0 {
+			st.Flags |= poolFilled
+		}
+		return st
+	case types.FieldVal:
+		var as *ast.AssignStmt
+		k := -1
+		if i >= 1 {
+			as, _ = stack[i-1].(*ast.AssignStmt)
+		}
+		if as != nil {
+			k = slices.Index(as.Lhs, ast.Expr(sel))
+		}
+		recv := info.TypeOf(sel.X)
+		switch {
+		case !s.p.inSDK && k < 0 && nethttp.IsSDKClientPkg(selection.Obj().Pkg()):
+			return flow.Step{Climb: true, At: p} // svc.Files.List().Do(): on to a method
+		case flow.IsNamed(recv, "net/http", "Transport"):
+			st := flow.Step{Kind: flow.UseRead, Flags: poolMutated}
+			if k >= 0 && len(as.Lhs) == len(as.Rhs) && nethttp.TurnsOffPooling(info, sel.Sel.Name, as.Rhs[k]) {
+				st.Flags |= poolNoKeepAlive
+			}
+			return st
+		case nethttp.IsHTTPClient(recv):
+			if sel.Sel.Name != "Transport" || k >= 0 {
+				return flow.Stop(flow.UseRead) // Timeout, Jar, ...: they do not touch the pool; setting Transport replaces it
+			}
+			if len(p) > 0 && p[0] == "Transport" {
+				return flow.Step{Climb: true, At: p[1:]} // the pool itself
+			}
+			return flow.Step{Climb: true}
+		case len(p) > 0 && p[0] != sel.Sel.Name, !s.p.holdsPool(selection.Obj().Type()):
+			return flow.Stop(flow.UseRead) // another field of the holder
+		case len(p) > 0:
+			return flow.Step{Climb: true, At: p[1:]}
+		default:
+			return flow.Step{Climb: true}
+		}
+	}
+	return flow.Stop(flow.UseEscape) // a method value, client.Transport
+}
+
+// runByOnce reports whether the method value at stack[i] is handed to
+// sync.Once's Do, which runs it before returning.
+func runByOnce(info *types.Info, stack []ast.Node, i int) bool {
+	if i < 1 {
+		return false
+	}
+	call, ok := stack[i-1].(*ast.CallExpr)
+	return ok && len(call.Args) == 1 && call.Args[0] == stack[i] && flow.IsMethod(flow.CalleeFunc(info, call), "sync", "Once", "Do")
+}
+
+// Literal lets a Client hold a pool in its Transport field, and any
+// other struct hold it in any field (then only returning the struct is
+// followed: its fields and methods are not).
+func (poolSpec) Literal(t types.Type, kv *ast.KeyValueExpr, field *types.Var) flow.UseKind {
+	if nethttp.IsHTTPClient(t) {
+		if field != nil && field.Name() == "Transport" {
+			return flow.UseHold
+		}
+		return flow.UseEscape
+	}
+	if ptr, ok := types.Unalias(t).(*types.Pointer); ok {
+		t = ptr.Elem()
+	}
+	if flow.IsStructType(t) {
+		return flow.UseHold
+	}
+	return flow.UseEscape
+}
+
+func (poolSpec) CanCarry(types.Type) bool { return true }
+
+func (poolSpec) ParamPlace(types.Type) flow.Place { return flow.Place{} }
+
+func (poolSpec) NothingToRelease(*ast.BinaryExpr, *types.Var) bool { return false }
+
+// HolderFlags notes a round tripper that wraps the pool and does not
+// pass CloseIdleConnections on: http.Client.CloseIdleConnections calls
+// its transport's only if it has one, so the pool behind such a wrapper
+// (a logging round tripper, otelhttp's, oauth2's) is not closed.
+func (poolSpec) HolderFlags(t types.Type) uint8 {
+	if t == nil || nethttp.IsPoolType(t) || !flow.HasMethod(t, "RoundTrip") || flow.HasMethod(t, "CloseIdleConnections") {
+		return 0
+	}
+	return poolWrapped
+}
+
+// holdsPool reports whether a value of type t can be or hold a
+// connection pool (see nethttp.CanHoldPool), remembered per pass.
+func (p *pools) holdsPool(t types.Type) bool {
+	held, ok := p.poolTypes[t]
+	if !ok {
+		held = nethttp.CanHoldPool(t, nethttp.HoldsPoolDepth)
+		p.poolTypes[t] = held
+	}
+	return held
+}
+
+// poolResult returns the index of the only result in results that can
+// hold a connection pool, or -1.
+func (p *pools) poolResult(results *types.Tuple) int {
+	idx := -1
+	for i := range results.Len() {
+		if p.holdsPool(results.At(i).Type()) {
+			if idx >= 0 {
+				return -1 // two candidates: we cannot tell which one
+			}
+			idx = i
+		}
+	}
+	return idx
+}
+
+// lazyPool reports whether values of type t (a named struct, or a
+// pointer to one) build a connection pool of their own on first use: a
+// method of theirs fills the receiver with one (see fillsReceiver). It
+// returns the type's name as messages give it.
+func (p *pools) lazyPool(t types.Type) (string, bool) {
+	if ptr, ok := types.Unalias(t).(*types.Pointer); ok {
+		t = ptr.Elem()
+	}
+	named, ok := types.Unalias(t).(*types.Named)
+	if !ok || !flow.IsStructType(named) || flow.IsNamed(named, "net/http", "Client") || !p.holdsPool(named) {
+		return "", false
+	}
+	named = named.Origin()
+	lazy, ok := p.lazyTypes[named]
+	if !ok {
+		p.lazyTypes[named] = false // recursion: not (yet)
+		for m := range named.Methods() {
+			if p.c.Summary(m).Param(-1, kindPool).Effect&flow.Fills != 0 {
+				lazy = true
+				break
+			}
+		}
+		p.lazyTypes[named] = lazy
+	}
+	if !lazy {
+		return "", false
+	}
+	name := named.Obj().Name()
+	if pkg := named.Obj().Pkg(); pkg != nil && pkg != p.c.pass.Pkg {
+		name = pkg.Name() + "." + name
+	}
+	return name, true
+}
+
+// setsPoolField reports whether the literal lit gives a value to a field
+// that can hold a pool: the holder then may not build its own.
+func setsPoolField(c *checker, lit *ast.CompositeLit) bool {
+	info := c.pass.TypesInfo
+	for _, elt := range lit.Elts {
+		v := elt
+		if kv, ok := elt.(*ast.KeyValueExpr); ok {
+			v = kv.Value
+		}
+		if c.pools.holdsPool(info.TypeOf(v)) {
+			return true
+		}
+	}
+	return false
+}

@@ -128,12 +128,11 @@ func NewAnalyzer(cfg Config) *analysis.Analyzer {
 	}
 	cfg.Checks = slices.Clone(cfg.Checks)
 	a := &analysis.Analyzer{
-		Name:      "httpleakcheck",
-		Doc:       Doc,
-		URL:       docURL("README.md"),
-		Requires:  []*analysis.Analyzer{inspect.Analyzer},
-		FactTypes: []analysis.Fact{new(flow.Fact)},
-		Run:       func(pass *analysis.Pass) (any, error) { return run(pass, &cfg) },
+		Name:     "httpleakcheck",
+		Doc:      Doc,
+		URL:      docURL("README.md"),
+		Requires: []*analysis.Analyzer{summariesAnalyzer, inspect.Analyzer},
+		Run:      func(pass *analysis.Pass) (any, error) { return run(pass, &cfg) },
 	}
 	a.Flags.Init("httpleakcheck", flag.ContinueOnError)
 	a.Flags.Var(checksFlag{&cfg}, "checks", "comma-separated checks to run, of "+strings.Join(allChecks(), ",")+" (drain is opt-in)")
@@ -163,9 +162,16 @@ const (
 	kindDialConn flow.Kind = "noKeepAliveConn" // a connection with TCP keep-alive turned off (the result of a dial func)
 )
 
+// run runs the checks on the package of pass, with the summaries of the
+// package's functions and those imported, as summariesAnalyzer computed
+// and exported them (a main package exports none: its summaries are
+// computed here, as the checks need them).
 func run(pass *analysis.Pass, cfg *Config) (any, error) {
-	c := newChecker(pass, cfg)
-	c.ExportFacts()
+	c := newChecker(pass, cfg, flow.Options{
+		Root:       pass.ResultOf[inspect.Analyzer].(*inspector.Inspector).Root(),
+		Facts:      pass.ResultOf[summariesAnalyzer].(*summaryFacts).importFact,
+		LocalFacts: pass.Pkg.Name() != "main",
+	})
 	if !c.http {
 		return nil, nil // fast path: nothing here can reach net/http
 	}
@@ -182,10 +188,10 @@ func run(pass *analysis.Pass, cfg *Config) (any, error) {
 }
 
 // newChecker returns the checker of pass, with the package's functions
-// and the checks' summarizers.
-func newChecker(pass *analysis.Pass, cfg *Config) *checker {
+// and the checks' summarizers, over an engine of options opts.
+func newChecker(pass *analysis.Pass, cfg *Config, opts flow.Options) *checker {
 	c := &checker{
-		Engine: flow.New(pass, pass.ResultOf[inspect.Analyzer].(*inspector.Inspector).Root(), nethttp.Hooks{}),
+		Engine: flow.New(pass, nethttp.Hooks{}, opts),
 		pass:   pass,
 		cfg:    cfg,
 		http:   nethttp.ImportsHTTP(pass.Pkg),

@@ -33,7 +33,7 @@ func TestFixtures(t *testing.T) {
 		}
 	}
 	// One run for all packages: loading std from source is the slow part.
-	results := analysistest.RunWithSuggestedFixes(t, testdata, analyzer.Analyzer, patterns...)
+	results := analysistest.RunWithSuggestedFixes(t, testdata, analyzer.WithFacts(analyzer.Analyzer), patterns...)
 	checkLeakMarkers(t, results)
 }
 
@@ -93,7 +93,7 @@ func TestStrict(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	analysistest.Run(t, testdata, analyzer.NewAnalyzer(analyzer.Config{Strict: true}), "strict")
+	analysistest.Run(t, testdata, analyzer.WithFacts(analyzer.NewAnalyzer(analyzer.Config{Strict: true})), "strict")
 }
 
 // TestDrain runs the opt-in drain check, with the others, over its
@@ -105,6 +105,6 @@ func TestDrain(t *testing.T) {
 		t.Fatal(err)
 	}
 	all := analyzer.NewAnalyzer(analyzer.Config{Checks: []string{"body", "transport", "keepalive", "drain"}})
-	results := analysistest.RunWithSuggestedFixes(t, testdata, all, "drain")
+	results := analysistest.RunWithSuggestedFixes(t, testdata, analyzer.WithFacts(all), "drain")
 	checkLeakMarkers(t, results)
 }

@@ -182,12 +182,12 @@ func summarizeHolder(c *checker, lf *flow.Func, f *flow.Fact, ri int, produced m
 		}
 	}
 	for v, fr := range produced {
-		fl := c.FollowVar(c.body, lf.Cur, v, append(slices.Clip(fr.in), responsePlace...), 0)
+		fl := c.FollowVar(c.body, lf.Cur(), v, append(slices.Clip(fr.in), responsePlace...), 0)
 		if fl.Escapes || fl.Replaced || !fl.Returned || fl.ReturnedTwice || fl.ReturnedIn != ri || !slices.Equal(fl.ReturnedAt, flow.Place{field, "Body"}) {
 			return // it may go elsewhere, or be returned as it is
 		}
 		for _, n := range fl.Releases {
-			if cur, ok := lf.Cur.FindNode(n); !ok || !onErrorPath(flow.StackOf(cur, lf.Cur), v, c.pass.TypesInfo) {
+			if cur, ok := lf.Cur().FindNode(n); !ok || !onErrorPath(flow.StackOf(cur, lf.Cur()), v, c.pass.TypesInfo) {
 				return
 			}
 		}
@@ -221,14 +221,14 @@ func returnsWithError(c *checker, ret *ast.ReturnStmt, errVar *types.Var, n int)
 // releasedBefore reports whether lf releases the response in v before
 // ret, in a block around ret: on the way to ret it is released.
 func releasedBefore(c *checker, lf *flow.Func, ret *ast.ReturnStmt, v *types.Var) bool {
-	for use := range identUses(c, lf.Cur, v) {
+	for use := range identUses(c, lf.Cur(), v) {
 		if use.Node().Pos() > ret.Pos() {
 			break
 		}
-		if flow.EventOf(c.Classify(c.body, flow.StackOf(use, lf.Cur), responsePlace, -1).Kind) != flow.EvRelease {
+		if flow.EventOf(c.Classify(c.body, flow.StackOf(use, lf.Cur()), responsePlace, -1).Kind) != flow.EvRelease {
 			continue
 		}
-		for stmt := use; stmt.Node() != nil && stmt != lf.Cur; stmt = stmt.Parent() {
+		for stmt := use; stmt.Node() != nil && stmt != lf.Cur(); stmt = stmt.Parent() {
 			if list := flow.StmtList(stmt.Parent().Node()); list != nil {
 				if flow.PosIn(ret.Pos(), stmt.Parent().Node()) {
 					return true // the release's statement is in a block around ret, before it
@@ -273,7 +273,7 @@ func freshAt(c *checker, lf *flow.Func, call *ast.CallExpr, w flow.Condition) (f
 	if holds, known := c.HoldsAt(call, w); known {
 		return flow.Condition{}, holds
 	}
-	return c.PassedCond(lf.Cur, call, w), true
+	return c.PassedCond(lf.Cur(), call, w), true
 }
 
 // spentBefore reports whether lf may close, replace the Body of, or hand
@@ -282,14 +282,14 @@ func freshAt(c *checker, lf *flow.Func, call *ast.CallExpr, w flow.Condition) (f
 func spentBefore(c *checker, lf *flow.Func, v *types.Var) (bool, flow.Condition) {
 	info := c.pass.TypesInfo
 	var closed flow.Condition // the test under which it closes it
-	for use := range identUses(c, lf.Cur, v) {
-		stack := flow.StackOf(use, lf.Cur)
+	for use := range identUses(c, lf.Cur(), v) {
+		stack := flow.StackOf(use, lf.Cur())
 		switch flow.EventOf(c.Classify(c.body, stack, responsePlace, -1).Kind) {
 		case flow.EvRelease:
 			if onErrorPath(stack, v, info) {
 				continue
 			}
-			if w, ok := c.Guard(lf.Cur, use); ok && (closed.Param == 0 || w == closed) {
+			if w, ok := c.Guard(lf.Cur(), use); ok && (closed.Param == 0 || w == closed) {
 				closed = w
 				continue
 			}

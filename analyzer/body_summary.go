@@ -70,8 +70,8 @@ func bodyParamEffect(c *checker, lf *flow.Func, i int, p *types.Var) (flow.Effec
 	}
 	var when flow.Condition
 	replaces := false
-	for use := range identUses(c, lf.Cur, p) {
-		stack := flow.StackOf(use, lf.Cur)
+	for use := range identUses(c, lf.Cur(), p) {
+		stack := flow.StackOf(use, lf.Cur())
 		switch u := c.Classify(c.body, stack, at, -1); u.Kind {
 		case flow.UseRead:
 			continue
@@ -81,7 +81,7 @@ func bodyParamEffect(c *checker, lf *flow.Func, i int, p *types.Var) (flow.Effec
 				continue
 			}
 		case flow.UseRelease:
-			if w, ok := c.Guard(lf.Cur, use); ok && w.Param != i+1 && (when.Param == 0 || w == when) {
+			if w, ok := c.Guard(lf.Cur(), use); ok && w.Param != i+1 && (when.Param == 0 || w == when) {
 				when = w
 				continue
 			}
@@ -112,7 +112,7 @@ func wrapsCloser(c *checker, lf *flow.Func, p *types.Var) (int, flow.Place, bool
 	if nethttp.IsResponse(p.Type()) {
 		at, mode = responsePlace, 0 // any call it goes to may close it
 	}
-	fl := c.FollowVar(c.body, lf.Cur, p, at, mode)
+	fl := c.FollowVar(c.body, lf.Cur(), p, at, mode)
 	results := lf.Fn.Signature().Results()
 	if !fl.Returned || fl.ReturnedTwice || fl.Escapes || fl.Released || fl.ReturnedIn < 0 || fl.ReturnedIn >= results.Len() {
 		return 0, nil, false

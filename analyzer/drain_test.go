@@ -53,7 +53,7 @@ func TestDrainGoVersion(t *testing.T) {
 			pass.Module = &analysis.Module{Path: "drain", GoVersion: tt.goVersion}
 			a := NewAnalyzer(Config{Checks: []string{nameBody, nameDrain}})
 			pass.Analyzer = a
-			if _, err := a.Run(pass); err != nil {
+			if err := testRun(pass); err != nil {
 				t.Fatal(err)
 			}
 			if got != tt.want {

@@ -30,7 +30,7 @@ func TestFactsGob(t *testing.T) {
 	for _, f := range examples {
 		byType[reflect.TypeOf(f)] = f
 	}
-	for _, ft := range Analyzer.FactTypes {
+	for _, ft := range summariesAnalyzer.FactTypes {
 		typ := reflect.TypeOf(ft)
 		f, ok := byType[typ]
 		if !ok {

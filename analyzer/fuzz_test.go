@@ -51,7 +51,7 @@ func FuzzAnalyzer(f *testing.F) {
 		pkg, _ := conf.Check(file.Name.Name, fset, []*ast.File{file}, info)
 		files := []*ast.File{file}
 		pass := testPass(fset, files, pkg, info, conf.Sizes, func(analysis.Diagnostic) {})
-		if _, err := Analyzer.Run(pass); err != nil {
+		if err := testRun(pass); err != nil {
 			t.Fatal(err)
 		}
 	})

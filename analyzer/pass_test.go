@@ -5,6 +5,7 @@ import (
 	"go/token"
 	"go/types"
 
+	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/flow"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/inspect"
 	"golang.org/x/tools/go/ast/inspector"
@@ -26,7 +27,7 @@ func newTypesInfo() *types.Info {
 
 // testPass returns a pass of Analyzer over one type-checked package,
 // built by hand, with the result of inspect.Analyzer, that sends its
-// diagnostics to report. Facts are neither imported nor exported.
+// diagnostics to report. Run it with testRun.
 func testPass(fset *token.FileSet, files []*ast.File, pkg *types.Package, info *types.Info, sizes types.Sizes, report func(analysis.Diagnostic)) *analysis.Pass {
 	return &analysis.Pass{
 		Analyzer:          Analyzer,
@@ -44,4 +45,31 @@ func testPass(fset *token.FileSet, files []*ast.File, pkg *types.Package, info *
 		AllObjectFacts:    func() []analysis.ObjectFact { return nil },
 		AllPackageFacts:   func() []analysis.PackageFact { return nil },
 	}
+}
+
+// testRun runs pass.Analyzer as the drivers do: summariesAnalyzer first,
+// on a pass of its own over the same package whose facts stay in memory
+// (none are imported from other packages), then pass.Analyzer with its
+// result.
+func testRun(pass *analysis.Pass) error {
+	facts := make(map[types.Object]analysis.Fact)
+	sp := *pass
+	sp.Analyzer = summariesAnalyzer
+	sp.Report = func(analysis.Diagnostic) {}
+	sp.ResultOf = nil
+	sp.ExportObjectFact = func(obj types.Object, f analysis.Fact) { facts[obj] = f }
+	sp.ImportObjectFact = func(obj types.Object, f analysis.Fact) bool {
+		got, ok := facts[obj]
+		if ok {
+			*f.(*flow.Fact) = *got.(*flow.Fact)
+		}
+		return ok
+	}
+	res, err := summariesAnalyzer.Run(&sp)
+	if err != nil {
+		return err
+	}
+	pass.ResultOf[summariesAnalyzer] = res
+	_, err = pass.Analyzer.Run(pass)
+	return err
 }

@@ -89,7 +89,7 @@ var (
 
 // scalePass generates the package of a shape, parses and type-checks it,
 // and returns a pass of Analyzer over it that appends its diagnostics to
-// *diags. Facts are neither imported nor exported.
+// *diags (run it with testRun).
 func scalePass(tb testing.TB, name string, gen func(*strings.Builder, int, bool), n int, leak bool, diags *[]analysis.Diagnostic) *analysis.Pass {
 	tb.Helper()
 	var src strings.Builder
@@ -121,10 +121,11 @@ func scalePass(tb testing.TB, name string, gen func(*strings.Builder, int, bool)
 // than any real package is.)
 const scaleUnits = 10000
 
-// BenchmarkScale times Analyzer.Run alone over each shape, variant and
-// size. The inspector it requires is built with the pass, outside the
-// timer, as inspect.Analyzer builds it before (and, under golangci-lint,
-// for every linter). ns/pkg is the time to analyze one package of n units, ns/unit
+// BenchmarkScale times the analyzer's own work over each shape, variant
+// and size: summariesAnalyzer's run, then Analyzer's. The inspector that
+// Analyzer requires is built with the pass, outside the timer, as
+// inspect.Analyzer builds it before (and, under golangci-lint, for every
+// linter); the one summariesAnalyzer builds for itself is timed. ns/pkg is the time to analyze one package of n units, ns/unit
 // that time divided by n.
 func BenchmarkScale(b *testing.B) {
 	for _, s := range scaleShapes {
@@ -139,7 +140,7 @@ func BenchmarkScale(b *testing.B) {
 					for b.Loop() {
 						for _, pass := range passes {
 							diags = diags[:0]
-							if _, err := Analyzer.Run(pass); err != nil {
+							if err := testRun(pass); err != nil {
 								b.Fatal(err)
 							}
 						}
@@ -163,7 +164,7 @@ func TestScaleShapes(t *testing.T) {
 			t.Run(s.name+"/"+variantName(leak), func(t *testing.T) {
 				var diags []analysis.Diagnostic
 				pass := scalePass(t, s.name, s.gen, n, leak, &diags)
-				if _, err := Analyzer.Run(pass); err != nil {
+				if err := testRun(pass); err != nil {
 					t.Fatal(err)
 				}
 				want := 0

@@ -23,7 +23,7 @@ func summarizePool(c *checker, lf *flow.Func, f *flow.Fact) {
 		return // no result can hold a pool
 	}
 	var out *flow.ResultFact
-	for cur := range lf.Cur.Preorder((*ast.CompositeLit)(nil), (*ast.CallExpr)(nil)) {
+	for cur := range lf.Cur().Preorder((*ast.CompositeLit)(nil), (*ast.CallExpr)(nil)) {
 		src, ok := poolAt(c, cur)
 		if !ok || src.noKeepAlive {
 			continue // not a pool, or one that keeps no idle connections
@@ -31,13 +31,13 @@ func summarizePool(c *checker, lf *flow.Func, f *flow.Fact) {
 		if encl, _ := flow.EnclosingFunc(cur); encl.Node() != lf.Decl {
 			continue // in a function literal: its returns are its own
 		}
-		fl := c.Follow(c.pools.spec, lf.Cur, cur, src.result, src.at, flow.IntoParams|flow.TrustCalls)
+		fl := c.Follow(c.pools.spec, lf.Cur(), cur, src.result, src.at, flow.IntoParams|flow.TrustCalls)
 		if !fl.Returned || fl.Escapes || fl.Released || fl.IntoRecv || fl.Flags&poolNoKeepAlive != 0 {
 			continue // not handed to the caller (the receiver keeps it), or not a pool that keeps connections
 		}
-		when, ok := c.Guard(lf.Cur, cur)
+		when, ok := c.Guard(lf.Cur(), cur)
 		if !ok && src.when.Param != 0 {
-			when, ok = c.PassedCond(lf.Cur, cur.Node().(*ast.CallExpr), src.when), true
+			when, ok = c.PassedCond(lf.Cur(), cur.Node().(*ast.CallExpr), src.when), true
 		}
 		if !ok {
 			when = optionsMayReplace(c, lf, fl)
@@ -80,7 +80,7 @@ func summarizePoolParams(c *checker, lf *flow.Func, f *flow.Fact) {
 		if sig.Variadic() && i == len(vars)-1 {
 			continue // a variadic parameter: left unknown
 		}
-		fl := c.FollowVar(c.pools.spec, lf.Cur, v, nil, flow.IntoParams|flow.TrustCalls)
+		fl := c.FollowVar(c.pools.spec, lf.Cur(), v, nil, flow.IntoParams|flow.TrustCalls)
 		pf := flow.ParamFact{Index: i - 1, Kind: kindPool}
 		if len(fl.Uses) > 0 {
 			pf.Effect |= flow.Uses
@@ -111,12 +111,12 @@ func summarizePoolParams(c *checker, lf *flow.Func, f *flow.Fact) {
 //	func (c *Client) Do(req *http.Request) (*http.Response, error) {
 //		c.once.Do(c.init)
 func fillsReceiver(c *checker, lf *flow.Func) bool {
-	for cur := range lf.Cur.Preorder((*ast.CompositeLit)(nil), (*ast.CallExpr)(nil)) {
+	for cur := range lf.Cur().Preorder((*ast.CompositeLit)(nil), (*ast.CallExpr)(nil)) {
 		src, ok := poolAt(c, cur)
 		if !ok || src.noKeepAlive || src.lazy {
 			continue
 		}
-		fl := c.Follow(c.pools.spec, lf.Cur, cur, src.result, src.at, flow.IntoParams|flow.TrustCalls)
+		fl := c.Follow(c.pools.spec, lf.Cur(), cur, src.result, src.at, flow.IntoParams|flow.TrustCalls)
 		if fl.IntoRecv && !fl.Escapes && !fl.Released && fl.Flags&poolNoKeepAlive == 0 {
 			return true
 		}
@@ -149,7 +149,7 @@ func optionsMayReplace(c *checker, lf *flow.Func, fl *flow.Flow) flow.Condition 
 			return flow.Condition{Param: i + 1}
 		}
 		// A range variable over a parameter: for _, opt := range opts.
-		def, ok := lf.Cur.FindByPos(v.Pos(), v.Pos())
+		def, ok := lf.Cur().FindByPos(v.Pos(), v.Pos())
 		if !ok {
 			continue
 		}

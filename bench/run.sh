@@ -1,27 +1,37 @@
 #!/usr/bin/env bash
-# Usage: ./run.sh [small|large] [runs]
+# Usage: ./run.sh [small|large] [runs] [tests]
 #
 # Runs the corpus benchmark: builds the tools of go.mod's tool block (noop,
 # noopfacts, noopinspect, httpleakcheck from ../cmd/httpleakcheck and
 # bodyclose; see README.md), then runs each of them over the packages of
 # small.pkgs or large.pkgs, the tools alternating, for the given number of
-# runs (default 5), and prints a markdown table of medians (wall, CPU =
-# user+sys, peak RSS) and ratios to the floors. Progress goes to stderr,
-# the table to stdout.
+# runs (default 5), with -test=false or, given "tests", with the test
+# files. It prints a markdown table of medians (wall, CPU = user+sys, peak
+# RSS) and of the ratios within each run to the floors and to
+# noopinspect. Progress goes to stderr, the table to stdout. TOOLS (a
+# space-separated list) picks the tools; noop, noopfacts and noopinspect
+# always run, as the ratios need them. BASE=REV adds httpleakcheck as it
+# was at git revision REV (built from a temporary worktree), to compare a
+# change side by side with what came before.
 set -euo pipefail
 
 size=${1:-small}
 runs=${2:-5}
-case $size in
-small | large) ;;
+tests=false
+case $size-${3:-} in
+small- | large-) ;;
+small-tests | large-tests) tests=true ;;
 *)
-	echo "usage: $0 [small|large] [runs]" >&2
+	echo "usage: $0 [small|large] [runs] [tests]" >&2
 	exit 2
 	;;
 esac
 cd "$(dirname "$0")"
 
-tools=(noop noopfacts noopinspect httpleakcheck bodyclose)
+tools=(noop noopfacts noopinspect)
+for t in ${TOOLS:-httpleakcheck bodyclose}; do
+	case " ${tools[*]} " in *" $t "*) ;; *) tools+=("$t") ;; esac
+done
 # floor names the no-op analyzer that loads packages the way a tool does:
 # from export data without facts (noop), from source with facts or
 # ctrlflow/buildssa (noopfacts).
@@ -33,15 +43,23 @@ trap 'rm -rf "$tmp"' EXIT
 
 echo "building tools" >&2
 go build -o "$tmp/" tool
+if [ -n "${BASE:-}" ]; then
+	base=$(git -C .. rev-parse --short "$BASE")
+	git -C .. worktree add -q --detach "$tmp/base" "$base"
+	trap 'git -C .. worktree remove --force "$tmp/base"; rm -rf "$tmp"' EXIT
+	(cd "$tmp/base" && go build -o "$tmp/httpleakcheck@$base" ./cmd/httpleakcheck)
+	tools+=("httpleakcheck@$base")
+	floor[httpleakcheck@$base]=noopfacts
+fi
 rev=$(git -C .. describe --always --dirty)
 echo "compiling the corpus into the build cache" >&2
-go list -export -deps -test=false "${pkgs[@]}" >/dev/null
+go list -export -deps -test=$tests "${pkgs[@]}" >/dev/null
 
 declare -A wall cpu rss findings
 for ((i = 1; i <= runs; i++)); do
 	for t in "${tools[@]}"; do
 		rc=0
-		/usr/bin/time -f '%e %U %S %M' -o "$tmp/time" "$tmp/$t" -test=false "${pkgs[@]}" >"$tmp/out" 2>&1 || rc=$?
+		/usr/bin/time -f '%e %U %S %M' -o "$tmp/time" "$tmp/$t" -test=$tests "${pkgs[@]}" >"$tmp/out" 2>&1 || rc=$?
 		# A checker exits 3 when it reports diagnostics, 1 on errors.
 		if ((rc != 0 && rc != 3)); then
 			echo "$t failed with exit status $rc:" >&2
@@ -81,17 +99,18 @@ ratio() {
 	done | median | awk '{ printf "%.2f×", $1 }'
 }
 
-echo "$size corpus ($(wc -l <"$size.pkgs") patterns), medians of $runs runs, $(go version | cut -d' ' -f3), $(nproc) cores,"
+echo "$size corpus ($(wc -l <"$size.pkgs") patterns), -test=$tests, medians of $runs runs, $(go version | cut -d' ' -f3), $(nproc) cores,"
 echo "httpleakcheck built at $rev, $(date -u +%Y-%m-%d). Ratios are medians of the ratios within each run."
 echo
-echo "| tool | floor | wall s | CPU s | peak RSS MiB | CPU ÷ noop | RSS ÷ noop | CPU ÷ floor | RSS ÷ floor | findings |"
-echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| tool | floor | wall s | CPU s | peak RSS MiB | CPU ÷ noop | RSS ÷ noop | CPU ÷ floor | RSS ÷ floor | CPU ÷ noopinspect | RSS ÷ noopinspect | findings |"
+echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for t in "${tools[@]}"; do
 	f=${floor[$t]}
 	rssmib=$(med rss "$t")
-	printf '| %s | %s | %.1f | %.2f | %d | %s | %s | %s | %s | %d |\n' "$t" "$f" \
+	printf '| %s | %s | %.1f | %.2f | %d | %s | %s | %s | %s | %s | %s | %d |\n' "$t" "$f" \
 		"$(med wall "$t")" "$(med cpu "$t")" "$((${rssmib%.*} / 1024))" \
 		"$(ratio cpu "$t" noop)" "$(ratio rss "$t" noop)" \
 		"$(ratio cpu "$t" "$f")" "$(ratio rss "$t" "$f")" \
+		"$(ratio cpu "$t" noopinspect)" "$(ratio rss "$t" noopinspect)" \
 		"${findings[$t]}"
 done

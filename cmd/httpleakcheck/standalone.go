@@ -52,8 +52,8 @@ func runStandalone(o *options, stderr io.Writer) (*results, error) {
 		return nil, err
 	}
 	for act := range graph.All() {
-		if act.Analyzer != analyzer.Analyzer || (!act.IsRoot && act.Err == nil) {
-			continue
+		if !act.IsRoot && (act.Err == nil || strings.HasPrefix(act.Err.Error(), "failed prerequisites")) {
+			continue // the summaries of a dependency, or a failure already told where it began
 		}
 		p := pkgResult{id: act.Package.ID}
 		if act.Err != nil {

@@ -52,25 +52,50 @@ type Engine struct {
 	*Summaries
 	*Index
 	conds
-	root   inspector.Cursor
+	opts   Options
+	root   inspector.Cursor // once built
 	hooks  Hooks
 	graphs map[*ast.BlockStmt]*graph // control-flow graphs of function bodies
 }
 
-// New returns the engine of pass, whose syntax root is at root.
-func New(pass *analysis.Pass, root inspector.Cursor, hooks Hooks) *Engine {
+// Options say where an engine gets its syntax and its summaries.
+type Options struct {
+	// Root is the cursor of the package's syntax, from an inspector the
+	// pass already has; if it is zero, the engine builds one on first
+	// use (many packages never need one) and drops it with the engine.
+	Root inspector.Cursor
+	// Facts imports the summary of a function of this package or
+	// another, as the pass that computed it exported it; nil: the
+	// pass's own ImportObjectFact, for the functions of other packages.
+	Facts func(types.Object, analysis.Fact) bool
+	// LocalFacts: the summaries of this package's functions come from
+	// Facts too, instead of being computed.
+	LocalFacts bool
+}
+
+// New returns the engine of pass.
+func New(pass *analysis.Pass, hooks Hooks, opts Options) *Engine {
+	if opts.Facts == nil {
+		opts.Facts = pass.ImportObjectFact
+	}
 	e := &Engine{
 		Pass:   pass,
 		Info:   pass.TypesInfo,
-		root:   root,
+		opts:   opts,
+		root:   opts.Root,
 		hooks:  hooks,
 		graphs: make(map[*ast.BlockStmt]*graph),
 	}
-	e.Index = &Index{info: pass.TypesInfo, pkg: pass.Pkg, root: root}
+	e.Index = &Index{info: pass.TypesInfo, pkg: pass.Pkg, e: e}
 	e.conds.idx = e.Index
 	e.Summaries = newSummaries(e)
 	return e
 }
 
-// Root returns the cursor of the package's syntax.
-func (e *Engine) Root() inspector.Cursor { return e.root }
+// Root returns the cursor of the package's syntax, built on first use.
+func (e *Engine) Root() inspector.Cursor {
+	if e.root == (inspector.Cursor{}) {
+		e.root = inspector.New(e.Pass.Files).Root()
+	}
+	return e.root
+}

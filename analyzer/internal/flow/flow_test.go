@@ -121,7 +121,7 @@ func toyEngine(t *testing.T, extra string) (*Engine, *ast.File) {
 		TypesInfo:        info,
 		ImportObjectFact: func(types.Object, analysis.Fact) bool { return false },
 	}
-	return New(pass, inspector.New(pass.Files).Root(), toyHooks{}), f
+	return New(pass, toyHooks{}, Options{}), f
 }
 
 // markedIdent returns the cursor of the first identifier after the

@@ -17,7 +17,7 @@ import (
 type Index struct {
 	info    *types.Info
 	pkg     *types.Package
-	root    inspector.Cursor
+	e       *Engine                                        // for its syntax
 	varUses map[ast.Node]map[*types.Var][]inspector.Cursor // uses of variables, by function
 	written *Writes                                        // writes to variables and fields
 }
@@ -76,7 +76,7 @@ func (x *Index) Writes() *Writes {
 			}
 		}
 	}
-	for cur := range x.root.Preorder((*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil), (*ast.RangeStmt)(nil)) {
+	for cur := range x.e.Root().Preorder((*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil), (*ast.RangeStmt)(nil)) {
 		switch n := cur.Node().(type) {
 		case *ast.AssignStmt:
 			for i, lhs := range n.Lhs {

@@ -22,9 +22,18 @@ type Summaries struct {
 type Func struct {
 	Fn    *types.Func
 	Decl  *ast.FuncDecl
-	Cur   inspector.Cursor // the declaration's
+	s     *Summaries
+	cur   inspector.Cursor // the declaration's, once the syntax has a cursor
 	state uint8            // unsummarized, summarizing (recursion), or summarized
 	fact  Fact
+}
+
+// Cur returns the cursor of the function's declaration.
+func (lf *Func) Cur() inspector.Cursor {
+	if lf.cur == (inspector.Cursor{}) {
+		lf.s.cursors()
+	}
+	return lf.cur
 }
 
 const (
@@ -42,18 +51,39 @@ func newSummaries(e *Engine) *Summaries {
 	}
 	// Sized once: appending to a big slice would copy it again and again.
 	s := &Summaries{e: e, imported: make(map[*types.Func]*Fact), funcs: make([]Func, 0, decls)}
-	for file := range e.root.Children() {
-		for cur := range file.Children() {
-			fd, ok := cur.Node().(*ast.FuncDecl)
-			if !ok || fd.Body == nil {
-				continue
-			}
-			if fn, ok := pass.TypesInfo.Defs[fd.Name].(*types.Func); ok {
-				s.funcs = append(s.funcs, Func{Fn: fn, Decl: fd, Cur: cur})
+	for _, f := range pass.Files {
+		for _, d := range f.Decls {
+			if fn := s.funcOf(d); fn != nil {
+				s.funcs = append(s.funcs, Func{Fn: fn, Decl: d.(*ast.FuncDecl), s: s})
 			}
 		}
 	}
 	return s
+}
+
+// funcOf returns the function that d declares, if d is a function
+// declaration with a body.
+func (s *Summaries) funcOf(d ast.Node) *types.Func {
+	fd, ok := d.(*ast.FuncDecl)
+	if !ok || fd.Body == nil {
+		return nil
+	}
+	fn, _ := s.e.Info.Defs[fd.Name].(*types.Func)
+	return fn
+}
+
+// cursors gives every function its declaration's cursor: they come in
+// the same order as the declarations.
+func (s *Summaries) cursors() {
+	i := 0
+	for file := range s.e.Root().Children() {
+		for cur := range file.Children() {
+			if s.funcOf(cur.Node()) != nil {
+				s.funcs[i].cur = cur
+				i++
+			}
+		}
+	}
 }
 
 // LocalFunc returns the entry of fn among the package's functions, or
@@ -82,11 +112,11 @@ func (s *Summaries) Summary(fn *types.Func) *Fact {
 		return &s.nothing
 	}
 	fn = fn.Origin()
-	if pass := s.e.Pass; fn.Pkg() != pass.Pkg {
+	if fn.Pkg() != s.e.Pass.Pkg || s.e.opts.LocalFacts {
 		f, ok := s.imported[fn]
 		if !ok {
 			f = new(Fact)
-			if fn.Pkg() == nil || !pass.ImportObjectFact(fn, f) {
+			if fn.Pkg() == nil || !s.e.opts.Facts(fn, f) {
 				f = &s.nothing
 			}
 			s.imported[fn] = f

@@ -189,8 +189,13 @@ func checkResponse(c *checker, r response) {
 		}
 	}
 	errID := flow.IdentOf(errLHS)
-	if errID != nil && errID.Name == "_" {
+	advice := "defer %s.Close() after the error check"
+	switch {
+	case errID != nil && errID.Name == "_":
 		errID = nil
+		advice = "check the error the call returns (discarded here), then defer %s.Close()"
+	case errLHS == nil:
+		advice = "defer %s.Close() right after the call"
 	}
 	checkDrain(c, r.cur, fnCur, v, at)
 	if d, loop := deferredInLoop(c, cur, fnCur, v, at); d != nil {
@@ -227,7 +232,7 @@ func checkResponse(c *checker, r response) {
 		Pos:      origin.Pos(),
 		End:      origin.End(),
 		Category: nameBody,
-		Message: fmt.Sprintf("%s is not closed on every path%s: the connection leaks (it never returns to the pool, and sits in CLOSE_WAIT once the server hangs up); close it, e.g. defer %s.Close() after the error check",
+		Message: fmt.Sprintf("%s is not closed on every path%s: the connection leaks (it never returns to the pool, and sits in CLOSE_WAIT once the server hangs up); close it, e.g. "+advice,
 			closer, where, closer),
 		Related: []analysis.RelatedInformation{{Pos: leak.Pos, Message: leakMessage(leak, closer, v.Name())}},
 	}

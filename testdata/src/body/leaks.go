@@ -178,9 +178,26 @@ func orCondition() error {
 
 // The error is ignored with _, so nothing says the call failed.
 func errIgnored() {
-	resp, _ := http.Get(u) // want `resp.Body is not closed on every path`
+	resp, _ := http.Get(u) // want `resp.Body is not closed on every path.*check the error the call returns \(discarded here\), then defer resp.Body.Close\(\)$`
 	fmt.Println(resp.Status)
 } // leaks here
+
+// A wrapper that returns the response alone: there is no error to check.
+func onlyResponse() *http.Response { // want onlyResponse:`^result0:body$`
+	resp, err := http.Get(u)
+	if err != nil {
+		return nil
+	}
+	return resp
+}
+
+func noErrorToCheck() int {
+	resp := onlyResponse() // want `resp.Body is not closed on every path.*e.g. defer resp.Body.Close\(\) right after the call$`
+	if resp == nil {
+		return 0
+	}
+	return resp.StatusCode // leaks here
+}
 
 // A RoundTrip called directly produces a response too.
 func roundTrip(rt http.RoundTripper, req *http.Request) int { // want roundTrip:`^param0:pool:uses$`

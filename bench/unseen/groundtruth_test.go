@@ -148,6 +148,7 @@ var probes = []probe{
 	{"idioms.NotModified", idioms.NotModified},
 	{"idioms.ReadAllDropped", idioms.ReadAllDropped},
 	{"idioms.DecodeDropped", idioms.DecodeDropped},
+	{"idioms.DecodeDroppedChunked", idioms.DecodeDroppedChunked},
 	{"idioms.LimitedDropped", idioms.LimitedDropped},
 	{"idioms.LimitedClosed", idioms.LimitedClosed},
 	{"idioms.ErrorStatusOpen", idioms.ErrorStatusOpen},

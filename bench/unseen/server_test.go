@@ -48,7 +48,8 @@ const bigSize = 256 << 10
 
 // handler answers every probe: a JSON object that the API clients
 // accept (each reads the fields it knows), /status/CODE with that code,
-// /big with a large body, and a Connect service at /probe.v1.Echo/.
+// /big with a large body, /chunked with a chunked JSON value, and a
+// Connect service at /probe.v1.Echo/.
 func handler(c *counter) http.Handler {
 	mux := http.NewServeMux()
 	say := func(_ context.Context, req *connect.Request[wrapperspb.StringValue]) (*connect.Response[wrapperspb.StringValue], error) {
@@ -87,6 +88,16 @@ func handler(c *counter) http.Handler {
 	mux.HandleFunc("/pets", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprint(w, `[{"id":1,"name":"rex"},{"id":2,"name":"tom"}]`)
+	})
+	mux.HandleFunc("/chunked", func(w http.ResponseWriter, r *http.Request) {
+		// A JSON value in two chunks, flushed; the terminating chunk
+		// follows a moment later, when the handler returns.
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"id":1,`)
+		w.(http.Flusher).Flush()
+		fmt.Fprint(w, `"name":"rex"}`)
+		w.(http.Flusher).Flush()
+		time.Sleep(100 * time.Millisecond)
 	})
 	mux.HandleFunc("/ping", func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNoContent)

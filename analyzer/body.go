@@ -3,6 +3,7 @@ package analyzer
 import (
 	"fmt"
 	"go/ast"
+	"go/token"
 	"go/types"
 	"slices"
 	"strings"
@@ -55,7 +56,7 @@ func responseAt(c *checker, cur inspector.Cursor, fn *types.Func) (response, boo
 	if nethttp.IsRestyRawResponse(c.pass.TypesInfo, cur.Node().(*ast.CallExpr), fn) {
 		return response{cur: cur, fn: fn, at: nethttp.RestyRawPlace}, true
 	}
-	p := producer(c, fn)
+	p := producer(c, fn, cur.Node().(*ast.CallExpr), cur)
 	if p.idx < 0 || p.viaRT && flow.IsTestFile(c.pass.Fset, cur.Node().Pos()) {
 		return response{}, false
 	}
@@ -77,8 +78,11 @@ type produced struct {
 	withError bool // it may come with a non-nil error
 }
 
-// producer says what a call of fn (nil if unknown) produces.
-func producer(c *checker, fn *types.Func) produced {
+// producer says what call, a call of fn (nil if unknown), produces; at
+// is a cursor of the syntax that holds the call. A HEAD request produces
+// nothing to close: its response has no body, and its connection goes
+// back to the pool at once.
+func producer(c *checker, fn *types.Func, call *ast.CallExpr, at inspector.Cursor) produced {
 	if fn == nil {
 		return produced{idx: -1}
 	}
@@ -96,9 +100,153 @@ func producer(c *checker, fn *types.Func) produced {
 		return produced{idx: 0, viaRT: r == nil || r.ViaRoundTripper}
 	}
 	if r == nil {
-		return produced{idx: -1}
+		return forwarded(c, fn, call, at)
 	}
 	return produced{idx: r.Index, in: flow.SplitPath(r.Path), viaRT: r.ViaRoundTripper, when: r.When, withError: r.WithError}
+}
+
+// forwarded says what call, a call of fn, produces through a func that
+// it is given and whose results fn returns as its own (a generic retry
+// helper, flow.Forwards): a fresh response if the func returns one.
+//
+//	resp, err := backoff.Retry(ctx, func() (*http.Response, error) {
+//		return http.Get(u)
+//	})
+func forwarded(c *checker, fn *types.Func, call *ast.CallExpr, at inspector.Cursor) produced {
+	for _, p := range c.Summary(fn).Params {
+		if p.Effect&flow.Forwards == 0 || p.Index >= len(call.Args) {
+			continue
+		}
+		var f *flow.Fact
+		switch arg := ast.Unparen(call.Args[p.Index]).(type) {
+		case *ast.FuncLit:
+			cur, ok := at.FindNode(arg)
+			if !ok {
+				continue
+			}
+			f = c.LiteralSummary(cur)
+		default:
+			f = c.Summary(funcValue(c.pass.TypesInfo, arg))
+		}
+		if r := f.Result(kindBody); r != nil && r.Index == p.From && r.Path == "" {
+			return produced{idx: p.Result, viaRT: r.ViaRoundTripper, withError: r.WithError}
+		}
+	}
+	return produced{idx: -1}
+}
+
+// requestMethod returns the expression that gives the method of the
+// request that call, in the function at fn, sends (its *http.Request
+// argument), if it can be traced: the method argument of the
+// http.NewRequest or NewRequestWithContext call that made it, or the
+// Method of the literal that did, when the function neither sets the
+// request's Method later nor gives the variable another request.
+//
+//	req, err := http.NewRequestWithContext(ctx, method, u, nil)
+//	resp, err := c.Do(req)
+func requestMethod(c *checker, fn inspector.Cursor, call *ast.CallExpr) ast.Expr {
+	info := c.pass.TypesInfo
+	var req *types.Var
+	for _, arg := range call.Args {
+		if flow.IsPointerTo(info.TypeOf(arg), "net/http", "Request") {
+			req = flow.VarOf(info, arg)
+			break
+		}
+	}
+	if req == nil {
+		return nil // no request, or not a variable
+	}
+	for _, use := range c.UsesOf(fn, req) {
+		if use.ParentEdgeKind() == edge.AssignStmt_Lhs {
+			return nil // another request
+		}
+		if sel, ok := use.Parent().Node().(*ast.SelectorExpr); ok && sel.Sel.Name == "Method" && sel.X == use.Node() && use.Parent().ParentEdgeKind() == edge.AssignStmt_Lhs {
+			return nil // its method set later
+		}
+	}
+	def, ok := fn.FindByPos(req.Pos(), req.Pos()+token.Pos(len(req.Name())))
+	if !ok {
+		return nil // not declared here
+	}
+	var rhs ast.Expr
+	switch kind, i := def.ParentEdge(); kind {
+	case edge.AssignStmt_Lhs:
+		as := def.Parent().Node().(*ast.AssignStmt)
+		switch {
+		case len(as.Rhs) == 1:
+			rhs = as.Rhs[0]
+		case len(as.Lhs) == len(as.Rhs):
+			rhs = as.Rhs[i]
+		}
+	case edge.ValueSpec_Names:
+		if spec := def.Parent().Node().(*ast.ValueSpec); len(spec.Values) == len(spec.Names) {
+			rhs = spec.Values[i]
+		}
+	}
+	switch x := ast.Unparen(rhs).(type) {
+	case *ast.CallExpr:
+		switch fn := flow.CalleeFunc(info, x); {
+		case flow.IsFunc(fn, "net/http", "NewRequest") && len(x.Args) == 3:
+			return x.Args[0]
+		case flow.IsFunc(fn, "net/http", "NewRequestWithContext") && len(x.Args) == 4:
+			return x.Args[1]
+		}
+	case *ast.UnaryExpr:
+		if lit, ok := ast.Unparen(x.X).(*ast.CompositeLit); ok && x.Op == token.AND {
+			for _, elt := range lit.Elts {
+				if kv, ok := elt.(*ast.KeyValueExpr); ok && flow.SameName(kv.Key, "Method") {
+					return kv.Value
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// isHead reports whether call, in the function at fn, sends a request
+// whose method is the constant "HEAD": its response has no body, and its
+// connection goes back to the pool at once.
+func isHead(c *checker, fn inspector.Cursor, call *ast.CallExpr) bool {
+	m := c.pass.TypesInfo.Types[requestMethod(c, fn, call)].Value
+	return m != nil && m.ExactString() == `"HEAD"`
+}
+
+// headCond returns the condition under which the response of call, in
+// lf, is not a HEAD's: its request's method is lf's parameter, or a field
+// of one, which must differ from "HEAD". It is always otherwise.
+//
+//	func (c *Client) send(ctx context.Context, method, u string) (*http.Response, error) {
+//		req, err := http.NewRequestWithContext(ctx, method, u, nil)
+//		...
+//		return c.hc.Do(req)    // fresh when method != "HEAD"
+func headCond(c *checker, lf *flow.Func, call *ast.CallExpr) flow.Condition {
+	v := flow.VarOf(c.pass.TypesInfo, requestMethod(c, lf.Cur(), call))
+	if v == nil {
+		return flow.Condition{}
+	}
+	i := flow.ParamIndex(lf.Node(), v)
+	if i < 0 {
+		return flow.Condition{}
+	}
+	return flow.Condition{Param: i + 1, NonZero: true, Const: `"HEAD"`}
+}
+
+// funcValue returns the function or method that the func value e names
+// (f, pkg.F, x.Method), or nil.
+func funcValue(info *types.Info, e ast.Expr) *types.Func {
+	switch e := e.(type) {
+	case *ast.Ident:
+		fn, _ := info.Uses[e].(*types.Func)
+		return fn
+	case *ast.SelectorExpr:
+		if sel, ok := info.Selections[e]; ok {
+			fn, _ := sel.Obj().(*types.Func)
+			return fn
+		}
+		fn, _ := info.Uses[e.Sel].(*types.Func)
+		return fn
+	}
+	return nil
 }
 
 // checkResponse reports the response r if it is not closed on every
@@ -127,7 +275,7 @@ func checkResponse(c *checker, r response) {
 				continue
 			}
 			if argsBorrowed(c, p, arg, call) {
-				reportDropped(c, origin, fmt.Sprintf("is passed to %s, which does not close it, and then dropped", types.ExprString(p.Fun)))
+				reportDropped(c, r.cur, fmt.Sprintf("is passed to %s, which does not close it, and then dropped", types.ExprString(p.Fun)))
 			}
 			return // handed to the callee
 		}
@@ -142,13 +290,13 @@ func checkResponse(c *checker, r response) {
 	stmt := cur.Parent()
 	switch p := stmt.Node().(type) {
 	case *ast.ExprStmt:
-		reportDropped(c, origin, "is dropped")
+		reportDropped(c, r.cur, "is dropped")
 		return
 	case *ast.GoStmt:
-		reportDropped(c, origin, "is dropped by the go statement")
+		reportDropped(c, r.cur, "is dropped by the go statement")
 		return
 	case *ast.DeferStmt:
-		reportDropped(c, origin, "is dropped by the defer statement")
+		reportDropped(c, r.cur, "is dropped by the defer statement")
 		return
 	case *ast.AssignStmt:
 		lhs, errLHS = flow.PickLHS(p.Lhs, p.Rhs, call, flow.ResultTypes(info, call, fn), idx)
@@ -165,7 +313,7 @@ func checkResponse(c *checker, r response) {
 		if examinesFailure(c, stmt, errLHS) {
 			return // the call is expected to fail, so there is no response
 		}
-		reportDropped(c, origin, "is discarded with _")
+		reportDropped(c, r.cur, "is discarded with _")
 		return
 	}
 	v, ok := info.ObjectOf(id).(*types.Var)
@@ -211,7 +359,7 @@ func checkResponse(c *checker, r response) {
 	}
 	target := flow.Target{Spec: c.body, V: v, At: at, ErrVar: errVar, WithError: r.withError, Retry: retry}
 	leak, handled := c.Search(target, fnCur.Node(), stmt.Node())
-	if leak == nil {
+	if leak == nil || isHead(c, fnCur, origin) {
 		return
 	}
 	where := "" // the function, so that findings in different functions read differently
@@ -277,7 +425,11 @@ func leakMessage(l *flow.LeakExit, body, name string) string {
 }
 
 // reportDropped reports a response that is never bound to a variable.
-func reportDropped(c *checker, call *ast.CallExpr, what string) {
+func reportDropped(c *checker, cur inspector.Cursor, what string) {
+	call := cur.Node().(*ast.CallExpr)
+	if fn, ok := flow.EnclosingFunc(cur); ok && isHead(c, fn, call) {
+		return // a HEAD response has no body
+	}
 	c.report(analysis.Diagnostic{
 		Pos:      call.Pos(),
 		End:      call.End(),

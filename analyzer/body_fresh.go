@@ -53,7 +53,7 @@ func summarizeResponse(c *checker, lf *flow.Func, f *flow.Fact) {
 	if handledByDirective(lf.Decl) {
 		return // its callers are not held to close what it returns
 	}
-	results := lf.Fn.Signature().Results()
+	results := lf.Sig().Results()
 	ri, holder := -1, -1
 	for i := range results.Len() {
 		if nethttp.IsResponse(results.At(i).Type()) {
@@ -70,7 +70,7 @@ func summarizeResponse(c *checker, lf *flow.Func, f *flow.Fact) {
 	info := c.pass.TypesInfo
 	produced := make(map[*types.Var]fresh) // variables bound to a producer's response
 	var returns []*ast.ReturnStmt
-	ast.Inspect(lf.Decl.Body, func(n ast.Node) bool {
+	ast.Inspect(lf.Body(), func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.FuncLit:
 			return false // its returns are its own
@@ -116,13 +116,19 @@ func summarizeResponse(c *checker, lf *flow.Func, f *flow.Fact) {
 		var fr fresh
 		switch {
 		case call != nil:
-			p := producer(c, flow.CalleeFunc(info, call))
+			p := producer(c, flow.CalleeFunc(info, call), call, lf.Cur())
 			if p.idx != ri && (p.idx != 0 || len(ret.Results) == 1 && results.Len() > 1) {
 				continue
 			}
 			when, ok := freshAt(c, lf, call, p.when)
 			if !ok {
 				continue
+			}
+			if isHead(c, lf.Cur(), call) {
+				continue // no body
+			}
+			if when.Param == 0 {
+				when = headCond(c, lf, call)
 			}
 			fr = fresh{viaRT: p.viaRT, when: when, withError: p.withError}
 		case v != nil:
@@ -158,7 +164,7 @@ func summarizeResponse(c *checker, lf *flow.Func, f *flow.Fact) {
 // handed to code that may close it. Which of the holder's responses are
 // open could not be told otherwise.
 func summarizeHolder(c *checker, lf *flow.Func, f *flow.Fact, ri int, produced map[*types.Var]fresh, returns []*ast.ReturnStmt) {
-	results := lf.Fn.Signature().Results()
+	results := lf.Sig().Results()
 	field, _ := responseField(results.At(ri).Type())
 	var out *fresh
 	for _, ret := range returns { // return c.BareDo(req): a wrapper
@@ -173,7 +179,7 @@ func summarizeHolder(c *checker, lf *flow.Func, f *flow.Fact, ri int, produced m
 		if !ok {
 			continue
 		}
-		p := producer(c, flow.CalleeFunc(c.pass.TypesInfo, call))
+		p := producer(c, flow.CalleeFunc(c.pass.TypesInfo, call), call, lf.Cur())
 		if p.idx != ri || !slices.Equal(p.in, flow.Place{field}) {
 			continue
 		}
@@ -251,7 +257,7 @@ const handledDirective = "bodyclose:handled"
 // handledByDirective reports whether the doc comment of fd holds the
 // handledDirective.
 func handledByDirective(fd *ast.FuncDecl) bool {
-	if fd.Doc == nil {
+	if fd == nil || fd.Doc == nil {
 		return false
 	}
 	for _, cm := range fd.Doc.List {
@@ -315,13 +321,19 @@ func noteProduced(c *checker, lf *flow.Func, lhs, rhs []ast.Expr, produced map[*
 		if !ok {
 			continue
 		}
-		p := producer(c, flow.CalleeFunc(c.pass.TypesInfo, call))
+		p := producer(c, flow.CalleeFunc(c.pass.TypesInfo, call), call, lf.Cur())
 		if p.idx < 0 {
 			continue
 		}
 		when, ok := freshAt(c, lf, call, p.when)
 		if !ok {
 			continue // the callee closes the body for this argument
+		}
+		if isHead(c, lf.Cur(), call) {
+			continue // no body
+		}
+		if when.Param == 0 {
+			when = headCond(c, lf, call)
 		}
 		info := c.pass.TypesInfo
 		l, errLHS := flow.PickLHS(lhs, rhs, call, flow.ResultTypes(info, call, flow.CalleeFunc(info, call)), p.idx)

@@ -147,6 +147,10 @@ func (s bodySpec) NothingToRelease(e *ast.BinaryExpr, v *types.Var) bool {
 
 func (bodySpec) HolderFlags(types.Type) uint8 { return 0 }
 
+// Called says that calling a func value that holds a response lets the
+// response escape: what it does with it is not seen.
+func (bodySpec) Called() flow.UseKind { return flow.UseEscape }
+
 // ParamPlace returns where a parameter of type t that takes a response
 // over holds the body: in its Body field if it is a response, or itself.
 func (bodySpec) ParamPlace(t types.Type) flow.Place {

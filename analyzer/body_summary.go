@@ -22,7 +22,7 @@ import (
 // could take over a response or its Body, that it only reads, or closes
 // only under a test of another parameter.
 func summarizeBodyParams(c *checker, lf *flow.Func, f *flow.Fact) {
-	sig := lf.Fn.Signature()
+	sig := lf.Sig()
 	params := sig.Params()
 	for i := range params.Len() {
 		p := params.At(i)
@@ -113,7 +113,7 @@ func wrapsCloser(c *checker, lf *flow.Func, p *types.Var) (int, flow.Place, bool
 		at, mode = responsePlace, 0 // any call it goes to may close it
 	}
 	fl := c.FollowVar(c.body, lf.Cur(), p, at, mode)
-	results := lf.Fn.Signature().Results()
+	results := lf.Sig().Results()
 	if !fl.Returned || fl.ReturnedTwice || fl.Escapes || fl.Released || fl.ReturnedIn < 0 || fl.ReturnedIn >= results.Len() {
 		return 0, nil, false
 	}
@@ -170,11 +170,11 @@ func responseField(t types.Type) (string, bool) {
 //		return fmt.Errorf("unexpected status %d", resp.StatusCode)
 //	}
 func releasesOnError(c *checker, lf *flow.Func, p *types.Var) bool {
-	results := lf.Fn.Signature().Results()
+	results := lf.Sig().Results()
 	if !nethttp.IsResponse(p.Type()) || results.Len() == 0 || !flow.IsErrorType(results.At(results.Len()-1).Type()) {
 		return false
 	}
-	leaks, done, passedOnErr := c.SearchParam(flow.Target{Spec: c.body, V: p, At: responsePlace}, lf.Decl)
+	leaks, done, passedOnErr := c.SearchParam(flow.Target{Spec: c.body, V: p, At: responsePlace}, lf.Node())
 	if !done && !passedOnErr || len(leaks) == 0 && !passedOnErr {
 		return false // it never releases it, or always does
 	}

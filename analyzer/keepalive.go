@@ -163,22 +163,28 @@ func checkKeepAlive(c *checker, installs []dialInstall) {
 // net.Dialers it uses.
 func summarizeDial(c *checker, lf *flow.Func, f *flow.Fact) {
 	dials := &dialResolver{c: c, info: c.pass.TypesInfo}
-	if !nethttp.IsDialResults(lf.Fn.Signature().Results()) {
+	seen := func() map[*types.Func]bool { // the functions followed: this one, against recursion
+		if lf.Fn == nil {
+			return make(map[*types.Func]bool)
+		}
+		return map[*types.Func]bool{lf.Fn.Origin(): true}
+	}
+	if !nethttp.IsDialResults(lf.Sig().Results()) {
 		// A helper that turns keep-alive off on a connection or dialer
 		// it is given.
-		params := lf.Fn.Signature().Params()
+		params := lf.Sig().Params()
 		for i := range params.Len() {
 			if !nethttp.IsConnOrDialer(params.At(i).Type()) {
 				continue
 			}
-			if toggles, foreign := dials.bodyToggles(lf.Decl.Body, 0, map[*types.Func]bool{lf.Fn.Origin(): true}); len(toggles)+len(foreign) > 0 {
+			if toggles, foreign := dials.bodyToggles(lf.Body(), 0, seen()); len(toggles)+len(foreign) > 0 {
 				f.Params = append(f.Params, flow.ParamFact{Index: i, Kind: kindDialConn, Effect: flow.Uses})
 			}
 			break
 		}
 		return
 	}
-	toggles, foreign := dials.bodyToggles(lf.Decl.Body, 0, map[*types.Func]bool{lf.Fn.Origin(): true})
+	toggles, foreign := dials.bodyToggles(lf.Body(), 0, seen())
 	if len(toggles) > 0 || len(foreign) > 0 {
 		f.Results = append(f.Results, flow.ResultFact{Index: 0, Kind: kindDialConn})
 	}

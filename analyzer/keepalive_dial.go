@@ -98,7 +98,7 @@ func (s *dialResolver) funcSources(fn *types.Func, depth int, seen map[*types.Fu
 	if lf == nil {
 		return nil, nil // no body
 	}
-	return s.bodyToggles(lf.Decl.Body, depth+1, seen)
+	return s.bodyToggles(lf.Body(), depth+1, seen)
 }
 
 // bodyToggles returns the toggles that turn off TCP keep-alive in the
@@ -197,7 +197,7 @@ func (s *dialResolver) helperToggles(call *ast.CallExpr, depth int, seen map[*ty
 	if lf == nil {
 		return nil, nil
 	}
-	return s.bodyToggles(lf.Decl.Body, depth+1, seen)
+	return s.bodyToggles(lf.Body(), depth+1, seen)
 }
 
 // uniqueNodes returns nodes without repeats, in order.
@@ -268,7 +268,7 @@ func (s *dialResolver) makerResults(call *ast.CallExpr) []ast.Expr {
 		return nil // no body
 	}
 	var results []ast.Expr
-	for _, ret := range flow.ReturnsOf(lf.Decl.Body) {
+	for _, ret := range flow.ReturnsOf(lf.Body()) {
 		if len(ret.Results) == 1 {
 			results = append(results, ret.Results[0])
 		}

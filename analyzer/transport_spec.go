@@ -19,6 +19,7 @@ import (
 type pools struct {
 	c         *checker
 	spec      poolSpec
+	ptypes    *nethttp.PoolTypes
 	poolTypes map[types.Type]bool   // whether a type can hold a pool: see holdsPool
 	lazyTypes map[*types.Named]bool // whether a type builds its pool on first use: see lazyPool
 	inSDK     bool
@@ -28,6 +29,7 @@ type pools struct {
 func newPools(c *checker) *pools {
 	p := &pools{
 		c:         c,
+		ptypes:    nethttp.NewPoolTypes(c.pass.Pkg),
 		poolTypes: make(map[types.Type]bool),
 		lazyTypes: make(map[*types.Named]bool),
 		inSDK:     nethttp.IsSDKPkg(c.pass.Pkg),
@@ -77,7 +79,7 @@ func (s poolSpec) Selector(stack []ast.Node, i int, sel *ast.SelectorExpr, selec
 		switch {
 		case fn.Name() == "CloseIdleConnections", flow.IsMethod(fn, nethttp.HTTP3Pkg, "Transport", "Close"):
 			return flow.Stop(flow.UseRelease)
-		case nethttp.IsRequestMethod(fn):
+		case nethttp.IsRequestMethod(fn), s.p.ptypes.IsRequestInterfaceMethod(fn):
 			return flow.Stop(flow.UseUse)
 		case flow.IsMethod(fn, "net/http", "Transport", "Clone", "CancelRequest"):
 			return flow.Stop(flow.UseRead) // neither keeps nor shares the pool
@@ -85,6 +87,11 @@ func (s poolSpec) Selector(stack []ast.Node, i int, sel *ast.SelectorExpr, selec
 			return flow.Step{Kind: flow.UseRead, Flags: poolMutated}
 		case fn.Pkg() != nil && fn.Pkg().Path() == "net/http":
 			return flow.Stop(flow.UseEscape)
+		case types.IsInterface(fn.Signature().Recv().Type()) && fn.Name() != "Close":
+			// A method of an interface whose value holds the pool (a
+			// library's client interface, whose implementation sends
+			// requests through it): a use. Close may release it.
+			return flow.Stop(flow.UseUse)
 		}
 		pf := c.Summary(fn).Param(-1, kindPool)
 		st := c.EffectAt(s, call, pf)
@@ -164,6 +171,11 @@ func (poolSpec) Literal(t types.Type, kv *ast.KeyValueExpr, field *types.Var) fl
 
 func (poolSpec) CanCarry(types.Type) bool { return true }
 
+// Called says that calling a func value that holds a pool (a closure
+// over a client, as an endpoint of go-kit's client is) sends a request
+// through it.
+func (poolSpec) Called() flow.UseKind { return flow.UseUse }
+
 func (poolSpec) ParamPlace(types.Type) flow.Place { return flow.Place{} }
 
 func (poolSpec) NothingToRelease(*ast.BinaryExpr, *types.Var) bool { return false }
@@ -180,11 +192,12 @@ func (poolSpec) HolderFlags(t types.Type) uint8 {
 }
 
 // holdsPool reports whether a value of type t can be or hold a
-// connection pool (see nethttp.CanHoldPool), remembered per pass.
+// connection pool (see nethttp.PoolTypes.CanHoldPool), remembered per
+// pass.
 func (p *pools) holdsPool(t types.Type) bool {
 	held, ok := p.poolTypes[t]
 	if !ok {
-		held = nethttp.CanHoldPool(t, nethttp.HoldsPoolDepth)
+		held = p.ptypes.CanHoldPool(t, nethttp.HoldsPoolDepth)
 		p.poolTypes[t] = held
 	}
 	return held
@@ -249,6 +262,27 @@ func setsPoolField(c *checker, lit *ast.CompositeLit) bool {
 			v = kv.Value
 		}
 		if c.pools.holdsPool(info.TypeOf(v)) {
+			return true
+		}
+	}
+	return false
+}
+
+// isOption reports whether t is the type of a func value that could put a
+// pool it captured into what it is given (or a slice of them, as a
+// variadic parameter holds): an option of a constructor,
+//
+//	type ClientOption func(*Client) error
+func (p *pools) isOption(t types.Type) bool {
+	if s, ok := t.Underlying().(*types.Slice); ok {
+		t = s.Elem()
+	}
+	sig, ok := t.Underlying().(*types.Signature)
+	if !ok {
+		return false
+	}
+	for param := range sig.Params().Variables() {
+		if flow.IsPointerType(param.Type()) && p.holdsPool(param.Type()) {
 			return true
 		}
 	}

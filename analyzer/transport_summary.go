@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"go/ast"
+	"go/token"
 	"go/types"
 	"strings"
 
@@ -18,7 +19,7 @@ import (
 // closed; and, if lf builds it only under a test of a parameter (an
 // option), that condition.
 func summarizePool(c *checker, lf *flow.Func, f *flow.Fact) {
-	idx := c.pools.poolResult(lf.Fn.Signature().Results())
+	idx := c.pools.poolResult(lf.Sig().Results())
 	if idx < 0 {
 		return // no result can hold a pool
 	}
@@ -28,7 +29,7 @@ func summarizePool(c *checker, lf *flow.Func, f *flow.Fact) {
 		if !ok || src.noKeepAlive {
 			continue // not a pool, or one that keeps no idle connections
 		}
-		if encl, _ := flow.EnclosingFunc(cur); encl.Node() != lf.Decl {
+		if encl, _ := flow.EnclosingFunc(cur); encl.Node() != lf.Node() {
 			continue // in a function literal: its returns are its own
 		}
 		fl := c.Follow(c.pools.spec, lf.Cur(), cur, src.result, src.at, flow.IntoParams|flow.TrustCalls)
@@ -55,9 +56,53 @@ func summarizePool(c *checker, lf *flow.Func, f *flow.Fact) {
 			break // built always: nothing more to learn
 		}
 	}
-	if out != nil {
+	switch {
+	case out != nil:
 		f.Results = append(f.Results, *out)
+	case returnsNew(c, lf, idx):
+		// No pool yet, but a holder of the caller's own, which a pool
+		// stored into it stays in (httputil.NewSingleHostReverseProxy).
+		f.Results = append(f.Results, flow.ResultFact{Index: idx, Kind: flow.KindNew})
 	}
+}
+
+// returnsNew reports whether lf returns, as its result idx, a new value
+// of its own (a pointer to a struct it builds, flow.Engine.IsNew) that
+// it keeps nowhere else, on every return that does not return nil:
+//
+//	func NewSingleHostReverseProxy(target *url.URL) *ReverseProxy {
+//		...
+//		return &ReverseProxy{Director: director}
+func returnsNew(c *checker, lf *flow.Func, idx int) bool {
+	results := lf.Sig().Results()
+	if !flow.IsPointerType(results.At(idx).Type()) {
+		return false
+	}
+	info := c.pass.TypesInfo
+	found := false
+	for _, ret := range flow.ReturnsOf(lf.Body()) {
+		if len(ret.Results) != results.Len() {
+			return false // a naked return, or return f(): not followed
+		}
+		e := ret.Results[idx]
+		switch v := flow.VarOf(info, e); {
+		case flow.IsNil(info, e):
+			continue
+		case c.IsNew(e, 0):
+		case v != nil:
+			rhs, _, ok := c.Origin(v)
+			if !ok || !c.IsNew(rhs, 0) {
+				return false
+			}
+			if fl := c.FollowVar(c.pools.spec, lf.Cur(), v, nil, flow.TrustCalls); fl.Escapes || fl.ReturnedTwice {
+				return false // kept elsewhere too
+			}
+		default:
+			return false
+		}
+		found = true
+	}
+	return found
 }
 
 // summarizePoolParams records in f what lf does with the pool that its
@@ -68,17 +113,22 @@ func summarizePool(c *checker, lf *flow.Func, f *flow.Fact) {
 // outlives the call, or only reads it. Code it cannot see into (func
 // values, interface methods) is trusted not to keep it.
 func summarizePoolParams(c *checker, lf *flow.Func, f *flow.Fact) {
-	sig := lf.Fn.Signature()
+	sig := lf.Sig()
 	vars := []*types.Var{sig.Recv()}
 	for p := range sig.Params().Variables() {
 		vars = append(vars, p)
 	}
 	for i, v := range vars {
-		if v == nil || v.Name() == "" || v.Name() == "_" || !c.pools.holdsPool(v.Type()) {
+		if v == nil || v.Name() == "" || v.Name() == "_" {
 			continue
 		}
-		if sig.Variadic() && i == len(vars)-1 {
-			continue // a variadic parameter: left unknown
+		if c.pools.isOption(v.Type()) {
+			if r, ok := optionEffect(c, lf, v); ok {
+				f.Params = append(f.Params, flow.ParamFact{Index: i - 1, Kind: kindPool, Effect: flow.Returns, Result: r})
+				continue
+			}
+		} else if !c.pools.holdsPool(v.Type()) || sig.Variadic() && i == len(vars)-1 {
+			continue // it cannot carry a pool; or a variadic parameter, left unknown
 		}
 		fl := c.FollowVar(c.pools.spec, lf.Cur(), v, nil, flow.IntoParams|flow.TrustCalls)
 		pf := flow.ParamFact{Index: i - 1, Kind: kindPool}
@@ -145,7 +195,7 @@ func optionsMayReplace(c *checker, lf *flow.Func, fl *flow.Flow) flow.Condition 
 		if v == nil {
 			continue
 		}
-		if i := flow.ParamIndex(lf.Decl, v); i >= 0 {
+		if i := flow.ParamIndex(lf.Node(), v); i >= 0 {
 			return flow.Condition{Param: i + 1}
 		}
 		// A range variable over a parameter: for _, opt := range opts.
@@ -155,11 +205,66 @@ func optionsMayReplace(c *checker, lf *flow.Func, fl *flow.Flow) flow.Condition 
 		}
 		if r, ok := def.Parent().Node().(*ast.RangeStmt); ok && r.Value == def.Node() {
 			if p := flow.VarOf(c.pass.TypesInfo, r.X); p != nil {
-				if i := flow.ParamIndex(lf.Decl, p); i >= 0 {
+				if i := flow.ParamIndex(lf.Node(), p); i >= 0 {
 					return flow.Condition{Param: i + 1}
 				}
 			}
 		}
 	}
 	return flow.Condition{}
+}
+
+// optionEffect returns the result of lf into which the func values in its
+// parameter v put what they hold (the pool an option closure captured):
+// every call of them, directly or through a loop over v, is given a value
+// that lf returns, or its address, and v goes nowhere else.
+//
+//	func NewClient(server string, opts ...ClientOption) (*Client, error) {
+//		client := Client{Server: server}
+//		for _, o := range opts {
+//			if err := o(&client); err != nil {
+//				return nil, err
+//			}
+//		}
+//		return &client, nil
+func optionEffect(c *checker, lf *flow.Func, v *types.Var) (result int, ok bool) {
+	info := c.pass.TypesInfo
+	fn := lf.Cur()
+	options := []*types.Var{v}
+	result = -1
+	for i := 0; i < len(options); i++ {
+		for _, use := range c.UsesOf(fn, options[i]) {
+			switch parent := use.Parent().Node().(type) {
+			case *ast.RangeStmt: // for _, o := range opts
+				if o := flow.VarOf(info, parent.Value); o != nil && use.Node() == parent.X {
+					options = append(options, o)
+					continue
+				}
+			case *ast.CallExpr:
+				if flow.IsBuiltin(info, parent, "len") {
+					continue // how many options
+				}
+				if parent.Fun == use.Node() {
+					r := -1
+					for _, arg := range parent.Args {
+						if u, ok := ast.Unparen(arg).(*ast.UnaryExpr); ok && u.Op == token.AND {
+							arg = u.X
+						}
+						if a := flow.VarOf(info, arg); a != nil && a != v {
+							if fl := c.FollowVar(c.pools.spec, fn, a, nil, flow.IntoParams|flow.TrustCalls); fl.Returned && !fl.ReturnedTwice {
+								r = fl.ReturnedIn
+							}
+						}
+					}
+					if r < 0 || result >= 0 && r != result {
+						return -1, false // applied to something not returned, or to two results
+					}
+					result = r
+					continue
+				}
+			}
+			return -1, false // it goes elsewhere
+		}
+	}
+	return result, result >= 0
 }

@@ -40,11 +40,11 @@ func (sm *Summaries) ParamEffect(s Spec, call *ast.CallExpr, k int, p Place) Ste
 	var pt types.Type
 	switch {
 	case sig.Variadic() && k >= n-1:
-		if call.Ellipsis.IsValid() {
-			return Stop(UseEscape)
-		}
 		idx = n - 1
 		pt = params.At(n - 1).Type().(*types.Slice).Elem()
+		if call.Ellipsis.IsValid() && !s.CanCarry(pt) {
+			return Stop(UseEscape) // f(xs...): the slice itself, of values that cannot carry it
+		}
 	case k < n:
 		pt = params.At(k).Type()
 	default:

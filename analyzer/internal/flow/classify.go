@@ -106,8 +106,8 @@ func (c *Engine) Classify(s Spec, stack []ast.Node, p Place, result int) (u Use)
 			return u
 		case *ast.CallExpr:
 			if parent.Fun == e {
-				u.Call = true // called: a func value
-				break
+				u.Kind, u.Call = s.Called(), true // called: a func value
+				return u
 			}
 			st := c.argEffect(s, parent, e, p)
 			u.Flags |= st.Flags

@@ -40,7 +40,8 @@ type conds struct {
 type Condition struct {
 	Param   int    // 1 + the index of the parameter; 0: always
 	Field   string // the fields selected from it, joined by dots; "": the parameter itself
-	NonZero bool   // the effect happens when it is non-zero; when it is zero if false
+	NonZero bool   // the effect happens when it is non-zero (or differs from Const); when it is zero (equals Const) if false
+	Const   string // if not empty: the constant it is compared with, as go/constant writes it ("HEAD" in quotes)
 }
 
 func (w Condition) String() string {
@@ -51,7 +52,12 @@ func (w Condition) String() string {
 	if w.Field != "" {
 		s += "." + w.Field
 	}
-	if !w.NonZero {
+	switch {
+	case w.Const != "" && w.NonZero:
+		s += "!=" + w.Const
+	case w.Const != "":
+		s += "==" + w.Const
+	case !w.NonZero:
 		s = "!" + s
 	}
 	return s
@@ -251,6 +257,13 @@ func (c *conds) HoldsAt(call *ast.CallExpr, w Condition) (holds, known bool) {
 		fields = strings.Split(w.Field, ".")
 	}
 	arg := call.Args[w.Param-1]
+	if w.Const != "" {
+		v := c.constAt(arg, 0)
+		if v == nil || len(fields) > 0 {
+			return true, false
+		}
+		return (v.ExactString() == w.Const) != w.NonZero, true
+	}
 	if len(fields) == 0 && isInterfaceParam(info, call, w.Param-1) && !IsNil(info, arg) && !types.IsInterface(info.TypeOf(arg)) {
 		return w.NonZero, true // a concrete value, even a nil pointer, makes a non-nil interface
 	}
@@ -324,6 +337,21 @@ func (c *conds) isZeroAt(e ast.Expr, fields []string, depth int) (zero, known bo
 		}
 	}
 	return false, false
+}
+
+// constAt returns the constant value of e, or of the local variable e
+// names, set once to a constant; nil if it is not known.
+func (c *conds) constAt(e ast.Expr, depth int) constant.Value {
+	if depth > maxDepth {
+		return nil
+	}
+	if tv, ok := c.idx.info.Types[ast.Unparen(e)]; ok && tv.Value != nil {
+		return tv.Value
+	}
+	if rhs, _, ok := c.idx.Origin(VarOf(c.idx.info, e)); ok && rhs != nil {
+		return c.constAt(rhs, depth+1)
+	}
+	return nil
 }
 
 // fieldsWritten reports whether a field of the variable v is assigned

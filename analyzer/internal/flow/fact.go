@@ -28,14 +28,15 @@ type ParamFact struct {
 	Kind   Kind
 	Effect Effect
 	When   Condition // Releases: only then
-	Result int       // Returns: the result that holds it
+	Result int       // Returns, Forwards: the result that holds it
 	Path   string    // Returns: where it sits in that result, fields joined by dots
+	From   int       // Forwards: the result of the parameter's call that the function returns
 }
 
 // An Effect is what a function does with a parameter's resource: a set
 // of the bits below. A function that says nothing of a parameter may do
 // anything with it.
-type Effect uint8
+type Effect uint16
 
 const (
 	Borrows         Effect = 1 << iota // only reads it: the caller keeps the duty to release it
@@ -46,11 +47,12 @@ const (
 	ReleasesOnError                    // releases it when it returns a non-nil error, and only then
 	Replaces                           // replaces the resource in it without releasing it (h.R = copy)
 	Fills                              // puts a fresh resource of its own in it (one built on first use, kept in the receiver)
+	Forwards                           // a func: the function returns, as its result Result, what a call of it returns as its result From (Kind is empty: any resource)
 )
 
 func (e Effect) String() string {
 	var names []string
-	for i, name := range []string{"borrows", "uses", "returns", "releases", "keeps", "releasesOnError", "replaces", "fills"} {
+	for i, name := range []string{"borrows", "uses", "returns", "releases", "keeps", "releasesOnError", "replaces", "fills", "forwards"} {
 		if e&(1<<i) != 0 {
 			names = append(names, name)
 		}
@@ -97,7 +99,13 @@ func (f *Fact) String() string {
 		if p.Index < 0 {
 			s = "recv:"
 		}
-		s += string(p.Kind) + ":" + p.Effect.String()
+		if p.Kind != "" {
+			s += string(p.Kind) + ":"
+		}
+		s += p.Effect.String()
+		if p.Effect&Forwards != 0 {
+			s += fmt.Sprintf("(%d<-%d)", p.Result, p.From)
+		}
 		if p.Effect&Returns != 0 {
 			s += fmt.Sprintf("(%d", p.Result)
 			if p.Path != "" {
@@ -155,6 +163,12 @@ func (f *Fact) Result(k Kind) *ResultFact {
 	}
 	return nil
 }
+
+// KindNew is the kind of a result that is a new value of the function's
+// own, which nothing else holds (a constructor's &T{...}): a caller that
+// stores a resource into it fills a holder of its own. Checks record it
+// for the types that can hold their resource.
+const KindNew Kind = "new"
 
 // SplitPath returns the place a fact's field path names.
 func SplitPath(path string) Place {

@@ -80,6 +80,8 @@ func (toySpec) Literal(t types.Type, kv *ast.KeyValueExpr, field *types.Var) Use
 
 func (toySpec) CanCarry(t types.Type) bool { return true }
 
+func (toySpec) Called() UseKind { return UseEscape }
+
 func (toySpec) ParamPlace(types.Type) Place { return Place{} }
 
 func (toySpec) NothingToRelease(*ast.BinaryExpr, *types.Var) bool { return false }

@@ -365,9 +365,10 @@ func (fl *Flow) runsInPlace(lit inspector.Cursor) bool {
 // freshHolder reports whether the local variable v, never reassigned,
 // holds a value of its own: a struct value (a copy, whatever it was
 // copied from), or a pointer to a composite literal built in the
-// function:
+// function, to a new(T), or to the new value a constructor returns (a
+// KindNew result):
 //
-//	var h Holder    h := *shared    h := &Holder{Name: n}
+//	var h Holder    h := *shared    h := &Holder{Name: n}    h := NewHolder()
 func (fl *Flow) freshHolder(v *types.Var) bool {
 	fn := fl.Fn
 	for _, use := range fl.c.UsesOf(fn, v) {
@@ -383,19 +384,42 @@ func (fl *Flow) freshHolder(v *types.Var) bool {
 		return false
 	}
 	var init ast.Expr
+	result := 0 // which result of a call init is
 	switch kind, idx := def.ParentEdge(); kind {
 	case edge.AssignStmt_Lhs:
-		if as := def.Parent().Node().(*ast.AssignStmt); len(as.Lhs) == len(as.Rhs) {
+		as := def.Parent().Node().(*ast.AssignStmt)
+		switch {
+		case len(as.Lhs) == len(as.Rhs):
 			init = as.Rhs[idx]
+		case len(as.Rhs) == 1:
+			init, result = as.Rhs[0], idx // v, err := newHolder()
 		}
 	case edge.ValueSpec_Names:
-		if spec := def.Parent().Node().(*ast.ValueSpec); len(spec.Names) == len(spec.Values) {
+		spec := def.Parent().Node().(*ast.ValueSpec)
+		switch {
+		case len(spec.Names) == len(spec.Values):
 			init = spec.Values[idx]
+		case len(spec.Values) == 1:
+			init, result = spec.Values[0], idx
 		}
 	}
-	if u, ok := ast.Unparen(init).(*ast.UnaryExpr); ok && u.Op == token.AND {
-		_, ok := ast.Unparen(u.X).(*ast.CompositeLit)
-		return ok
+	return init != nil && fl.c.IsNew(init, result)
+}
+
+// IsNew reports whether e builds a new value of its own, which nothing
+// else holds: a pointer to a composite literal, new(T), or a call of a
+// constructor whose result (result of the call's results) is KindNew.
+func (c *Engine) IsNew(e ast.Expr, result int) bool {
+	switch x := ast.Unparen(e).(type) {
+	case *ast.UnaryExpr:
+		_, lit := ast.Unparen(x.X).(*ast.CompositeLit)
+		return x.Op == token.AND && lit
+	case *ast.CallExpr:
+		if IsBuiltin(c.Info, x, "new") {
+			return true
+		}
+		r := c.Summary(CalleeFunc(c.Info, x)).Result(KindNew)
+		return r != nil && r.Index == result
 	}
 	return false // nil, shared or unknown
 }

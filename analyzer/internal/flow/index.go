@@ -125,3 +125,16 @@ func (x *Index) Origin(v *types.Var) (rhs ast.Expr, zero, ok bool) {
 	}
 	return defs[0].RHS, defs[0].Zero, true
 }
+
+// DefiningCall returns the call whose result is the only value ever
+// given to the variable v, where v is declared with it:
+//
+//	cfg, err := config.LoadDefaultConfig(ctx)
+func (x *Index) DefiningCall(v *types.Var) *ast.CallExpr {
+	defs := x.Writes().Vars[v]
+	if v == nil || len(defs) != 1 || defs[0].Pos != v.Pos() || defs[0].Stmt == nil || len(defs[0].Stmt.Rhs) != 1 {
+		return nil
+	}
+	call, _ := ast.Unparen(defs[0].Stmt.Rhs[0]).(*ast.CallExpr)
+	return call
+}

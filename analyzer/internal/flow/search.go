@@ -105,15 +105,17 @@ func (c *Engine) Search(t Target, fn ast.Node, def ast.Node) (*LeakExit, bool) {
 }
 
 // SearchParam follows the parameter of t (the error not bound) from the
-// entry of the function declaration fd, along every path to its end.
+// entry of the function declaration or literal fn, along every path to
+// its end.
 // It returns every exit that leaves the resource held, whether some
 // path released or handed it off, and whether some path returns a call
 // that releases it on error (passing that on).
-func (c *Engine) SearchParam(t Target, fd *ast.FuncDecl) (leaks []*LeakExit, done, passedOnErr bool) {
+func (c *Engine) SearchParam(t Target, fn ast.Node) (leaks []*LeakExit, done, passedOnErr bool) {
+	sig, body := FuncParts(fn)
 	s := &pathSearch{
 		tracked: tracked{c: c, s: t.Spec, v: t.V, at: t.At},
-		g:       c.graph(fd.Body),
-		sig:     fd.Type,
+		g:       c.graph(body),
+		sig:     sig,
 		all:     true,
 	}
 	s.searchEntry()

@@ -3,6 +3,7 @@ package flow
 import (
 	"go/ast"
 	"go/types"
+	"slices"
 
 	"golang.org/x/tools/go/ast/inspector"
 )
@@ -11,21 +12,47 @@ import (
 // first use, and of the functions of other packages, imported as facts.
 type Summaries struct {
 	e        *Engine
-	funcs    []Func                // this package's functions with bodies, in source order
-	local    map[*types.Func]int   // the index of each in funcs
-	imported map[*types.Func]*Fact // the summaries imported so far
-	nothing  Fact                  // the summary of a function nothing is known of
+	funcs    []Func                 // this package's functions with bodies, in source order
+	local    map[*types.Func]int    // the index of each in funcs
+	lits     map[*ast.FuncLit]*Func // the function literals summarized so far
+	imported map[*types.Func]*Fact  // the summaries imported so far
+	nothing  Fact                   // the summary of a function nothing is known of
 }
 
-// A Func is a function of this package with a body, and its summary
-// once computed.
+// A Func is a function of this package with a body, declared or a
+// function literal, and its summary once computed.
 type Func struct {
-	Fn    *types.Func
-	Decl  *ast.FuncDecl
+	Fn    *types.Func   // nil for a function literal
+	Decl  *ast.FuncDecl // nil for a function literal
+	Lit   *ast.FuncLit  // for a function literal
+	sig   *types.Signature
 	s     *Summaries
 	cur   inspector.Cursor // the declaration's, once the syntax has a cursor
 	state uint8            // unsummarized, summarizing (recursion), or summarized
 	fact  Fact
+}
+
+// Sig returns the function's signature.
+func (lf *Func) Sig() *types.Signature { return lf.sig }
+
+// Node returns the function's declaration or literal.
+func (lf *Func) Node() ast.Node {
+	if lf.Lit != nil {
+		return lf.Lit
+	}
+	return lf.Decl
+}
+
+// Body returns the function's body.
+func (lf *Func) Body() *ast.BlockStmt {
+	_, body := FuncParts(lf.Node())
+	return body
+}
+
+// Type returns the function's syntactic signature.
+func (lf *Func) Type() *ast.FuncType {
+	t, _ := FuncParts(lf.Node())
+	return t
 }
 
 // Cur returns the cursor of the function's declaration.
@@ -54,7 +81,7 @@ func newSummaries(e *Engine) *Summaries {
 	for _, f := range pass.Files {
 		for _, d := range f.Decls {
 			if fn := s.funcOf(d); fn != nil {
-				s.funcs = append(s.funcs, Func{Fn: fn, Decl: d.(*ast.FuncDecl), s: s})
+				s.funcs = append(s.funcs, Func{Fn: fn, Decl: d.(*ast.FuncDecl), sig: fn.Signature(), s: s})
 			}
 		}
 	}
@@ -130,6 +157,30 @@ func (s *Summaries) Summary(fn *types.Func) *Fact {
 	return s.summarize(lf)
 }
 
+// LiteralSummary returns the summary of the function literal at lit, a
+// cursor of this package's syntax, computed on first use: what it does
+// with its parameters and hands back in its results, as a function's
+// summary says (none is kept once the pass ends).
+func (s *Summaries) LiteralSummary(lit inspector.Cursor) *Fact {
+	fl, ok := lit.Node().(*ast.FuncLit)
+	if !ok {
+		return &s.nothing
+	}
+	lf := s.lits[fl]
+	if lf == nil {
+		sig, ok := s.e.Info.TypeOf(fl).(*types.Signature)
+		if !ok {
+			return &s.nothing
+		}
+		if s.lits == nil {
+			s.lits = make(map[*ast.FuncLit]*Func)
+		}
+		lf = &Func{Lit: fl, sig: sig, s: s, cur: lit}
+		s.lits[fl] = lf
+	}
+	return s.summarize(lf)
+}
+
 // summarize returns the summary of lf, computed on first use.
 func (s *Summaries) summarize(lf *Func) *Fact {
 	switch lf.state {
@@ -140,7 +191,8 @@ func (s *Summaries) summarize(lf *Func) *Fact {
 	}
 	lf.state = summarizing
 	f := &lf.fact
-	f.NoReturn = s.EndsInNoReturn(lf.Decl.Body)
+	f.NoReturn = s.EndsInNoReturn(lf.Body())
+	s.forwards(lf, f)
 	for _, sum := range s.e.Summarizers {
 		sum(lf, f)
 	}
@@ -212,4 +264,81 @@ func (e *Engine) failsTest(n ast.Node) bool {
 	}
 	call, ok := ast.Unparen(es.X).(*ast.CallExpr)
 	return ok && e.hooks.FailsTest(CalleeFunc(e.Info, call))
+}
+
+// forwards records in f the func parameters of lf whose results lf
+// returns as its own, as a generic retry helper does: some return gives
+// back, as result r, a call of the parameter or a variable it assigned
+// from one (result k of the call).
+//
+//	func Retry[T any](ctx context.Context, operation Operation[T], opts ...RetryOption) (T, error) {
+//		...
+//		res, err := operation()
+//		if err == nil {
+//			return res, nil
+//		}
+func (s *Summaries) forwards(lf *Func, f *Fact) {
+	params := lf.Sig().Params()
+	funcParam := make(map[*types.Var]int) // the func parameters, by index
+	for i := range params.Len() {
+		if _, ok := params.At(i).Type().Underlying().(*types.Signature); ok && params.At(i).Name() != "" {
+			funcParam[params.At(i)] = i
+		}
+	}
+	if len(funcParam) == 0 {
+		return // the common case
+	}
+	info := s.e.Info
+	callOf := func(e ast.Expr) (int, bool) { // the index of the func parameter e calls
+		call, ok := ast.Unparen(e).(*ast.CallExpr)
+		if !ok {
+			return 0, false
+		}
+		v, _ := info.Uses[IdentOf(call.Fun)].(*types.Var)
+		i, ok := funcParam[v]
+		return i, ok && v != nil
+	}
+	type origin struct{ param, result int }
+	bound := make(map[*types.Var]origin) // variables assigned a result of a call of a func parameter
+	ast.Inspect(lf.Body(), func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false // its returns are its own
+		case *ast.AssignStmt:
+			if len(n.Rhs) != 1 {
+				break
+			}
+			if i, ok := callOf(n.Rhs[0]); ok {
+				for k, lhs := range n.Lhs {
+					if v, ok := info.ObjectOf(IdentOf(lhs)).(*types.Var); ok {
+						bound[v] = origin{i, k}
+					}
+				}
+			}
+		case *ast.ReturnStmt:
+			for r, e := range n.Results {
+				if t := lf.Sig().Results(); len(n.Results) == t.Len() && !mayHold(t.At(r).Type()) {
+					continue // an error, a number, a string: it holds no resource
+				}
+				o, ok := bound[VarOf(info, e)]
+				if i, direct := callOf(e); direct && len(n.Results) == 1 {
+					o, ok = origin{i, r}, true // return operation()
+				}
+				if ok && !slices.ContainsFunc(f.Params, func(p ParamFact) bool { return p.Index == o.param && p.Result == r }) {
+					f.Params = append(f.Params, ParamFact{Index: o.param, Effect: Forwards, Result: r, From: o.result})
+				}
+			}
+		}
+		return true
+	})
+}
+
+// mayHold reports whether a value of type t could hold a resource: not an
+// error, nor a value of a basic type.
+func mayHold(t types.Type) bool {
+	if IsErrorType(t) {
+		return false
+	}
+	_, basic := t.Underlying().(*types.Basic)
+	return !basic
 }

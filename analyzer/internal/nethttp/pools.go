@@ -3,6 +3,7 @@ package nethttp
 import (
 	"go/ast"
 	"go/types"
+	"slices"
 
 	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/flow"
 )
@@ -38,17 +39,30 @@ func IsOtherTransport(t types.Type) bool {
 	return flow.IsNamed(t, HTTP2Pkg, "Transport") || flow.IsNamed(t, HTTP3Pkg, "Transport")
 }
 
-// HoldsPoolDepth is how deep in fields canHoldPool looks for a pool: an
+// HoldsPoolDepth is how deep in fields CanHoldPool looks for a pool: an
 // SDK's service holds its options, which hold the http.Client, which holds
 // the Transport.
 const HoldsPoolDepth = 3
 
+// PoolTypes knows the connection pool types that the code of one package
+// can see: net/http's Client and Transport, and the HTTP/2 and HTTP/3
+// Transports, found in its import graph on first use.
+type PoolTypes struct {
+	pkg   *types.Package
+	ptrs  []types.Type // pointers to the pool types, once found
+	found bool
+}
+
+// NewPoolTypes returns the pool types that pkg can see.
+func NewPoolTypes(pkg *types.Package) *PoolTypes { return &PoolTypes{pkg: pkg} }
+
 // CanHoldPool reports whether a value of type t can be or hold a
 // connection pool: an http.Transport, Client or RoundTripper (or a
-// pointer to one), or a struct (or a pointer to one) with a field that
+// pointer to one), an interface that a pool implements (see
+// IsPoolInterface), or a struct (or a pointer to one) with a field that
 // can, up to depth levels down.
-func CanHoldPool(t types.Type, depth int) bool {
-	if IsPoolType(t) || IsSDKClientType(t) {
+func (p *PoolTypes) CanHoldPool(t types.Type, depth int) bool {
+	if IsPoolType(t) || IsSDKClientType(t) || p.IsPoolInterface(t) {
 		return true
 	}
 	if ptr, ok := types.Unalias(t).(*types.Pointer); ok {
@@ -59,11 +73,82 @@ func CanHoldPool(t types.Type, depth int) bool {
 		return false
 	}
 	for f := range st.Fields() {
-		if CanHoldPool(f.Type(), depth-1) {
+		if p.CanHoldPool(f.Type(), depth-1) {
 			return true
 		}
 	}
 	return false
+}
+
+// requestMethods are the methods of the pool types that send a request.
+var requestMethods = []string{"Do", "Get", "Head", "Post", "PostForm", "RoundTrip", "RoundTripOpt"}
+
+// IsPoolInterface reports whether t is an interface that a pool type
+// implements and that asks for a method sending a request: a library's
+// Doer or HTTPClient (Do(*http.Request) (*http.Response, error)), a
+// round tripper. A pool kept in such a value is still the pool.
+func (p *PoolTypes) IsPoolInterface(t types.Type) bool {
+	iface, ok := types.Unalias(t).Underlying().(*types.Interface)
+	if !ok || iface.Empty() || IsPoolType(t) {
+		return false
+	}
+	asksRequest := false
+	for m := range iface.Methods() {
+		if slices.Contains(requestMethods, m.Name()) {
+			asksRequest = true
+			break
+		}
+	}
+	if !asksRequest {
+		return false
+	}
+	for _, ptr := range p.pointers() {
+		if types.Implements(ptr, iface) {
+			return true
+		}
+	}
+	return false
+}
+
+// IsRequestInterfaceMethod reports whether fn is a method of an interface
+// that a pool implements (see IsPoolInterface) that sends a request:
+// calling it on a value that holds the pool uses the pool.
+func (p *PoolTypes) IsRequestInterfaceMethod(fn *types.Func) bool {
+	recv := fn.Signature().Recv()
+	return recv != nil && slices.Contains(requestMethods, fn.Name()) && p.IsPoolInterface(recv.Type())
+}
+
+// pointers returns the pointers to the pool types the package can see.
+func (p *PoolTypes) pointers() []types.Type {
+	if p.found {
+		return p.ptrs
+	}
+	p.found = true
+	seen := make(map[*types.Package]bool)
+	var visit func(pkg *types.Package)
+	visit = func(pkg *types.Package) {
+		if seen[pkg] {
+			return
+		}
+		seen[pkg] = true
+		var names []string
+		switch pkg.Path() {
+		case "net/http":
+			names = []string{"Client", "Transport"}
+		case HTTP2Pkg, HTTP3Pkg:
+			names = []string{"Transport"}
+		}
+		for _, name := range names {
+			if tn, ok := pkg.Scope().Lookup(name).(*types.TypeName); ok {
+				p.ptrs = append(p.ptrs, types.NewPointer(tn.Type()))
+			}
+		}
+		for _, imp := range pkg.Imports() {
+			visit(imp)
+		}
+	}
+	visit(p.pkg)
+	return p.ptrs
 }
 
 // TurnsOffPooling reports whether setting the Transport field named

@@ -135,7 +135,7 @@ func awsConfigArg(c *flow.Engine, cfg ast.Expr) bool {
 				return awsConfigArg(c, lit)
 			}
 		}
-		def := definingCall(c, v)
+		def := c.DefiningCall(v)
 		if def == nil || !flow.IsFunc(flow.CalleeFunc(info, def), awsConfig, "LoadDefaultConfig") || def.Ellipsis.IsValid() {
 			return false // a parameter, a field, a config built elsewhere
 		}
@@ -212,17 +212,6 @@ func writesField(c *flow.Engine, v *types.Var, name string) bool {
 	return slices.ContainsFunc(c.Writes().Fields, func(w flow.Write) bool {
 		return w.Field.Name() == name && flow.VarOf(info, w.Base) == v
 	})
-}
-
-// definingCall returns the call whose result is the only value ever
-// given to the local variable v (cfg, err := config.LoadDefaultConfig(ctx)).
-func definingCall(c *flow.Engine, v *types.Var) *ast.CallExpr {
-	defs := c.Writes().Vars[v]
-	if len(defs) != 1 || defs[0].Pos != v.Pos() || defs[0].Stmt == nil || len(defs[0].Stmt.Rhs) != 1 {
-		return nil
-	}
-	call, _ := ast.Unparen(defs[0].Stmt.Rhs[0]).(*ast.CallExpr)
-	return call
 }
 
 // setsHTTPClient reports whether e may give a client its HTTP client:

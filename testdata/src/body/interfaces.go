@@ -14,7 +14,7 @@ type HTTPClient interface {
 	Get(url string, headers http.Header) (*http.Response, error)
 }
 
-func StatusVia(d Doer, req *http.Request) (int, error) {
+func StatusVia(d Doer, req *http.Request) (int, error) { // want StatusVia:`^param0:pool:uses$`
 	resp, err := d.Do(req) // want `resp.Body is not closed on every path in StatusVia`
 	if err != nil {
 		return 0, err

@@ -166,7 +166,7 @@ func WithHTTPClient(hc *http.Client) Option { // want WithHTTPClient:`^param0:po
 	return func(s *Service) { s.hc = hc }
 }
 
-func NewService(opts ...Option) *Service { // want NewService:`result0:pool@hc.Transport,when\(!p0\)`
+func NewService(opts ...Option) *Service { // want NewService:`^param0:pool:returns\(0\) result0:pool@hc.Transport,when\(!p0\)$`
 	s := &Service{hc: &http.Client{Transport: &http.Transport{}}}
 	for _, opt := range opts {
 		opt(s)
@@ -182,6 +182,6 @@ func PingDefault(u string) error {
 	return NewService().Ping(u) // want `connection pool from NewService\(\) is built on every call of PingDefault`
 }
 
-func PingWithClient(u string, hc *http.Client) error { // want PingWithClient:`^param1:pool:borrows$`
+func PingWithClient(u string, hc *http.Client) error { // want PingWithClient:`^param1:pool:uses$`
 	return NewService(WithHTTPClient(hc)).Ping(u)
 }

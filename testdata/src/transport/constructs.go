@@ -148,7 +148,7 @@ func (a *API) Fetch(path string, timeout time.Duration) error {
 }
 
 // Generic functions are checked like others.
-func Decode[T any](url string, timeout time.Duration, decode func(io.Reader) (T, error)) (T, error) {
+func Decode[T any](url string, timeout time.Duration, decode func(io.Reader) (T, error)) (T, error) { // want Decode:`^param2:forwards\(0<-0\)$`
 	var zero T
 	c := &http.Client{Transport: &http.Transport{ResponseHeaderTimeout: timeout}} // want `new http.Transport of client c is built on every call of Decode`
 	resp, err := c.Get(url)

@@ -39,7 +39,7 @@ func NewRemote(base string, cfg *tls.Config) *Remote { // want NewRemote:"result
 }
 
 // Not fresh: shared, closed, cached, keep-alives off.
-func sharedOne() *http.Client { return sharedClient }
+func sharedOne() *http.Client { return sharedClient } // want sharedOne:`^result0:new$`
 
 func cachedOne(key string, cfg *tls.Config) *http.Client {
 	c := &http.Client{Transport: &http.Transport{TLSClientConfig: cfg}}
@@ -49,11 +49,11 @@ func cachedOne(key string, cfg *tls.Config) *http.Client {
 
 var cache = map[string]*http.Client{}
 
-func shortOne() *http.Client {
+func shortOne() *http.Client { // want shortOne:`^result0:new$`
 	return &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
 }
 
-func closedOne(cfg *tls.Config) *http.Transport {
+func closedOne(cfg *tls.Config) *http.Transport { // want closedOne:`^result0:new$`
 	tr := &http.Transport{TLSClientConfig: cfg}
 	tr.CloseIdleConnections()
 	return tr

@@ -228,7 +228,7 @@ func Sent(cfg *tls.Config, out chan<- http.RoundTripper) {
 
 // The standard reverse proxy stores its transport; it lives as long as
 // the proxy does.
-func Proxy(target *url.URL, cfg *tls.Config) *httputil.ReverseProxy {
+func Proxy(target *url.URL, cfg *tls.Config) *httputil.ReverseProxy { // want Proxy:`^result0:pool@Transport$`
 	p := httputil.NewSingleHostReverseProxy(target)
 	p.Transport = &http.Transport{TLSClientConfig: cfg}
 	return p

@@ -19,11 +19,11 @@ func NewPooledTransport(cfg *tls.Config) *http.Transport { // want NewPooledTran
 }
 
 // NewShortClient returns a client whose connections are not kept.
-func NewShortClient(cfg *tls.Config) *http.Client {
+func NewShortClient(cfg *tls.Config) *http.Client { // want NewShortClient:`^result0:new$`
 	return &http.Client{Transport: &http.Transport{TLSClientConfig: cfg, DisableKeepAlives: true}}
 }
 
 var shared = &http.Client{Transport: &http.Transport{}}
 
 // Shared returns the package's one client.
-func Shared() *http.Client { return shared }
+func Shared() *http.Client { return shared } // want Shared:`^result0:new$`

@@ -72,7 +72,12 @@ func (s poolSpec) Selector(stack []ast.Node, i int, sel *ast.SelectorExpr, selec
 		}
 		if !called {
 			if !runByOnce(info, stack, i) {
-				break // a method value keeps the receiver
+				if fn.Name() == "CloseIdleConnections" || fn.Name() == "Close" {
+					break // a release, called who knows when
+				}
+				// A method value holds the receiver, and so the pool, as a
+				// closure would: follow it (returned, called...).
+				return flow.Step{Climb: true, At: p}
 			}
 			call = stack[i-1].(*ast.CallExpr) // once.Do(c.init): run in place
 		}
@@ -129,7 +134,14 @@ func (s poolSpec) Selector(stack []ast.Node, i int, sel *ast.SelectorExpr, selec
 				return flow.Step{Climb: true, At: p[1:]} // the pool itself
 			}
 			return flow.Step{Climb: true}
-		case len(p) > 0 && p[0] != sel.Sel.Name, !s.p.holdsPool(selection.Obj().Type()):
+		case !s.p.holdsPool(selection.Obj().Type()):
+			return flow.Stop(flow.UseRead) // another field of the holder
+		case len(p) > 0 && p[0] != sel.Sel.Name && k < 0 && types.IsInterface(selection.Obj().Type()):
+			// Another field of the holder, which may reach the same
+			// pool: a service that points back to its client
+			// (client.Account.Get(ctx), godo's). Somewhere in it.
+			return flow.Step{Climb: true}
+		case len(p) > 0 && p[0] != sel.Sel.Name:
 			return flow.Stop(flow.UseRead) // another field of the holder
 		case len(p) > 0:
 			return flow.Step{Climb: true, At: p[1:]}

@@ -123,8 +123,9 @@ func summarizePoolParams(c *checker, lf *flow.Func, f *flow.Fact) {
 			continue
 		}
 		if c.pools.isOption(v.Type()) {
-			if r, ok := optionEffect(c, lf, v); ok {
-				f.Params = append(f.Params, flow.ParamFact{Index: i - 1, Kind: kindPool, Effect: flow.Returns, Result: r})
+			if pf, ok := optionEffect(c, lf, v); ok {
+				pf.Index = i - 1
+				f.Params = append(f.Params, pf)
 				continue
 			}
 		} else if !c.pools.holdsPool(v.Type()) || sig.Variadic() && i == len(vars)-1 {
@@ -138,8 +139,14 @@ func summarizePoolParams(c *checker, lf *flow.Func, f *flow.Fact) {
 		if fl.Flags&poolFilled != 0 || i == 0 && fillsReceiver(c, lf) {
 			pf.Effect |= flow.Fills
 		}
+		holder, into := holderParam(lf, fl, v)
 		switch {
-		case fl.Escapes, fl.IntoParam && !fl.Returned:
+		case fl.Escapes:
+			pf.Effect = flow.Keeps
+		case fl.IntoParam && !fl.Returned && into:
+			pf.Effect |= flow.Into // a setter: stored into what another parameter holds
+			pf.Holder = holder
+		case fl.IntoParam && !fl.Returned:
 			pf.Effect = flow.Keeps // kept, maybe in what another parameter holds
 		case fl.Released:
 			pf.Effect |= flow.Releases
@@ -214,10 +221,29 @@ func optionsMayReplace(c *checker, lf *flow.Func, fl *flow.Flow) flow.Condition 
 	return flow.Condition{}
 }
 
-// optionEffect returns the result of lf into which the func values in its
-// parameter v put what they hold (the pool an option closure captured):
-// every call of them, directly or through a loop over v, is given a value
-// that lf returns, or its address, and v goes nowhere else.
+// holderParam returns the index of the parameter (-1: the receiver) of
+// lf, other than v, that the flow fl of v went into, if it went into one
+// and only one.
+func holderParam(lf *flow.Func, fl *flow.Flow, v *types.Var) (int, bool) {
+	holder, n := 0, 0
+	for _, w := range fl.Vars {
+		if w == v {
+			continue
+		}
+		if i := flow.ParamIndex(lf.Node(), w); i >= 0 {
+			holder, n = i, n+1
+		} else if recv := lf.Sig().Recv(); recv != nil && w == recv {
+			holder, n = -1, n+1
+		}
+	}
+	return holder, n == 1
+}
+
+// optionEffect says what lf does with the pools that the func values in
+// its parameter v hold (the pool an option closure captured): every call
+// of them, directly or through a loop over v, is given a value that lf
+// returns, or its address (they go into that result), or another
+// parameter of lf (into what it holds), and v goes nowhere else.
 //
 //	func NewClient(server string, opts ...ClientOption) (*Client, error) {
 //		client := Client{Server: server}
@@ -227,11 +253,15 @@ func optionsMayReplace(c *checker, lf *flow.Func, fl *flow.Flow) flow.Condition 
 //			}
 //		}
 //		return &client, nil
-func optionEffect(c *checker, lf *flow.Func, v *types.Var) (result int, ok bool) {
+//
+//	func (api *API) parseOptions(opts ...Option) error {
+//		for _, option := range opts {
+//			if err := option(api); err != nil {
+func optionEffect(c *checker, lf *flow.Func, v *types.Var) (flow.ParamFact, bool) {
 	info := c.pass.TypesInfo
 	fn := lf.Cur()
 	options := []*types.Var{v}
-	result = -1
+	var out *flow.ParamFact
 	for i := 0; i < len(options); i++ {
 		for _, use := range c.UsesOf(fn, options[i]) {
 			switch parent := use.Parent().Node().(type) {
@@ -240,31 +270,53 @@ func optionEffect(c *checker, lf *flow.Func, v *types.Var) (result int, ok bool)
 					options = append(options, o)
 					continue
 				}
+			case *ast.BinaryExpr:
+				continue // opt == nil
 			case *ast.CallExpr:
 				if flow.IsBuiltin(info, parent, "len") {
 					continue // how many options
 				}
 				if parent.Fun == use.Node() {
-					r := -1
-					for _, arg := range parent.Args {
-						if u, ok := ast.Unparen(arg).(*ast.UnaryExpr); ok && u.Op == token.AND {
-							arg = u.X
-						}
-						if a := flow.VarOf(info, arg); a != nil && a != v {
-							if fl := c.FollowVar(c.pools.spec, fn, a, nil, flow.IntoParams|flow.TrustCalls); fl.Returned && !fl.ReturnedTwice {
-								r = fl.ReturnedIn
-							}
-						}
+					pf, ok := appliedTo(c, lf, parent, v)
+					if !ok || out != nil && *out != pf {
+						return flow.ParamFact{}, false // applied to something else, or to two things
 					}
-					if r < 0 || result >= 0 && r != result {
-						return -1, false // applied to something not returned, or to two results
-					}
-					result = r
+					out = &pf
 					continue
 				}
 			}
-			return -1, false // it goes elsewhere
+			return flow.ParamFact{}, false // it goes elsewhere
 		}
 	}
-	return result, result >= 0
+	if out == nil {
+		return flow.ParamFact{}, false // never applied
+	}
+	return *out, true
+}
+
+// appliedTo says where the call of an option of lf (its parameter v)
+// puts what the option holds: into a result of lf that one of its
+// arguments flows to, or into what a parameter of lf given as an
+// argument holds.
+func appliedTo(c *checker, lf *flow.Func, call *ast.CallExpr, v *types.Var) (flow.ParamFact, bool) {
+	info := c.pass.TypesInfo
+	for _, arg := range call.Args {
+		if u, ok := ast.Unparen(arg).(*ast.UnaryExpr); ok && u.Op == token.AND {
+			arg = u.X
+		}
+		a := flow.VarOf(info, arg)
+		if a == nil || a == v {
+			continue
+		}
+		if i := flow.ParamIndex(lf.Node(), a); i >= 0 {
+			return flow.ParamFact{Kind: kindPool, Effect: flow.Into, Holder: i}, true
+		}
+		if recv := lf.Sig().Recv(); recv != nil && a == recv {
+			return flow.ParamFact{Kind: kindPool, Effect: flow.Into, Holder: -1}, true
+		}
+		if fl := c.FollowVar(c.pools.spec, lf.Cur(), a, nil, flow.IntoParams|flow.TrustCalls); fl.Returned && !fl.ReturnedTwice {
+			return flow.ParamFact{Kind: kindPool, Effect: flow.Returns, Result: fl.ReturnedIn}, true
+		}
+	}
+	return flow.ParamFact{}, false
 }

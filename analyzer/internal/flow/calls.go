@@ -143,6 +143,8 @@ func (sm *Summaries) EffectAt(s Spec, call *ast.CallExpr, pf ParamFact) Step {
 		return Stop(UseRead)
 	case e&Returns != 0:
 		return Step{Climb: true, Call: true, At: SplitPath(pf.Path), Result: pf.Result, Used: e&Uses != 0}
+	case e&Into != 0:
+		return Step{Kind: UseStore, Into: true, Holder: pf.Holder, At: SplitPath(pf.Path), Used: e&Uses != 0}
 	case e&Uses != 0:
 		return Stop(UseUse)
 	case e&(Borrows|Fills) != 0:

@@ -46,6 +46,7 @@ type Use struct {
 	Depth  int       // how many levels above the mention node is
 	Call   bool      // UseEscape: into code the engine cannot see into (a func value, an unknown callee), rather than a store
 	UsedAt ast.Node  // a call on the way that used it and handed it back (a method of a holder that returns another holding it)
+	Holder bool      // UseStore: a callee stored it into what Into holds (a setter of Into, an option applied to it)
 	_      [0]func() // not comparable
 }
 
@@ -111,6 +112,16 @@ func (c *Engine) Classify(s Spec, stack []ast.Node, p Place, result int) (u Use)
 			}
 			st := c.argEffect(s, parent, e, p)
 			u.Flags |= st.Flags
+			if st.Into {
+				if into := holderArg(parent, st.Holder); into != nil {
+					u.Kind, u.Into, u.Holder, p = UseStore, into, true, intoPlace(st.At, p)
+					if st.Used {
+						u.UsedAt = parent
+					}
+					return u
+				}
+				st = Stop(UseEscape)
+			}
 			if st.Climb {
 				e, p, result = parent, st.At, st.Result // the callee returns what holds it
 				u.Flags |= s.HolderFlags(resultType(info, parent, result))
@@ -172,6 +183,31 @@ func (c *Engine) Classify(s Spec, stack []ast.Node, p Place, result int) (u Use)
 	}
 	u.Node, u.Depth = root, 0
 	return u
+}
+
+// holderArg returns the expression that call gives its parameter i (-1:
+// the receiver of the method it calls), or nil.
+func holderArg(call *ast.CallExpr, i int) ast.Expr {
+	if i < 0 {
+		if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
+			return sel.X
+		}
+		return nil
+	}
+	if i < len(call.Args) && !call.Ellipsis.IsValid() {
+		return call.Args[i]
+	}
+	return nil
+}
+
+// intoPlace returns where the resource sits in a holder that a callee
+// stored a value into, at path, when the value holds it at p: nowhere
+// known if path is (the holder holds it somewhere).
+func intoPlace(path, p Place) Place {
+	if len(path) == 0 {
+		return Place{}
+	}
+	return append(slices.Clip(path), p...)
 }
 
 // resultType returns the type of result i of call (its only result if

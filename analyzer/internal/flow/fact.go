@@ -29,8 +29,9 @@ type ParamFact struct {
 	Effect Effect
 	When   Condition // Releases: only then
 	Result int       // Returns, Forwards: the result that holds it
-	Path   string    // Returns: where it sits in that result, fields joined by dots
+	Path   string    // Returns, Into: where it sits in that result or holder, fields joined by dots
 	From   int       // Forwards: the result of the parameter's call that the function returns
+	Holder int       // Into: the parameter that holds it then (-1: the receiver)
 }
 
 // An Effect is what a function does with a parameter's resource: a set
@@ -48,11 +49,12 @@ const (
 	Replaces                           // replaces the resource in it without releasing it (h.R = copy)
 	Fills                              // puts a fresh resource of its own in it (one built on first use, kept in the receiver)
 	Forwards                           // a func: the function returns, as its result Result, what a call of it returns as its result From (Kind is empty: any resource)
+	Into                               // stores it into what another parameter holds (Holder, at Path): a setter, an option applied to the receiver
 )
 
 func (e Effect) String() string {
 	var names []string
-	for i, name := range []string{"borrows", "uses", "returns", "releases", "keeps", "releasesOnError", "replaces", "fills", "forwards"} {
+	for i, name := range []string{"borrows", "uses", "returns", "releases", "keeps", "releasesOnError", "replaces", "fills", "forwards", "into"} {
 		if e&(1<<i) != 0 {
 			names = append(names, name)
 		}
@@ -105,6 +107,17 @@ func (f *Fact) String() string {
 		s += p.Effect.String()
 		if p.Effect&Forwards != 0 {
 			s += fmt.Sprintf("(%d<-%d)", p.Result, p.From)
+		}
+		if p.Effect&Into != 0 {
+			if p.Holder >= 0 {
+				s += fmt.Sprintf("(p%d", p.Holder)
+			} else {
+				s += "(recv"
+			}
+			if p.Path != "" {
+				s += "@" + p.Path
+			}
+			s += ")"
 		}
 		if p.Effect&Returns != 0 {
 			s += fmt.Sprintf("(%d", p.Result)

@@ -122,7 +122,7 @@ func (fl *Flow) step(it flowItem, fn inspector.Cursor, result int) {
 		fl.ReturnedTwice = fl.ReturnedTwice || fl.Returned && (fl.ReturnedIn != u.Result || !slices.Equal(fl.ReturnedAt, u.At))
 		fl.Returned, fl.ReturnedIn, fl.ReturnedAt = true, u.Result, u.At
 	case UseStore:
-		if v, at := fl.storedIn(u.Into, u.At); v != nil {
+		if v, at := fl.storedIn(u.Into, u.At, u.Holder); v != nil {
 			fl.trackVar(v, at, u.Node)
 			return
 		}
@@ -201,13 +201,19 @@ func testsPresence(ifs *ast.IfStmt, x string) bool {
 // into, and where the resource then sits in it: lhs itself, or x.f for a
 // local x of its own (a fresh holder) whose field f the spec lets hold
 // the resource. It returns nil for anything else.
-func (fl *Flow) storedIn(lhs ast.Expr, at Place) (*types.Var, Place) {
+func (fl *Flow) storedIn(lhs ast.Expr, at Place, holder bool) (*types.Var, Place) {
 	info := fl.c.Info
 	switch lhs := ast.Unparen(lhs).(type) {
 	case *ast.Ident:
-		// A local variable, or a parameter given another value (its
-		// object is not the caller's any more).
-		if v, ok := info.ObjectOf(lhs).(*types.Var); ok && (isLocal(fl.Fn, v) || ParamIndex(fl.Fn.Node(), v) >= 0) {
+		v, ok := info.ObjectOf(lhs).(*types.Var)
+		switch {
+		case !ok:
+		case holder:
+			// Stored by a callee into what v holds, as into a field of v.
+			return fl.intoHolder(v, at)
+		case isLocal(fl.Fn, v) || ParamIndex(fl.Fn.Node(), v) >= 0:
+			// A local variable, or a parameter given another value (its
+			// object is not the caller's any more).
 			return v, at
 		}
 		return nil, nil
@@ -235,17 +241,24 @@ func (fl *Flow) storedIn(lhs ast.Expr, at Place) (*types.Var, Place) {
 		if !ok || fl.s.Literal(v.Type(), nil, FieldOf(info, firstSelector(lhs))) != UseHold {
 			return nil, nil
 		}
-		switch {
-		case isLocal(fl.Fn, v) && fl.freshHolder(v):
-		case fl.mode&IntoParams != 0 && isParam(fl.Fn.Node(), v):
-			fl.IntoParam = true
-			fl.IntoRecv = fl.IntoRecv || ParamIndex(fl.Fn.Node(), v) < 0
-		default:
-			return nil, nil
-		}
-		return v, append(Place(fields), at...)
+		return fl.intoHolder(v, append(Place(fields), at...))
 	}
 	return nil, nil
+}
+
+// intoHolder returns v, which gets the value in a field of what it holds
+// (the value then holds the resource at at), if v is a local holder of its
+// own or (into params) a parameter, the receiver included; nil otherwise.
+func (fl *Flow) intoHolder(v *types.Var, at Place) (*types.Var, Place) {
+	switch {
+	case isLocal(fl.Fn, v) && fl.freshHolder(v):
+	case fl.mode&IntoParams != 0 && isParam(fl.Fn.Node(), v):
+		fl.IntoParam = true
+		fl.IntoRecv = fl.IntoRecv || ParamIndex(fl.Fn.Node(), v) < 0
+	default:
+		return nil, nil
+	}
+	return v, at
 }
 
 // firstSelector returns the innermost selector of a chain x.f.g: x.f.

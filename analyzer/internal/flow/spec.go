@@ -73,6 +73,8 @@ type Step struct {
 	Used   bool  // with Call: the call also used the resource
 	Kind   UseKind
 	Flags  uint8
+	Into   bool // a callee stores it into what its parameter Holder holds (-1: the receiver), at At
+	Holder int
 }
 
 // Stop returns a step that ends the climb with a use of kind k.

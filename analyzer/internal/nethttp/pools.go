@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/types"
 	"slices"
+	"strings"
 
 	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/flow"
 )
@@ -51,6 +52,7 @@ type PoolTypes struct {
 	pkg   *types.Package
 	ptrs  []types.Type // pointers to the pool types, once found
 	found bool
+	http  map[*types.Package]bool // whether a package imports net/http
 }
 
 // NewPoolTypes returns the pool types that pkg can see.
@@ -83,20 +85,31 @@ func (p *PoolTypes) CanHoldPool(t types.Type, depth int) bool {
 // requestMethods are the methods of the pool types that send a request.
 var requestMethods = []string{"Do", "Get", "Head", "Post", "PostForm", "RoundTrip", "RoundTripOpt"}
 
-// IsPoolInterface reports whether t is an interface that a pool type
-// implements and that asks for a method sending a request: a library's
-// Doer or HTTPClient (Do(*http.Request) (*http.Response, error)), a
-// round tripper. A pool kept in such a value is still the pool.
+// IsPoolInterface reports whether t is an interface that may hold a
+// pool: a client interface, one of whose methods returns a response (a
+// generated client's ClientInterface, whose implementation holds the
+// pool); one that an HTTP library (a package that imports net/http, but
+// not net/http's own) declares with a method that may do I/O, one that
+// takes a context or returns an error (its client or backend:
+// graphql.Client, stripe.Backend; not a metric or a logger); or one that a pool type implements and that asks for
+// a method sending a request (a Doer or HTTPClient, Do(*http.Request)
+// (*http.Response, error); a round tripper). A pool kept in such a value
+// is still the pool.
 func (p *PoolTypes) IsPoolInterface(t types.Type) bool {
 	iface, ok := types.Unalias(t).Underlying().(*types.Interface)
 	if !ok || iface.Empty() || IsPoolType(t) {
 		return false
 	}
+	named, _ := types.Unalias(t).(*types.Named)
+	library := named != nil && named.Obj().Pkg() != nil && !strings.HasPrefix(named.Obj().Pkg().Path(), "net/http") &&
+		p.importsHTTP(named.Obj().Pkg())
 	asksRequest := false
 	for m := range iface.Methods() {
 		if slices.Contains(requestMethods, m.Name()) {
 			asksRequest = true
-			break
+		}
+		if isClientMethod(m.Signature()) || library && mayDoIO(m.Signature()) {
+			return true
 		}
 	}
 	if !asksRequest {
@@ -110,12 +123,45 @@ func (p *PoolTypes) IsPoolInterface(t types.Type) bool {
 	return false
 }
 
+// mayDoIO reports whether sig takes a context.Context or returns an error.
+func mayDoIO(sig *types.Signature) bool {
+	for v := range sig.Params().Variables() {
+		if flow.IsNamed(v.Type(), "context", "Context") {
+			return true
+		}
+	}
+	return sig.Results().Len() > 0 && flow.IsErrorType(sig.Results().At(sig.Results().Len()-1).Type())
+}
+
+// isClientMethod reports whether sig returns an *http.Response.
+func isClientMethod(sig *types.Signature) bool {
+	for v := range sig.Results().Variables() {
+		if IsResponse(v.Type()) {
+			return true
+		}
+	}
+	return false
+}
+
 // IsRequestInterfaceMethod reports whether fn is a method of an interface
 // that a pool implements (see IsPoolInterface) that sends a request:
 // calling it on a value that holds the pool uses the pool.
 func (p *PoolTypes) IsRequestInterfaceMethod(fn *types.Func) bool {
 	recv := fn.Signature().Recv()
 	return recv != nil && slices.Contains(requestMethods, fn.Name()) && p.IsPoolInterface(recv.Type())
+}
+
+// importsHTTP is ImportsHTTP, remembered per package.
+func (p *PoolTypes) importsHTTP(pkg *types.Package) bool {
+	imports, ok := p.http[pkg]
+	if !ok {
+		if p.http == nil {
+			p.http = make(map[*types.Package]bool)
+		}
+		imports = ImportsHTTP(pkg)
+		p.http[pkg] = imports
+	}
+	return imports
 }
 
 // pointers returns the pointers to the pool types the package can see.

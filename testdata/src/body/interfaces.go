@@ -22,7 +22,7 @@ func StatusVia(d Doer, req *http.Request) (int, error) { // want StatusVia:`^par
 	return resp.StatusCode, nil // leaks here
 }
 
-func FetchVia(c HTTPClient, u string) error {
+func FetchVia(c HTTPClient, u string) error { // want FetchVia:`^param0:pool:uses$`
 	resp, err := c.Get(u, nil)
 	if err != nil {
 		return err
@@ -31,17 +31,17 @@ func FetchVia(c HTTPClient, u string) error {
 	return nil
 }
 
-func DroppedVia(c HTTPClient, u string) {
+func DroppedVia(c HTTPClient, u string) { // want DroppedVia:`^param0:pool:uses$`
 	_, _ = c.Get(u, nil) // want `the response of c.Get is discarded with _`
 }
 
 // A wrapper over the interface hands its response on: its callers must
 // close it.
-func getVia(c HTTPClient, u string) (*http.Response, error) { // want getVia:`^result0:body,viaRoundTripper$`
+func getVia(c HTTPClient, u string) (*http.Response, error) { // want getVia:`^param0:pool:uses result0:body,viaRoundTripper$`
 	return c.Get(u, http.Header{"Accept": {"application/json"}})
 }
 
-func UseGetVia(c HTTPClient, u string) int {
+func UseGetVia(c HTTPClient, u string) int { // want UseGetVia:`^param0:pool:uses$`
 	resp, err := getVia(c, u) // want `resp.Body is not closed on every path in UseGetVia`
 	if err != nil {
 		return 0

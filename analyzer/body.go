@@ -157,31 +157,13 @@ func requestMethod(c *checker, fn inspector.Cursor, call *ast.CallExpr) ast.Expr
 		return nil // no request, or not a variable
 	}
 	for _, use := range c.UsesOf(fn, req) {
-		if use.ParentEdgeKind() == edge.AssignStmt_Lhs {
-			return nil // another request
-		}
 		if sel, ok := use.Parent().Node().(*ast.SelectorExpr); ok && sel.Sel.Name == "Method" && sel.X == use.Node() && use.Parent().ParentEdgeKind() == edge.AssignStmt_Lhs {
 			return nil // its method set later
 		}
 	}
-	def, ok := fn.FindByPos(req.Pos(), req.Pos()+token.Pos(len(req.Name())))
+	rhs, _, ok := c.LocalOrigin(fn, req)
 	if !ok {
-		return nil // not declared here
-	}
-	var rhs ast.Expr
-	switch kind, i := def.ParentEdge(); kind {
-	case edge.AssignStmt_Lhs:
-		as := def.Parent().Node().(*ast.AssignStmt)
-		switch {
-		case len(as.Rhs) == 1:
-			rhs = as.Rhs[0]
-		case len(as.Lhs) == len(as.Rhs):
-			rhs = as.Rhs[i]
-		}
-	case edge.ValueSpec_Names:
-		if spec := def.Parent().Node().(*ast.ValueSpec); len(spec.Values) == len(spec.Names) {
-			rhs = spec.Values[i]
-		}
+		return nil // another request
 	}
 	switch x := ast.Unparen(rhs).(type) {
 	case *ast.CallExpr:

@@ -90,8 +90,8 @@ func returnsNew(c *checker, lf *flow.Func, idx int) bool {
 			continue
 		case c.IsNew(e, 0):
 		case v != nil:
-			rhs, _, ok := c.Origin(v)
-			if !ok || !c.IsNew(rhs, 0) {
+			init, result, ok := c.LocalOrigin(lf.Cur(), v)
+			if !ok || init == nil || !c.IsNew(init, result) {
 				return false
 			}
 			if fl := c.FollowVar(c.pools.spec, lf.Cur(), v, nil, flow.TrustCalls); fl.Escapes || fl.ReturnedTwice {

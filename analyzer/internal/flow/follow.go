@@ -383,40 +383,52 @@ func (fl *Flow) runsInPlace(lit inspector.Cursor) bool {
 //
 //	var h Holder    h := *shared    h := &Holder{Name: n}    h := NewHolder()
 func (fl *Flow) freshHolder(v *types.Var) bool {
-	fn := fl.Fn
-	for _, use := range fl.c.UsesOf(fn, v) {
-		if use.ParentEdgeKind() == edge.AssignStmt_Lhs {
-			return false // reassigned: maybe to a shared value
-		}
-	}
-	if !IsPointerType(v.Type()) {
+	init, result, ok := fl.c.LocalOrigin(fl.Fn, v)
+	switch {
+	case !ok:
+		return false // reassigned: maybe to a shared value
+	case !IsPointerType(v.Type()):
 		return IsStructType(v.Type())
 	}
-	def, ok := fn.FindByPos(v.Pos(), v.Pos()+token.Pos(len(v.Name())))
-	if !ok {
-		return false
+	return init != nil && fl.c.IsNew(init, result)
+}
+
+// LocalOrigin returns the expression that the local variable v is
+// declared with in the function at fn (result: which result of it, if a
+// call with several), when the function never assigns v again; init is
+// nil when it is not known (a declaration without a value, a range
+// variable). ok is false if v is assigned again.
+//
+//	v := &T{}    v, err := newT()    var v T
+func (c *Engine) LocalOrigin(fn inspector.Cursor, v *types.Var) (init ast.Expr, result int, ok bool) {
+	for _, use := range c.UsesOf(fn, v) {
+		if use.ParentEdgeKind() == edge.AssignStmt_Lhs {
+			return nil, 0, false // reassigned
+		}
 	}
-	var init ast.Expr
-	result := 0 // which result of a call init is
+	def, found := fn.FindByPos(v.Pos(), v.Pos()+token.Pos(len(v.Name())))
+	if !found {
+		return nil, 0, true
+	}
 	switch kind, idx := def.ParentEdge(); kind {
 	case edge.AssignStmt_Lhs:
 		as := def.Parent().Node().(*ast.AssignStmt)
 		switch {
 		case len(as.Lhs) == len(as.Rhs):
-			init = as.Rhs[idx]
+			return as.Rhs[idx], 0, true
 		case len(as.Rhs) == 1:
-			init, result = as.Rhs[0], idx // v, err := newHolder()
+			return as.Rhs[0], idx, true // v, err := newHolder()
 		}
 	case edge.ValueSpec_Names:
 		spec := def.Parent().Node().(*ast.ValueSpec)
 		switch {
 		case len(spec.Names) == len(spec.Values):
-			init = spec.Values[idx]
+			return spec.Values[idx], 0, true
 		case len(spec.Values) == 1:
-			init, result = spec.Values[0], idx
+			return spec.Values[0], idx, true
 		}
 	}
-	return init != nil && fl.c.IsNew(init, result)
+	return nil, 0, true
 }
 
 // IsNew reports whether e builds a new value of its own, which nothing

@@ -76,8 +76,8 @@ func (x *Index) Writes() *Writes {
 			}
 		}
 	}
-	for cur := range x.e.Root().Preorder((*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil), (*ast.RangeStmt)(nil)) {
-		switch n := cur.Node().(type) {
+	visit := func(n ast.Node) bool {
+		switch n := n.(type) {
 		case *ast.AssignStmt:
 			for i, lhs := range n.Lhs {
 				var rhs ast.Expr
@@ -106,6 +106,10 @@ func (x *Index) Writes() *Writes {
 				}
 			}
 		}
+		return true
+	}
+	for _, f := range x.e.Pass.Files {
+		ast.Inspect(f, visit)
 	}
 	x.written = w
 	return w

@@ -56,9 +56,28 @@ func (lf *Func) Type() *ast.FuncType {
 }
 
 // Cur returns the cursor of the function's declaration.
+//
+// When the engine has a cursor of the package's syntax (the checks have
+// the inspector their pass requires) it comes from there. Otherwise (the
+// summaries, which run on every package) the function gets an inspector
+// of its own: a summary looks at few functions of a package, and an
+// inspector of the whole package would cost as much as the summaries.
 func (lf *Func) Cur() inspector.Cursor {
-	if lf.cur == (inspector.Cursor{}) {
+	if lf.cur != (inspector.Cursor{}) {
+		return lf.cur
+	}
+	if e := lf.s.e; e.opts.Root != (inspector.Cursor{}) {
 		lf.s.cursors()
+		return lf.cur
+	}
+	// A file of this one declaration, which starts where it does (the
+	// inspector sizes its events from the file's extent).
+	file := &ast.File{Package: lf.Decl.Pos(), Name: &ast.Ident{NamePos: lf.Decl.Pos(), Name: "_"}, Decls: []ast.Decl{lf.Decl}}
+	root := inspector.New([]*ast.File{file}).Root()
+	for file := range root.Children() {
+		for cur := range file.Children() {
+			lf.cur = cur
+		}
 	}
 	return lf.cur
 }

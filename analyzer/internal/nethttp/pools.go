@@ -70,6 +70,9 @@ func (p *PoolTypes) CanHoldPool(t types.Type, depth int) bool {
 	if ptr, ok := types.Unalias(t).(*types.Pointer); ok {
 		t = ptr.Elem()
 	}
+	if named, ok := types.Unalias(t).(*types.Named); ok && named.Obj().Pkg() != nil && named.TypeArgs().Len() == 0 && !p.importsHTTP(named.Obj().Pkg()) {
+		return false // declared where net/http cannot be reached: none of its fields can hold a pool
+	}
 	st, ok := t.Underlying().(*types.Struct)
 	if !ok || depth == 0 {
 		return false
@@ -151,14 +154,15 @@ func (p *PoolTypes) IsRequestInterfaceMethod(fn *types.Func) bool {
 	return recv != nil && slices.Contains(requestMethods, fn.Name()) && p.IsPoolInterface(recv.Type())
 }
 
-// importsHTTP is ImportsHTTP, remembered per package.
+// importsHTTP is ImportsHTTP, remembered per package (and so for every
+// package of its imports on the way: the import graph has no cycles).
 func (p *PoolTypes) importsHTTP(pkg *types.Package) bool {
 	imports, ok := p.http[pkg]
 	if !ok {
 		if p.http == nil {
 			p.http = make(map[*types.Package]bool)
 		}
-		imports = ImportsHTTP(pkg)
+		imports = pkg.Path() == "net/http" || slices.ContainsFunc(pkg.Imports(), p.importsHTTP)
 		p.http[pkg] = imports
 	}
 	return imports

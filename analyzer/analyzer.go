@@ -42,6 +42,12 @@ drain (opt-in: -checks=body,transport,keepalive,drain): a body closed
 without being read to the end, in a module whose go line is older than
 1.27: an HTTP/1 connection is then not reused (Close drains from 1.27).
 
+bodyeof (opt-in: -checks=body,transport,keepalive,bodyeof): a body read
+to its end (io.ReadAll, io.Copy, a helper that does, its error checked)
+and then not closed. Its connection went back to the pool at EOF, so the
+body check leaves it out; this one holds code to net/http's Close
+contract.
+
 A finding can be suppressed with a comment on its line or the line above:
 
 	//httpleakcheck:ignore <reason>
@@ -55,19 +61,23 @@ const (
 	nameTransport = "transport"
 	nameKeepAlive = "keepalive"
 	nameDrain     = "drain"
+	nameBodyEOF   = "bodyeof"
 )
 
 // allChecks returns the names of all checks.
-func allChecks() []string { return []string{nameBody, nameTransport, nameKeepAlive, nameDrain} }
+func allChecks() []string {
+	return []string{nameBody, nameTransport, nameKeepAlive, nameDrain, nameBodyEOF}
+}
 
 // defaultChecks returns the names of the checks run when none are named:
-// all but drain, which is opt-in.
+// all but drain and bodyeof, which are opt-in.
 func defaultChecks() []string { return []string{nameBody, nameTransport, nameKeepAlive} }
 
 // Config selects what an Analyzer made by NewAnalyzer reports.
 type Config struct {
 	// Checks lists the checks to run: "body", "transport", "keepalive",
-	// "drain". Empty means the default ones: all but drain.
+	// "drain", "bodyeof". Empty means the default ones: all but drain and
+	// bodyeof.
 	Checks []string
 	// Strict also reports //httpleakcheck:ignore directives that suppress
 	// nothing.
@@ -135,7 +145,7 @@ func NewAnalyzer(cfg Config) *analysis.Analyzer {
 		Run:      func(pass *analysis.Pass) (any, error) { return run(pass, &cfg) },
 	}
 	a.Flags.Init("httpleakcheck", flag.ContinueOnError)
-	a.Flags.Var(checksFlag{&cfg}, "checks", "comma-separated checks to run, of "+strings.Join(allChecks(), ",")+" (drain is opt-in)")
+	a.Flags.Var(checksFlag{&cfg}, "checks", "comma-separated checks to run, of "+strings.Join(allChecks(), ",")+" (drain and bodyeof are opt-in)")
 	a.Flags.BoolVar(&cfg.Strict, "strict", cfg.Strict, "also report //httpleakcheck:ignore directives that suppress nothing")
 	return a
 }

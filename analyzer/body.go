@@ -340,7 +340,13 @@ func checkResponse(c *checker, r response) {
 		errVar, _ = info.ObjectOf(errID).(*types.Var)
 	}
 	target := flow.Target{Spec: c.body, V: v, At: at, ErrVar: errVar, WithError: r.withError, Retry: retry}
-	leak, handled := c.Search(target, fnCur.Node(), stmt.Node())
+	found := c.Search(target, fnCur.Node(), stmt.Node())
+	leak, handled, category := found.Leak, found.Handled, nameBody
+	if leak == nil {
+		// Read to its end on the path that drops it: its connection went
+		// back to the pool then; only the Close contract is broken.
+		leak, category = found.Drained, nameBodyEOF
+	}
 	if leak == nil || isHead(c, fnCur, origin) {
 		return
 	}
@@ -361,10 +367,15 @@ func checkResponse(c *checker, r response) {
 	d := analysis.Diagnostic{
 		Pos:      origin.Pos(),
 		End:      origin.End(),
-		Category: nameBody,
+		Category: category,
 		Message: fmt.Sprintf("%s is not closed on every path%s: the connection leaks (it never returns to the pool, and sits in CLOSE_WAIT once the server hangs up); close it, e.g. "+advice,
 			closer, where, closer),
 		Related: []analysis.RelatedInformation{{Pos: leak.Pos, Message: leakMessage(leak, closer, v.Name())}},
+	}
+	if category == nameBodyEOF {
+		d.Message = fmt.Sprintf("%s is read to its end but not closed on every path%s: its connection went back to the pool at EOF, but the Close that net/http asks for is missing; close it, e.g. "+advice,
+			closer, where, closer)
+		d.Related[0].Message = leakMessageAs(leak, closer, v.Name(), "read to its end but not closed")
 	}
 	if !handled && !retry && nethttp.IsResponse(v.Type()) && !usedByClosureLater(c, fnCur, v) {
 		d.SuggestedFixes = deferCloseFix(c, stmt.Node(), next, v, errID, r.withError)
@@ -389,21 +400,27 @@ func isAttempt(c *checker, fn inspector.Cursor) bool {
 // leakMessage says where a path leaves the body of the response in name,
 // body (resp.Body), open.
 func leakMessage(l *flow.LeakExit, body, name string) string {
+	return leakMessageAs(l, body, name, "still open")
+}
+
+// leakMessageAs is leakMessage with open saying how the body is left:
+// "still open", or read to its end and not closed.
+func leakMessageAs(l *flow.LeakExit, body, name, open string) string {
 	switch l.Kind {
 	case "return":
-		return body + " is still open when this return is reached"
+		return body + " is " + open + " when this return is reached"
 	case "end":
-		return body + " is still open when the function ends here"
+		return body + " is " + open + " when the function ends here"
 	case "reassign":
-		return name + " is overwritten here while its Body is still open"
+		return name + " is overwritten here while its Body is " + open
 	case "retry":
-		return body + " is still open when this return asks for another attempt, which overwrites " + name
+		return body + " is " + open + " when this return asks for another attempt, which overwrites " + name
 	case "replace":
 		return body + " is replaced here before it is closed: whoever closes it later closes the replacement"
 	case "scope":
-		return name + " goes out of scope at the end of this block with its Body still open"
+		return name + " goes out of scope at the end of this block with its Body " + open
 	}
-	return body + " is still open when this " + l.Kind + " is taken"
+	return body + " is " + open + " when this " + l.Kind + " is taken"
 }
 
 // reportDropped reports a response that is never bound to a variable.

@@ -56,7 +56,8 @@ func summarizeBodyParams(c *checker, lf *flow.Func, f *flow.Fact) {
 // parameter p (the i-th): only reads it; releases it only when another
 // parameter passes a test, and only reads it otherwise; replaces its Body
 // without closing it (the caller's later close closes the replacement);
-// or anything.
+// reads it to its end (and maybe swaps in a copy) when it returns a nil
+// error; or anything.
 //
 //	func decode(resp *http.Response, out any) error {
 //		if out == nil {
@@ -69,11 +70,14 @@ func bodyParamEffect(c *checker, lf *flow.Func, i int, p *types.Var) (flow.Effec
 		at = responsePlace
 	}
 	var when flow.Condition
-	replaces := false
+	replaces, drains := false, false
 	for use := range identUses(c, lf.Cur(), p) {
 		stack := flow.StackOf(use, lf.Cur())
 		switch u := c.Classify(c.body, stack, at, -1); u.Kind {
 		case flow.UseRead:
+			continue
+		case flow.UseDrain:
+			drains = true
 			continue
 		case flow.UseReplace:
 			if !wrapsBody(stack, p, c.pass.TypesInfo) {
@@ -89,6 +93,10 @@ func bodyParamEffect(c *checker, lf *flow.Func, i int, p *types.Var) (flow.Effec
 		return 0, flow.Condition{}
 	}
 	switch {
+	case drains && when.Param == 0 && drainsOnReturn(c, lf, p, at):
+		// Read to its end, and maybe swapped for a copy (a tracing
+		// wrapper): what it held is given back when the error is nil.
+		return flow.Drains, flow.Condition{}
 	case replaces && when.Param == 0:
 		return flow.Replaces, flow.Condition{}
 	case replaces:
@@ -97,6 +105,32 @@ func bodyParamEffect(c *checker, lf *flow.Func, i int, p *types.Var) (flow.Effec
 		return flow.Releases, when
 	}
 	return flow.Borrows, flow.Condition{}
+}
+
+// drainsOnReturn reports whether lf has read the body in its parameter p
+// (which holds it at at) to its end whenever it returns without an
+// error: every path that returns with it held otherwise returns an
+// error that may not be nil (the read's, told to the caller).
+//
+//	func readAll(resp *http.Response) ([]byte, error) { return io.ReadAll(resp.Body) }
+//	func mustRead(resp *http.Response) []byte {
+//		b, err := io.ReadAll(resp.Body)
+//		if err != nil {
+//			panic(err)
+//		}
+//		return b
+func drainsOnReturn(c *checker, lf *flow.Func, p *types.Var, at flow.Place) bool {
+	results := lf.Sig().Results()
+	leaks, _, _, drained := c.SearchParam(flow.Target{Spec: c.body, V: p, At: at}, lf.Node())
+	for _, l := range leaks {
+		if l.Ret == nil || results.Len() == 0 || !flow.IsErrorType(results.At(results.Len()-1).Type()) {
+			return false // held on a path that says nothing of a failure
+		}
+		if len(l.Ret.Results) == results.Len() && flow.IsNil(c.pass.TypesInfo, l.Ret.Results[results.Len()-1]) {
+			return false // held, and no error said
+		}
+	}
+	return drained || len(leaks) > 0 // read to its end, or the read's error returned
 }
 
 // wrapsCloser returns the result of lf that carries on the resource in
@@ -174,7 +208,7 @@ func releasesOnError(c *checker, lf *flow.Func, p *types.Var) bool {
 	if !nethttp.IsResponse(p.Type()) || results.Len() == 0 || !flow.IsErrorType(results.At(results.Len()-1).Type()) {
 		return false
 	}
-	leaks, done, passedOnErr := c.SearchParam(flow.Target{Spec: c.body, V: p, At: responsePlace}, lf.Node())
+	leaks, done, passedOnErr, _ := c.SearchParam(flow.Target{Spec: c.body, V: p, At: responsePlace}, lf.Node())
 	if !done && !passedOnErr || len(leaks) == 0 && !passedOnErr {
 		return false // it never releases it, or always does
 	}

@@ -51,6 +51,9 @@ func (sm *Summaries) ParamEffect(s Spec, call *ast.CallExpr, k int, p Place) Ste
 		return Stop(UseEscape)
 	}
 	if !s.CanCarry(pt) {
+		if fn := CalleeFunc(info, call); len(p) == 0 && fn != nil && sm.e.hooks.Drains(fn, idx) {
+			return Stop(UseDrain) // io.ReadAll(resp.Body): an io.Reader, read to its end
+		}
 		return Stop(UseRead)
 	}
 	if id := IdentOf(call.Fun); id != nil {
@@ -129,6 +132,8 @@ func (sm *Summaries) EffectAt(s Spec, call *ast.CallExpr, pf ParamFact) Step {
 		return Stop(UseEscape)
 	case e&ReleasesOnError != 0:
 		return Stop(UseReleaseOnError)
+	case e&Drains != 0:
+		return Stop(UseDrain)
 	case e&Replaces != 0:
 		return Stop(UseReplace)
 	case e&Releases != 0:

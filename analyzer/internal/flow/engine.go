@@ -32,6 +32,10 @@ type Hooks interface {
 	FailsTest(fn *types.Func) bool
 	// OnlyReads reports whether fn is known to only read its arguments.
 	OnlyReads(fn *types.Func) bool
+	// Drains reports whether a call of fn reads its argument arg to its
+	// end when it returns a nil error, and does nothing else with it
+	// (io.ReadAll).
+	Drains(fn *types.Func, arg int) bool
 }
 
 // A Summarizer records in f what the function fn does with its kind of

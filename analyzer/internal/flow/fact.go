@@ -50,11 +50,12 @@ const (
 	Fills                              // puts a fresh resource of its own in it (one built on first use, kept in the receiver)
 	Forwards                           // a func: the function returns, as its result Result, what a call of it returns as its result From (Kind is empty: any resource)
 	Into                               // stores it into what another parameter holds (Holder, at Path): a setter, an option applied to the receiver
+	Drains                             // reads it to its end (which gives back what it holds) when it returns a nil error, and does nothing else with it
 )
 
 func (e Effect) String() string {
 	var names []string
-	for i, name := range []string{"borrows", "uses", "returns", "releases", "keeps", "releasesOnError", "replaces", "fills", "forwards", "into"} {
+	for i, name := range []string{"borrows", "uses", "returns", "releases", "keeps", "releasesOnError", "replaces", "fills", "forwards", "into", "drains"} {
 		if e&(1<<i) != 0 {
 			names = append(names, name)
 		}

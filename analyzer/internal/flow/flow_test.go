@@ -94,6 +94,7 @@ type toyHooks struct{}
 func (toyHooks) NeverReturns(*types.Func) bool { return false }
 func (toyHooks) FailsTest(*types.Func) bool    { return false }
 func (toyHooks) OnlyReads(fn *types.Func) bool { return fn.Pkg() != nil && fn.Pkg().Path() == "fmt" }
+func (toyHooks) Drains(*types.Func, int) bool  { return false }
 
 // toyEngine type-checks toySrc with extra appended and returns an engine
 // over it, with its only file.
@@ -288,10 +289,10 @@ func TestSearch(t *testing.T) {
 			if errID := IdentOf(def.Lhs[1]); errID.Name != "_" {
 				target.ErrVar = info.Defs[errID].(*types.Var)
 			}
-			leak, _ := c.Search(target, fd, def)
+			found := c.Search(target, fd, def)
 			got := ""
-			if leak != nil {
-				got = leak.Kind
+			if found.Leak != nil {
+				got = found.Leak.Kind
 			}
 			if got != tt.leak {
 				t.Errorf("leak %q, want %q", got, tt.leak)

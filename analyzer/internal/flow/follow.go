@@ -102,7 +102,7 @@ func (fl *Flow) step(it flowItem, fn inspector.Cursor, result int) {
 		fl.Uses = append(fl.Uses, u.UsedAt)
 	}
 	switch u.Kind {
-	case UseRead, UseDrop:
+	case UseRead, UseDrop, UseDrain:
 	case UseReplace:
 		fl.Replaced = true
 	case UseUse:

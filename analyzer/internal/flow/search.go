@@ -25,11 +25,13 @@ const (
 )
 
 type pathState struct {
-	err    errState
-	deref  bool       // the value was used as non-nil on this path
-	linked bool       // the error variable still holds the call's error
-	relErr *types.Var // a callee released the resource if this error is not nil
-	dead   uint8      // the aliases (bit 0 the variable, bit i its holder i-1) overwritten on this path
+	err      errState
+	deref    bool       // the value was used as non-nil on this path
+	linked   bool       // the error variable still holds the call's error
+	relErr   *types.Var // a callee released the resource if this error is not nil
+	drainErr *types.Var // a callee read it to its end if this error is nil
+	drained  bool       // it was read to its end on this path: still held, but what it holds is given back
+	dead     uint8      // the aliases (bit 0 the variable, bit i its holder i-1) overwritten on this path
 }
 
 // reportable reports whether a resource still held in state st is a
@@ -45,6 +47,7 @@ const (
 	EvOverwrite                   // overwrites the variable
 	EvReplace                     // replaces the resource in its holder (h.R = ...)
 	EvReleaseOnError              // a callee releases it if it returns an error
+	EvDrain                       // a callee reads it to its end, which releases it if it returns a nil error
 	EvRelease                     // releases it
 	EvHandoff                     // may hand it to code that releases it: stop following
 )
@@ -60,10 +63,21 @@ func EventOf(k UseKind) Event {
 		return EvReplace
 	case UseReleaseOnError:
 		return EvReleaseOnError
+	case UseDrain:
+		return EvDrain
 	case UseRelease:
 		return EvRelease
 	}
 	return EvHandoff
+}
+
+// What a search found: the first exit of a path that leaves the
+// resource held, and the first of one that leaves it held after reading
+// it to its end (its connection given back, its Close not called);
+// whether some path released or handed off the resource.
+type Found struct {
+	Leak, Drained *LeakExit
+	Handled       bool
 }
 
 // A LeakExit is where a path leaves a resource held.
@@ -89,11 +103,11 @@ type Target struct {
 
 // Search follows the variable of t from the statement def that binds
 // it, in the function declaration or literal fn, along its control-flow
-// graph, and returns the first path's exit that leaves the resource held
-// (nil if none), and whether some path released or handed it off.
+// graph, and says what it found: the first path's exit that leaves the
+// resource held, and whether some path released or handed it off.
 // Local variables of fn that the resource is copied into on the way are
 // followed too.
-func (c *Engine) Search(t Target, fn ast.Node, def ast.Node) (*LeakExit, bool) {
+func (c *Engine) Search(t Target, fn ast.Node, def ast.Node) Found {
 	sig, body := FuncParts(fn)
 	s := &pathSearch{
 		tracked: tracked{c: c, s: t.Spec, v: t.V, at: t.At, errVar: t.ErrVar, local: body, withError: t.WithError},
@@ -101,16 +115,18 @@ func (c *Engine) Search(t Target, fn ast.Node, def ast.Node) (*LeakExit, bool) {
 		sig:     sig,
 		retry:   t.Retry,
 	}
-	return s.search(def)
+	leak, handled := s.search(def)
+	return Found{Leak: leak, Drained: s.drained, Handled: handled}
 }
 
 // SearchParam follows the parameter of t (the error not bound) from the
 // entry of the function declaration or literal fn, along every path to
 // its end.
-// It returns every exit that leaves the resource held, whether some
-// path released or handed it off, and whether some path returns a call
-// that releases it on error (passing that on).
-func (c *Engine) SearchParam(t Target, fn ast.Node) (leaks []*LeakExit, done, passedOnErr bool) {
+// It returns every exit that leaves the resource held (not read to its
+// end), whether some path released or handed it off, whether some path
+// returns a call that releases it on error (passing that on), and
+// whether some path leaves it read to its end.
+func (c *Engine) SearchParam(t Target, fn ast.Node) (leaks []*LeakExit, done, passedOnErr, drained bool) {
 	sig, body := FuncParts(fn)
 	s := &pathSearch{
 		tracked: tracked{c: c, s: t.Spec, v: t.V, at: t.At},
@@ -119,18 +135,19 @@ func (c *Engine) SearchParam(t Target, fn ast.Node) (leaks []*LeakExit, done, pa
 		all:     true,
 	}
 	s.searchEntry()
-	return s.leaks, s.done, s.passedOnErr
+	return s.leaks, s.done, s.passedOnErr, s.drained != nil
 }
 
 // A pathSearch follows one variable that holds a resource through a
 // graph.
 type pathSearch struct {
 	tracked
-	g     *graph
-	sig   *ast.FuncType // the enclosing function's signature
-	leak  *LeakExit     // the first leak found
-	done  bool          // some path released or handed off the resource
-	scope *types.Scope  // v's scope
+	g       *graph
+	sig     *ast.FuncType // the enclosing function's signature
+	leak    *LeakExit     // the first leak found
+	drained *LeakExit     // the first leak found after the resource was read to its end
+	done    bool          // some path released or handed off the resource
+	scope   *types.Scope  // v's scope
 
 	retry bool // see Target.Retry
 
@@ -248,6 +265,12 @@ func (t *pathSearch) leakAt(st pathState, exit *LeakExit) {
 	if !st.reportable() {
 		return
 	}
+	if st.drained {
+		if t.drained == nil {
+			t.drained = exit
+		}
+		return
+	}
 	if t.leak == nil {
 		t.leak = exit
 	}
@@ -286,8 +309,18 @@ func (t *pathSearch) visit(n ast.Node, st *pathState, via *LeakExit) bool {
 		t.done = true
 		return true
 	case EvReplace:
+		if st.drained {
+			t.done = true // read to its end first: what it held is given back, the copy needs nothing
+			return true
+		}
 		t.leakAt(*st, &LeakExit{Pos: n.Pos(), Kind: "replace"})
 		return true
+	case EvDrain:
+		if call != nil && !returnsError(t.c.Info, call) {
+			st.drained = true // a helper that has read it to its end when it returns
+		} else {
+			st.drainErr = t.errOf(n, call) // read to its end on the path where this error is nil
+		}
 	case EvReleaseOnError:
 		if _, ok := n.(*ast.ReturnStmt); ok && t.all {
 			t.passedOnErr = true // released if what it returns says so
@@ -403,6 +436,9 @@ func (t *pathSearch) quiet(pos token.Pos, st pathState) bool {
 	if st.relErr != nil {
 		last = max(last, g.lastUse[st.relErr])
 	}
+	if st.drainErr != nil {
+		last = max(last, g.lastUse[st.drainErr])
+	}
 	if pos <= last {
 		return false
 	}
@@ -417,4 +453,16 @@ func (t *pathSearch) quiet(pos token.Pos, st pathState) bool {
 // isResultOf reports whether v is a named result declared in sig.
 func isResultOf(v *types.Var, sig *ast.FuncType) bool {
 	return sig != nil && sig.Results != nil && sig.Results.Pos() <= v.Pos() && v.Pos() < sig.Results.End()
+}
+
+// returnsError reports whether call returns an error as its last result.
+func returnsError(info *types.Info, call *ast.CallExpr) bool {
+	switch t := info.TypeOf(call).(type) {
+	case *types.Tuple:
+		return t.Len() > 0 && IsErrorType(t.At(t.Len()-1).Type())
+	case nil:
+		return false
+	default:
+		return IsErrorType(t)
+	}
 }

@@ -281,6 +281,11 @@ func (t *tracked) compare(e *ast.BinaryExpr, truth bool, st pathState) (states [
 		st.deref = true
 		return []pathState{st}, false, true
 	}
+	if x := IdentOf(operand); x != nil && st.drainErr != nil && info.ObjectOf(x) == st.drainErr {
+		st.drainErr = nil
+		st.drained = !nonNil // err == nil: read to its end
+		return []pathState{st}, false, true
+	}
 	if x := IdentOf(operand); x != nil && st.relErr != nil && info.ObjectOf(x) == st.relErr {
 		if nonNil {
 			return nil, false, true // the callee released it

@@ -50,6 +50,19 @@ func (Hooks) OnlyReads(fn *types.Func) bool {
 	return false
 }
 
+// Drains reports whether a call of fn reads its argument arg to its end
+// when it returns a nil error, and does nothing else with it: io.ReadAll
+// (and ioutil's), io.Copy and io.CopyBuffer of their source.
+func (Hooks) Drains(fn *types.Func, arg int) bool {
+	switch {
+	case flow.IsFunc(fn, "io", "ReadAll"), flow.IsFunc(fn, "io/ioutil", "ReadAll"):
+		return arg == 0
+	case flow.IsFunc(fn, "io", "Copy", "CopyBuffer"):
+		return arg == 1
+	}
+	return false
+}
+
 // isTestingMethod reports whether fn is a method of the testing package
 // named one of names (of T, B, F or TB).
 func isTestingMethod(fn *types.Func, names ...string) bool {

@@ -58,7 +58,7 @@ func handedOn(req *http.Request) error {
 	return process(resp)
 }
 
-func process(resp *http.Response) error { // want process:`^param0:body:borrows$`
+func process(resp *http.Response) error { // want process:`^param0:body:drains$`
 	_, err := io.ReadAll(resp.Body)
 	return err
 }

@@ -43,7 +43,7 @@ func TestValidate(t *testing.T) {
 	}
 }
 
-// checkLeakMarkers checks the related information of body and drain diagnostics:
+// checkLeakMarkers checks the related information of body, drain and bodyeof diagnostics:
 // each must point at a line with a "leaks here" comment, and each such
 // comment must be pointed at by some diagnostic.
 func checkLeakMarkers(t *testing.T, results []*analysistest.Result) {
@@ -51,7 +51,7 @@ func checkLeakMarkers(t *testing.T, results []*analysistest.Result) {
 	pointed := make(map[string]bool) // file:line
 	for _, r := range results {
 		for _, d := range r.Diagnostics {
-			if d.Category != "body" && d.Category != "drain" || len(d.Related) == 0 {
+			if d.Category != "body" && d.Category != "drain" && d.Category != "bodyeof" || len(d.Related) == 0 {
 				continue
 			}
 			p := r.Pass.Fset.Position(d.Related[0].Pos)
@@ -106,5 +106,19 @@ func TestDrain(t *testing.T) {
 	}
 	all := analyzer.NewAnalyzer(analyzer.Config{Checks: []string{"body", "transport", "keepalive", "drain"}})
 	results := analysistest.RunWithSuggestedFixes(t, testdata, analyzer.WithFacts(all), "drain")
+	checkLeakMarkers(t, results)
+}
+
+// TestBodyEOF runs the opt-in bodyeof check, with body, over its
+// fixtures: bodies read to their end and dropped go to bodyeof, the paths
+// where the read fails stay the body check's. (TestFixtures runs the
+// same shapes without bodyeof: nothing is reported there for them.)
+func TestBodyEOF(t *testing.T) {
+	testdata, err := filepath.Abs("../testdata/bodyeof")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := analyzer.NewAnalyzer(analyzer.Config{Checks: []string{"body", "bodyeof"}})
+	results := analysistest.RunWithSuggestedFixes(t, testdata, analyzer.WithFacts(a), "bodyeof")
 	checkLeakMarkers(t, results)
 }

@@ -1,10 +1,16 @@
 package analyzer_test
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httptrace"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -149,3 +155,138 @@ func (f forwardingRT) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 func (f forwardingRT) CloseIdleConnections() { f.next.CloseIdleConnections() }
+
+// TestBodiesAtRunTime checks, against a real server, which bodies left
+// unclosed give their connection back to the pool and which keep it: the
+// line between the body check and the opt-in bodyeof check, and the
+// responses the body check leaves alone. A client makes a request, does
+// what the case does with the response and drops it unclosed, then makes
+// a second request: its connection is the first one, reused, exactly
+// when the first was given back. (testdata/src/body/forwards.go and
+// testdata/bodyeof hold the fixtures.)
+func TestBodiesAtRunTime(t *testing.T) {
+	payload := strings.Repeat("x", 64<<10)
+	tests := []struct {
+		name    string
+		reused  bool   // the connection went back to the pool: not the body check's finding
+		method  string // GET if empty
+		handler http.HandlerFunc
+		use     func(resp *http.Response) // what the code does with the body before dropping it
+	}{
+		{"read to EOF with io.ReadAll", true, "", write(payload), func(r *http.Response) { io.ReadAll(r.Body) }},
+		{"read to EOF with io.Copy", true, "", write(payload), func(r *http.Response) { io.Copy(io.Discard, r.Body) }},
+		{"a JSON body with a Content-Length, decoded", true, "", writeJSON(false), decodeJSON},
+		{"a HEAD response", true, http.MethodHead, write(payload), func(*http.Response) {}},
+		{"204 No Content", true, "", status(http.StatusNoContent), func(*http.Response) {}},
+		{"304 Not Modified", true, "", status(http.StatusNotModified), func(*http.Response) {}},
+		{"not read", false, "", write(payload), func(*http.Response) {}},
+		{"a bounded read (io.LimitReader)", false, "", write(payload), func(r *http.Response) { io.ReadAll(io.LimitReader(r.Body, 1024)) }},
+		{"a chunked JSON body, decoded", false, "", writeJSON(true), decodeJSON},
+		{"a read that fails (a corrupt gzip stream)", false, "", corruptGzip, func(r *http.Response) {
+			if _, err := io.ReadAll(r.Body); err == nil {
+				t.Error("the corrupt stream read without an error")
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			// A connection given back is reused once the transport has
+			// put it in its pool, which it does right after the read: a
+			// reuse missed on a busy machine is measured again.
+			for attempt := range 3 {
+				got := secondReuses(t, tt.method, tt.handler, tt.use)
+				if got == tt.reused || !tt.reused {
+					if got != tt.reused {
+						t.Errorf("second request reused the connection: %v, want %v", got, tt.reused)
+					}
+					return
+				}
+				t.Logf("attempt %d: not reused yet", attempt+1)
+			}
+			t.Errorf("second request reused the connection: false, want true")
+		})
+	}
+}
+
+// secondReuses runs two requests through one new transport against a
+// server of handler: the first's response goes to use, then is dropped
+// unclosed; it reports whether the second got the first's connection.
+func secondReuses(t *testing.T, method string, handler http.HandlerFunc, use func(*http.Response)) bool {
+	t.Helper()
+	ts := httptest.NewServer(handler)
+	defer ts.Close()
+	tr := &http.Transport{}
+	defer tr.CloseIdleConnections()
+	c := &http.Client{Transport: tr}
+	if method == "" {
+		method = http.MethodGet
+	}
+	req, err := http.NewRequest(method, ts.URL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	use(resp)
+	time.Sleep(100 * time.Millisecond) // let the transport take the connection back
+	reused := false
+	trace := &httptrace.ClientTrace{GotConn: func(info httptrace.GotConnInfo) { reused = info.Reused }}
+	req2, err := http.NewRequestWithContext(httptrace.WithClientTrace(context.Background(), trace), http.MethodGet, ts.URL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp2, err := c.Do(req2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp2.Body.Close()
+	if !reused {
+		resp.Body.Close() // give the first one back before the server closes
+	}
+	return reused
+}
+
+// write answers with body, its Content-Length set.
+func write(body string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, body) }
+}
+
+// status answers with code and no body.
+func status(code int) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(code) }
+}
+
+// writeJSON answers with a JSON object, chunked (flushed as it goes,
+// larger than the server buffers) or with its Content-Length.
+func writeJSON(chunked bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		v := map[string]string{"k": strings.Repeat("v", 16<<10)}
+		if !chunked {
+			b, _ := json.Marshal(v)
+			w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+			w.Write(b)
+			return
+		}
+		w.(http.Flusher).Flush()
+		json.NewEncoder(w).Encode(v)
+		w.(http.Flusher).Flush()
+		time.Sleep(200 * time.Millisecond) // the last chunk comes after the value: the decoder does not wait for it
+	}
+}
+
+func decodeJSON(r *http.Response) {
+	var v map[string]string
+	json.NewDecoder(r.Body).Decode(&v)
+}
+
+// corruptGzip says its body is gzip-encoded and sends bytes that are not:
+// the transport's transparent decompression fails on the first read,
+// long before the end of the body.
+func corruptGzip(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Encoding", "gzip")
+	w.Header().Set("Content-Length", strconv.Itoa(64<<10))
+	w.Write(bytes.Repeat([]byte{0x1f}, 64<<10))
+}

@@ -179,7 +179,7 @@ func (c *conds) paramTest(fn inspector.Cursor, e ast.Expr, truth bool) (Conditio
 // function never assigns.
 func (c *conds) paramPath(fn inspector.Cursor, e ast.Expr) (Condition, bool) {
 	var fields []string
-	for {
+	for depth := 0; depth <= maxDepth; depth++ {
 		switch x := ast.Unparen(e).(type) {
 		case *ast.SelectorExpr:
 			if FieldOf(c.idx.info, x) == nil {
@@ -193,14 +193,24 @@ func (c *conds) paramPath(fn inspector.Cursor, e ast.Expr) (Condition, bool) {
 			if !ok {
 				return Condition{}, false
 			}
-			i := ParamIndex(fn.Node(), v)
-			if i < 0 || IsErrorType(v.Type()) || c.assignedBefore(fn, v, x.Pos()) {
-				return Condition{}, false // not a parameter, an error (not an option: see tracked.assume), or changed
+			if IsErrorType(v.Type()) || c.assignedBefore(fn, v, x.Pos()) {
+				return Condition{}, false // an error (not an option: see tracked.assume), or changed before
 			}
-			return Condition{Param: i + 1, Field: strings.Join(fields, ".")}, true
+			if i := ParamIndex(fn.Node(), v); i >= 0 {
+				return Condition{Param: i + 1, Field: strings.Join(fields, ".")}, true
+			}
+			// A local copy of a parameter (or of a field of one), not
+			// changed yet: hc := opts.Client; if hc == nil { ... }
+			init, result := declaredWith(fn, v)
+			if init == nil || result != 0 {
+				return Condition{}, false
+			}
+			e = init
+			continue
 		}
 		return Condition{}, false
 	}
+	return Condition{}, false
 }
 
 // assignedBefore reports whether the function at fn assigns v or one of

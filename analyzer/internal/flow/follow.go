@@ -406,29 +406,38 @@ func (c *Engine) LocalOrigin(fn inspector.Cursor, v *types.Var) (init ast.Expr, 
 			return nil, 0, false // reassigned
 		}
 	}
+	init, result = declaredWith(fn, v)
+	return init, result, true
+}
+
+// declaredWith returns the expression that the variable v is declared
+// with in the function at fn (result: which result of it, if a call with
+// several): v := x, var v = x, v, err := f(); nil if none or not known.
+func declaredWith(fn inspector.Cursor, v *types.Var) (init ast.Expr, result int) {
 	def, found := fn.FindByPos(v.Pos(), v.Pos()+token.Pos(len(v.Name())))
 	if !found {
-		return nil, 0, true
+		return nil, 0
 	}
 	switch kind, idx := def.ParentEdge(); kind {
 	case edge.AssignStmt_Lhs:
 		as := def.Parent().Node().(*ast.AssignStmt)
 		switch {
+		case as.Tok != token.DEFINE:
 		case len(as.Lhs) == len(as.Rhs):
-			return as.Rhs[idx], 0, true
+			return as.Rhs[idx], 0
 		case len(as.Rhs) == 1:
-			return as.Rhs[0], idx, true // v, err := newHolder()
+			return as.Rhs[0], idx // v, err := newHolder()
 		}
 	case edge.ValueSpec_Names:
 		spec := def.Parent().Node().(*ast.ValueSpec)
 		switch {
 		case len(spec.Names) == len(spec.Values):
-			return spec.Values[idx], 0, true
+			return spec.Values[idx], 0
 		case len(spec.Values) == 1:
-			return spec.Values[0], idx, true
+			return spec.Values[0], idx
 		}
 	}
-	return nil, 0, true
+	return nil, 0
 }
 
 // IsNew reports whether e builds a new value of its own, which nothing

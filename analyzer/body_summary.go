@@ -37,8 +37,8 @@ func summarizeBodyParams(c *checker, lf *flow.Func, f *flow.Fact) {
 			continue
 		}
 		eff, when := bodyParamEffect(c, lf, i, p)
-		if eff == 0 && releasesOnError(c, lf, p) {
-			eff = flow.ReleasesOnError
+		if eff == 0 {
+			eff = releasesOnResult(c, lf, p)
 		}
 		if eff == 0 {
 			if r, at, ok := wrapsCloser(c, lf, p); ok {
@@ -191,10 +191,11 @@ func responseField(t types.Type) (string, bool) {
 	return name, name != ""
 }
 
-// releasesOnError reports whether lf releases the response in its
-// parameter p only on the paths that return a non-nil error: every path
-// that returns with it open returns a nil error (and some path does not
-// leave it open), as consul's requireOK does:
+// releasesOnResult says whether lf releases the response in its
+// parameter p only on the paths that return a non-nil error
+// (ReleasesOnError): every path that returns with it open returns a nil
+// error (and some path does not leave it open), as consul's requireOK
+// does:
 //
 //	func requireOK(resp *http.Response) error {
 //		if resp.StatusCode == 200 {
@@ -203,21 +204,52 @@ func responseField(t types.Type) (string, bool) {
 //		resp.Body.Close()
 //		return fmt.Errorf("unexpected status %d", resp.StatusCode)
 //	}
-func releasesOnError(c *checker, lf *flow.Func, p *types.Var) bool {
+//
+// A helper that says with a bool result whether it closed it (true) is
+// read the same way (ReleasesIfTrue): every path that returns with it
+// open returns false.
+//
+//	func handled(resp *http.Response) bool {
+//		if resp.StatusCode == http.StatusOK {
+//			return false
+//		}
+//		resp.Body.Close()
+//		return true
+//	}
+func releasesOnResult(c *checker, lf *flow.Func, p *types.Var) flow.Effect {
 	results := lf.Sig().Results()
-	if !nethttp.IsResponse(p.Type()) || results.Len() == 0 || !flow.IsErrorType(results.At(results.Len()-1).Type()) {
-		return false
+	signal, effect := -1, flow.ReleasesOnError
+	switch {
+	case !nethttp.IsResponse(p.Type()) || results.Len() == 0:
+		return 0
+	case flow.IsErrorType(results.At(results.Len() - 1).Type()):
+		signal = results.Len() - 1
+	default:
+		for i := range results.Len() {
+			if b, ok := results.At(i).Type().Underlying().(*types.Basic); ok && b.Info()&types.IsBoolean != 0 {
+				signal, effect = i, flow.ReleasesIfTrue
+				break
+			}
+		}
+	}
+	if signal < 0 {
+		return 0
 	}
 	leaks, done, passedOnErr, _ := c.SearchParam(flow.Target{Spec: c.body, V: p, At: responsePlace}, lf.Node())
 	if !done && !passedOnErr || len(leaks) == 0 && !passedOnErr {
-		return false // it never releases it, or always does
+		return 0 // it never releases it, or always does
 	}
+	info := c.pass.TypesInfo
 	for _, l := range leaks {
-		if l.Ret == nil || len(l.Ret.Results) != results.Len() || !flow.IsNil(c.pass.TypesInfo, l.Ret.Results[results.Len()-1]) {
-			return false // open where the error may not be nil, or leaves otherwise
+		if l.Ret == nil || len(l.Ret.Results) != results.Len() {
+			return 0 // leaves otherwise
+		}
+		r := l.Ret.Results[signal]
+		if effect == flow.ReleasesOnError && !flow.IsNil(info, r) || effect == flow.ReleasesIfTrue && !flow.IsFalse(info, r) {
+			return 0 // open where the result may say it was released
 		}
 	}
-	return true
+	return effect
 }
 
 // identUses yields the identifiers in the function at fn that use v.

@@ -48,8 +48,8 @@ func checkTransport(c *checker, pools []poolSource) {
 			continue // its idle connections are closed, or never kept
 		case len(fl.Uses) == 0, src.lazy && fl.Flags&poolFilled == 0:
 			continue // never used (or never built): it holds no connections
-		case src.lazy && fl.Replaced:
-			continue // given a client of the caller's first: it may not build its own
+		case src.lazy && (fl.Replaced || fl.Flags&poolFieldSet != 0):
+			continue // given a client of the caller's, or content, first: it may not build its own
 		case closesRequests(c, fn):
 			continue // req.Close = true: each connection is closed after its request
 		case servesEndlessLoop(c, src.cur, fl):

@@ -50,6 +50,7 @@ const (
 	poolNoKeepAlive                   // DisableKeepAlives is set to true (or a value we cannot read), or MaxIdleConnsPerHost < 0
 	poolWrapped                       // it went into a round tripper that has no CloseIdleConnections: a client's CloseIdleConnections does not reach it
 	poolFilled                        // a method that builds the pool of a holder on first use was called on it
+	poolFieldSet                      // a field of the holder it is in was set after it was built: a holder that builds its pool on first use may not
 )
 
 // Selector says what x.sel does to the pool in x:
@@ -135,6 +136,9 @@ func (s poolSpec) Selector(stack []ast.Node, i int, sel *ast.SelectorExpr, selec
 			}
 			return flow.Step{Climb: true}
 		case !s.p.holdsPool(selection.Obj().Type()):
+			if k >= 0 {
+				return flow.Step{Kind: flow.UseRead, Flags: poolFieldSet} // another field of the holder, set
+			}
 			return flow.Stop(flow.UseRead) // another field of the holder
 		case len(p) > 0 && p[0] != sel.Sel.Name && k < 0 && types.IsInterface(selection.Obj().Type()):
 			// Another field of the holder, which may reach the same

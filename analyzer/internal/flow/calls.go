@@ -134,6 +134,8 @@ func (sm *Summaries) EffectAt(s Spec, call *ast.CallExpr, pf ParamFact) Step {
 		return Stop(UseReleaseOnError)
 	case e&Drains != 0:
 		return Stop(UseDrain)
+	case e&ReleasesIfTrue != 0:
+		return Stop(UseReleaseIfTrue)
 	case e&Replaces != 0:
 		return Stop(UseReplace)
 	case e&Releases != 0:

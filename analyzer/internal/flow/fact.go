@@ -51,11 +51,12 @@ const (
 	Forwards                           // a func: the function returns, as its result Result, what a call of it returns as its result From (Kind is empty: any resource)
 	Into                               // stores it into what another parameter holds (Holder, at Path): a setter, an option applied to the receiver
 	Drains                             // reads it to its end (which gives back what it holds) when it returns a nil error, and does nothing else with it
+	ReleasesIfTrue                     // releases it when its bool result Result is true, and only then
 )
 
 func (e Effect) String() string {
 	var names []string
-	for i, name := range []string{"borrows", "uses", "returns", "releases", "keeps", "releasesOnError", "replaces", "fills", "forwards", "into", "drains"} {
+	for i, name := range []string{"borrows", "uses", "returns", "releases", "keeps", "releasesOnError", "replaces", "fills", "forwards", "into", "drains", "releasesIfTrue"} {
 		if e&(1<<i) != 0 {
 			names = append(names, name)
 		}

@@ -30,6 +30,7 @@ type pathState struct {
 	linked   bool       // the error variable still holds the call's error
 	relErr   *types.Var // a callee released the resource if this error is not nil
 	drainErr *types.Var // a callee read it to its end if this error is nil
+	relTrue  *types.Var // a callee released it if this bool is true
 	drained  bool       // it was read to its end on this path: still held, but what it holds is given back
 	dead     uint8      // the aliases (bit 0 the variable, bit i its holder i-1) overwritten on this path
 }
@@ -47,6 +48,7 @@ const (
 	EvOverwrite                   // overwrites the variable
 	EvReplace                     // replaces the resource in its holder (h.R = ...)
 	EvReleaseOnError              // a callee releases it if it returns an error
+	EvReleaseIfTrue               // a callee releases it if its bool result is true
 	EvDrain                       // a callee reads it to its end, which releases it if it returns a nil error
 	EvRelease                     // releases it
 	EvHandoff                     // may hand it to code that releases it: stop following
@@ -65,6 +67,8 @@ func EventOf(k UseKind) Event {
 		return EvReleaseOnError
 	case UseDrain:
 		return EvDrain
+	case UseReleaseIfTrue:
+		return EvReleaseIfTrue
 	case UseRelease:
 		return EvRelease
 	}
@@ -315,6 +319,8 @@ func (t *pathSearch) visit(n ast.Node, st *pathState, via *LeakExit) bool {
 		}
 		t.leakAt(*st, &LeakExit{Pos: n.Pos(), Kind: "replace"})
 		return true
+	case EvReleaseIfTrue:
+		st.relTrue = t.boolOf(n, call) // released on the path where this bool is true
 	case EvDrain:
 		if call != nil && !returnsError(t.c.Info, call) {
 			st.drained = true // a helper that has read it to its end when it returns
@@ -410,6 +416,32 @@ func (t *pathSearch) errOf(n ast.Node, call *ast.CallExpr) *types.Var {
 	return v
 }
 
+// boolOf returns the variable that the statement n assigns the first
+// bool result of call to, if any.
+//
+//	done := check(resp)    if done := check(resp); done {
+func (t *pathSearch) boolOf(n ast.Node, call *ast.CallExpr) *types.Var {
+	as, ok := n.(*ast.AssignStmt)
+	if !ok || call == nil || len(as.Rhs) != 1 || ast.Unparen(as.Rhs[0]) != call {
+		return nil
+	}
+	results, ok := t.c.Info.TypeOf(call).(*types.Tuple)
+	for i := range as.Lhs {
+		var rt types.Type
+		switch {
+		case ok && i < results.Len():
+			rt = results.At(i).Type()
+		case !ok && i == 0:
+			rt = t.c.Info.TypeOf(call)
+		}
+		if rt != nil && isBool(rt) {
+			v, _ := t.c.Info.ObjectOf(IdentOf(as.Lhs[i])).(*types.Var)
+			return v
+		}
+	}
+	return nil
+}
+
 // quiet reports whether no node at or after pos can mention the tracked
 // variables (the error too, while it holds the call's error in state
 // st): pos is past their last mention, outside any loop around that
@@ -438,6 +470,9 @@ func (t *pathSearch) quiet(pos token.Pos, st pathState) bool {
 	}
 	if st.drainErr != nil {
 		last = max(last, g.lastUse[st.drainErr])
+	}
+	if st.relTrue != nil {
+		last = max(last, g.lastUse[st.relTrue])
 	}
 	if pos <= last {
 		return false

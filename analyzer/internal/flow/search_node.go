@@ -241,10 +241,17 @@ func (t *tracked) assume(cond ast.Expr, truth bool, st pathState) ([]pathState, 
 			}
 		}
 	}
+	// A callee's bool that says it released the resource.
+	if x := IdentOf(cond); x != nil && st.relTrue != nil && t.c.Info.ObjectOf(x) == st.relTrue {
+		if truth {
+			return nil, true // released
+		}
+		return []pathState{st}, false
+	}
 	// Any other condition: follow its uses.
 	r := t.scan(cond, st.dead)
-	if r.ev == EvRelease || r.ev == EvHandoff {
-		return nil, true
+	if r.ev == EvRelease || r.ev == EvHandoff || r.ev == EvReleaseIfTrue && r.call == ast.Unparen(cond) && truth {
+		return nil, true // if check(resp) { ...: released there
 	}
 	if r.deref {
 		st.deref = true

@@ -183,7 +183,8 @@ func (s *dialResolver) helperToggles(call *ast.CallExpr, depth int, seen map[*ty
 	fn = fn.Origin()
 	if fn.Pkg() != s.c.pass.Pkg {
 		for i, arg := range call.Args {
-			if nethttp.IsConnOrDialer(s.info.TypeOf(arg)) && s.c.Summary(fn).Param(i, kindDialConn).Effect&flow.Uses != 0 {
+			pf := s.c.Summary(fn).Param(i, kindDialConn)
+			if nethttp.IsConnOrDialer(s.info.TypeOf(arg)) && pf.Effect&flow.Uses != 0 && s.toggledAt(call, pf.When) {
 				return nil, []*types.Func{fn}
 			}
 		}
@@ -197,7 +198,45 @@ func (s *dialResolver) helperToggles(call *ast.CallExpr, depth int, seen map[*ty
 	if lf == nil {
 		return nil, nil
 	}
-	return s.bodyToggles(lf.Body(), depth+1, seen)
+	if toggles, foreign = s.bodyToggles(lf.Body(), depth+1, seen); len(toggles)+len(foreign) > 0 {
+		return toggles, foreign
+	}
+	if w, ok := flagToggle(s.info, lf); ok && s.toggledAt(call, w) {
+		return []ast.Node{call}, nil // tune(conn, false): the call turns it off
+	}
+	return nil, nil
+}
+
+// toggledAt reports whether a helper that turns keep-alive off under the
+// condition w (on its flag parameter) does so at call: the argument
+// decides it (a constant false); one that does not decide is taken not to.
+func (s *dialResolver) toggledAt(call *ast.CallExpr, w flow.Condition) bool {
+	holds, known := s.c.HoldsAt(call, w)
+	return holds && known
+}
+
+// flagToggle returns the condition under which lf, a helper given a
+// connection, turns its TCP keep-alive off with a flag parameter of its
+// own: SetKeepAlive(on), on a bool parameter never assigned, turns it off
+// when on is false.
+//
+//	func tune(c net.Conn, keepAlive bool) {
+//		c.(*net.TCPConn).SetKeepAlive(keepAlive)
+func flagToggle(info *types.Info, lf *flow.Func) (flow.Condition, bool) {
+	var w flow.Condition
+	ast.Inspect(lf.Body(), func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok || w.Param != 0 || !nethttp.IsSetKeepAlive(info, call) {
+			return w.Param == 0
+		}
+		if v := flow.VarOf(info, call.Args[0]); v != nil {
+			if i := flow.ParamIndex(lf.Node(), v); i >= 0 {
+				w = flow.Condition{Param: i + 1}
+			}
+		}
+		return w.Param == 0
+	})
+	return w, w.Param != 0
 }
 
 // uniqueNodes returns nodes without repeats, in order.
@@ -233,6 +272,9 @@ func (s *dialResolver) dialerToggle(e ast.Expr, depth int) ast.Node {
 			if t := s.dialerToggle(r, depth+1); t != nil {
 				return t
 			}
+			if s.keepAliveArg(call, r) {
+				return call // newDialer(-1): the maker's KeepAlive is its argument
+			}
 		}
 		return nil
 	}
@@ -250,6 +292,31 @@ func (s *dialResolver) dialerToggle(e ast.Expr, depth int) ast.Node {
 		return s.dialerLitToggle(lit, v)
 	}
 	return nil // a copy of another dialer, a call ...: unknown
+}
+
+// keepAliveArg reports whether r, a value that the maker call returns, is
+// a net.Dialer literal whose KeepAlive is a parameter of the maker, given
+// a negative constant by call (and whose KeepAliveConfig, if any, leaves
+// probes off):
+//
+//	func newDialer(keepAlive time.Duration) *net.Dialer { return &net.Dialer{KeepAlive: keepAlive} }
+//	newDialer(-1)
+func (s *dialResolver) keepAliveArg(call *ast.CallExpr, r ast.Expr) bool {
+	lit := nethttp.NetDialerLit(s.info, r)
+	lf := s.c.LocalFunc(flow.CalleeFunc(s.info, call).Origin())
+	if lit == nil || lf == nil {
+		return false
+	}
+	kvs, configOn := nethttp.DialerLitKeepAlive(s.info, lit)
+	if configOn || len(kvs) != 1 {
+		return false
+	}
+	v := flow.VarOf(s.info, kvs[0].Value)
+	if v == nil {
+		return false
+	}
+	i := flow.ParamIndex(lf.Node(), v)
+	return i >= 0 && i < len(call.Args) && !call.Ellipsis.IsValid() && flow.IsNegative(s.info, call.Args[i])
 }
 
 // makerResults returns the values that call returns, when it calls a

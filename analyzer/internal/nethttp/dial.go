@@ -45,11 +45,18 @@ func IsDialResults(t types.Type) bool {
 // embeds one), or on an interface with a SetKeepAlive(bool) method.
 // Methods of other concrete types may do anything.
 func IsKeepAliveOff(info *types.Info, call *ast.CallExpr) bool {
-	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); !ok || sel.Sel.Name != "SetKeepAlive" {
+	return IsSetKeepAlive(info, call) && flow.IsFalse(info, call.Args[0])
+}
+
+// IsSetKeepAlive reports whether call sets TCP keep-alive on a connection
+// (to its one argument): SetKeepAlive on a *net.TCPConn (or a type that
+// embeds one), or on an interface with a SetKeepAlive(bool) method.
+func IsSetKeepAlive(info *types.Info, call *ast.CallExpr) bool {
+	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); !ok || sel.Sel.Name != "SetKeepAlive" || len(call.Args) != 1 {
 		return false // the cheap test first
 	}
 	fn := flow.CalleeFunc(info, call)
-	if fn == nil || len(call.Args) != 1 || !flow.IsFalse(info, call.Args[0]) {
+	if fn == nil {
 		return false
 	}
 	recv := fn.Signature().Recv()

@@ -47,3 +47,10 @@ func Period(c net.Conn) {
 		tc.SetKeepAlivePeriod(time.Minute)
 	}
 }
+
+// TuneWith sets TCP keep-alive as its caller asks: off for false.
+func TuneWith(c net.Conn, keepAlive bool) { // want TuneWith:`^param0:noKeepAliveConn:uses,when\(!p1\)$`
+	if tc, ok := c.(*net.TCPConn); ok {
+		tc.SetKeepAlive(keepAlive)
+	}
+}

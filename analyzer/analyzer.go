@@ -235,7 +235,7 @@ type starts struct {
 // big packages), and returns where the other enabled checks start.
 func (c *checker) scan() starts {
 	var found starts
-	body := c.cfg.enabled(nameBody) || c.cfg.enabled(nameDrain)
+	body := c.cfg.enabled(nameBody) || c.cfg.enabled(nameDrain) || c.cfg.enabled(nameBodyEOF)
 	pools, dials := c.cfg.enabled(nameTransport), c.cfg.enabled(nameKeepAlive)
 	for cur := range c.Root().Preorder((*ast.CallExpr)(nil), (*ast.CompositeLit)(nil), (*ast.AssignStmt)(nil)) {
 		switch n := cur.Node().(type) {

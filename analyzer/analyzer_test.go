@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -122,3 +123,42 @@ func TestBodyEOF(t *testing.T) {
 	results := analysistest.RunWithSuggestedFixes(t, testdata, analyzer.WithFacts(a), "bodyeof")
 	checkLeakMarkers(t, results)
 }
+
+// TestBodyEOFAlone checks that -checks=bodyeof on its own reports what
+// bodyeof reports beside body, and nothing of body's.
+func TestBodyEOFAlone(t *testing.T) {
+	testdata, err := filepath.Abs("../testdata/bodyeof")
+	if err != nil {
+		t.Fatal(err)
+	}
+	findings := func(checks ...string) []string {
+		a := analyzer.NewAnalyzer(analyzer.Config{Checks: checks})
+		// The // want comments name both checks' findings: a run of
+		// one reports the other's as missing, which is what we compare.
+		results := analysistest.Run(discard{}, testdata, analyzer.WithFacts(a), "bodyeof")
+		var out []string
+		for _, r := range results {
+			for _, d := range r.Diagnostics {
+				if d.Category == "bodyeof" {
+					out = append(out, r.Pass.Fset.Position(d.Pos).String()+": "+d.Message)
+				} else if !slices.Contains(checks, "body") {
+					t.Errorf("-checks=%s reported a %s finding: %s", strings.Join(checks, ","), d.Category, d.Message)
+				}
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
+	both, alone := findings("body", "bodyeof"), findings("bodyeof")
+	if len(both) == 0 {
+		t.Fatal("no bodyeof finding with body,bodyeof")
+	}
+	if !slices.Equal(both, alone) {
+		t.Errorf("bodyeof alone reports\n%s\nbut beside body\n%s", strings.Join(alone, "\n"), strings.Join(both, "\n"))
+	}
+}
+
+// discard is an analysistest.Testing that ignores unmet // want comments.
+type discard struct{}
+
+func (discard) Errorf(string, ...any) {}

@@ -46,6 +46,7 @@ type response struct {
 	idx       int
 	at        flow.Place
 	withError bool
+	drained   bool // the producer read its body to the end before returning it
 }
 
 // responseAt reports whether the call at cur, a call of fn, produces a
@@ -63,7 +64,7 @@ func responseAt(c *checker, cur inspector.Cursor, fn *types.Func) (response, boo
 	if holds, known := c.HoldsAt(cur.Node().(*ast.CallExpr), p.when); known && !holds {
 		return response{}, false // the callee closes the body for this argument
 	}
-	return response{cur: cur, fn: fn, idx: p.idx, at: append(slices.Clip(p.in), responsePlace...), withError: p.withError}, true
+	return response{cur: cur, fn: fn, idx: p.idx, at: append(slices.Clip(p.in), responsePlace...), withError: p.withError, drained: p.drained}, true
 }
 
 // A produced says what a call of a function produces: the index of the
@@ -76,6 +77,7 @@ type produced struct {
 	viaRT     bool
 	when      flow.Condition
 	withError bool // it may come with a non-nil error
+	drained   bool // read to its end: its connection given back, its Close still owed
 }
 
 // producer says what call, a call of fn (nil if unknown), produces; at
@@ -102,7 +104,7 @@ func producer(c *checker, fn *types.Func, call *ast.CallExpr, at inspector.Curso
 	if r == nil {
 		return forwarded(c, fn, call, at)
 	}
-	return produced{idx: r.Index, in: flow.SplitPath(r.Path), viaRT: r.ViaRoundTripper, when: r.When, withError: r.WithError}
+	return produced{idx: r.Index, in: flow.SplitPath(r.Path), viaRT: r.ViaRoundTripper, when: r.When, withError: r.WithError, drained: r.Drained}
 }
 
 // forwarded says what call, a call of fn, produces through a func that
@@ -129,7 +131,7 @@ func forwarded(c *checker, fn *types.Func, call *ast.CallExpr, at inspector.Curs
 			f = c.Summary(funcValue(c.pass.TypesInfo, arg))
 		}
 		if r := f.Result(kindBody); r != nil && r.Index == p.From && r.Path == "" {
-			return produced{idx: p.Result, viaRT: r.ViaRoundTripper, withError: r.WithError}
+			return produced{idx: p.Result, viaRT: r.ViaRoundTripper, withError: r.WithError, drained: r.Drained}
 		}
 	}
 	return produced{idx: -1}
@@ -257,7 +259,7 @@ func checkResponse(c *checker, r response) {
 				continue
 			}
 			if argsBorrowed(c, p, arg, call) {
-				reportDropped(c, r.cur, fmt.Sprintf("is passed to %s, which does not close it, and then dropped", types.ExprString(p.Fun)))
+				reportDropped(c, r, fmt.Sprintf("is passed to %s, which does not close it, and then dropped", types.ExprString(p.Fun)))
 			}
 			return // handed to the callee
 		}
@@ -272,13 +274,13 @@ func checkResponse(c *checker, r response) {
 	stmt := cur.Parent()
 	switch p := stmt.Node().(type) {
 	case *ast.ExprStmt:
-		reportDropped(c, r.cur, "is dropped")
+		reportDropped(c, r, "is dropped")
 		return
 	case *ast.GoStmt:
-		reportDropped(c, r.cur, "is dropped by the go statement")
+		reportDropped(c, r, "is dropped by the go statement")
 		return
 	case *ast.DeferStmt:
-		reportDropped(c, r.cur, "is dropped by the defer statement")
+		reportDropped(c, r, "is dropped by the defer statement")
 		return
 	case *ast.AssignStmt:
 		lhs, errLHS = flow.PickLHS(p.Lhs, p.Rhs, call, flow.ResultTypes(info, call, fn), idx)
@@ -295,7 +297,7 @@ func checkResponse(c *checker, r response) {
 		if examinesFailure(c, stmt, errLHS) {
 			return // the call is expected to fail, so there is no response
 		}
-		reportDropped(c, r.cur, "is discarded with _")
+		reportDropped(c, r, "is discarded with _")
 		return
 	}
 	v, ok := info.ObjectOf(id).(*types.Var)
@@ -339,7 +341,7 @@ func checkResponse(c *checker, r response) {
 	if errID != nil {
 		errVar, _ = info.ObjectOf(errID).(*types.Var)
 	}
-	target := flow.Target{Spec: c.body, V: v, At: at, ErrVar: errVar, WithError: r.withError, Retry: retry}
+	target := flow.Target{Spec: c.body, V: v, At: at, ErrVar: errVar, WithError: r.withError, Drained: r.drained, Retry: retry}
 	found := c.Search(target, fnCur.Node(), stmt.Node())
 	leak, handled, category := found.Leak, found.Handled, nameBody
 	if leak == nil {
@@ -424,17 +426,21 @@ func leakMessageAs(l *flow.LeakExit, body, name, open string) string {
 }
 
 // reportDropped reports a response that is never bound to a variable.
-func reportDropped(c *checker, cur inspector.Cursor, what string) {
-	call := cur.Node().(*ast.CallExpr)
-	if fn, ok := flow.EnclosingFunc(cur); ok && isHead(c, fn, call) {
+func reportDropped(c *checker, r response, what string) {
+	call := r.cur.Node().(*ast.CallExpr)
+	if fn, ok := flow.EnclosingFunc(r.cur); ok && isHead(c, fn, call) {
 		return // a HEAD response has no body
+	}
+	category, why := nameBody, "the connection leaks"
+	if r.drained {
+		category, why = nameBodyEOF, fmt.Sprintf("%s read it to its end, so its connection went back to the pool, but the Close that net/http asks for is missing", types.ExprString(call.Fun))
 	}
 	c.report(analysis.Diagnostic{
 		Pos:      call.Pos(),
 		End:      call.End(),
-		Category: nameBody,
-		Message: fmt.Sprintf("the response of %s %s, so its Body is never closed: the connection leaks; assign it and close its Body (defer resp.Body.Close() after the error check)",
-			types.ExprString(call.Fun), what),
+		Category: category,
+		Message: fmt.Sprintf("the response of %s %s, so its Body is never closed: %s; assign it and close its Body (defer resp.Body.Close() after the error check)",
+			types.ExprString(call.Fun), what, why),
 	})
 }
 

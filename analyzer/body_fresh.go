@@ -25,6 +25,7 @@ type fresh struct {
 	when      flow.Condition
 	withError bool       // the producer may return it with a non-nil error
 	errVar    *types.Var // the error the producer's call returned with it, if bound
+	drained   bool       // read to its end before it is returned
 }
 
 // merge returns what out (nil if nothing yet) and fr, the responses that
@@ -35,6 +36,7 @@ func (out *fresh) merge(fr fresh) *fresh {
 	}
 	out.viaRT = out.viaRT && fr.viaRT
 	out.withError = out.withError || fr.withError
+	out.drained = out.drained && fr.drained
 	if out.when != fr.when {
 		out.when = flow.Condition{} // fresh under different conditions: say always
 	}
@@ -130,20 +132,21 @@ func summarizeResponse(c *checker, lf *flow.Func, f *flow.Fact) {
 			if when.Param == 0 {
 				when = headCond(c, lf, call)
 			}
-			fr = fresh{viaRT: p.viaRT, when: when, withError: p.withError}
+			fr = fresh{viaRT: p.viaRT, when: when, withError: p.withError, drained: p.drained}
 		case v != nil:
 			var ok bool
 			if fr, ok = produced[v]; !ok {
 				continue
 			}
-			fr.withError = fr.withError || returnsWithError(c, ret, fr.errVar, results.Len()) && !releasedBefore(c, lf, ret, v)
+			fr.withError = fr.withError || returnsWithError(c, ret, fr.errVar, results.Len()) && !eventBefore(c, lf, ret, v, flow.EvRelease)
+			fr.drained = fr.drained || eventBefore(c, lf, ret, v, flow.EvDrain)
 		default:
 			continue
 		}
 		out = out.merge(fr)
 	}
 	if out != nil {
-		f.Results = append(f.Results, flow.ResultFact{Index: ri, Kind: kindBody, ViaRoundTripper: out.viaRT, When: out.when, WithError: out.withError})
+		f.Results = append(f.Results, flow.ResultFact{Index: ri, Kind: kindBody, ViaRoundTripper: out.viaRT, When: out.when, WithError: out.withError, Drained: out.drained})
 	}
 }
 
@@ -224,14 +227,15 @@ func returnsWithError(c *checker, ret *ast.ReturnStmt, errVar *types.Var, n int)
 	return true
 }
 
-// releasedBefore reports whether lf releases the response in v before
-// ret, in a block around ret: on the way to ret it is released.
-func releasedBefore(c *checker, lf *flow.Func, ret *ast.ReturnStmt, v *types.Var) bool {
+// eventBefore reports whether lf releases (ev EvRelease) or reads to its
+// end (EvDrain) the response in v before ret, in a block around ret: on
+// the way to ret it is.
+func eventBefore(c *checker, lf *flow.Func, ret *ast.ReturnStmt, v *types.Var, ev flow.Event) bool {
 	for use := range identUses(c, lf.Cur(), v) {
 		if use.Node().Pos() > ret.Pos() {
 			break
 		}
-		if flow.EventOf(c.Classify(c.body, flow.StackOf(use, lf.Cur()), responsePlace, -1).Kind) != flow.EvRelease {
+		if flow.EventOf(c.Classify(c.body, flow.StackOf(use, lf.Cur()), responsePlace, -1).Kind) != ev {
 			continue
 		}
 		for stmt := use; stmt.Node() != nil && stmt != lf.Cur(); stmt = stmt.Parent() {

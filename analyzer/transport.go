@@ -6,6 +6,7 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
+	"slices"
 	"strings"
 
 	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/flow"
@@ -50,6 +51,8 @@ func checkTransport(c *checker, pools []poolSource) {
 			continue // never used (or never built): it holds no connections
 		case src.lazy && (fl.Replaced || fl.Flags&poolFieldSet != 0):
 			continue // given a client of the caller's, or content, first: it may not build its own
+		case replacedBeforeUse(fl):
+			continue // a setter gave its holder another client first: it never holds a connection
 		case closesRequests(c, fn):
 			continue // req.Close = true: each connection is closed after its request
 		case servesEndlessLoop(c, src.cur, fl):
@@ -270,4 +273,37 @@ func closesRequests(c *checker, fn inspector.Cursor) bool {
 		}
 	}
 	return false
+}
+
+// replacedBeforeUse reports whether every use of the pool that fl
+// follows comes after a statement that replaces it (a setter that gives
+// its holder another client), in that statement's block: the pool is
+// dropped before it holds any connection.
+//
+//	a := api.New()          // builds a pool of its own
+//	a.SetClient(shared)     // replaces it
+//	a.Get(u)
+func replacedBeforeUse(fl *flow.Flow) bool {
+	if len(fl.Replacements) == 0 || len(fl.Uses) == 0 {
+		return false
+	}
+	var after [][2]token.Pos // from the end of each replacement's statement to the end of its block
+	for _, r := range fl.Replacements {
+		cur, ok := fl.Fn.FindNode(r)
+		if !ok {
+			continue
+		}
+		for ; cur != fl.Fn; cur = cur.Parent() {
+			if flow.StmtList(cur.Parent().Node()) != nil {
+				after = append(after, [2]token.Pos{cur.Node().End(), cur.Parent().Node().End()})
+				break
+			}
+		}
+	}
+	for _, u := range fl.Uses {
+		if !slices.ContainsFunc(after, func(s [2]token.Pos) bool { return s[0] <= u.Pos() && u.Pos() < s[1] }) {
+			return false
+		}
+	}
+	return true
 }

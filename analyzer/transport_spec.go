@@ -100,7 +100,7 @@ func (s poolSpec) Selector(stack []ast.Node, i int, sel *ast.SelectorExpr, selec
 			return flow.Stop(flow.UseUse)
 		}
 		pf := c.Summary(fn).Param(-1, kindPool)
-		st := c.EffectAt(s, call, pf)
+		st := c.EffectAt(s, call, pf, p)
 		if nethttp.IsRestyCloseConnection(info, call, fn) || nethttp.OptionTurnsOffPooling(info, call) {
 			st.Flags |= poolNoKeepAlive
 		}

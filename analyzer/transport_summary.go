@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 	"strings"
 
 	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/flow"
@@ -156,8 +157,89 @@ func summarizePoolParams(c *checker, lf *flow.Func, f *flow.Fact) {
 		case pf.Effect == 0:
 			pf.Effect = flow.Borrows
 		}
+		if pf.Effect&flow.Fills == 0 {
+			pf.Sets = setsField(c, lf, v) // (a method that fills it sets a pool of its own)
+		}
 		f.Params = append(f.Params, pf)
 	}
+}
+
+// setsField returns the field of what v, a pointer parameter of lf (or
+// its receiver), points to, fields joined by dots, that lf sets before
+// it can return, with a value that does not come from that field, so
+// that the pool that sat there is dropped unused: a setter, a builder's
+// method. It returns "" if there is none.
+//
+//	func (a *API) SetClient(hc *http.Client) { a.hc = hc }             // sets(hc)
+//	func (b *Builder) Client(hc *http.Client) *Builder { b.hc = hc; return b }
+func setsField(c *checker, lf *flow.Func, v *types.Var) string {
+	if !flow.IsPointerType(v.Type()) {
+		return "" // a copy: the caller's value keeps its fields
+	}
+	info := c.pass.TypesInfo
+	var seen []string // the fields of v the statements so far mention
+	for _, stmt := range lf.Body().List {
+		if as, ok := stmt.(*ast.AssignStmt); ok && as.Tok == token.ASSIGN && len(as.Lhs) == len(as.Rhs) {
+			for i, lhs := range as.Lhs {
+				path, ok := fieldPath(info, lhs, v)
+				if !ok || len(path) == 0 || slices.Contains(seen, path) || !c.pools.holdsPool(info.TypeOf(lhs)) {
+					continue
+				}
+				if rhs := fieldsOf(info, as.Rhs[i], v); !slices.ContainsFunc(rhs, func(r string) bool { return r == path || strings.HasPrefix(r, path+".") }) {
+					return path
+				}
+			}
+		}
+		if len(flow.ReturnsOf(stmt)) > 0 {
+			return "" // it may return before
+		}
+		seen = append(seen, fieldsOf(info, stmt, v)...)
+	}
+	return ""
+}
+
+// fieldPath returns the fields that e selects from v (v.a.b: "a.b"),
+// and whether e is such a selection (or v itself: "").
+func fieldPath(info *types.Info, e ast.Expr, v *types.Var) (string, bool) {
+	var fields []string
+	for {
+		switch x := ast.Unparen(e).(type) {
+		case *ast.SelectorExpr:
+			if s, ok := info.Selections[x]; !ok || s.Kind() != types.FieldVal {
+				return "", false
+			}
+			fields = append(fields, x.Sel.Name)
+			e = x.X
+			continue
+		case *ast.StarExpr:
+			e = x.X
+			continue
+		case *ast.Ident:
+			if info.Uses[x] != v {
+				return "", false
+			}
+			slices.Reverse(fields)
+			return strings.Join(fields, "."), true
+		}
+		return "", false
+	}
+}
+
+// fieldsOf returns the fields of v that n mentions ("" for v itself).
+func fieldsOf(info *types.Info, n ast.Node, v *types.Var) []string {
+	var out []string
+	ast.Inspect(n, func(x ast.Node) bool {
+		e, ok := x.(ast.Expr)
+		if !ok {
+			return true
+		}
+		if path, ok := fieldPath(info, e, v); ok {
+			out = append(out, path)
+			return false
+		}
+		return true
+	})
+	return out
 }
 
 // fillsReceiver reports whether the method lf builds a pool that keeps

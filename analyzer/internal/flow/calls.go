@@ -3,6 +3,7 @@ package flow
 import (
 	"go/ast"
 	"go/types"
+	"slices"
 )
 
 // This file says what a call does with a value passed to it: what the
@@ -74,7 +75,7 @@ func (sm *Summaries) ParamEffect(s Spec, call *ast.CallExpr, k int, p Place) Ste
 	if sm.e.hooks.OnlyReads(fn) {
 		return Stop(UseRead)
 	}
-	return sm.EffectAt(s, call, sm.Summary(fn).Param(idx, s.Kind()))
+	return sm.EffectAt(s, call, sm.Summary(fn).Param(idx, s.Kind()), p)
 }
 
 // literalParamEffect says what the function literal lit, called in place,
@@ -124,10 +125,13 @@ func (sm *Summaries) literalParamEffect(s Spec, lit *ast.FuncLit, idx int) Step 
 }
 
 // EffectAt turns what a callee's summary says of a parameter, or of its
-// receiver, into a step of the value passed there by call.
-func (sm *Summaries) EffectAt(s Spec, call *ast.CallExpr, pf ParamFact) Step {
+// receiver, into a step of the value passed there by call, whose
+// resource sits at p in it.
+func (sm *Summaries) EffectAt(s Spec, call *ast.CallExpr, pf ParamFact, p Place) Step {
 	e := pf.Effect
 	switch {
+	case pf.Sets != "" && hasPrefix(p, SplitPath(pf.Sets)):
+		return Stop(UseReplace) // the field that holds it gets another value
 	case e&Keeps != 0:
 		return Stop(UseEscape)
 	case e&ReleasesOnError != 0:
@@ -158,4 +162,9 @@ func (sm *Summaries) EffectAt(s Spec, call *ast.CallExpr, pf ParamFact) Step {
 		return Stop(UseRead)
 	}
 	return Step{Kind: UseEscape, Call: true} // nothing known of it
+}
+
+// hasPrefix reports whether p starts with the fields of prefix.
+func hasPrefix(p, prefix Place) bool {
+	return len(p) >= len(prefix) && slices.Equal(p[:len(prefix)], prefix)
 }

@@ -32,6 +32,11 @@ type ParamFact struct {
 	Path   string    // Returns, Into: where it sits in that result or holder, fields joined by dots
 	From   int       // Forwards: the result of the parameter's call that the function returns
 	Holder int       // Into: the parameter that holds it then (-1: the receiver)
+	// Sets: the field of the value it holds (fields joined by dots)
+	// that the function sets to another value before it can return,
+	// dropping the resource that sat there unused (a setter, a
+	// builder's method).
+	Sets string
 }
 
 // An Effect is what a function does with a parameter's resource: a set
@@ -81,6 +86,9 @@ type ResultFact struct {
 	ViaRoundTripper bool
 	// WithError: the result may be non-nil along with a non-nil error.
 	WithError bool
+	// Drained: the function read the resource to its end before
+	// returning it: what it holds is given back, its release still owed.
+	Drained bool
 	// Lazy: the result is a holder that builds its resource on first
 	// use: there is one only once a method that fills it is called.
 	Lazy bool
@@ -131,6 +139,9 @@ func (f *Fact) String() string {
 		if p.When.Param != 0 {
 			s += ",when(" + p.When.String() + ")"
 		}
+		if p.Sets != "" {
+			s += ",sets(" + p.Sets + ")"
+		}
 		parts = append(parts, s)
 	}
 	for _, r := range f.Results {
@@ -143,6 +154,9 @@ func (f *Fact) String() string {
 		}
 		if r.WithError {
 			s += ",withError"
+		}
+		if r.Drained {
+			s += ",drained"
 		}
 		if r.Lazy {
 			s += ",lazy"

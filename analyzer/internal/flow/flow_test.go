@@ -56,7 +56,7 @@ func (toySpec) Selector(stack []ast.Node, i int, sel *ast.SelectorExpr, selectio
 		}
 		return Stop(UseRead)
 	}
-	if call, ok := stack[i-1].(*ast.CallExpr); !ok || call.Fun != sel {
+	if call, ok := CalledAt(stack, i); !ok || call.Fun != sel {
 		if selection.Kind() == types.MethodVal {
 			return Stop(UseEscape) // a method value
 		}
@@ -84,7 +84,12 @@ func (toySpec) Called() UseKind { return UseEscape }
 
 func (toySpec) ParamPlace(types.Type) Place { return Place{} }
 
-func (toySpec) NothingToRelease(*ast.BinaryExpr, *types.Var) bool { return false }
+// NothingToRelease: a resource whose n is 0 holds nothing.
+func (toySpec) NothingToRelease(e *ast.BinaryExpr, v *types.Var) bool {
+	sel, ok := e.X.(*ast.SelectorExpr)
+	lit, isLit := e.Y.(*ast.BasicLit)
+	return ok && sel.Sel.Name == "n" && IdentOf(sel.X).Name == v.Name() && isLit && lit.Value == "0"
+}
 
 func (toySpec) HolderFlags(types.Type) uint8 { return 0 }
 
@@ -278,6 +283,9 @@ func TestSearch(t *testing.T) {
 		{"overwritten", "r, err := Open()\nif err != nil { return err }\nr, err = Open()\nif err != nil { return err }\nr.Release()\nreturn nil", "reassign"},
 		{"guarded release", "r, err := Open()\nif err != nil { return err }\nif c { r.Release() }\nreturn nil", ""},
 		{"handed off", "r, err := Open()\nif err != nil { return err }\nkeep(r)\nreturn nil", ""},
+		{"empty", "r, err := Open()\nif err != nil { return err }\nif r.n == 0 { return nil }\nr.Release()\nreturn nil", ""},
+		{"empty case", "r, err := Open()\nif err != nil { return err }\nswitch r.n {\ncase 0:\nreturn nil\n}\nr.Release()\nreturn nil", ""},
+		{"other case", "r, err := Open()\nif err != nil { return err }\nswitch r.n {\ncase 0:\ncase 1:\nreturn nil\n}\nr.Release()\nreturn nil", "return"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -296,6 +304,13 @@ func TestSearch(t *testing.T) {
 			}
 			if got != tt.leak {
 				t.Errorf("leak %q, want %q", got, tt.leak)
+			}
+			// The same resource, read to its end before the search
+			// starts: its leaks are Drained ones.
+			target.Drained = true
+			found = c.Search(target, fd, def)
+			if found.Leak != nil || (found.Drained != nil) != (tt.leak != "") {
+				t.Errorf("drained from the start: leak %v, drained %v; want drained %v", found.Leak, found.Drained, tt.leak != "")
 			}
 		})
 	}

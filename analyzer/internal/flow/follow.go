@@ -32,6 +32,7 @@ type Flow struct {
 	ReturnedTwice bool         // it is returned in two results, or at two places: ReturnedIn and ReturnedAt name the last
 	Released      bool         // the spec's release is applied to it
 	Replaced      bool         // the resource in it is replaced by another (h.R = copy)
+	Replacements  []ast.Node   // where
 	Releases      []ast.Node   // where it is released
 	Flags         uint8        // what the spec noted, or-ed
 	Unseen        []ast.Node   // with TrustCalls: the calls into code it cannot see that got it
@@ -105,6 +106,7 @@ func (fl *Flow) step(it flowItem, fn inspector.Cursor, result int) {
 	case UseRead, UseDrop, UseDrain:
 	case UseReplace:
 		fl.Replaced = true
+		fl.Replacements = append(fl.Replacements, it.cur.Node())
 	case UseUse:
 		fl.Uses = append(fl.Uses, u.Node)
 	case UseRelease:

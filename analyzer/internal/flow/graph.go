@@ -23,6 +23,7 @@ type graph struct {
 	hasGoto bool                      // a goto or labeled branch can jump backwards
 
 	branches map[ast.Stmt]*ast.BranchStmt // the branch statement after a statement in its list: see branchAfter
+	caseTags map[ast.Expr]ast.Expr        // the tag of the switch each case expression is compared with: see caseTest
 }
 
 type nodeLoc struct {
@@ -176,4 +177,39 @@ func (g *graph) branchEnding(b *cfg.Block) *ast.BranchStmt {
 	}
 	br, _ := list[0].(*ast.BranchStmt)
 	return br
+}
+
+// caseTest returns the test that cond, the condition of a block, stands
+// for: tag == cond if cond is an expression of a case of a switch with a
+// tag (go/cfg puts the case's expression alone in the block), else cond.
+//
+//	switch r.State {
+//	case Empty:    // r.State == Empty
+func (g *graph) caseTest(cond ast.Expr, info *types.Info) ast.Expr {
+	if t := info.TypeOf(cond); t == nil || isBool(t) {
+		return cond // an if's or a for's condition, or a case of a tagless switch
+	}
+	if g.caseTags == nil {
+		g.caseTags = make(map[ast.Expr]ast.Expr)
+		ast.Inspect(g.body, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.FuncLit:
+				return false // its own graph
+			case *ast.SwitchStmt:
+				if n.Tag == nil {
+					break
+				}
+				for _, cc := range n.Body.List {
+					for _, e := range cc.(*ast.CaseClause).List {
+						g.caseTags[e] = n.Tag
+					}
+				}
+			}
+			return true
+		})
+	}
+	if tag, ok := g.caseTags[cond]; ok {
+		return &ast.BinaryExpr{X: tag, OpPos: cond.Pos(), Op: token.EQL, Y: cond}
+	}
+	return cond
 }

@@ -98,6 +98,7 @@ type Target struct {
 	At        Place      // where the resource sits in V
 	ErrVar    *types.Var // the error that came with the resource, if bound
 	WithError bool       // the resource may come with a non-nil error: an error check does not prune
+	Drained   bool       // the resource comes read to its end: what it holds is given back, its release still owed
 	// Retry: the variable belongs to the code around an attempt of a
 	// retry (a function literal that the code calls again): returning
 	// nil (or the call's own error) hands it over, returning another
@@ -114,10 +115,11 @@ type Target struct {
 func (c *Engine) Search(t Target, fn ast.Node, def ast.Node) Found {
 	sig, body := FuncParts(fn)
 	s := &pathSearch{
-		tracked: tracked{c: c, s: t.Spec, v: t.V, at: t.At, errVar: t.ErrVar, local: body, withError: t.WithError},
-		g:       c.graph(body),
-		sig:     sig,
-		retry:   t.Retry,
+		tracked:      tracked{c: c, s: t.Spec, v: t.V, at: t.At, errVar: t.ErrVar, local: body, withError: t.WithError},
+		g:            c.graph(body),
+		sig:          sig,
+		retry:        t.Retry,
+		drainedFirst: t.Drained,
 	}
 	leak, handled := s.search(def)
 	return Found{Leak: leak, Drained: s.drained, Handled: handled}
@@ -153,7 +155,8 @@ type pathSearch struct {
 	done    bool          // some path released or handed off the resource
 	scope   *types.Scope  // v's scope
 
-	retry bool // see Target.Retry
+	retry        bool // see Target.Retry
+	drainedFirst bool // see Target.Drained
 
 	// For a summary (see SearchParam): every path is followed to
 	// its end, the leaking exits are all kept, and a return of a call
@@ -189,7 +192,7 @@ func (t *pathSearch) search(def ast.Node) (*LeakExit, bool) {
 	if !ok {
 		return nil, true // not in the graph (unreachable code): stay quiet
 	}
-	return t.searchFrom(pathItem{b: start.b, i: start.i + 1, st: pathState{linked: t.errVar != nil}})
+	return t.searchFrom(pathItem{b: start.b, i: start.i + 1, st: pathState{linked: t.errVar != nil, drained: t.drainedFirst}})
 }
 
 // searchEntry follows v, a parameter, from the entry of its function.
@@ -373,7 +376,7 @@ func (t *pathSearch) visit(n ast.Node, st *pathState, via *LeakExit) bool {
 // assumeOn returns the states in which cond evaluates to truth, starting
 // from st (see tracked.assume), and notes a hand-off in the condition.
 func (t *pathSearch) assumeOn(cond ast.Expr, truth bool, st pathState) []pathState {
-	states, handedOff := t.assume(cond, truth, st)
+	states, handedOff := t.assume(t.g.caseTest(cond, t.c.Info), truth, st)
 	t.done = t.done || handedOff
 	return states
 }

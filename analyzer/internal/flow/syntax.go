@@ -193,9 +193,9 @@ func Following(cur inspector.Cursor) []ast.Stmt {
 	return nil
 }
 
-// ReturnsOf returns the return statements of a function body, not those
-// of the function literals in it.
-func ReturnsOf(body *ast.BlockStmt) []*ast.ReturnStmt {
+// ReturnsOf returns the return statements of a function body (or of a
+// statement in one), not those of the function literals in it.
+func ReturnsOf(body ast.Node) []*ast.ReturnStmt {
 	var returns []*ast.ReturnStmt
 	ast.Inspect(body, func(n ast.Node) bool {
 		switch n := n.(type) {

@@ -71,6 +71,40 @@ func noContent(c *http.Client) (string, error) { // want noContent:`^param0:pool
 	return string(b), err
 }
 
+// The same tests in a switch on the status: a case compares it with
+// the tag.
+func noContentSwitch(u string) ([]byte, error) {
+	resp, err := http.Get(u)
+	if err != nil {
+		return nil, err
+	}
+	switch resp.StatusCode {
+	case http.StatusNoContent, http.StatusNotModified:
+		return nil, nil
+	case http.StatusSwitchingProtocols:
+		return nil, errors.New("upgraded")
+	}
+	defer resp.Body.Close()
+	return io.ReadAll(resp.Body)
+}
+
+// A case of another status leaves the body open.
+func notFoundSwitch(u string) ([]byte, error) {
+	resp, err := http.Get(u) // want `resp.Body is not closed on every path in notFoundSwitch`
+	if err != nil {
+		return nil, err
+	}
+	switch resp.StatusCode {
+	case http.StatusOK:
+	case http.StatusNoContent:
+		return nil, nil
+	case http.StatusNotFound:
+		return nil, errors.New("not found") // leaks here
+	}
+	defer resp.Body.Close()
+	return io.ReadAll(resp.Body)
+}
+
 // A checker that reads the response in a deferred closure and through an
 // io.LimitedReader only borrows it (moby-style).
 func checkErr(r *http.Response) (retErr error) { // want checkErr:`param0:body:borrows`

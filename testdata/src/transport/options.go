@@ -145,9 +145,9 @@ type Builder struct {
 
 func NewBuilder() *Builder { return &Builder{} } // want NewBuilder:`^result0:new$`
 
-func (b *Builder) SetClient(hc Doer) { b.hc = hc } // want SetClient:`^recv:pool:borrows param0:pool:into\(recv\)$`
+func (b *Builder) SetClient(hc Doer) { b.hc = hc } // want SetClient:`^recv:pool:borrows,sets\(hc\) param0:pool:into\(recv\)$`
 
-func (b *Builder) WithClient(hc Doer) *Builder { // want WithClient:`^recv:pool:returns\(0\) param0:pool:returns\(0@hc\)$`
+func (b *Builder) WithClient(hc Doer) *Builder { // want WithClient:`^recv:pool:returns\(0\),sets\(hc\) param0:pool:returns\(0@hc\)$`
 	b.hc = hc
 	return b
 }
@@ -187,6 +187,68 @@ func ChainClosed(ctx context.Context, u string) error {
 	tr := &http.Transport{}
 	defer tr.CloseIdleConnections()
 	return NewBuilder().WithClient(&http.Client{Transport: tr}).Path(u).Fetch(ctx)
+}
+
+// A holder that builds a pool of its own, which a setter or a builder's
+// method replaces: replaced before any request, it never holds a
+// connection; used first, it is dropped with its idle connections.
+type Own struct{ hc *http.Client }
+
+func NewOwn() *Own { // want NewOwn:`^result0:pool@hc.Transport$`
+	return &Own{hc: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}}
+}
+
+func (o *Own) SetClient(hc *http.Client) { // want SetClient:`^recv:pool:borrows,sets\(hc\) param0:pool:into\(recv\)$`
+	if hc == nil {
+		panic("nil client")
+	}
+	o.hc = hc
+}
+
+func (o *Own) Client(hc *http.Client) *Own { // want Client:`^recv:pool:returns\(0\),sets\(hc\) param0:pool:returns\(0@hc\)$`
+	o.hc = hc
+	return o
+}
+
+func (o *Own) Get(u string) error { // want Get:`^recv:pool:uses$`
+	resp, err := o.hc.Get(u)
+	if err != nil {
+		return err
+	}
+	return resp.Body.Close()
+}
+
+func OwnReplaced(u string) error {
+	o := NewOwn()
+	o.SetClient(sharedClient)
+	return o.Get(u)
+}
+
+func OwnReplacedChain(u string) error {
+	return NewOwn().Client(sharedClient).Get(u)
+}
+
+func OwnReplacedVar(u string) error {
+	o := NewOwn()
+	o = o.Client(sharedClient)
+	return o.Get(u)
+}
+
+func OwnUsedFirst(u string) error {
+	o := NewOwn() // want `connection pool o from NewOwn\(\) is built on every call of OwnUsedFirst`
+	if err := o.Get(u); err != nil {
+		return err
+	}
+	o.SetClient(sharedClient)
+	return o.Get(u)
+}
+
+func OwnReplacedSometimes(u string, shared bool) error {
+	o := NewOwn() // want `connection pool o from NewOwn\(\) is built on every call of OwnReplacedSometimes`
+	if shared {
+		o.SetClient(sharedClient)
+	}
+	return o.Get(u)
 }
 
 // A setter on a holder that is not the caller's own: the pool goes into

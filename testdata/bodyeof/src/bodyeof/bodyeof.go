@@ -84,3 +84,49 @@ func MustReadDropped(u string) string {
 	}
 	return string(mustRead(resp)) // leaks here
 }
+
+// A helper that reads the body to its end and returns the response: its
+// connection is back in the pool, the Close is the caller's to make.
+func getBody(u string) (*http.Response, []byte) { // want getBody:`^result0:body,drained$`
+	resp, err := http.Get(u)
+	if err != nil {
+		panic(err)
+	}
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		panic(err)
+	}
+	return resp, b
+}
+
+func GotBodyDiscarded(u string) []byte {
+	_, b := getBody(u) // want `the response of getBody is discarded with _, so its Body is never closed: getBody read it to its end`
+	return b
+}
+
+func GotBodyDropped(u string) int {
+	resp, b := getBody(u)           // want `resp.Body is read to its end but not closed on every path in GotBodyDropped`
+	return resp.StatusCode + len(b) // leaks here
+}
+
+// A helper that returns the response before it reads it on one path:
+// its callers must close it, and the body check holds them to it.
+func getMaybeBody(u string, read bool) (*http.Response, []byte) { // want getMaybeBody:`^result0:body$`
+	resp, err := http.Get(u)
+	if err != nil {
+		panic(err)
+	}
+	if !read {
+		return resp, nil
+	}
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		panic(err)
+	}
+	return resp, b
+}
+
+func MaybeBodyDropped(u string) int {
+	resp, _ := getMaybeBody(u, true) // want `resp.Body is not closed on every path in MaybeBodyDropped`
+	return resp.StatusCode           // leaks here
+}

@@ -110,12 +110,11 @@ func TestVariants(t *testing.T) {
 		analyzers[a.name] = analyzer.NewAnalyzer(analyzer.Config{Checks: a.checks})
 	}
 
-	// One run over every archive (loading the standard library from
-	// source is the slow part): a package is analyzed by its archive's
-	// analyzer; the analyzers differ by their Config only.
+	// One run over every archive: loading the standard library from
+	// source, and copying its facts into each package, is the slow part.
 	a := perArchive(t, analyzers)
-	rt := &routedT{T: t, spellings: spellingOf, gaps: gaps, setAside: make(map[spellingKey][]string)}
-	results := analysistest.Run(rt, gopath, analyzer.WithFacts(a), patterns...)
+	rt := &routedT{T: t, gaps: gaps, setAside: make(map[spellingKey][]string)}
+	results := analysistest.Run(rt, gopath, a, patterns...)
 
 	// where names a position as analysistest does: relative to GOPATH/src.
 	where := func(p token.Position) string {
@@ -191,13 +190,18 @@ func TestVariants(t *testing.T) {
 			t.Errorf("%s: no result for its package", k)
 		}
 	}
-	checkVariantLeakMarkers(t, kept)
+	checkVariantLeakMarkers(t, kept, where)
 }
 
-// perArchive returns an Analyzer that runs, on the packages of each
-// archive (and on the others, the standard library, with the default
-// checks), the analyzer of its archive. It requires what they all
-// require: analyzers made by NewAnalyzer differ by their Config only.
+// perArchive returns the Analyzer that TestVariants runs: on the
+// packages of each archive, analyzer.WithFacts of the archive's analyzer
+// (analyzers made by NewAnalyzer differ by their Config only: they
+// require the same analyzers, and one run can hold them all); on the
+// others (the standard library), nothing but what it requires, which
+// computes the summaries that the archives' packages import as facts.
+// (Facts shown by WithFacts on the standard library would only be copied,
+// gob-encoded, into every package of the run: analysistest's sanity
+// check makes that the bulk of the run's cost.)
 func perArchive(t *testing.T, analyzers map[string]*analysis.Analyzer) *analysis.Analyzer {
 	def := analyzer.Analyzer
 	for name, a := range analyzers {
@@ -205,19 +209,32 @@ func perArchive(t *testing.T, analyzers map[string]*analysis.Analyzer) *analysis
 			t.Fatalf("the analyzer of %s does not require what analyzer.Analyzer does: TestVariants cannot run all archives at once", name)
 		}
 	}
-	return &analysis.Analyzer{
+	archiveOf := func(pass *analysis.Pass) *analysis.Analyzer {
+		rest, ok := strings.CutPrefix(pass.Pkg.Path(), "variants/")
+		if !ok {
+			return nil
+		}
+		name, _, _ := strings.Cut(rest, "/")
+		return analyzers[name]
+	}
+	shown := analyzer.WithFacts(&analysis.Analyzer{
 		Name:     def.Name,
 		Doc:      def.Doc,
 		URL:      def.URL,
 		Requires: def.Requires,
+		Run:      func(pass *analysis.Pass) (any, error) { return archiveOf(pass).Run(pass) },
+	})
+	return &analysis.Analyzer{
+		Name:      shown.Name,
+		Doc:       shown.Doc,
+		URL:       shown.URL,
+		Requires:  shown.Requires,
+		FactTypes: shown.FactTypes,
 		Run: func(pass *analysis.Pass) (any, error) {
-			if rest, ok := strings.CutPrefix(pass.Pkg.Path(), "variants/"); ok {
-				name, _, _ := strings.Cut(rest, "/")
-				if a := analyzers[name]; a != nil {
-					return a.Run(pass)
-				}
+			if archiveOf(pass) == nil {
+				return nil, nil
 			}
-			return def.Run(pass)
+			return shown.Run(pass)
 		},
 	}
 }
@@ -226,9 +243,8 @@ func perArchive(t *testing.T, analyzers map[string]*analysis.Analyzer) *analysis
 // a spelling listed in GAPS.txt, which it sets aside.
 type routedT struct {
 	*testing.T
-	spellings map[string]spellingKey // package path -> spelling
-	gaps      map[spellingKey]string
-	setAside  map[spellingKey][]string
+	gaps     map[spellingKey]string
+	setAside map[spellingKey][]string
 }
 
 func (r *routedT) Errorf(format string, args ...any) {
@@ -308,6 +324,9 @@ func readVariantArchives(t *testing.T) []*variantArchive {
 				t.Errorf("%s: file %s is not under leak/<spelling>/ or ok/<spelling>/", file, f.Name)
 				continue
 			}
+			if len(parts) > 3 && strings.Contains(string(f.Data), "// want") {
+				t.Errorf("%s: file %s is in a dependency of its spelling, whose expectations are not checked: its // want comments would say nothing", file, f.Name)
+			}
 			if k := keyOf(name, parts[0], parts[1]); !seen[k] {
 				seen[k] = true
 				a.spellings[parts[0]] = append(a.spellings[parts[0]], parts[1])
@@ -378,7 +397,7 @@ func readGaps(t *testing.T, archives []*variantArchive) map[spellingKey]string {
 // drain and bodyeof diagnostics of results, as checkLeakMarkers does:
 // each points at a line with a "leaks here" comment, each such comment
 // is pointed at.
-func checkVariantLeakMarkers(t *testing.T, results []*analysistest.Result) {
+func checkVariantLeakMarkers(t *testing.T, results []*analysistest.Result, where func(token.Position) string) {
 	t.Helper()
 	pointed := make(map[string]bool) // file:line
 	for _, r := range results {
@@ -390,7 +409,7 @@ func checkVariantLeakMarkers(t *testing.T, results []*analysistest.Result) {
 			pointed[fmt.Sprintf("%s:%d", p.Filename, p.Line)] = true
 			if !lineHas(t, p.Filename, p.Line, "leaks here") {
 				t.Errorf("%s: related information of %q points at %s, a line without a \"leaks here\" comment",
-					r.Pass.Fset.Position(d.Pos), d.Message, p)
+					where(r.Pass.Fset.Position(d.Pos)), d.Message, where(p))
 			}
 		}
 	}
@@ -401,7 +420,7 @@ func checkVariantLeakMarkers(t *testing.T, results []*analysistest.Result) {
 				if strings.TrimSpace(cg.Text()) == "leaks here" {
 					p := r.Pass.Fset.Position(cg.Pos())
 					if !pointed[fmt.Sprintf("%s:%d", p.Filename, p.Line)] {
-						missed = append(missed, fmt.Sprintf("%s: no diagnostic's related information points at this leak", p))
+						missed = append(missed, fmt.Sprintf("%s: no diagnostic's related information points at this leak", where(p)))
 					}
 				}
 			}

@@ -241,6 +241,9 @@ func (c *checker) scan() starts {
 		switch n := cur.Node().(type) {
 		case *ast.CallExpr:
 			fn := flow.CalleeFunc(c.pass.TypesInfo, n)
+			if fn == nil {
+				fn, _ = c.FuncValue(n) // get := client.Get; get(u)
+			}
 			if body {
 				if r, ok := responseAt(c, cur, fn); ok {
 					checkResponse(c, r)

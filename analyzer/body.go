@@ -86,7 +86,13 @@ type produced struct {
 // back to the pool at once.
 func producer(c *checker, fn *types.Func, call *ast.CallExpr, at inspector.Cursor) produced {
 	if fn == nil {
-		return produced{idx: -1}
+		var lit *ast.FuncLit
+		if fn, lit = c.FuncValue(call); lit != nil {
+			return resultProduced(c.CallSummary(call).Result(kindBody)) // fetch := func(...) (*http.Response, error)
+		}
+		if fn == nil {
+			return produced{idx: -1}
+		}
 	}
 	if idx, viaRT, known := nethttp.KnownProducer(fn); known {
 		return produced{idx: idx, viaRT: viaRT}
@@ -103,6 +109,15 @@ func producer(c *checker, fn *types.Func, call *ast.CallExpr, at inspector.Curso
 	}
 	if r == nil {
 		return forwarded(c, fn, call, at)
+	}
+	return resultProduced(r)
+}
+
+// resultProduced says what a call produces whose callee's summary says
+// r of its result (nil: nothing).
+func resultProduced(r *flow.ResultFact) produced {
+	if r == nil {
+		return produced{idx: -1}
 	}
 	return produced{idx: r.Index, in: flow.SplitPath(r.Path), viaRT: r.ViaRoundTripper, when: r.When, withError: r.WithError, drained: r.Drained}
 }
@@ -128,7 +143,7 @@ func forwarded(c *checker, fn *types.Func, call *ast.CallExpr, at inspector.Curs
 			}
 			f = c.LiteralSummary(cur)
 		default:
-			f = c.Summary(funcValue(c.pass.TypesInfo, arg))
+			f = c.Summary(flow.FuncNamed(c.pass.TypesInfo, arg))
 		}
 		if r := f.Result(kindBody); r != nil && r.Index == p.From && r.Path == "" {
 			return produced{idx: p.Result, viaRT: r.ViaRoundTripper, withError: r.WithError, drained: r.Drained}
@@ -213,24 +228,6 @@ func headCond(c *checker, lf *flow.Func, call *ast.CallExpr) flow.Condition {
 		return flow.Condition{}
 	}
 	return flow.Condition{Param: i + 1, NonZero: true, Const: `"HEAD"`}
-}
-
-// funcValue returns the function or method that the func value e names
-// (f, pkg.F, x.Method), or nil.
-func funcValue(info *types.Info, e ast.Expr) *types.Func {
-	switch e := e.(type) {
-	case *ast.Ident:
-		fn, _ := info.Uses[e].(*types.Func)
-		return fn
-	case *ast.SelectorExpr:
-		if sel, ok := info.Selections[e]; ok {
-			fn, _ := sel.Obj().(*types.Func)
-			return fn
-		}
-		fn, _ := info.Uses[e.Sel].(*types.Func)
-		return fn
-	}
-	return nil
 }
 
 // checkResponse reports the response r if it is not closed on every

@@ -81,6 +81,10 @@ func poolCall(c *checker, cur inspector.Cursor, fn *types.Func) (poolSource, boo
 		return poolSource{cur: cur, expr: call, typ: info.TypeOf(call), what: "new " + name, result: -1, lazy: true}, true
 	}
 	if fn == nil {
+		if _, lit := c.FuncValue(call); lit != nil {
+			// newClient := func() *http.Client { ... }; newClient()
+			return sourceFromResult(c, cur, c.CallSummary(call).Result(kindPool), types.ExprString(call.Fun))
+		}
 		return poolSource{}, false
 	}
 	if nethttp.IsClone(fn) {
@@ -94,8 +98,20 @@ func poolCall(c *checker, cur inspector.Cursor, fn *types.Func) (poolSource, boo
 			return poolSource{cur: cur, expr: call, typ: fn.Signature().Results().At(0).Type(), helper: fn.Pkg().Name() + "." + fn.Name(), sdk: true}, true
 		}
 	}
-	r := c.Summary(fn).Result(kindPool)
+	return sourceFromResult(c, cur, c.Summary(fn).Result(kindPool), fn.Name())
+}
+
+// sourceFromResult returns the pool that the call at cur builds, whose
+// callee (named name) has a summary that says r of its result (nil:
+// nothing).
+func sourceFromResult(c *checker, cur inspector.Cursor, r *flow.ResultFact, name string) (poolSource, bool) {
 	if r == nil {
+		return poolSource{}, false
+	}
+	info := c.pass.TypesInfo
+	call := cur.Node().(*ast.CallExpr)
+	sig, ok := info.TypeOf(call.Fun).Underlying().(*types.Signature)
+	if !ok || r.Index >= sig.Results().Len() {
 		return poolSource{}, false
 	}
 	holds, known := c.HoldsAt(call, r.When)
@@ -109,7 +125,7 @@ func poolCall(c *checker, cur inspector.Cursor, fn *types.Func) (poolSource, boo
 	if r.Path != "" {
 		at = strings.Split(r.Path, ".")
 	}
-	src := poolSource{cur: cur, expr: call, typ: fn.Signature().Results().At(r.Index).Type(), helper: fn.Name(), result: r.Index, at: at, lazy: r.Lazy,
+	src := poolSource{cur: cur, expr: call, typ: sig.Results().At(r.Index).Type(), helper: name, result: r.Index, at: at, lazy: r.Lazy,
 		noKeepAlive: nethttp.ChainTurnsOffPooling(info, call)}
 	if !known {
 		src.when = r.When

@@ -70,6 +70,12 @@ func (sm *Summaries) ParamEffect(s Spec, call *ast.CallExpr, k int, p Place) Ste
 	}
 	fn := CalleeFunc(info, call)
 	if fn == nil {
+		var lit *ast.FuncLit
+		if fn, lit = sm.FuncValue(call); lit != nil && !sig.Variadic() {
+			return sm.literalParamEffect(s, lit, idx) // check := func(r *Res) ...; check(r)
+		}
+	}
+	if fn == nil {
 		return Step{Kind: UseEscape, Call: true} // a func value
 	}
 	if sm.e.hooks.OnlyReads(fn) {

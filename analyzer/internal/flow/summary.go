@@ -200,6 +200,62 @@ func (s *Summaries) LiteralSummary(lit inspector.Cursor) *Fact {
 	return s.summarize(lf)
 }
 
+// FuncValue returns the callee of call when call.Fun is a variable of
+// this package given one value only, where it is declared: the function
+// or method it names (a method value binds its receiver), or the
+// function literal. It returns nil, nil for any other call.
+//
+//	open := pool.Open      // open(n) calls (*Pool).Open
+//	get := func(n int) (*Res, error) { ... }
+func (s *Summaries) FuncValue(call *ast.CallExpr) (*types.Func, *ast.FuncLit) {
+	id := IdentOf(call.Fun)
+	if id == nil {
+		return nil, nil
+	}
+	v, ok := s.e.Info.Uses[id].(*types.Var)
+	if !ok {
+		return nil, nil
+	}
+	rhs, zero, ok := s.e.Origin(v)
+	if !ok || zero {
+		return nil, nil
+	}
+	if lit, ok := ast.Unparen(rhs).(*ast.FuncLit); ok {
+		return nil, lit
+	}
+	return FuncNamed(s.e.Info, rhs), nil
+}
+
+// CallSummary returns the summary of what call calls: a function or
+// method, or a function value that FuncValue resolves.
+func (s *Summaries) CallSummary(call *ast.CallExpr) *Fact {
+	if fn := CalleeFunc(s.e.Info, call); fn != nil {
+		return s.Summary(fn)
+	}
+	fn, lit := s.FuncValue(call)
+	if lit != nil {
+		return s.LiteralSummary(s.litCursor(lit))
+	}
+	return s.Summary(fn)
+}
+
+// litCursor returns a cursor of the function literal lit: from the
+// package's syntax when the engine has its cursor, else from an
+// inspector of its own (see Func.Cur).
+func (s *Summaries) litCursor(lit *ast.FuncLit) inspector.Cursor {
+	if s.e.opts.Root != (inspector.Cursor{}) {
+		if cur, ok := s.e.opts.Root.FindByPos(lit.Pos(), lit.End()); ok && cur.Node() == lit {
+			return cur
+		}
+	}
+	decl := &ast.GenDecl{TokPos: lit.Pos(), Specs: []ast.Spec{&ast.ValueSpec{Values: []ast.Expr{lit}}}}
+	file := &ast.File{Package: lit.Pos(), Name: &ast.Ident{NamePos: lit.Pos(), Name: "_"}, Decls: []ast.Decl{decl}}
+	for cur := range inspector.New([]*ast.File{file}).Root().Preorder((*ast.FuncLit)(nil)) {
+		return cur
+	}
+	return inspector.Cursor{}
+}
+
 // summarize returns the summary of lf, computed on first use.
 func (s *Summaries) summarize(lf *Func) *Fact {
 	switch lf.state {

@@ -427,3 +427,21 @@ func StackOf(cur, fn inspector.Cursor) []ast.Node {
 	slices.Reverse(stack)
 	return stack
 }
+
+// FuncNamed returns the function or method that the func value e names
+// (f, pkg.F, x.Method, T.Method), or nil.
+func FuncNamed(info *types.Info, e ast.Expr) *types.Func {
+	switch e := ast.Unparen(e).(type) {
+	case *ast.Ident:
+		fn, _ := info.Uses[e].(*types.Func)
+		return fn
+	case *ast.SelectorExpr:
+		if sel, ok := info.Selections[e]; ok {
+			fn, _ := sel.Obj().(*types.Func)
+			return fn
+		}
+		fn, _ := info.Uses[e.Sel].(*types.Func)
+		return fn
+	}
+	return nil
+}

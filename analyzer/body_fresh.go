@@ -8,6 +8,8 @@ import (
 
 	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/flow"
 	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/nethttp"
+	"golang.org/x/tools/go/ast/edge"
+	"golang.org/x/tools/go/ast/inspector"
 )
 
 // This file holds what the summaries of functions say for the body
@@ -138,7 +140,7 @@ func summarizeResponse(c *checker, lf *flow.Func, f *flow.Fact) {
 			if fr, ok = produced[v]; !ok {
 				continue
 			}
-			fr.withError = fr.withError || returnsWithError(c, ret, fr.errVar, results.Len()) && !eventBefore(c, lf, ret, v, flow.EvRelease)
+			fr.withError = fr.withError || (returnsWithError(c, ret, fr.errVar, results.Len()) || nakedWithError(c, lf, ret, v)) && !eventBefore(c, lf, ret, v, flow.EvRelease)
 			fr.drained = fr.drained || eventBefore(c, lf, ret, v, flow.EvDrain)
 		default:
 			continue
@@ -225,6 +227,60 @@ func returnsWithError(c *checker, ret *ast.ReturnStmt, errVar *types.Var, n int)
 		return false
 	}
 	return true
+}
+
+// nakedWithError reports whether ret, a naked return of lf that returns
+// the response in v, its named result, may return it with an error:
+// before ret, lf sets its named error result to something other than
+// nil, outside a test of that error (where the producer failed).
+//
+//	resp, err = c.hc.Do(req)
+//	if resp.StatusCode >= 400 {
+//		err = fmt.Errorf("status %d", resp.StatusCode)
+//	}
+//	return
+func nakedWithError(c *checker, lf *flow.Func, ret *ast.ReturnStmt, v *types.Var) bool {
+	results := lf.Sig().Results()
+	errRes := results.At(results.Len() - 1)
+	if len(ret.Results) != 0 || results.Len() < 2 || !flow.IsErrorType(errRes.Type()) || errRes.Name() == "" {
+		return false
+	}
+	info := c.pass.TypesInfo
+	for use := range identUses(c, lf.Cur(), errRes) {
+		as, ok := use.Parent().Node().(*ast.AssignStmt)
+		if !ok || use.ParentEdgeKind() != edge.AssignStmt_Lhs || use.Node().Pos() > ret.Pos() || len(as.Lhs) != len(as.Rhs) {
+			continue // not err = x, or after ret, or err set by a call with the response
+		}
+		if flow.IsNil(info, as.Rhs[use.ParentEdgeIndex()]) || returnsFirst(use.Parent(), ret) {
+			continue
+		}
+		tested := false
+		for encl := range use.Enclosing((*ast.IfStmt)(nil)) {
+			if flow.Mentions(info, encl.Node().(*ast.IfStmt).Cond, errRes) {
+				tested = true // if err != nil { err = fmt.Errorf("...: %w", err) }
+				break
+			}
+		}
+		if !tested {
+			return true
+		}
+	}
+	return false
+}
+
+// returnsFirst reports whether the block of the statement at stmt, which
+// does not hold ret, ends in a return or a branch: the path that runs
+// stmt does not go on to ret.
+func returnsFirst(stmt inspector.Cursor, ret *ast.ReturnStmt) bool {
+	list := flow.StmtList(stmt.Parent().Node())
+	if list == nil || flow.PosIn(ret.Pos(), stmt.Parent().Node()) {
+		return false
+	}
+	switch list[len(list)-1].(type) {
+	case *ast.ReturnStmt, *ast.BranchStmt:
+		return true
+	}
+	return false
 }
 
 // eventBefore reports whether lf releases (ev EvRelease) or reads to its

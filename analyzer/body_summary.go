@@ -70,7 +70,7 @@ func bodyParamEffect(c *checker, lf *flow.Func, i int, p *types.Var) (flow.Effec
 		at = responsePlace
 	}
 	var when flow.Condition
-	replaces, drains := false, false
+	replaces, drains, released := false, false, false
 	for use := range identUses(c, lf.Cur(), p) {
 		stack := flow.StackOf(use, lf.Cur())
 		switch u := c.Classify(c.body, stack, at, -1); u.Kind {
@@ -89,8 +89,21 @@ func bodyParamEffect(c *checker, lf *flow.Func, i int, p *types.Var) (flow.Effec
 				when = w
 				continue
 			}
+			released = true
+			continue
 		}
 		return 0, flow.Condition{}
+	}
+	if released {
+		// Closed: on every path (a closing helper), or on some only
+		// (nothing to say).
+		if when.Param != 0 || replaces || drains {
+			return 0, flow.Condition{}
+		}
+		if leaks, _, _, _ := c.SearchParam(flow.Target{Spec: c.body, V: p, At: at}, lf.Node()); len(leaks) > 0 {
+			return 0, flow.Condition{}
+		}
+		return flow.Releases, flow.Condition{}
 	}
 	switch {
 	case drains && when.Param == 0 && drainsOnReturn(c, lf, p, at):

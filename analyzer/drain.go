@@ -41,7 +41,7 @@ func checkDrain(c *checker, cur, fn inspector.Cursor, v *types.Var, at flow.Plac
 	if !c.cfg.enabled(nameDrain) || len(at) != 1 || !nethttp.IsResponse(v.Type()) || drainedOnClose(c, cur.Node().Pos()) {
 		return // not asked for, not a plain response, or Go drains it
 	}
-	var closing *ast.SelectorExpr
+	var closing ast.Node
 	for _, use := range c.UsesOf(fn, v) {
 		stack := flow.StackOf(use, fn)
 		switch c.Classify(c.body, stack, at, -1).Kind {
@@ -91,14 +91,23 @@ func drainedOnClose(c *checker, pos token.Pos) bool {
 }
 
 // closeOf returns the selector resp.Body.Close in the close at the top of
-// stack (a release), or nil.
-func closeOf(stack []ast.Node) *ast.SelectorExpr {
+// stack (a release), or the call of a helper that closes it
+// (closeIt(resp.Body)); nil if neither.
+func closeOf(stack []ast.Node) ast.Node {
+	var call ast.Node
 	for i := len(stack) - 1; i >= 0; i-- {
-		if sel, ok := stack[i].(*ast.SelectorExpr); ok && sel.Sel.Name == "Close" {
-			return sel
+		switch n := stack[i].(type) {
+		case *ast.SelectorExpr:
+			if n.Sel.Name == "Close" {
+				return n
+			}
+		case *ast.CallExpr:
+			if call == nil {
+				call = n
+			}
 		}
 	}
-	return nil
+	return call
 }
 
 // readsBody reports whether the use at the top of stack (the response
@@ -123,7 +132,7 @@ func readsBody(stack []ast.Node) bool {
 //
 //	defer resp.Body.Close()
 //	defer io.CopyN(io.Discard, resp.Body, 1<<20)   // runs first
-func drainFix(c *checker, fn inspector.Cursor, closing *ast.SelectorExpr, v *types.Var) []analysis.SuggestedFix {
+func drainFix(c *checker, fn inspector.Cursor, closing ast.Node, v *types.Var) []analysis.SuggestedFix {
 	cur, ok := fn.FindNode(closing)
 	if !ok || !importsIO(c, closing.Pos()) {
 		return nil

@@ -80,11 +80,49 @@ type poolCheck struct {
 // reaches the pool: one on the transport itself or on a holder of the
 // user's, or one on an http.Client whose pool is not behind a wrapper
 // that drops the call.
+//
+// A single release in a block that returns (the error path of a request)
+// closes the pool on that path only: the others leave it open.
 func closesPool(c *checker, fl *flow.Flow) bool {
+	early := 0
 	for _, r := range fl.Releases {
-		if !closesThroughClient(c, r) || fl.Flags&poolWrapped == 0 {
+		if closesThroughClient(c, r) && fl.Flags&poolWrapped != 0 {
+			continue
+		}
+		if !onEarlyReturn(fl, r) {
 			return true
 		}
+		early++
+	}
+	return early > 1 // one on each of several paths: take it that all are
+}
+
+// onEarlyReturn reports whether n, in the function of fl, runs (not
+// deferred) in a nested block that ends in a return:
+//
+//	if err != nil {
+//		tr.CloseIdleConnections()
+//		return err
+//	}
+func onEarlyReturn(fl *flow.Flow, n ast.Node) bool {
+	cur, ok := fl.Fn.FindNode(n)
+	if !ok {
+		return false
+	}
+	for ; cur != fl.Fn; cur = cur.Parent() {
+		switch cur.Node().(type) {
+		case *ast.DeferStmt, *ast.FuncLit:
+			return false
+		}
+		list := flow.StmtList(cur.Parent().Node())
+		if list == nil {
+			continue
+		}
+		if _, body := flow.FuncParts(fl.Fn.Node()); cur.Parent().Node() == body {
+			return false // the function's own block: it always runs
+		}
+		_, ret := list[len(list)-1].(*ast.ReturnStmt)
+		return ret
 	}
 	return false
 }

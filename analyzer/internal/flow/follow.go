@@ -217,6 +217,10 @@ func (fl *Flow) storedIn(lhs ast.Expr, at Place, holder bool) (*types.Var, Place
 			// A local variable, or a parameter given another value (its
 			// object is not the caller's any more).
 			return v, at
+		case ResultIndex(fl.Fn.Node(), v) >= 0:
+			// A named result: a naked return returns it.
+			fl.nakedReturns(v, at)
+			return v, at
 		}
 		return nil, nil
 	case *ast.SelectorExpr:
@@ -333,6 +337,19 @@ func (fl *Flow) trackVar(v *types.Var, at Place, store ast.Node) {
 			fl.Releases = append(fl.Releases, use.Node())
 		default:
 			fl.Escapes = true
+		}
+	}
+}
+
+// nakedReturns notes that the naked returns of the function of fl
+// return the resource, which sits at at in v, its named result.
+func (fl *Flow) nakedReturns(v *types.Var, at Place) {
+	_, body := FuncParts(fl.Fn.Node())
+	i := ResultIndex(fl.Fn.Node(), v)
+	for _, ret := range ReturnsOf(body) {
+		if len(ret.Results) == 0 {
+			fl.ReturnedTwice = fl.ReturnedTwice || fl.Returned && (fl.ReturnedIn != i || !slices.Equal(fl.ReturnedAt, at))
+			fl.Returned, fl.ReturnedIn, fl.ReturnedAt = true, i, at
 		}
 	}
 }

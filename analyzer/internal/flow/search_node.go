@@ -166,15 +166,59 @@ func (t *tracked) use(obj types.Object, at Place) (Event, *ast.CallExpr, bool) {
 	}
 	u := t.c.Classify(t.s, t.stack, at, -1)
 	if u.Kind == UseStore && t.local != nil && len(t.holders) < maxHolders {
-		if h, ok := info.ObjectOf(IdentOf(u.Into)).(*types.Var); ok && h.Name() != "_" && PosIn(h.Pos(), t.local) && h != obj {
+		h, at := t.holderOf(u.Into, u.At)
+		if h != nil && h.Name() != "_" && PosIn(h.Pos(), t.local) && h != obj {
 			if _, _, held := t.alias(h); !held {
-				t.holders = append(t.holders, heldIn{h, u.At})
+				t.holders = append(t.holders, heldIn{h, at})
 			}
 			return EvRead, nil, u.Deref
 		}
 	}
 	call, _ := u.Node.(*ast.CallExpr)
 	return EventOf(u.Kind), call, u.Deref
+}
+
+// holderOf returns the variable that a store into lhs puts the resource
+// in, and where it then sits in it: lhs itself, or x for x.f (x.f.g) when
+// x is a holder of the function's own (declared with a new value, never
+// assigned again) whose field the spec lets hold the resource.
+//
+//	r := &fetched{}
+//	r.resp = resp
+func (t *tracked) holderOf(lhs ast.Expr, at Place) (*types.Var, Place) {
+	info := t.c.Info
+	if h, ok := info.ObjectOf(IdentOf(lhs)).(*types.Var); ok {
+		return h, at
+	}
+	var fields Place
+	e := lhs
+	for {
+		sel, ok := ast.Unparen(e).(*ast.SelectorExpr)
+		if !ok {
+			break
+		}
+		if FieldOf(info, sel) == nil {
+			return nil, nil
+		}
+		fields = append(Place{sel.Sel.Name}, fields...)
+		e = sel.X
+	}
+	x, ok := info.ObjectOf(IdentOf(e)).(*types.Var)
+	if !ok || len(fields) == 0 || t.s.Literal(x.Type(), nil, FieldOf(info, firstSelector(lhs))) != UseHold {
+		return nil, nil
+	}
+	rhs, zero, ok := t.c.Origin(x)
+	switch {
+	case !ok:
+		return nil, nil // assigned again: maybe a shared value
+	case zero:
+		if IsPointerType(x.Type()) || !IsStructType(x.Type()) {
+			return nil, nil
+		}
+	case rhs == nil || !t.c.IsNew(rhs, 0):
+		return nil, nil
+	}
+	return x, append(fields, at...)
 }
 
 // inClosure returns the index in t.stack of the function literal the

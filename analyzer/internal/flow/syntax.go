@@ -391,8 +391,23 @@ func ParamIndex(fn ast.Node, v *types.Var) int {
 	if sig == nil {
 		return -1
 	}
+	return fieldIndex(sig.Params, v)
+}
+
+// ResultIndex returns the index of v among the named results of the
+// function declaration or literal fn, or -1.
+func ResultIndex(fn ast.Node, v *types.Var) int {
+	sig, _ := FuncParts(fn)
+	if sig == nil || sig.Results == nil {
+		return -1
+	}
+	return fieldIndex(sig.Results, v)
+}
+
+// fieldIndex returns the index of v in the parameter or result list.
+func fieldIndex(list *ast.FieldList, v *types.Var) int {
 	i := 0
-	for _, field := range sig.Params.List {
+	for _, field := range list.List {
 		if len(field.Names) == 0 {
 			i++
 			continue

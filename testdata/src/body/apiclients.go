@@ -42,7 +42,7 @@ func requireAccepted(resp *http.Response) error { // want requireAccepted:`^para
 }
 
 // A helper that closes on both paths.
-func checkAndClose(resp *http.Response) error {
+func checkAndClose(resp *http.Response) error { // want checkAndClose:`^param0:body:releases$`
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("unexpected status %d", resp.StatusCode)
@@ -297,7 +297,7 @@ func serverInfo(req *http.Request) (int, error) {
 	return resp.StatusCode, nil
 }
 
-func ensureClosed(resp *http.Response) {
+func ensureClosed(resp *http.Response) { // want ensureClosed:`^param0:body:releases$`
 	if resp != nil {
 		resp.Body.Close()
 	}

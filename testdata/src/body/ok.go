@@ -16,7 +16,7 @@ import (
 )
 
 // B05: a helper of this package taking io.Closer closes it (bodyclose #18, #30).
-func closeIt(c io.Closer) { _ = c.Close() }
+func closeIt(c io.Closer) { _ = c.Close() } // want closeIt:`^param0:body:releases$`
 
 func helperCloses() {
 	resp, err := http.Get(u)

@@ -7,7 +7,7 @@ import (
 
 // Shapes of leaks found in real modules (see docs/real-world.md).
 
-func closeResp(r *http.Response) {
+func closeResp(r *http.Response) { // want closeResp:`^param0:body:releases$`
 	if r != nil && r.Body != nil {
 		r.Body.Close()
 	}

@@ -108,7 +108,7 @@ func decodeThing(c *http.Client, req *http.Request) (*Thing, error) { // want de
 
 // A helper that checks the response itself before closing it closes it
 // whenever there is one.
-func closeIfAny(resp *http.Response) {
+func closeIfAny(resp *http.Response) { // want closeIfAny:`^param0:body:releases$`
 	if resp != nil {
 		resp.Body.Close()
 	}

@@ -9,7 +9,7 @@ import (
 )
 
 // Close closes c and logs the error (bodyclose #39).
-func Close(c io.Closer) {
+func Close(c io.Closer) { // want Close:`^param0:body:releases$`
 	if err := c.Close(); err != nil {
 		log.Printf("close: %v", err)
 	}

@@ -383,17 +383,53 @@ func checkResponse(c *checker, r response) {
 }
 
 // isAttempt reports whether the function at fn is a function literal
-// handed to a call that returns an error, as retry helpers take one:
+// that returns an error handed to a call, as retry helpers take one:
+// written in the call's arguments, or in a variable given it only and
+// then only handed to calls.
 //
 //	err := retry.Do(func() error {
 //		resp, err = client.Do(req)
+//
+//	attempt := func() error { ... }
+//	err := retry.Do(attempt)
 func isAttempt(c *checker, fn inspector.Cursor) bool {
 	lit, ok := fn.Node().(*ast.FuncLit)
-	if !ok || flow.OuterParens(fn).ParentEdgeKind() != edge.CallExpr_Args {
+	if !ok {
 		return false
 	}
 	results := c.pass.TypesInfo.TypeOf(lit).(*types.Signature).Results()
-	return results.Len() > 0 && flow.IsErrorType(results.At(results.Len()-1).Type())
+	if results.Len() == 0 || !flow.IsErrorType(results.At(results.Len()-1).Type()) {
+		return false
+	}
+	cur := flow.OuterParens(fn)
+	var lhs ast.Expr
+	switch p := cur.Parent().Node().(type) {
+	case *ast.CallExpr:
+		return cur.ParentEdgeKind() == edge.CallExpr_Args
+	case *ast.AssignStmt:
+		if len(p.Lhs) == len(p.Rhs) && cur.ParentEdgeKind() == edge.AssignStmt_Rhs {
+			lhs = p.Lhs[cur.ParentEdgeIndex()]
+		}
+	case *ast.ValueSpec:
+		if len(p.Names) == len(p.Values) && cur.ParentEdgeKind() == edge.ValueSpec_Values {
+			lhs = p.Names[cur.ParentEdgeIndex()]
+		}
+	}
+	v := flow.VarOf(c.pass.TypesInfo, lhs)
+	outer, ok := flow.EnclosingFunc(cur.Parent())
+	if v == nil || !ok {
+		return false
+	}
+	if rhs, _, ok := c.Origin(v); !ok || rhs != lit {
+		return false // given another value too
+	}
+	uses := c.UsesOf(outer, v)
+	for _, use := range uses {
+		if flow.OuterParens(use).ParentEdgeKind() != edge.CallExpr_Args {
+			return false // called here, or kept
+		}
+	}
+	return len(uses) > 0
 }
 
 // leakMessage says where a path leaves the body of the response in name,

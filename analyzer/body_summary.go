@@ -30,7 +30,14 @@ func summarizeBodyParams(c *checker, lf *flow.Func, f *flow.Fact) {
 			continue // a variadic parameter: left unknown
 		}
 		if !carriesOwnership(p.Type(), c.http) {
-			continue // callers can see from the type that it only reads
+			// Callers can see from the type that it does not close it;
+			// but a reader it reads to its end gives back what it held.
+			if flow.HasMethod(p.Type(), "Read") && p.Name() != "" && p.Name() != "_" {
+				if eff, _ := bodyParamEffect(c, lf, i, p); eff == flow.Drains {
+					f.Params = append(f.Params, flow.ParamFact{Index: i, Kind: kindBody, Effect: eff})
+				}
+			}
+			continue
 		}
 		if p.Name() == "" || p.Name() == "_" {
 			f.Params = append(f.Params, flow.ParamFact{Index: i, Kind: kindBody, Effect: flow.Borrows})

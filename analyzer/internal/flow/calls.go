@@ -52,8 +52,8 @@ func (sm *Summaries) ParamEffect(s Spec, call *ast.CallExpr, k int, p Place) Ste
 		return Stop(UseEscape)
 	}
 	if !s.CanCarry(pt) {
-		if fn := CalleeFunc(info, call); len(p) == 0 && fn != nil && sm.e.hooks.Drains(fn, idx) {
-			return Stop(UseDrain) // io.ReadAll(resp.Body): an io.Reader, read to its end
+		if fn := CalleeFunc(info, call); len(p) == 0 && fn != nil && (sm.e.hooks.Drains(fn, idx) || sm.Summary(fn).Param(idx, s.Kind()).Effect == Drains) {
+			return Stop(UseDrain) // io.ReadAll(resp.Body), mustRead(resp.Body): an io.Reader, read to its end
 		}
 		return Stop(UseRead)
 	}

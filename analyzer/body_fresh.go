@@ -343,28 +343,37 @@ func freshAt(c *checker, lf *flow.Func, call *ast.CallExpr, w flow.Condition) (f
 }
 
 // spentBefore reports whether lf may close, replace the Body of, or hand
-// off the response in v other than by returning it; or, if it closes it
-// only under a test of a parameter, the condition under which it does not.
+// off the response in v other than by returning it; or, if it closes or
+// hands it off only under a test of a parameter, the condition under
+// which it does not. A close or a hand-off on a path that returns
+// something else (an error path) leaves the other paths' response
+// fresh:
+//
+//	if cb != nil {            // fresh when cb == nil
+//		cb(resp)
+//		return nil, nil
+//	}
+//	return resp, nil
 func spentBefore(c *checker, lf *flow.Func, v *types.Var) (bool, flow.Condition) {
 	info := c.pass.TypesInfo
 	var closed flow.Condition // the test under which it closes it
 	for use := range identUses(c, lf.Cur(), v) {
 		stack := flow.StackOf(use, lf.Cur())
 		switch flow.EventOf(c.Classify(c.body, stack, responsePlace, -1).Kind) {
-		case flow.EvRelease:
-			if onErrorPath(stack, v, info) {
+		case flow.EvHandoff, flow.EvReplace:
+			if _, returned := stack[len(stack)-2].(*ast.ReturnStmt); returned || wrapsBody(stack, v, info) {
 				continue
 			}
+			fallthrough
+		case flow.EvRelease:
 			if w, ok := c.Guard(lf.Cur(), use); ok && (closed.Param == 0 || w == closed) {
 				closed = w
 				continue
 			}
-			return true, flow.Condition{}
-		case flow.EvHandoff, flow.EvReplace:
-			_, returned := stack[len(stack)-2].(*ast.ReturnStmt)
-			if !returned && !wrapsBody(stack, v, info) {
-				return true, flow.Condition{}
+			if onErrorPath(stack, v, info) {
+				continue
 			}
+			return true, flow.Condition{}
 		}
 	}
 	if closed.Param != 0 {

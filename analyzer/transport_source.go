@@ -98,7 +98,57 @@ func poolCall(c *checker, cur inspector.Cursor, fn *types.Func) (poolSource, boo
 			return poolSource{cur: cur, expr: call, typ: fn.Signature().Results().At(0).Type(), helper: fn.Pkg().Name() + "." + fn.Name(), sdk: true}, true
 		}
 	}
-	return sourceFromResult(c, cur, c.Summary(fn).Result(kindPool), fn.Name())
+	r := c.Summary(fn).Result(kindPool)
+	if recv := fn.Signature().Recv(); r == nil && recv != nil && types.IsInterface(recv.Type()) {
+		r = factoryPool(c, fn)
+	}
+	return sourceFromResult(c, cur, r, fn.Name())
+}
+
+// factoryPool returns what the method fn of an unexported interface of
+// this package hands back when every type of the package that
+// implements the interface (one at least) builds a fresh pool in its
+// method, always and at the same place: a factory behind an interface.
+// It returns nil otherwise.
+//
+//	type factory interface{ Make() http.RoundTripper }
+//	func (cloner) Make() http.RoundTripper { return http.DefaultTransport.(*http.Transport).Clone() }
+//	tr := defaultFactory().Make()      // a new pool
+func factoryPool(c *checker, fn *types.Func) *flow.ResultFact {
+	named, ok := types.Unalias(fn.Signature().Recv().Type()).(*types.Named)
+	if !ok || named.Obj().Pkg() != c.pass.Pkg || named.Obj().Exported() {
+		return nil // its implementations may be anywhere
+	}
+	iface, ok := named.Underlying().(*types.Interface)
+	if !ok {
+		return nil
+	}
+	var out *flow.ResultFact
+	scope := c.pass.Pkg.Scope()
+	for _, name := range scope.Names() {
+		tn, ok := scope.Lookup(name).(*types.TypeName)
+		if !ok || tn.IsAlias() || types.IsInterface(tn.Type()) {
+			continue
+		}
+		if n, ok := tn.Type().(*types.Named); ok && n.TypeParams().Len() > 0 {
+			continue // generic: instantiated elsewhere
+		}
+		t := types.Type(types.NewPointer(tn.Type()))
+		if !types.Implements(t, iface) {
+			continue
+		}
+		m, _, _ := types.LookupFieldOrMethod(t, true, c.pass.Pkg, fn.Name())
+		impl, ok := m.(*types.Func)
+		if !ok {
+			return nil
+		}
+		r := c.Summary(impl).Result(kindPool)
+		if r == nil || r.When.Param != 0 || r.Lazy || out != nil && (r.Index != out.Index || r.Path != out.Path) {
+			return nil // one builds none, or under a condition, or elsewhere
+		}
+		out = r
+	}
+	return out
 }
 
 // sourceFromResult returns the pool that the call at cur builds, whose

@@ -1,5 +1,5 @@
 // Package checks holds the pages that document httpleakcheck's checks,
-// one per check (body.md, transport.md, keepalive.md, drain.md), for the tools
+// one per check (body.md, transport.md, keepalive.md, drain.md, bodyeof.md), for the tools
 // that link to them or show them, such as the command's SARIF output.
 package checks
 
@@ -27,10 +27,10 @@ func URL(page string) string {
 }
 
 // Pages returns the pages of the checks, in the order body, transport,
-// keepalive, drain (the opt-in check last).
+// keepalive, drain, bodyeof (the opt-in checks last).
 func Pages() []Page {
 	var ps []Page
-	for _, check := range []string{"body", "transport", "keepalive", "drain"} {
+	for _, check := range []string{"body", "transport", "keepalive", "drain", "bodyeof"} {
 		data, err := pages.ReadFile(check + ".md")
 		if err != nil {
 			panic(err) // embedded above

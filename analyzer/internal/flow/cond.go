@@ -320,6 +320,8 @@ func (c *conds) isZeroAt(e ast.Expr, fields []string, depth int) (zero, known bo
 			}
 			return c.isZeroAt(x.X, fields, depth+1)
 		}
+	case *ast.FuncLit:
+		return false, len(fields) == 0 // a function is never nil
 	case *ast.CompositeLit:
 		if len(fields) == 0 {
 			return false, false
@@ -335,6 +337,9 @@ func (c *conds) isZeroAt(e ast.Expr, fields []string, depth int) (zero, known bo
 		}
 		return IsStructType(info.TypeOf(x)), IsStructType(info.TypeOf(x)) // left out: zero
 	case *ast.Ident:
+		if _, ok := info.Uses[x].(*types.Func); ok {
+			return false, len(fields) == 0 // a function is never nil
+		}
 		v := VarOf(info, x)
 		if v == nil || len(fields) > 0 && c.fieldsWritten(v) {
 			return false, false

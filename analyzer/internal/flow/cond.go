@@ -8,6 +8,7 @@ import (
 	"go/types"
 	"strings"
 
+	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
 )
 
@@ -76,10 +77,12 @@ func (w Condition) Not() Condition { w.NonZero = !w.NonZero; return w }
 
 // Guard returns the condition on a parameter of the function at fn under
 // which the code at cur runs, if the code around it tests one: it is in
-// the branch of an if whose condition tests the parameter, or after an
-// if that tests it and returns.
+// the branch of an if whose condition tests the parameter, or in a case
+// of a switch without a tag whose test, or an earlier case's, tests it,
+// or after an if that tests it and returns.
 //
 //	if opts.Open { <cur> }                    opts.Open non-zero
+//	switch { case out == nil: ...; default: <cur> }   out non-zero
 //	if out == nil { return ... }; <cur>       out non-zero
 //
 // Only parameters the function never assigns (nor their fields) count.
@@ -98,6 +101,11 @@ func (c *conds) Guard(fn, cur inspector.Cursor) (Condition, bool) {
 				}
 			}
 		}
+		if cc, ok := parent.Node().(*ast.CaseClause); ok && cur.ParentEdgeKind() == edge.CaseClause_Body {
+			if w, ok := c.caseTest(fn, parent, cc); ok {
+				return w, true
+			}
+		}
 		// An if before cur in its block that returns when its test holds.
 		for _, s := range StmtList(parent.Node()) {
 			if s == cur.Node() {
@@ -111,6 +119,37 @@ func (c *conds) Guard(fn, cur inspector.Cursor) (Condition, bool) {
 				continue
 			}
 			if w, ok := c.paramTest(fn, ifs.Cond, false); ok {
+				return w, true
+			}
+		}
+	}
+	return Condition{}, false
+}
+
+// caseTest returns the condition on a parameter of the function at fn
+// under which the clause cc, at cur, of a switch without a tag runs: its
+// own test, or the negation of an earlier clause's (of any other clause's
+// for the default), each a single expression.
+func (c *conds) caseTest(fn, cur inspector.Cursor, cc *ast.CaseClause) (Condition, bool) {
+	sw, ok := cur.Parent().Parent().Node().(*ast.SwitchStmt)
+	if !ok || sw.Tag != nil || sw.Init != nil {
+		return Condition{}, false
+	}
+	if len(cc.List) == 1 {
+		if w, ok := c.paramTest(fn, cc.List[0], true); ok {
+			return w, true
+		}
+	}
+	for _, s := range sw.Body.List {
+		other := s.(*ast.CaseClause)
+		if other == cc {
+			if cc.List != nil {
+				break // a case: only the earlier ones were false
+			}
+			continue
+		}
+		if len(other.List) == 1 {
+			if w, ok := c.paramTest(fn, other.List[0], false); ok {
 				return w, true
 			}
 		}

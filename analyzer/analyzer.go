@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"go/ast"
+	"go/types"
 	"slices"
 	"strings"
 
@@ -241,7 +242,7 @@ func (c *checker) scan() starts {
 		switch n := cur.Node().(type) {
 		case *ast.CallExpr:
 			fn := flow.CalleeFunc(c.pass.TypesInfo, n)
-			if fn == nil {
+			if fn == nil && mayHand(c, n) {
 				fn, _ = c.FuncValue(n) // get := client.Get; get(u)
 			}
 			if body {
@@ -289,4 +290,26 @@ func (c *checker) report(d analysis.Diagnostic) {
 // documentation, such as "docs/checks/body.md".
 func docURL(page string) string {
 	return "https://github.com/httpleakcheck/httpleakcheck/blob/main/" + page
+}
+
+// mayHand reports whether a result of call could be a response, a
+// library's holder of one, or hold a connection pool: whether its callee
+// is worth resolving.
+func mayHand(c *checker, call *ast.CallExpr) bool {
+	var results []types.Type
+	switch t := c.pass.TypesInfo.TypeOf(call).(type) {
+	case nil:
+	case *types.Tuple:
+		for v := range t.Variables() {
+			results = append(results, v.Type())
+		}
+	default:
+		results = append(results, t)
+	}
+	for _, t := range results {
+		if _, holder := responseField(t); holder || nethttp.IsResponse(t) || c.pools.holdsPool(t) {
+			return true
+		}
+	}
+	return false
 }

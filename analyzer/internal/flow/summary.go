@@ -213,8 +213,8 @@ func (s *Summaries) FuncValue(call *ast.CallExpr) (*types.Func, *ast.FuncLit) {
 		return nil, nil
 	}
 	v, ok := s.e.Info.Uses[id].(*types.Var)
-	if !ok {
-		return nil, nil
+	if !ok || v.Kind() != types.LocalVar && v.Kind() != types.PackageVar {
+		return nil, nil // a parameter, a result: given its value elsewhere
 	}
 	rhs, zero, ok := s.e.Origin(v)
 	if !ok || zero {

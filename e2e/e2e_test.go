@@ -8,6 +8,7 @@ package e2e
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"os"
@@ -17,6 +18,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // A finding is a diagnostic reduced to what every runner can show:
@@ -42,6 +44,15 @@ var leakyFindings = []finding{
 	{"app/suppress.go:28", "body"},
 	{"client/client.go:12", "keepalive"},
 	{"client/client.go:19", "transport"},
+}
+
+// checkPages are the pages that the diagnostics of each check link to.
+var checkPages = map[string]string{
+	"body":      "https://github.com/httpleakcheck/httpleakcheck/blob/main/docs/checks/body.md",
+	"transport": "https://github.com/httpleakcheck/httpleakcheck/blob/main/docs/checks/transport.md",
+	"keepalive": "https://github.com/httpleakcheck/httpleakcheck/blob/main/docs/checks/keepalive.md",
+	"drain":     "https://github.com/httpleakcheck/httpleakcheck/blob/main/docs/checks/drain.md",
+	"directive": "https://github.com/httpleakcheck/httpleakcheck/blob/main/README.md#suppressing-a-finding",
 }
 
 // staleDirective is the extra finding of -strict on testdata/leaky.
@@ -100,9 +111,7 @@ func need(t *testing.T, tool, install string) string {
 func buildHTTPLeakCheck(t *testing.T) string {
 	t.Helper()
 	exe := filepath.Join(t.TempDir(), "httpleakcheck")
-	if out, err := exec.Command("go", "build", "-o", exe, "github.com/httpleakcheck/httpleakcheck/cmd/httpleakcheck").CombinedOutput(); err != nil {
-		t.Fatalf("building httpleakcheck: %v\n%s", err, out)
-	}
+	run(t, ".", nil, "go", "build", "-o", exe, "github.com/httpleakcheck/httpleakcheck/cmd/httpleakcheck").want(t, "building httpleakcheck", 0)
 	return exe
 }
 
@@ -124,20 +133,37 @@ type result struct {
 }
 
 // run runs the command args in dir with env added to the environment,
-// and fails t if it cannot be started.
+// and fails t if it cannot be started, or if it is still running a
+// minute before the test binary's -timeout (see command).
 func run(t *testing.T, dir string, env []string, args ...string) result {
 	t.Helper()
-	cmd := exec.Command(args[0], args[1:]...)
+	cmd := command(t, args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), append([]string{"GOWORK=off"}, env...)...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
 	var exit *exec.ExitError
-	if err != nil && !errors.As(err, &exit) {
-		t.Fatalf("%s: %v", strings.Join(args, " "), err)
+	if cmd.ProcessState == nil || !errors.As(err, &exit) && err != nil || cmd.ProcessState.ExitCode() < 0 {
+		t.Fatalf("%s: %v (%v)\nstderr:\n%s", strings.Join(args, " "), err, cmd.ProcessState, tail(stderr.String(), 20))
 	}
 	return result{stdout.String(), stderr.String(), cmd.ProcessState.ExitCode()}
+}
+
+// command returns the command args, to be killed a minute before the
+// test binary's -timeout: when a slow machine runs out of time, the test
+// fails naming the command, and no go command is left behind to build
+// on while the next tests run.
+func command(t *testing.T, args ...string) *exec.Cmd {
+	ctx := t.Context()
+	if deadline, ok := t.Deadline(); ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, deadline.Add(-time.Minute))
+		t.Cleanup(cancel)
+	}
+	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
+	cmd.WaitDelay = 10 * time.Second
+	return cmd
 }
 
 // want fails t unless r exited with code.
@@ -153,6 +179,7 @@ type diagnostic struct {
 	Category       string            `json:"category"`
 	Posn           string            `json:"posn"` // file:line:column
 	Message        string            `json:"message"`
+	URL            string            `json:"url"`
 	Related        []related         `json:"related"`
 	SuggestedFixes []json.RawMessage `json:"suggested_fixes"`
 }

@@ -53,6 +53,21 @@ func TestNewFindings(t *testing.T) {
 		}
 	}
 
+	// The JSON of the findings kept carries their check's page.
+	for _, mode := range [][]string{nil, {"-vet"}} {
+		r := run(t, dir, env, append(append([]string{hlc}, mode...), "-json", "-new-from-rev=HEAD", "./...")...)
+		r.want(t, "httpleakcheck -json -new-from-rev=HEAD", 0)
+		diags := parseJSON(t, dir, r.stdout)
+		if len(diags) != 2 {
+			t.Errorf("%s -json -new-from-rev=HEAD: %d findings, want 2", strings.Join(mode, " "), len(diags))
+		}
+		for _, d := range diags {
+			if d.URL != checkPages[d.Category] {
+				t.Errorf("%s -json -new-from-rev=HEAD: %s: url %q, want %q", strings.Join(mode, " "), d.Posn, d.URL, checkPages[d.Category])
+			}
+		}
+	}
+
 	baseline := filepath.Join(dir, "baseline.json")
 	run(t, dir, env, hlc, "-write-baseline="+baseline, "./...").want(t, "httpleakcheck -write-baseline", 0)
 	for _, mode := range [][]string{nil, {"-vet"}} {
@@ -62,6 +77,19 @@ func TestNewFindings(t *testing.T) {
 	// A new leak in a file with old findings, above them: they move, and
 	// stay accepted; the new one is reported.
 	writeSource(t, body, strings.Replace(string(old), "// Status never", strings.TrimPrefix(leak("Newer"), "\n")+"\n// Status never", 1)+leak("Changed"))
+	for _, mode := range [][]string{nil, {"-vet"}} {
+		r := run(t, dir, env, append(append([]string{hlc}, mode...), "-json", "-baseline="+baseline, "./...")...)
+		r.want(t, "httpleakcheck -json -baseline", 0)
+		diags := parseJSON(t, dir, r.stdout)
+		if len(diags) != 1 {
+			t.Errorf("%s -json -baseline: %d findings, want 1", strings.Join(mode, " "), len(diags))
+		}
+		for _, d := range diags {
+			if d.URL != checkPages[d.Category] {
+				t.Errorf("%s -json -baseline: %s: url %q, want %q", strings.Join(mode, " "), d.Posn, d.URL, checkPages[d.Category])
+			}
+		}
+	}
 	got := positions(t, "-baseline="+baseline, "./...")
 	if want := []string{"app/body.go:14", "app/body.go:18"}; !slices.Equal(got, want) {
 		t.Errorf("-baseline: %q, want %q (the new leak only)", got, want)

@@ -73,13 +73,7 @@ func TestSARIF(t *testing.T) {
 	}
 	hlc := buildHTTPLeakCheck(t)
 	dir := copyModule(t, "leaky")
-	pages := map[string]string{
-		"body":      "https://github.com/httpleakcheck/httpleakcheck/blob/main/docs/checks/body.md",
-		"transport": "https://github.com/httpleakcheck/httpleakcheck/blob/main/docs/checks/transport.md",
-		"keepalive": "https://github.com/httpleakcheck/httpleakcheck/blob/main/docs/checks/keepalive.md",
-		"drain":     "https://github.com/httpleakcheck/httpleakcheck/blob/main/docs/checks/drain.md",
-		"directive": "https://github.com/httpleakcheck/httpleakcheck/blob/main/README.md#suppressing-a-finding",
-	}
+	pages := checkPages
 	for _, mode := range [][]string{nil, {"-vet"}} {
 		t.Run("sarif"+strings.Join(mode, ""), func(t *testing.T) {
 			r := run(t, dir, nil, append(append([]string{hlc}, mode...), "-sarif", "./...")...)

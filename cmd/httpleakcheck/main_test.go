@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"go/token"
 	"io"
 	"os"
@@ -225,7 +226,7 @@ func TestSARIFColumns(t *testing.T) {
 
 // TestDiagnosticURLs checks that every diagnostic of the analyzer on
 // ../../e2e/testdata/leaky links to the page that the SARIF rule of its
-// check links to.
+// check links to, and to the address that checkURL gives its category.
 func TestDiagnosticURLs(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads packages from source")
@@ -238,7 +239,7 @@ func TestDiagnosticURLs(t *testing.T) {
 	// The opt-in drain check too: every check's page must be linked.
 	flag := analyzer.Analyzer.Flags.Lookup("checks")
 	defer flag.Value.Set(flag.DefValue)
-	if err := flag.Value.Set("body,transport,keepalive,drain"); err != nil {
+	if err := flag.Value.Set("body,transport,keepalive,drain,bodyeof"); err != nil {
 		t.Fatal(err)
 	}
 	graph, err := checker.Analyze([]*analysis.Analyzer{analyzer.Analyzer}, pkgs, nil)
@@ -253,8 +254,12 @@ func TestDiagnosticURLs(t *testing.T) {
 	for _, act := range graph.Roots {
 		for _, d := range act.Diagnostics {
 			seen[d.Category] = true
-			if d.URL != rules[d.Category] {
+			if d.URL != rules[d.Category] && rules[d.Category] != "" {
 				t.Errorf("%s diagnostic: URL %q, SARIF rule's helpUri %q", d.Category, d.URL, rules[d.Category])
+			}
+			// -vet gets the URL from the category (go vet -json has none).
+			if d.URL != checkURL(d.Category) {
+				t.Errorf("%s diagnostic: URL %q, checkURL gives %q", d.Category, d.URL, checkURL(d.Category))
 			}
 		}
 	}
@@ -265,5 +270,125 @@ func TestDiagnosticURLs(t *testing.T) {
 		if p.Title == "" || p.Summary == "" {
 			t.Errorf("%s: page without a title or summary: %+v", p.Check, p)
 		}
+	}
+}
+
+// TestPrintText checks the text output: each finding with its check in
+// brackets, its related positions indented after it, the packages not
+// analyzed named, and with -c the lines around each position.
+func TestPrintText(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "a.go")
+	if err := os.WriteFile(file, []byte("package a\n\nfunc F() {\n\tresp := get()\n\treturn\n}\n"), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	at := func(line, col int) token.Position { return token.Position{Filename: file, Line: line, Column: col} }
+	res := &results{pkgs: []pkgResult{
+		{id: "example.com/broken", err: "analysis skipped due to errors in package"},
+		{id: "example.com/a", diags: []diag{{
+			category: "body", message: "resp.Body is not closed",
+			posn: at(4, 2), end: at(4, 6),
+			related: []related{{posn: at(5, 2), end: at(5, 8), message: "still open here"}},
+		}}},
+	}}
+	for _, tt := range []struct {
+		context int
+		want    string
+	}{
+		{-1, "httpleakcheck: example.com/broken: analysis skipped due to errors in package\n" +
+			file + ":4:2: resp.Body is not closed [body]\n" +
+			file + ":5:2: \tstill open here\n"},
+		{1, "httpleakcheck: example.com/broken: analysis skipped due to errors in package\n" +
+			file + ":4:2: resp.Body is not closed [body]\n" +
+			"3\tfunc F() {\n4\t\tresp := get()\n5\t\treturn\n" +
+			file + ":5:2: \tstill open here\n" +
+			"4\t\tresp := get()\n5\t\treturn\n6\t}\n"},
+	} {
+		var b strings.Builder
+		if err := res.printText(&b, tt.context); err != nil {
+			t.Fatal(err)
+		}
+		if b.String() != tt.want {
+			t.Errorf("printText(context %d):\n%s\nwant:\n%s", tt.context, b.String(), tt.want)
+		}
+	}
+}
+
+// TestJSONURL checks that a diagnostic's url goes into the -json output,
+// and that one read from go vet -json, which has none, gets its check's.
+func TestJSONURL(t *testing.T) {
+	d := diag{category: "transport", message: "m", url: "https://example.invalid/t", posn: token.Position{Filename: "/a.go", Line: 1, Column: 2}}
+	if j := d.toJSON(); j.URL != d.url {
+		t.Errorf("toJSON: url %q, want %q", j.URL, d.url)
+	}
+	for category, want := range map[string]string{
+		"body":      checks.URL("docs/checks/body.md"),
+		"directive": checks.URL("README.md#suppressing-a-finding"),
+	} {
+		j := jsonDiag{Category: category, Posn: "/a.go:1:2", End: "/a.go:1:3", Message: "m"}
+		got, err := j.fromJSON()
+		if err != nil || got.url != want {
+			t.Errorf("fromJSON of a %s diagnostic without url: url %q (%v), want %q", category, got.url, err, want)
+		}
+	}
+	res, err := parseVetJSON(strings.NewReader(`{"example.com/a": {"httpleakcheck": [{"category": "keepalive", "posn": "/a.go:3:4", "end": "/a.go:3:9", "message": "m"}]}}
+{"example.com/b": {"httpleakcheck": {"error": "analysis skipped due to errors in package"}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.pkgs) != 2 || len(res.pkgs[0].diags) != 1 || res.pkgs[0].diags[0].url != checks.URL("docs/checks/keepalive.md") {
+		t.Errorf("parseVetJSON: %+v, want a keepalive diagnostic with its page's url", res.pkgs)
+	}
+	if p := res.pkgs[1]; p.id != "example.com/b" || p.err != "analysis skipped due to errors in package" {
+		t.Errorf("parseVetJSON: %+v, want example.com/b not analyzed", p)
+	}
+}
+
+// TestPackageErrors checks which errors of a package that does not
+// build are printed: the parse errors alone (one per line), without the
+// type errors that the parser's repairs cause; all the type errors when
+// it parses; and the package's name on an error without a position.
+func TestPackageErrors(t *testing.T) {
+	syntax := &packages.Package{ID: "example.com/p", Errors: []packages.Error{
+		{Pos: "/p/p.go:6:25", Msg: "missing ',' before newline in argument list", Kind: packages.ParseError},
+		{Pos: "/p/p.go:6:30", Msg: "expected operand", Kind: packages.ParseError},
+		{Pos: "/p/p.go:7:2", Msg: "expected operand, found 'if'", Kind: packages.ParseError},
+		{Pos: "/p/p.go:7:2", Msg: "expected operand, found 'if'", Kind: packages.ParseError},
+		{Pos: "/p/p.go:3:41", Msg: "func(w, u (ast: *ast.BadExpr)) (type) is not an expression", Kind: packages.TypeError},
+		{Pos: "-", Msg: "missing return", Kind: packages.TypeError},
+	}}
+	want := []string{
+		"/p/p.go:6:25: missing ',' before newline in argument list",
+		"/p/p.go:7:2: expected operand, found 'if'",
+	}
+	if got := packageErrors(syntax); !reflect.DeepEqual(got, want) {
+		t.Errorf("packageErrors with a syntax error = %q, want %q", got, want)
+	}
+	types := &packages.Package{ID: "./nonexist", Errors: []packages.Error{
+		{Pos: "/p/p.go:7:5", Msg: "undefined: err", Kind: packages.TypeError},
+		{Pos: "/p/p.go:7:9", Msg: "undefined: x", Kind: packages.TypeError},
+		{Msg: "stat /p/nonexist: directory not found", Kind: packages.ListError},
+	}}
+	want = []string{"/p/p.go:7:5: undefined: err", "/p/p.go:7:9: undefined: x", "./nonexist: stat /p/nonexist: directory not found"}
+	if got := packageErrors(types); !reflect.DeepEqual(got, want) {
+		t.Errorf("packageErrors without a syntax error = %q, want %q", got, want)
+	}
+}
+
+// TestFailure checks that a package not analyzed is said why: the error
+// where the failure began, not the checker's "failed prerequisites".
+func TestFailure(t *testing.T) {
+	summaries := &analysis.Analyzer{Name: "httpleaksummaries"}
+	dep := &packages.Package{ID: "example.com/dep"}
+	root := &packages.Package{ID: "example.com/root"}
+	depSummaries := &checker.Action{Analyzer: summaries, Package: dep, Err: errors.New("panic: boom")}
+	rootSummaries := &checker.Action{Analyzer: summaries, Package: root, Deps: []*checker.Action{depSummaries}, Err: errors.New("failed prerequisites: httpleaksummaries@example.com/dep")}
+	act := &checker.Action{Analyzer: analyzer.Analyzer, Package: root, Deps: []*checker.Action{rootSummaries}, Err: errors.New("failed prerequisites: httpleaksummaries@example.com/root")}
+	if got, want := failure(act), "httpleaksummaries of dependency example.com/dep: panic: boom"; got != want {
+		t.Errorf("failure = %q, want %q", got, want)
+	}
+	rootSummaries.Deps, rootSummaries.Err = nil, errors.New("analysis skipped due to errors in package")
+	if got, want := failure(act), "analysis skipped due to errors in package"; got != want {
+		t.Errorf("failure = %q, want %q", got, want)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/httpleakcheck/httpleakcheck/docs/checks"
 	"golang.org/x/tools/go/analysis"
 )
 
@@ -34,6 +35,7 @@ type pkgResult struct {
 // output of x/tools drivers carries.
 type diag struct {
 	category, message string
+	url               string // the check's page
 	posn, end         token.Position
 	related           []related
 	fixes             []fix
@@ -63,6 +65,7 @@ func newDiag(fset *token.FileSet, d analysis.Diagnostic) diag {
 	x := diag{
 		category: d.Category,
 		message:  d.Message,
+		url:      cmp.Or(d.URL, checkURL(d.Category)),
 		posn:     fset.Position(d.Pos),
 		end:      fset.Position(cmp.Or(d.End, d.Pos)),
 	}
@@ -78,6 +81,21 @@ func newDiag(fset *token.FileSet, d analysis.Diagnostic) diag {
 		x.fixes = append(x.fixes, xf)
 	}
 	return x
+}
+
+// checkURL returns the address of the page that documents the
+// diagnostics of a category: the check's page, or for a directive that
+// does nothing, README's section on suppressing. The analyzer sets the
+// same address as each diagnostic's URL (TestDiagnosticURLs checks
+// that); go vet -json does not pass it on, so -vet takes it from here.
+func checkURL(category string) string {
+	switch category {
+	case "":
+		return ""
+	case "directive":
+		return checks.URL("README.md#suppressing-a-finding")
+	}
+	return checks.URL("docs/checks/" + category + ".md")
 }
 
 // key identifies a diagnostic across the packages that share its file
@@ -129,15 +147,17 @@ func (r *results) failed() bool {
 	return slices.ContainsFunc(r.pkgs, func(p pkgResult) bool { return p.err != "" })
 }
 
-// printText prints the errors, then the diagnostics, as x/tools drivers
-// do: "file:line:col: message", each related position after its
-// diagnostic with its message indented by a tab, and with context >= 0
-// the offending lines with that many lines around them.
+// printText prints the packages that were not analyzed, then the
+// diagnostics, as x/tools drivers do, with each diagnostic's check after
+// its message: "file:line:col: message [check]"; each related position
+// after its diagnostic, "file:line:col: \tmessage" (its message indented
+// by a tab); and with context >= 0, after each of those lines the lines
+// it covers with that many lines around them.
 func (r *results) printText(w io.Writer, context int) error {
 	var b strings.Builder
 	for _, p := range r.pkgs {
 		if p.err != "" {
-			fmt.Fprintf(&b, "httpleakcheck: %s\n", p.err)
+			fmt.Fprintf(&b, "httpleakcheck: %s: %s\n", p.id, p.err)
 		}
 	}
 	lines := make(map[string][]string)
@@ -160,7 +180,7 @@ func (r *results) printText(w io.Writer, context int) error {
 		}
 	}
 	for _, d := range r.unique() {
-		show(d.posn, d.end, d.message)
+		show(d.posn, d.end, d.textMessage())
 		for _, rel := range d.related {
 			show(rel.posn, rel.end, "\t"+rel.message)
 		}
@@ -169,14 +189,25 @@ func (r *results) printText(w io.Writer, context int) error {
 	return err
 }
 
+// textMessage returns the message of d as the text output shows it:
+// followed by its check in brackets.
+func (d *diag) textMessage() string {
+	if d.category == "" {
+		return d.message
+	}
+	return d.message + " [" + d.category + "]"
+}
+
 // The JSON output of x/tools drivers (and of go vet -json): package ID →
-// analyzer name → diagnostics, or {"error": ...}.
+// analyzer name → diagnostics, or {"error": ...}. A diagnostic has a url
+// too (the page of its check), which x/tools drivers do not print.
 type (
 	jsonDiag struct {
 		Category       string        `json:"category,omitempty"`
 		Posn           string        `json:"posn"`
 		End            string        `json:"end"`
 		Message        string        `json:"message"`
+		URL            string        `json:"url,omitempty"`
 		SuggestedFixes []jsonFix     `json:"suggested_fixes,omitempty"`
 		Related        []jsonRelated `json:"related,omitempty"`
 	}
@@ -230,7 +261,7 @@ func (r *results) printJSON(w io.Writer) error {
 }
 
 func (d *diag) toJSON() jsonDiag {
-	j := jsonDiag{Category: d.category, Posn: d.posn.String(), End: d.end.String(), Message: d.message}
+	j := jsonDiag{Category: d.category, Posn: d.posn.String(), End: d.end.String(), Message: d.message, URL: d.url}
 	for _, f := range d.fixes {
 		jf := jsonFix{Message: f.message}
 		for _, e := range f.edits {
@@ -244,9 +275,10 @@ func (d *diag) toJSON() jsonDiag {
 	return j
 }
 
-// fromJSON is the inverse of toJSON. Positions get no byte offset.
+// fromJSON is the inverse of toJSON. Positions get no byte offset. The
+// JSON of go vet has no url: the category gives it.
 func (j *jsonDiag) fromJSON() (diag, error) {
-	d := diag{category: j.Category, message: j.Message}
+	d := diag{category: j.Category, message: j.Message, url: cmp.Or(j.URL, checkURL(j.Category))}
 	var err error
 	pos := func(s string) token.Position {
 		p, e := parsePosn(s)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"go/token"
 	"io"
@@ -146,6 +147,7 @@ func ruleName(check string) string {
 		"transport": "TransportPerCall",
 		"keepalive": "KeepAliveOffOnDialerOnly",
 		"drain":     "ResponseBodyClosedUnread",
+		"bodyeof":   "ResponseBodyReadButNotClosed",
 		"directive": "IgnoreDirectiveWithoutEffect",
 	}[check]
 }
@@ -181,7 +183,24 @@ func (r *results) printSARIF(w io.Writer) error {
 	for _, n := range r.notes {
 		inv.Notifications = append(inv.Notifications, sarifNotification{"warning", sarifText{n}})
 	}
-	for _, d := range r.unique() {
+	diags := r.unique()
+	for _, d := range diags {
+		// A check without a page here (one newer than this list) gets a
+		// rule of its own, linked to the address its diagnostics give.
+		if !slices.ContainsFunc(rules, func(rule sarifRule) bool { return rule.ID == d.category }) {
+			rules = append(rules, sarifRule{
+				ID:                   d.category,
+				Name:                 cmp.Or(ruleName(d.category), d.category),
+				ShortDescription:     sarifText{d.category},
+				FullDescription:      sarifText{"Findings of httpleakcheck's " + d.category + " check."},
+				Help:                 sarifHelp{Text: "See " + d.url},
+				HelpURI:              d.url,
+				DefaultConfiguration: map[string]any{"level": "warning"},
+			})
+		}
+	}
+	run.Tool.Driver.Rules = rules
+	for _, d := range diags {
 		index := slices.IndexFunc(rules, func(rule sarifRule) bool { return rule.ID == d.category })
 		res := sarifResult{
 			RuleID:    d.category,

@@ -26,10 +26,14 @@ func runStandalone(o *options, stderr io.Writer) (*results, error) {
 		return nil, fmt.Errorf("%s matched no packages", strings.Join(o.patterns, " "))
 	}
 	res := &results{}
+	printed := make(map[string]bool) // errors of a package and of its test variant, printed once
 	for _, p := range leaveOutBroken(roots) {
 		if slices.Contains(roots, p) {
-			for _, e := range p.Errors {
-				fmt.Fprintln(stderr, e)
+			for _, e := range packageErrors(p) {
+				if !printed[e] {
+					printed[e] = true
+					fmt.Fprintln(stderr, e)
+				}
 			}
 			continue
 		}
@@ -51,13 +55,10 @@ func runStandalone(o *options, stderr io.Writer) (*results, error) {
 	if err != nil {
 		return nil, err
 	}
-	for act := range graph.All() {
-		if !act.IsRoot && (act.Err == nil || strings.HasPrefix(act.Err.Error(), "failed prerequisites")) {
-			continue // the summaries of a dependency, or a failure already told where it began
-		}
+	for _, act := range graph.Roots {
 		p := pkgResult{id: act.Package.ID}
 		if act.Err != nil {
-			p.err = act.Err.Error()
+			p.err = failure(act)
 		}
 		for _, d := range act.Diagnostics {
 			p.diags = append(p.diags, newDiag(act.Package.Fset, d))
@@ -109,4 +110,74 @@ func firstLine(e packages.Error) string {
 		return e.Pos + ": " + msg
 	}
 	return msg
+}
+
+// failure says why the analysis act failed: the error of the action
+// where the failure began (the checker says only "failed prerequisites"
+// of those that depend on it), naming its package when it is another
+// one, such as a dependency whose summaries failed.
+func failure(act *checker.Action) string {
+	seen := make(map[*checker.Action]bool)
+	var cause func(a *checker.Action) *checker.Action
+	cause = func(a *checker.Action) *checker.Action {
+		if seen[a] {
+			return nil
+		}
+		seen[a] = true
+		if a.Err == nil {
+			return nil
+		}
+		if !strings.HasPrefix(a.Err.Error(), "failed prerequisites") {
+			return a
+		}
+		for _, dep := range a.Deps {
+			if c := cause(dep); c != nil {
+				return c
+			}
+		}
+		return nil
+	}
+	c := cause(act)
+	switch {
+	case c == nil:
+		return act.Err.Error()
+	case c.Package != act.Package:
+		return fmt.Sprintf("%s of dependency %s: %v", c.Analyzer.Name, c.Package.ID, c.Err)
+	}
+	return c.Err.Error()
+}
+
+// packageErrors returns the errors of a package to check that does not
+// load or type-check, each as a line to print, as the compiler reports
+// them: with parse errors, those alone, one per line (the type errors
+// that come after them are about the parser's repairs of the syntax: an
+// expression it could not parse printed as "(ast: *ast.BadExpr)", a
+// "missing return" at no position), else all the errors. An error
+// without a position (a pattern that matches no directory) is prefixed
+// by the package instead.
+func packageErrors(p *packages.Package) []string {
+	errs := p.Errors
+	if slices.ContainsFunc(errs, func(e packages.Error) bool { return e.Kind == packages.ParseError }) {
+		errs = slices.DeleteFunc(slices.Clone(errs), func(e packages.Error) bool { return e.Kind != packages.ParseError })
+	}
+	var lines []string
+	seen := make(map[string]bool) // file:line of the parse errors printed
+	for _, e := range errs {
+		if e.Pos == "" || e.Pos == "-" {
+			lines = append(lines, p.ID+": "+e.Msg)
+			continue
+		}
+		if e.Kind == packages.ParseError {
+			line := e.Pos
+			if posn, err := parsePosn(e.Pos); err == nil {
+				line = fmt.Sprintf("%s:%d", posn.Filename, posn.Line)
+			}
+			if seen[line] {
+				continue
+			}
+			seen[line] = true
+		}
+		lines = append(lines, e.Error())
+	}
+	return lines
 }

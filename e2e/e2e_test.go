@@ -52,6 +52,7 @@ var checkPages = map[string]string{
 	"transport": "https://github.com/httpleakcheck/httpleakcheck/blob/main/docs/checks/transport.md",
 	"keepalive": "https://github.com/httpleakcheck/httpleakcheck/blob/main/docs/checks/keepalive.md",
 	"drain":     "https://github.com/httpleakcheck/httpleakcheck/blob/main/docs/checks/drain.md",
+	"bodyeof":   "https://github.com/httpleakcheck/httpleakcheck/blob/main/docs/checks/bodyeof.md",
 	"directive": "https://github.com/httpleakcheck/httpleakcheck/blob/main/README.md#suppressing-a-finding",
 }
 

@@ -113,7 +113,7 @@ func TestSARIF(t *testing.T) {
 					t.Errorf("rule %s: help text is not its page:\n%s", rule.ID, rule.Help.Text)
 				}
 			}
-			if want := []string{"body", "transport", "keepalive", "drain", "directive"}; !slices.Equal(ids, want) {
+			if want := []string{"body", "transport", "keepalive", "drain", "bodyeof", "directive"}; !slices.Equal(ids, want) {
 				t.Errorf("rules %q, want %q", ids, want)
 			}
 			var got []finding

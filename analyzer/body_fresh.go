@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"go/ast"
+	"go/token"
 	"go/types"
 	"slices"
 	"strings"
@@ -28,6 +29,7 @@ type fresh struct {
 	withError bool       // the producer may return it with a non-nil error
 	errVar    *types.Var // the error the producer's call returned with it, if bound
 	drained   bool       // read to its end before it is returned
+	at        token.Pos  // where the producer's call first gives it to the variable
 }
 
 // merge returns what out (nil if nothing yet) and fr, the responses that
@@ -92,7 +94,7 @@ func summarizeResponse(c *checker, lf *flow.Func, f *flow.Fact) {
 		return
 	}
 	for v, fr := range produced {
-		spent, when := spentBefore(c, lf, v)
+		spent, when := spentBefore(c, lf, v, fr.at)
 		if spent {
 			delete(produced, v)
 		} else if when.Param != 0 {
@@ -354,7 +356,7 @@ func freshAt(c *checker, lf *flow.Func, call *ast.CallExpr, w flow.Condition) (f
 //		return nil, nil
 //	}
 //	return resp, nil
-func spentBefore(c *checker, lf *flow.Func, v *types.Var) (bool, flow.Condition) {
+func spentBefore(c *checker, lf *flow.Func, v *types.Var, from token.Pos) (bool, flow.Condition) {
 	info := c.pass.TypesInfo
 	var closed flow.Condition // the test under which it closes it
 	for use := range identUses(c, lf.Cur(), v) {
@@ -366,7 +368,7 @@ func spentBefore(c *checker, lf *flow.Func, v *types.Var) (bool, flow.Condition)
 			}
 			fallthrough
 		case flow.EvRelease:
-			if w, ok := c.Guard(lf.Cur(), use); ok && (closed.Param == 0 || w == closed) {
+			if w, ok := c.GuardFrom(lf.Cur(), use, from); ok && (closed.Param == 0 || w == closed) {
 				closed = w
 				continue
 			}
@@ -410,7 +412,7 @@ func noteProduced(c *checker, lf *flow.Func, lhs, rhs []ast.Expr, produced map[*
 			if v, ok := info.ObjectOf(id).(*types.Var); ok {
 				fr, seen := produced[v]
 				if !seen {
-					fr = fresh{in: p.in, viaRT: true, when: when}
+					fr = fresh{in: p.in, viaRT: true, when: when, at: call.Pos()}
 				} else if fr.when != when {
 					fr.when = flow.Condition{}
 				}

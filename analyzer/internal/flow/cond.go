@@ -87,6 +87,15 @@ func (w Condition) Not() Condition { w.NonZero = !w.NonZero; return w }
 //
 // Only parameters the function never assigns (nor their fields) count.
 func (c *conds) Guard(fn, cur inspector.Cursor) (Condition, bool) {
+	return c.GuardFrom(fn, cur, token.NoPos)
+}
+
+// GuardFrom is Guard where only the ifs that return after from count:
+// the code from there on runs under their test.
+//
+//	if rt == nil { return nil, errNoTransport }   // before from: not a guard of what follows from
+//	resp, err := rt.RoundTrip(req)                // from
+func (c *conds) GuardFrom(fn, cur inspector.Cursor, from token.Pos) (Condition, bool) {
 	for ; cur.Node() != nil && cur != fn; cur = cur.Parent() {
 		parent := cur.Parent()
 		if ifs, ok := parent.Node().(*ast.IfStmt); ok && ifs.Init == nil {
@@ -112,7 +121,7 @@ func (c *conds) Guard(fn, cur inspector.Cursor) (Condition, bool) {
 				break
 			}
 			ifs, ok := s.(*ast.IfStmt)
-			if !ok || ifs.Init != nil || ifs.Else != nil || len(ifs.Body.List) == 0 {
+			if !ok || ifs.Init != nil || ifs.Else != nil || len(ifs.Body.List) == 0 || ifs.Pos() < from {
 				continue
 			}
 			if _, ok := ifs.Body.List[len(ifs.Body.List)-1].(*ast.ReturnStmt); !ok {

@@ -57,3 +57,28 @@ func Accepted(u string) (int, error) {
 	}
 	return resp.StatusCode, nil // leaks here
 }
+
+// A test of a parameter before the call is no condition on the
+// response: the Body replaced after it is replaced whatever the
+// argument, and the wrapper is no producer (bodyclose #76).
+func sendVia(rt http.RoundTripper, req *http.Request) (*http.Response, error) { // want sendVia:`^param0:pool:uses$`
+	if rt == nil {
+		return nil, errors.New("no transport")
+	}
+	resp, err := rt.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	if resp.Body == nil {
+		resp.Body = http.NoBody
+	}
+	return resp, nil
+}
+
+func SendVia(rt http.RoundTripper, req *http.Request) (int, error) { // want SendVia:`^param0:pool:uses$`
+	resp, err := sendVia(rt, req)
+	if err != nil {
+		return 0, err
+	}
+	return resp.StatusCode, nil
+}

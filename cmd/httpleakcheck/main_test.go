@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"go/token"
 	"io"
@@ -390,5 +391,39 @@ func TestFailure(t *testing.T) {
 	rootSummaries.Deps, rootSummaries.Err = nil, errors.New("analysis skipped due to errors in package")
 	if got, want := failure(act), "analysis skipped due to errors in package"; got != want {
 		t.Errorf("failure = %q, want %q", got, want)
+	}
+}
+
+// TestSARIFCheckWithoutPage checks that a finding of a check that has no
+// page in docs/checks gets a rule of its own, linked to its url, so that
+// its ruleIndex points at it.
+func TestSARIFCheckWithoutPage(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	file := filepath.Join(dir, "a.go")
+	if err := os.WriteFile(file, []byte("package a\n"), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	pages := len(sarifRules())
+	res := &results{pkgs: []pkgResult{{id: "a", diags: []diag{
+		{category: "newcheck", message: "m", url: "https://example.invalid/newcheck", posn: token.Position{Filename: file, Line: 1, Column: 1}},
+		{category: "body", message: "m", url: checkURL("body"), posn: token.Position{Filename: file, Line: 1, Column: 2}},
+	}}}}
+	var b strings.Builder
+	if err := res.printSARIF(&b); err != nil {
+		t.Fatal(err)
+	}
+	var log sarifLog
+	if err := json.Unmarshal([]byte(b.String()), &log); err != nil {
+		t.Fatal(err)
+	}
+	rules, results := log.Runs[0].Tool.Driver.Rules, log.Runs[0].Results
+	if len(rules) != pages+1 || rules[pages].ID != "newcheck" || rules[pages].HelpURI != "https://example.invalid/newcheck" {
+		t.Fatalf("rules %+v, want the %d of the pages and one for newcheck linked to its url", rules, pages)
+	}
+	for _, r := range results {
+		if r.RuleIndex < 0 || rules[r.RuleIndex].ID != r.RuleID {
+			t.Errorf("%s result: ruleIndex %d", r.RuleID, r.RuleIndex)
+		}
 	}
 }

@@ -10,12 +10,16 @@ import (
 // callee's summary says of the parameter, or, for a function literal
 // called in place, what its body does.
 
+// callEffects turns the summaries of callees into steps of the values
+// passed to them.
+type callEffects struct{ *Summaries }
+
 // argEffect says what passing e, which holds the resource at p, as an
 // argument of call does to the resource: it only reads it (the
 // parameter's type cannot take it over, or the callee is known to only
 // read it), the callee's summary says what it does (uses, releases,
 // returns it in a result: climb on), or it escapes into the callee.
-func (sm *Summaries) argEffect(s Spec, call *ast.CallExpr, e ast.Expr, p Place) Step {
+func (sm callEffects) argEffect(s Spec, call *ast.CallExpr, e ast.Expr, p Place) Step {
 	for k, a := range call.Args {
 		if ast.Unparen(a) == e || a == e {
 			return sm.ParamEffect(s, call, k, p)
@@ -25,7 +29,7 @@ func (sm *Summaries) argEffect(s Spec, call *ast.CallExpr, e ast.Expr, p Place) 
 }
 
 // ParamEffect is argEffect for the k-th argument of call.
-func (sm *Summaries) ParamEffect(s Spec, call *ast.CallExpr, k int, p Place) Step {
+func (sm callEffects) ParamEffect(s Spec, call *ast.CallExpr, k int, p Place) Step {
 	info := sm.e.Info
 	tv, ok := info.Types[call.Fun]
 	if !ok || tv.IsType() {
@@ -89,7 +93,7 @@ func (sm *Summaries) ParamEffect(s Spec, call *ast.CallExpr, k int, p Place) Ste
 // summary would be.
 //
 //	defer func(x *Res) { fmt.Println(x) }(r)    only reads: the caller still owes the release
-func (sm *Summaries) literalParamEffect(s Spec, lit *ast.FuncLit, idx int) Step {
+func (sm callEffects) literalParamEffect(s Spec, lit *ast.FuncLit, idx int) Step {
 	info := sm.e.Info
 	var v *types.Var
 	i := 0
@@ -133,7 +137,7 @@ func (sm *Summaries) literalParamEffect(s Spec, lit *ast.FuncLit, idx int) Step 
 // EffectAt turns what a callee's summary says of a parameter, or of its
 // receiver, into a step of the value passed there by call, whose
 // resource sits at p in it.
-func (sm *Summaries) EffectAt(s Spec, call *ast.CallExpr, pf ParamFact, p Place) Step {
+func (sm callEffects) EffectAt(s Spec, call *ast.CallExpr, pf ParamFact, p Place) Step {
 	e := pf.Effect
 	switch {
 	case pf.Sets != "" && hasPrefix(p, SplitPath(pf.Sets)):

@@ -7,9 +7,6 @@ import (
 	"go/token"
 	"go/types"
 	"strings"
-
-	"golang.org/x/tools/go/ast/edge"
-	"golang.org/x/tools/go/ast/inspector"
 )
 
 // This file holds the conditions of summaries: an effect that happens
@@ -29,8 +26,8 @@ import (
 // maxDepth bounds the chains of variables and fields followed to a value.
 const maxDepth = 8
 
-// conds evaluates conditions, and finds them in a function's body, from
-// the uses and writes of its variables.
+// conds evaluates conditions at a call site, from the uses and writes
+// of the variables the arguments name.
 type conds struct {
 	idx *Index
 }
@@ -74,221 +71,6 @@ func (w Condition) depth() int {
 
 // Not returns the negation of w (which must not be always).
 func (w Condition) Not() Condition { w.NonZero = !w.NonZero; return w }
-
-// Guard returns the condition on a parameter of the function at fn under
-// which the code at cur runs, if the code around it tests one: it is in
-// the branch of an if whose condition tests the parameter, or in a case
-// of a switch without a tag whose test, or an earlier case's, tests it,
-// or after an if that tests it and returns.
-//
-//	if opts.Open { <cur> }                    opts.Open non-zero
-//	switch { case out == nil: ...; default: <cur> }   out non-zero
-//	if out == nil { return ... }; <cur>       out non-zero
-//
-// Only parameters the function never assigns (nor their fields) count.
-func (c *conds) Guard(fn, cur inspector.Cursor) (Condition, bool) {
-	return c.GuardFrom(fn, cur, token.NoPos)
-}
-
-// GuardFrom is Guard where only the ifs that return after from count:
-// the code from there on runs under their test.
-//
-//	if rt == nil { return nil, errNoTransport }   // before from: not a guard of what follows from
-//	resp, err := rt.RoundTrip(req)                // from
-func (c *conds) GuardFrom(fn, cur inspector.Cursor, from token.Pos) (Condition, bool) {
-	for ; cur.Node() != nil && cur != fn; cur = cur.Parent() {
-		parent := cur.Parent()
-		if ifs, ok := parent.Node().(*ast.IfStmt); ok && ifs.Init == nil {
-			switch cur.Node() {
-			case ifs.Body:
-				if w, ok := c.paramTest(fn, ifs.Cond, true); ok {
-					return w, true
-				}
-			case ifs.Else:
-				if w, ok := c.paramTest(fn, ifs.Cond, false); ok {
-					return w, true
-				}
-			}
-		}
-		if cc, ok := parent.Node().(*ast.CaseClause); ok && cur.ParentEdgeKind() == edge.CaseClause_Body {
-			if w, ok := c.caseTest(fn, parent, cc); ok {
-				return w, true
-			}
-		}
-		// An if before cur in its block that returns when its test holds.
-		for _, s := range StmtList(parent.Node()) {
-			if s == cur.Node() {
-				break
-			}
-			ifs, ok := s.(*ast.IfStmt)
-			if !ok || ifs.Init != nil || ifs.Else != nil || len(ifs.Body.List) == 0 || ifs.Pos() < from {
-				continue
-			}
-			if _, ok := ifs.Body.List[len(ifs.Body.List)-1].(*ast.ReturnStmt); !ok {
-				continue
-			}
-			if w, ok := c.paramTest(fn, ifs.Cond, false); ok {
-				return w, true
-			}
-		}
-	}
-	return Condition{}, false
-}
-
-// caseTest returns the condition on a parameter of the function at fn
-// under which the clause cc, at cur, of a switch without a tag runs: its
-// own test, or the negation of an earlier clause's (of any other clause's
-// for the default), each a single expression.
-func (c *conds) caseTest(fn, cur inspector.Cursor, cc *ast.CaseClause) (Condition, bool) {
-	sw, ok := cur.Parent().Parent().Node().(*ast.SwitchStmt)
-	if !ok || sw.Tag != nil || sw.Init != nil {
-		return Condition{}, false
-	}
-	if len(cc.List) == 1 {
-		if w, ok := c.paramTest(fn, cc.List[0], true); ok {
-			return w, true
-		}
-	}
-	for _, s := range sw.Body.List {
-		other := s.(*ast.CaseClause)
-		if other == cc {
-			if cc.List != nil {
-				break // a case: only the earlier ones were false
-			}
-			continue
-		}
-		if len(other.List) == 1 {
-			if w, ok := c.paramTest(fn, other.List[0], false); ok {
-				return w, true
-			}
-		}
-	}
-	return Condition{}, false
-}
-
-// paramTest returns the condition on a parameter of the function at fn
-// that e implies when it evaluates to truth: one of its conjuncts (when
-// true) or disjuncts (when false) tests the parameter, or a field of it,
-// against zero.
-//
-//	opts.Open    !opts.Open    out != nil    cfg.Proxy == ""    n > 0    len(p.Hosts) > 0
-func (c *conds) paramTest(fn inspector.Cursor, e ast.Expr, truth bool) (Condition, bool) {
-	info := c.idx.info
-	switch x := ast.Unparen(e).(type) {
-	case *ast.UnaryExpr:
-		if x.Op == token.NOT {
-			return c.paramTest(fn, x.X, !truth)
-		}
-	case *ast.BinaryExpr:
-		switch x.Op {
-		case token.LAND, token.LOR:
-			if (x.Op == token.LAND) != truth {
-				return Condition{}, false // a || b true, a && b false: neither side is known
-			}
-			// Both sides hold: take the test of a field, the option,
-			// rather than a nil check that guards it.
-			//
-			//	if cfg == nil || !cfg.Insecure { return }
-			wx, okx := c.paramTest(fn, x.X, truth)
-			wy, oky := c.paramTest(fn, x.Y, truth)
-			if !okx || oky && wy.depth() > wx.depth() {
-				return wy, oky
-			}
-			return wx, okx
-		case token.EQL, token.NEQ:
-			operand := x.X
-			if isZeroValue(info, x.X) {
-				operand = x.Y
-			} else if !isZeroValue(info, x.Y) {
-				return Condition{}, false
-			}
-			w, ok := c.paramPath(fn, lenArg(info, operand))
-			w.NonZero = (x.Op == token.NEQ) == truth
-			return w, ok
-		case token.GTR:
-			if !truth || !isZeroValue(info, x.Y) {
-				return Condition{}, false // x <= 0 may be negative
-			}
-			w, ok := c.paramPath(fn, lenArg(info, x.X))
-			w.NonZero = true
-			return w, ok
-		}
-	}
-	w, ok := c.paramPath(fn, e)
-	if !ok || !isBool(info.TypeOf(e)) {
-		return Condition{}, false
-	}
-	w.NonZero = truth
-	return w, true
-}
-
-// paramPath returns the condition (without its sense) naming e, a
-// parameter of the function at fn or a field path inside it, that the
-// function never assigns.
-func (c *conds) paramPath(fn inspector.Cursor, e ast.Expr) (Condition, bool) {
-	var fields []string
-	for depth := 0; depth <= maxDepth; depth++ {
-		switch x := ast.Unparen(e).(type) {
-		case *ast.SelectorExpr:
-			if FieldOf(c.idx.info, x) == nil {
-				return Condition{}, false
-			}
-			fields = append([]string{x.Sel.Name}, fields...)
-			e = x.X
-			continue
-		case *ast.Ident:
-			v, ok := c.idx.info.Uses[x].(*types.Var)
-			if !ok {
-				return Condition{}, false
-			}
-			if IsErrorType(v.Type()) || c.assignedBefore(fn, v, x.Pos()) {
-				return Condition{}, false // an error (not an option: see tracked.assume), or changed before
-			}
-			if i := ParamIndex(fn.Node(), v); i >= 0 {
-				return Condition{Param: i + 1, Field: strings.Join(fields, ".")}, true
-			}
-			// A local copy of a parameter (or of a field of one), not
-			// changed yet: hc := opts.Client; if hc == nil { ... }
-			init, result := declaredWith(fn, v)
-			if init == nil || result != 0 {
-				return Condition{}, false
-			}
-			e = init
-			continue
-		}
-		return Condition{}, false
-	}
-	return Condition{}, false
-}
-
-// assignedBefore reports whether the function at fn assigns v or one of
-// its fields before pos (in the source: a test of v then sees the
-// caller's argument, unless a loop brings a later assignment round).
-func (c *conds) assignedBefore(fn inspector.Cursor, v *types.Var, pos token.Pos) bool {
-	for _, use := range c.idx.UsesOf(fn, v) {
-		if use.Node().Pos() >= pos {
-			break // in source order
-		}
-		for cur := use; ; cur = cur.Parent() {
-			switch p := cur.Parent().Node().(type) {
-			case *ast.SelectorExpr, *ast.ParenExpr, *ast.IndexExpr, *ast.StarExpr:
-				continue
-			case *ast.AssignStmt:
-				if ContainsExpr(p.Lhs, cur.Node().(ast.Expr)) {
-					return true
-				}
-			case *ast.UnaryExpr:
-				if p.Op == token.AND {
-					return true // its address is taken: anything may change it
-				}
-			case *ast.IncDecStmt:
-				return true
-			}
-			break
-		}
-	}
-	return false
-}
 
 // HoldsAt evaluates w at call, a call of a function whose summary says
 // w: whether it holds, and whether the argument decides it (a constant,
@@ -472,26 +254,4 @@ func lenArg(info *types.Info, e ast.Expr) ast.Expr {
 		return call.Args[0]
 	}
 	return e
-}
-
-// PassedCond returns w, a condition on the parameters of the function
-// that call calls, in terms of the parameters of the function at fn, if
-// the argument w tests is one of them (or a field of one); always
-// otherwise.
-//
-//	func (c *Client) Get(name string, out any) (*Res, error) {
-//		return c.open(name, out)    // fresh when out is nil
-func (c *conds) PassedCond(fn inspector.Cursor, call *ast.CallExpr, w Condition) Condition {
-	if w.Param-1 >= len(call.Args) || call.Ellipsis.IsValid() {
-		return Condition{}
-	}
-	p, ok := c.paramPath(fn, call.Args[w.Param-1])
-	if !ok {
-		return Condition{}
-	}
-	if w.Field != "" {
-		p.Field = strings.TrimPrefix(p.Field+"."+w.Field, ".")
-	}
-	p.NonZero = w.NonZero
-	return p
 }

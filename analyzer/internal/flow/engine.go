@@ -54,8 +54,10 @@ type Engine struct {
 	Summarizers []Summarizer
 
 	*Summaries
+	callEffects
 	*Index
 	conds
+	guards
 	opts   Options
 	root   inspector.Cursor // once built
 	hooks  Hooks
@@ -92,7 +94,9 @@ func New(pass *analysis.Pass, hooks Hooks, opts Options) *Engine {
 	}
 	e.Index = &Index{info: pass.TypesInfo, pkg: pass.Pkg, e: e}
 	e.conds.idx = e.Index
+	e.guards.idx = e.Index
 	e.Summaries = newSummaries(e)
+	e.callEffects = callEffects{e.Summaries}
 	return e
 }
 

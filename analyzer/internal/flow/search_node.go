@@ -166,7 +166,7 @@ func (t *tracked) use(obj types.Object, at Place) (Event, *ast.CallExpr, bool) {
 	}
 	u := t.c.Classify(t.s, t.stack, at, -1)
 	if u.Kind == UseStore && t.local != nil && len(t.holders) < maxHolders {
-		h, at := t.holderOf(u.Into, u.At)
+		h, at := holderOf(t.c, t.s, u.Into, u.At)
 		if h != nil && h.Name() != "_" && PosIn(h.Pos(), t.local) && h != obj {
 			if _, _, held := t.alias(h); !held {
 				t.holders = append(t.holders, heldIn{h, at})
@@ -185,8 +185,8 @@ func (t *tracked) use(obj types.Object, at Place) (Event, *ast.CallExpr, bool) {
 //
 //	r := &fetched{}
 //	r.resp = resp
-func (t *tracked) holderOf(lhs ast.Expr, at Place) (*types.Var, Place) {
-	info := t.c.Info
+func holderOf(c *Engine, s Spec, lhs ast.Expr, at Place) (*types.Var, Place) {
+	info := c.Info
 	if h, ok := info.ObjectOf(IdentOf(lhs)).(*types.Var); ok {
 		return h, at
 	}
@@ -204,10 +204,10 @@ func (t *tracked) holderOf(lhs ast.Expr, at Place) (*types.Var, Place) {
 		e = sel.X
 	}
 	x, ok := info.ObjectOf(IdentOf(e)).(*types.Var)
-	if !ok || len(fields) == 0 || t.s.Literal(x.Type(), nil, FieldOf(info, firstSelector(lhs))) != UseHold {
+	if !ok || len(fields) == 0 || s.Literal(x.Type(), nil, FieldOf(info, firstSelector(lhs))) != UseHold {
 		return nil, nil
 	}
-	rhs, zero, ok := t.c.Origin(x)
+	rhs, zero, ok := c.Origin(x)
 	switch {
 	case !ok:
 		return nil, nil // assigned again: maybe a shared value
@@ -215,7 +215,7 @@ func (t *tracked) holderOf(lhs ast.Expr, at Place) (*types.Var, Place) {
 		if IsPointerType(x.Type()) || !IsStructType(x.Type()) {
 			return nil, nil
 		}
-	case rhs == nil || !t.c.IsNew(rhs, 0):
+	case rhs == nil || !c.IsNew(rhs, 0):
 		return nil, nil
 	}
 	return x, append(fields, at...)

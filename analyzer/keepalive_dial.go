@@ -40,7 +40,7 @@ func (s *dialResolver) dialSources(e ast.Expr, depth int, seen map[*types.Func]b
 	case *ast.FuncLit:
 		return s.bodyToggles(e.Body, depth+1, seen)
 	case *ast.CallExpr:
-		for _, r := range s.makerResults(e) {
+		for _, r := range makerResults(s.c, e) {
 			t, f := s.dialSources(r, depth+1, seen)
 			toggles = append(toggles, t...)
 			foreign = append(foreign, f...)
@@ -268,11 +268,11 @@ func (s *dialResolver) dialerToggle(e ast.Expr, depth int) ast.Node {
 		return s.dialerLitToggle(lit, nil)
 	}
 	if call, ok := e.(*ast.CallExpr); ok {
-		for _, r := range s.makerResults(call) {
+		for _, r := range makerResults(s.c, call) {
 			if t := s.dialerToggle(r, depth+1); t != nil {
 				return t
 			}
-			if s.keepAliveArg(call, r) {
+			if keepAliveArg(s.c, call, r) {
 				return call // newDialer(-1): the maker's KeepAlive is its argument
 			}
 		}
@@ -301,22 +301,23 @@ func (s *dialResolver) dialerToggle(e ast.Expr, depth int) ast.Node {
 //
 //	func newDialer(keepAlive time.Duration) *net.Dialer { return &net.Dialer{KeepAlive: keepAlive} }
 //	newDialer(-1)
-func (s *dialResolver) keepAliveArg(call *ast.CallExpr, r ast.Expr) bool {
-	lit := nethttp.NetDialerLit(s.info, r)
-	lf := s.c.LocalFunc(flow.CalleeFunc(s.info, call).Origin())
+func keepAliveArg(c *checker, call *ast.CallExpr, r ast.Expr) bool {
+	info := c.pass.TypesInfo
+	lit := nethttp.NetDialerLit(info, r)
+	lf := c.LocalFunc(flow.CalleeFunc(info, call).Origin())
 	if lit == nil || lf == nil {
 		return false
 	}
-	kvs, configOn := nethttp.DialerLitKeepAlive(s.info, lit)
+	kvs, configOn := nethttp.DialerLitKeepAlive(info, lit)
 	if configOn || len(kvs) != 1 {
 		return false
 	}
-	v := flow.VarOf(s.info, kvs[0].Value)
+	v := flow.VarOf(info, kvs[0].Value)
 	if v == nil {
 		return false
 	}
 	i := flow.ParamIndex(lf.Node(), v)
-	return i >= 0 && i < len(call.Args) && !call.Ellipsis.IsValid() && flow.IsNegative(s.info, call.Args[i])
+	return i >= 0 && i < len(call.Args) && !call.Ellipsis.IsValid() && flow.IsNegative(info, call.Args[i])
 }
 
 // makerResults returns the values that call returns, when it calls a
@@ -325,12 +326,12 @@ func (s *dialResolver) keepAliveArg(call *ast.CallExpr, r ast.Expr) bool {
 //
 //	func newDialer() *net.Dialer { return &net.Dialer{KeepAlive: -1} }
 //	&http.Transport{DialContext: newDialer().DialContext}
-func (s *dialResolver) makerResults(call *ast.CallExpr) []ast.Expr {
-	fn := flow.CalleeFunc(s.info, call)
-	if fn == nil || fn.Pkg() != s.c.pass.Pkg || fn.Signature().Results().Len() != 1 {
+func makerResults(c *checker, call *ast.CallExpr) []ast.Expr {
+	fn := flow.CalleeFunc(c.pass.TypesInfo, call)
+	if fn == nil || fn.Pkg() != c.pass.Pkg || fn.Signature().Results().Len() != 1 {
 		return nil
 	}
-	lf := s.c.LocalFunc(fn.Origin())
+	lf := c.LocalFunc(fn.Origin())
 	if lf == nil {
 		return nil // no body
 	}

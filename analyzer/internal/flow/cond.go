@@ -255,3 +255,58 @@ func lenArg(info *types.Info, e ast.Expr) ast.Expr {
 	}
 	return e
 }
+
+// errResultOf returns the variable that the statement n assigns the error
+// result of call to, if any.
+//
+//	err := check(r)    if err := check(r); err != nil {
+func errResultOf(info *types.Info, n ast.Node, call *ast.CallExpr) *types.Var {
+	if call == nil {
+		return nil
+	}
+	var lhs, rhs []ast.Expr
+	switch n := n.(type) {
+	case *ast.AssignStmt:
+		lhs, rhs = n.Lhs, n.Rhs
+	case *ast.ValueSpec:
+		lhs, rhs = SpecLHS(n), n.Values
+	default:
+		return nil
+	}
+	_, errLHS := PickLHS(lhs, rhs, call, ResultTypes(info, call, CalleeFunc(info, call)), -1)
+	if errLHS == nil && len(lhs) == len(rhs) {
+		for i, r := range rhs { // err = check(r): a single error result
+			if ast.Unparen(r) == call && IsErrorType(info.TypeOf(call)) {
+				errLHS = lhs[i]
+			}
+		}
+	}
+	v, _ := info.ObjectOf(IdentOf(errLHS)).(*types.Var)
+	return v
+}
+
+// boolResultOf returns the variable that the statement n assigns the first
+// bool result of call to, if any.
+//
+//	done := check(resp)    if done := check(resp); done {
+func boolResultOf(info *types.Info, n ast.Node, call *ast.CallExpr) *types.Var {
+	as, ok := n.(*ast.AssignStmt)
+	if !ok || call == nil || len(as.Rhs) != 1 || ast.Unparen(as.Rhs[0]) != call {
+		return nil
+	}
+	results, ok := info.TypeOf(call).(*types.Tuple)
+	for i := range as.Lhs {
+		var rt types.Type
+		switch {
+		case ok && i < results.Len():
+			rt = results.At(i).Type()
+		case !ok && i == 0:
+			rt = info.TypeOf(call)
+		}
+		if rt != nil && isBool(rt) {
+			v, _ := info.ObjectOf(IdentOf(as.Lhs[i])).(*types.Var)
+			return v
+		}
+	}
+	return nil
+}

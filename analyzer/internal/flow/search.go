@@ -323,12 +323,12 @@ func (t *pathSearch) visit(n ast.Node, st *pathState, via *LeakExit) bool {
 		t.leakAt(*st, &LeakExit{Pos: n.Pos(), Kind: "replace"})
 		return true
 	case EvReleaseIfTrue:
-		st.relTrue = t.boolOf(n, call) // released on the path where this bool is true
+		st.relTrue = boolResultOf(t.c.Info, n, call) // released on the path where this bool is true
 	case EvDrain:
 		if call != nil && !returnsError(t.c.Info, call) {
 			st.drained = true // a helper that has read it to its end when it returns
 		} else {
-			st.drainErr = t.errOf(n, call) // read to its end on the path where this error is nil
+			st.drainErr = errResultOf(t.c.Info, n, call) // read to its end on the path where this error is nil
 		}
 	case EvReleaseOnError:
 		if _, ok := n.(*ast.ReturnStmt); ok && t.all {
@@ -336,7 +336,7 @@ func (t *pathSearch) visit(n ast.Node, st *pathState, via *LeakExit) bool {
 			t.done = true
 			return true
 		}
-		st.relErr = t.errOf(n, call) // released on the path where this error is not nil
+		st.relErr = errResultOf(t.c.Info, n, call) // released on the path where this error is not nil
 	}
 	if deref {
 		st.deref = true
@@ -387,62 +387,6 @@ func (t *pathSearch) returnExit(ret *ast.ReturnStmt) *LeakExit {
 		return &LeakExit{Pos: ret.Pos(), Kind: "end", Ret: ret}
 	}
 	return &LeakExit{Pos: ret.Pos(), Kind: "return", Ret: ret}
-}
-
-// errOf returns the variable that the statement n assigns the error
-// result of call to, if any.
-//
-//	err := check(r)    if err := check(r); err != nil {
-func (t *pathSearch) errOf(n ast.Node, call *ast.CallExpr) *types.Var {
-	if call == nil {
-		return nil
-	}
-	var lhs, rhs []ast.Expr
-	switch n := n.(type) {
-	case *ast.AssignStmt:
-		lhs, rhs = n.Lhs, n.Rhs
-	case *ast.ValueSpec:
-		lhs, rhs = SpecLHS(n), n.Values
-	default:
-		return nil
-	}
-	info := t.c.Info
-	_, errLHS := PickLHS(lhs, rhs, call, ResultTypes(info, call, CalleeFunc(info, call)), -1)
-	if errLHS == nil && len(lhs) == len(rhs) {
-		for i, r := range rhs { // err = check(r): a single error result
-			if ast.Unparen(r) == call && IsErrorType(info.TypeOf(call)) {
-				errLHS = lhs[i]
-			}
-		}
-	}
-	v, _ := info.ObjectOf(IdentOf(errLHS)).(*types.Var)
-	return v
-}
-
-// boolOf returns the variable that the statement n assigns the first
-// bool result of call to, if any.
-//
-//	done := check(resp)    if done := check(resp); done {
-func (t *pathSearch) boolOf(n ast.Node, call *ast.CallExpr) *types.Var {
-	as, ok := n.(*ast.AssignStmt)
-	if !ok || call == nil || len(as.Rhs) != 1 || ast.Unparen(as.Rhs[0]) != call {
-		return nil
-	}
-	results, ok := t.c.Info.TypeOf(call).(*types.Tuple)
-	for i := range as.Lhs {
-		var rt types.Type
-		switch {
-		case ok && i < results.Len():
-			rt = results.At(i).Type()
-		case !ok && i == 0:
-			rt = t.c.Info.TypeOf(call)
-		}
-		if rt != nil && isBool(rt) {
-			v, _ := t.c.Info.ObjectOf(IdentOf(as.Lhs[i])).(*types.Var)
-			return v
-		}
-	}
-	return nil
 }
 
 // quiet reports whether no node at or after pos can mention the tracked

@@ -325,7 +325,7 @@ func (t *tracked) compare(e *ast.BinaryExpr, truth bool, st pathState) (states [
 		return nil, false, false
 	}
 	nonNil := (e.Op == token.NEQ) == truth
-	if t.holdsToward(operand) {
+	if holdsToward(t.c.Info, t.v, t.at, operand) {
 		if !nonNil {
 			return nil, false, true // nil: nothing to release
 		}
@@ -361,7 +361,7 @@ func (t *tracked) compare(e *ast.BinaryExpr, truth bool, st pathState) (states [
 // resource.
 //
 //	h == nil    h.R == nil    (the resource at Place{"R"})
-func (t *tracked) holdsToward(e ast.Expr) bool {
+func holdsToward(info *types.Info, v *types.Var, at Place, e ast.Expr) bool {
 	var fields []string
 	for {
 		switch x := ast.Unparen(e).(type) {
@@ -370,15 +370,15 @@ func (t *tracked) holdsToward(e ast.Expr) bool {
 			e = x.X
 			continue
 		case *ast.Ident:
-			if x.Name != t.v.Name() || len(fields) > len(t.at) {
+			if x.Name != v.Name() || len(fields) > len(at) {
 				return false // the cheap tests first
 			}
 			for i, f := range fields {
-				if t.at[len(fields)-1-i] != f {
+				if at[len(fields)-1-i] != f {
 					return false
 				}
 			}
-			return t.c.Info.ObjectOf(x) == t.v
+			return info.ObjectOf(x) == v
 		}
 		return false
 	}

@@ -81,6 +81,9 @@ func poolCall(c *checker, cur inspector.Cursor, fn *types.Func) (poolSource, boo
 		return poolSource{cur: cur, expr: call, typ: info.TypeOf(call), what: "new " + name, result: -1, lazy: true}, true
 	}
 	if fn == nil {
+		if !c.pools.mayReturnPool(call) {
+			return poolSource{}, false // a conversion, or no result can hold a pool
+		}
 		if _, lit := c.FuncValue(call); lit != nil {
 			// newClient := func() *http.Client { ... }; newClient()
 			return sourceFromResult(c, cur, c.CallSummary(call).Result(kindPool), types.ExprString(call.Fun))
@@ -105,6 +108,17 @@ func poolCall(c *checker, cur inspector.Cursor, fn *types.Func) (poolSource, boo
 	return sourceFromResult(c, cur, r, fn.Name())
 }
 
+// mayReturnPool reports whether a result of call, not a conversion, can
+// hold a pool.
+func (p *pools) mayReturnPool(call *ast.CallExpr) bool {
+	tv, ok := p.c.pass.TypesInfo.Types[call.Fun]
+	if !ok || tv.IsType() || tv.Type == nil {
+		return false
+	}
+	sig, ok := tv.Type.Underlying().(*types.Signature)
+	return ok && p.poolResult(sig.Results()) >= 0
+}
+
 // factoryPool returns what the method fn of an unexported interface of
 // this package hands back when every type of the package that
 // implements the interface (one at least) builds a fresh pool in its
@@ -118,6 +132,9 @@ func factoryPool(c *checker, fn *types.Func) *flow.ResultFact {
 	named, ok := types.Unalias(fn.Signature().Recv().Type()).(*types.Named)
 	if !ok || named.Obj().Pkg() != c.pass.Pkg || named.Obj().Exported() {
 		return nil // its implementations may be anywhere
+	}
+	if c.pools.poolResult(fn.Signature().Results()) < 0 {
+		return nil // no result can hold a pool
 	}
 	iface, ok := named.Underlying().(*types.Interface)
 	if !ok {

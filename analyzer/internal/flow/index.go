@@ -20,6 +20,7 @@ type Index struct {
 	e       *Engine                                        // for its syntax
 	varUses map[ast.Node]map[*types.Var][]inspector.Cursor // uses of variables, by function
 	written *Writes                                        // writes to variables and fields
+	local   map[*types.Scope]*Writes                       // writes in one function, by its scope
 }
 
 // UsesOf returns the identifiers in the function at fn that use v, in
@@ -59,10 +60,46 @@ type Writes struct {
 
 // Writes returns the package's index of writes, built on first use.
 func (x *Index) Writes() *Writes {
-	if x.written != nil {
-		return x.written
+	if x.written == nil {
+		x.written = collectWrites(x.info, x.e.Pass.Files, nil)
 	}
-	info := x.info
+	return x.written
+}
+
+// writesTo returns the writes to v: those of its function for a local
+// variable (a walk of that function alone, kept for its other
+// variables), else those of the package.
+func (x *Index) writesTo(v *types.Var) []Write {
+	if x.written != nil || v.Kind() != types.LocalVar || v.Parent() == nil {
+		return x.Writes().Vars[v]
+	}
+	fn := v.Parent() // up to the scope of the top-level function
+	for fn.Parent() != nil && fn.Parent().Parent() != nil && fn.Parent().Parent() != x.pkg.Scope() {
+		fn = fn.Parent()
+	}
+	w, ok := x.local[fn]
+	if !ok {
+		var decls []ast.Node
+		for _, f := range x.e.Pass.Files {
+			if f.FileStart <= fn.Pos() && fn.End() <= f.FileEnd {
+				for _, d := range f.Decls {
+					if d.Pos() <= fn.End() && fn.Pos() <= d.End() {
+						decls = append(decls, d)
+					}
+				}
+			}
+		}
+		w = collectWrites(x.info, nil, decls)
+		if x.local == nil {
+			x.local = make(map[*types.Scope]*Writes)
+		}
+		x.local[fn] = w
+	}
+	return w.Vars[v]
+}
+
+// collectWrites returns the writes in files and in nodes.
+func collectWrites(info *types.Info, files []*ast.File, nodes []ast.Node) *Writes {
 	w := &Writes{Vars: make(map[*types.Var][]Write)}
 	add := func(lhs, rhs ast.Expr, zero bool, stmt *ast.AssignStmt) {
 		switch lhs := ast.Unparen(lhs).(type) {
@@ -108,10 +145,12 @@ func (x *Index) Writes() *Writes {
 		}
 		return true
 	}
-	for _, f := range x.e.Pass.Files {
+	for _, f := range files {
 		ast.Inspect(f, visit)
 	}
-	x.written = w
+	for _, n := range nodes {
+		ast.Inspect(n, visit)
+	}
 	return w
 }
 
@@ -123,7 +162,7 @@ func (x *Index) Origin(v *types.Var) (rhs ast.Expr, zero, ok bool) {
 	if v == nil || v.IsField() || v.Pkg() != x.pkg {
 		return nil, false, false
 	}
-	defs := x.Writes().Vars[v]
+	defs := x.writesTo(v)
 	if len(defs) != 1 || defs[0].Pos != v.Pos() || (defs[0].RHS == nil && !defs[0].Zero) {
 		return nil, false, false // assigned again, declared elsewhere, or unknown
 	}
@@ -135,7 +174,7 @@ func (x *Index) Origin(v *types.Var) (rhs ast.Expr, zero, ok bool) {
 //
 //	cfg, err := config.LoadDefaultConfig(ctx)
 func (x *Index) DefiningCall(v *types.Var) *ast.CallExpr {
-	defs := x.Writes().Vars[v]
+	defs := x.writesTo(v)
 	if v == nil || len(defs) != 1 || defs[0].Pos != v.Pos() || defs[0].Stmt == nil || len(defs[0].Stmt.Rhs) != 1 {
 		return nil
 	}

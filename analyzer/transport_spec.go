@@ -20,7 +20,7 @@ type pools struct {
 	c         *checker
 	spec      poolSpec
 	ptypes    *nethttp.PoolTypes
-	poolTypes map[types.Type]bool   // whether a type can hold a pool: see holdsPool
+	poolTypes map[typeKey]bool      // whether a type can hold a pool: see holdsPool
 	lazyTypes map[*types.Named]bool // whether a type builds its pool on first use: see lazyPool
 	inSDK     bool
 }
@@ -30,7 +30,7 @@ func newPools(c *checker) *pools {
 	p := &pools{
 		c:         c,
 		ptypes:    nethttp.NewPoolTypes(c.pass.Pkg),
-		poolTypes: make(map[types.Type]bool),
+		poolTypes: make(map[typeKey]bool),
 		lazyTypes: make(map[*types.Named]bool),
 		inSDK:     nethttp.IsSDKPkg(c.pass.Pkg),
 	}
@@ -211,12 +211,28 @@ func (poolSpec) HolderFlags(t types.Type) uint8 {
 // connection pool (see nethttp.PoolTypes.CanHoldPool), remembered per
 // pass.
 func (p *pools) holdsPool(t types.Type) bool {
-	held, ok := p.poolTypes[t]
+	key := keyOf(t)
+	held, ok := p.poolTypes[key]
 	if !ok {
 		held = p.ptypes.CanHoldPool(t, nethttp.HoldsPoolDepth)
-		p.poolTypes[t] = held
+		p.poolTypes[key] = held
 	}
 	return held
+}
+
+// A typeKey identifies a type, or a pointer to it, in a map: go/types
+// makes a new *types.Pointer for each mention of *T, but one
+// *types.Named for T.
+type typeKey struct {
+	t   types.Type
+	ptr bool
+}
+
+func keyOf(t types.Type) typeKey {
+	if ptr, ok := t.(*types.Pointer); ok {
+		return typeKey{ptr.Elem(), true}
+	}
+	return typeKey{t, false}
 }
 
 // poolResult returns the index of the only result in results that can

@@ -159,8 +159,8 @@ func collectWrites(info *types.Info, files []*ast.File, nodes []ast.Node) *Write
 // without one. It fails for parameters, results, range and type-switch
 // variables, variables assigned more than once, and fields.
 func (x *Index) Origin(v *types.Var) (rhs ast.Expr, zero, ok bool) {
-	if v == nil || v.IsField() || v.Pkg() != x.pkg {
-		return nil, false, false
+	if v == nil || v.Kind() != types.LocalVar && v.Kind() != types.PackageVar || v.Pkg() != x.pkg {
+		return nil, false, false // a parameter, result or field: given its value elsewhere
 	}
 	defs := x.writesTo(v)
 	if len(defs) != 1 || defs[0].Pos != v.Pos() || (defs[0].RHS == nil && !defs[0].Zero) {
@@ -174,8 +174,11 @@ func (x *Index) Origin(v *types.Var) (rhs ast.Expr, zero, ok bool) {
 //
 //	cfg, err := config.LoadDefaultConfig(ctx)
 func (x *Index) DefiningCall(v *types.Var) *ast.CallExpr {
+	if v == nil || v.Kind() != types.LocalVar && v.Kind() != types.PackageVar {
+		return nil
+	}
 	defs := x.writesTo(v)
-	if v == nil || len(defs) != 1 || defs[0].Pos != v.Pos() || defs[0].Stmt == nil || len(defs[0].Stmt.Rhs) != 1 {
+	if len(defs) != 1 || defs[0].Pos != v.Pos() || defs[0].Stmt == nil || len(defs[0].Stmt.Rhs) != 1 {
 		return nil
 	}
 	call, _ := ast.Unparen(defs[0].Stmt.Rhs[0]).(*ast.CallExpr)

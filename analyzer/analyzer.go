@@ -251,7 +251,7 @@ func (c *checker) scan() starts {
 				}
 			}
 			if pools {
-				if src, ok := poolCall(c, cur, fn); ok && !src.noKeepAlive {
+				if src, ok := poolCall(c, cur, fn); ok && !src.noKeepAlive && !c.NeverRuns(cur) {
 					found.pools = append(found.pools, src)
 				}
 			}
@@ -260,7 +260,7 @@ func (c *checker) scan() starts {
 			}
 		case *ast.CompositeLit:
 			if pools {
-				if src, ok := poolLit(c, cur); ok && !src.noKeepAlive {
+				if src, ok := poolLit(c, cur); ok && !src.noKeepAlive && !c.NeverRuns(cur) {
 					found.pools = append(found.pools, src)
 				}
 			}

@@ -52,10 +52,7 @@ func (bodySpec) Selector(stack []ast.Node, i int, sel *ast.SelectorExpr, selecti
 		if len(p) > 0 {
 			return flow.Stop(flow.UseEscape)
 		}
-		if _, called := flow.CalledAt(stack, i); called {
-			return flow.Stop(flow.UseRelease)
-		}
-		return flow.Stop(flow.UseEscape) // a method value, called later
+		return flow.Stop(flow.UseRelease) // (a method value releases where it is called)
 	case "Write":
 		if len(p) > 0 {
 			return flow.Stop(flow.UseEscape) // Response.Write closes the body

@@ -6,6 +6,7 @@ import (
 	"go/token"
 	"go/types"
 	"go/version"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -44,13 +45,21 @@ func checkDrain(c *checker, cur, fn inspector.Cursor, v *types.Var, at flow.Plac
 	var closing ast.Node
 	for _, use := range c.UsesOf(fn, v) {
 		stack := flow.StackOf(use, fn)
-		switch c.Classify(c.body, stack, at, -1).Kind {
-		case flow.UseRelease:
+		u := c.Classify(c.body, stack, at, -1)
+		switch {
+		case u.Kind == flow.UseRelease:
 			if closing == nil {
 				closing = closeOf(stack)
 			}
 			continue
-		case flow.UseRead:
+		case u.Closer: // closeBody := resp.Body.Close closes where it is called
+			if call := closerCall(c, fn, stack, u.Node); call != nil {
+				if closing == nil {
+					closing = call
+				}
+				continue
+			}
+		case u.Kind == flow.UseRead:
 			if !readsBody(stack) {
 				continue // a field or a method of the response: StatusCode, Header, Cookies
 			}
@@ -108,6 +117,28 @@ func closeOf(stack []ast.Node) ast.Node {
 		}
 	}
 	return call
+}
+
+// closerCall returns the first call of the local variable that the
+// method value sel (at the top of stack, its mention) is assigned to:
+//
+//	closeBody := resp.Body.Close
+//	defer closeBody()
+func closerCall(c *checker, fn inspector.Cursor, stack []ast.Node, sel ast.Node) *ast.CallExpr {
+	i := slices.Index(stack, sel)
+	if i < 1 {
+		return nil
+	}
+	f, ok := c.pass.TypesInfo.ObjectOf(flow.IdentOf(flow.AssignedTo(stack[i-1], sel.(ast.Expr)))).(*types.Var)
+	if !ok {
+		return nil
+	}
+	for _, use := range c.UsesOf(fn, f) {
+		if call, ok := use.Parent().Node().(*ast.CallExpr); ok && call.Fun == use.Node() {
+			return call
+		}
+	}
+	return nil
 }
 
 // readsBody reports whether the use at the top of stack (the response

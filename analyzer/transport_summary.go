@@ -27,8 +27,8 @@ func summarizePool(c *checker, lf *flow.Func, f *flow.Fact) {
 	var out *flow.ResultFact
 	for cur := range lf.Cur().Preorder((*ast.CompositeLit)(nil), (*ast.CallExpr)(nil)) {
 		src, ok := poolAt(c, cur)
-		if !ok || src.noKeepAlive {
-			continue // not a pool, or one that keeps no idle connections
+		if !ok || src.noKeepAlive || c.NeverRuns(cur) {
+			continue // not a pool, one that keeps no idle connections, or never built
 		}
 		if encl, _ := flow.EnclosingFunc(cur); encl.Node() != lf.Node() {
 			continue // in a function literal: its returns are its own

@@ -49,6 +49,7 @@ type Use struct {
 	Call   bool      // UseEscape: into code the engine cannot see into (a func value, an unknown callee), rather than a store
 	UsedAt ast.Node  // a call on the way that used it and handed it back (a method of a holder that returns another holding it)
 	Holder bool      // UseStore: a callee stored it into what Into holds (a setter of Into, an option applied to it)
+	Closer bool      // UseEscape: a method value of the release method (Node is the selector), which releases where it is called
 	_      [0]func() // not comparable
 }
 
@@ -105,6 +106,8 @@ func (c *Engine) Classify(s Spec, stack []ast.Node, p Place, result int) (u Use)
 			u.Kind, u.Call = st.Kind, st.Call
 			if called {
 				u.Node, u.Depth = call, u.Depth+1 // a method called: the call decides
+			} else if u.Kind == UseRelease && selection.Kind() == types.MethodVal {
+				u.Kind, u.Closer = UseEscape, true // not released here: where the value is called
 			}
 			return u
 		case *ast.CallExpr:

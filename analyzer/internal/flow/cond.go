@@ -7,6 +7,8 @@ import (
 	"go/token"
 	"go/types"
 	"strings"
+
+	"golang.org/x/tools/go/ast/inspector"
 )
 
 // This file holds the conditions of summaries: an effect that happens
@@ -127,6 +129,12 @@ func isInterfaceParam(info *types.Info, call *ast.CallExpr, i int) bool {
 // isZeroAt reports whether the value of e, or of the field path fields
 // inside it, is known to be zero, and whether it is known at all.
 func (c *conds) isZeroAt(e ast.Expr, fields []string, depth int) (zero, known bool) {
+	return c.zeroBefore(e, fields, depth, token.NoPos)
+}
+
+// zeroBefore is isZeroAt where writes to fields at or after before
+// (if valid) do not count: they come after the test being decided.
+func (c *conds) zeroBefore(e ast.Expr, fields []string, depth int, before token.Pos) (zero, known bool) {
 	info := c.idx.info
 	if depth > maxDepth {
 		return false, false
@@ -148,7 +156,7 @@ func (c *conds) isZeroAt(e ast.Expr, fields []string, depth int) (zero, known bo
 			if len(fields) == 0 {
 				return false, true // an address is never nil
 			}
-			return c.isZeroAt(x.X, fields, depth+1)
+			return c.zeroBefore(x.X, fields, depth+1, before)
 		}
 	case *ast.FuncLit:
 		return false, len(fields) == 0 // a function is never nil
@@ -162,7 +170,7 @@ func (c *conds) isZeroAt(e ast.Expr, fields []string, depth int) (zero, known bo
 				return false, false // positional: not worth it
 			}
 			if SameName(kv.Key, fields[0]) {
-				return c.isZeroAt(kv.Value, fields[1:], depth+1)
+				return c.zeroBefore(kv.Value, fields[1:], depth+1, before)
 			}
 		}
 		return IsStructType(info.TypeOf(x)), IsStructType(info.TypeOf(x)) // left out: zero
@@ -171,14 +179,14 @@ func (c *conds) isZeroAt(e ast.Expr, fields []string, depth int) (zero, known bo
 			return false, len(fields) == 0 // a function is never nil
 		}
 		v := VarOf(info, x)
-		if v == nil || len(fields) > 0 && c.fieldsWritten(v) {
+		if v == nil || len(fields) > 0 && c.fieldsWritten(v, before) {
 			return false, false
 		}
 		if rhs, zero, ok := c.idx.Origin(v); ok {
 			if zero {
 				return true, true
 			}
-			return c.isZeroAt(rhs, fields, depth+1)
+			return c.zeroBefore(rhs, fields, depth+1, before)
 		}
 	}
 	return false, false
@@ -200,9 +208,12 @@ func (c *conds) constAt(e ast.Expr, depth int) constant.Value {
 }
 
 // fieldsWritten reports whether a field of the variable v is assigned
-// anywhere in the package.
-func (c *conds) fieldsWritten(v *types.Var) bool {
+// anywhere in the package (before before, if valid).
+func (c *conds) fieldsWritten(v *types.Var, before token.Pos) bool {
 	for _, w := range c.idx.Writes().Fields {
+		if before.IsValid() && w.Pos >= before {
+			continue
+		}
 		for base := w.Base; base != nil; {
 			switch b := ast.Unparen(base).(type) {
 			case *ast.SelectorExpr:
@@ -309,4 +320,67 @@ func boolResultOf(info *types.Info, n ast.Node, call *ast.CallExpr) *types.Var {
 		}
 	}
 	return nil
+}
+
+// NeverRuns reports whether the code at cur sits in a branch that cannot
+// run: the then (or else) branch of a test against nil of a local
+// variable, or of a field path inside it, whose value there is known to
+// be the opposite, from its only assignment and no write to those
+// fields before the test, with no loop around the test in the function
+// (a write after it could run before it):
+//
+//	h := &Holder{R: shared}
+//	if h.R == nil {
+//		h.R = NewRes() // never runs
+//	}
+func (c *conds) NeverRuns(cur inspector.Cursor) bool {
+	info := c.idx.info
+	n := cur.Node()
+	for p := cur.Parent(); p.Node() != nil; n, p = p.Node(), p.Parent() {
+		switch s := p.Node().(type) {
+		case *ast.FuncDecl, *ast.FuncLit:
+			return false
+		case *ast.IfStmt:
+			if n != s.Body && n != s.Else || hasLoopAround(p) {
+				continue
+			}
+			bin, ok := ast.Unparen(s.Cond).(*ast.BinaryExpr)
+			if !ok || bin.Op != token.EQL && bin.Op != token.NEQ {
+				continue
+			}
+			x := bin.X
+			if IsNil(info, x) {
+				x = bin.Y
+			} else if !IsNil(info, bin.Y) {
+				continue
+			}
+			var fields []string
+			for sel, ok := ast.Unparen(x).(*ast.SelectorExpr); ok; sel, ok = ast.Unparen(x).(*ast.SelectorExpr) {
+				fields = append([]string{sel.Sel.Name}, fields...)
+				x = sel.X
+			}
+			if v := VarOf(info, x); v == nil || v.Kind() != types.LocalVar {
+				continue
+			}
+			zero, known := c.zeroBefore(x, fields, 0, s.Pos())
+			runsWhenNil := (bin.Op == token.EQL) == (n == s.Body)
+			if known && zero != runsWhenNil {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// hasLoopAround reports whether a loop of its function encloses cur.
+func hasLoopAround(cur inspector.Cursor) bool {
+	for p := cur.Parent(); p.Node() != nil; p = p.Parent() {
+		switch p.Node().(type) {
+		case *ast.FuncDecl, *ast.FuncLit:
+			return false
+		case *ast.ForStmt, *ast.RangeStmt:
+			return true
+		}
+	}
+	return false
 }

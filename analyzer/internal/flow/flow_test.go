@@ -38,6 +38,7 @@ type Holder struct {
 var global *Res
 
 func keep(r *Res) { global = r }
+func later(f func()) { go f() }
 func show(r *Res) { fmt.Println(r.n) }
 
 var _ = fmt.Sprint
@@ -57,10 +58,13 @@ func (toySpec) Selector(stack []ast.Node, i int, sel *ast.SelectorExpr, selectio
 		return Stop(UseRead)
 	}
 	if call, ok := CalledAt(stack, i); !ok || call.Fun != sel {
-		if selection.Kind() == types.MethodVal {
-			return Stop(UseEscape) // a method value
+		switch {
+		case selection.Kind() != types.MethodVal:
+			return Stop(UseRead)
+		case sel.Sel.Name == "Release":
+			return Stop(UseRelease) // a method value: the engine makes it a closer
 		}
-		return Stop(UseRead)
+		return Stop(UseEscape) // a method value
 	}
 	switch sel.Sel.Name {
 	case "Release":
@@ -162,7 +166,8 @@ func TestClassify(t *testing.T) {
 		{"release in parens", "(/*@*/ r).Release()", nil, UseRelease, ""},
 		{"use", "/*@*/ r.Use()", nil, UseUse, ""},
 		{"other method", "_ = /*@*/ r.Size()", nil, UseRead, ""},
-		{"method value", "g := /*@*/ r.Release; g()", nil, UseEscape, ""},
+		{"method value", "g := /*@*/ r.Use; g()", nil, UseEscape, ""},
+		{"release method value", "g := /*@*/ r.Release; g()", nil, UseEscape, ""}, // (a closer: see TestSearch)
 		{"field", "_ = /*@*/ r.n", nil, UseRead, ""},
 		{"comparison", "if /*@*/ r == nil { return nil }", nil, UseRead, ""},
 		{"discard", "_ = /*@*/ r", nil, UseRead, ""},
@@ -286,6 +291,9 @@ func TestSearch(t *testing.T) {
 		{"empty", "r, err := Open()\nif err != nil { return err }\nif r.n == 0 { return nil }\nr.Release()\nreturn nil", ""},
 		{"empty case", "r, err := Open()\nif err != nil { return err }\nswitch r.n {\ncase 0:\nreturn nil\n}\nr.Release()\nreturn nil", ""},
 		{"other case", "r, err := Open()\nif err != nil { return err }\nswitch r.n {\ncase 0:\ncase 1:\nreturn nil\n}\nr.Release()\nreturn nil", "return"},
+		{"release value, deferred", "r, err := Open()\nif err != nil { return err }\nrelease := r.Release\ndefer release()\nreturn nil", ""},
+		{"release value, called on one path", "r, err := Open()\nif err != nil { return err }\nrelease := r.Release\nif c { release(); return nil }\nreturn nil", "return"},
+		{"release value, handed on", "r, err := Open()\nif err != nil { return err }\nlater(r.Release)\nreturn nil", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -311,6 +319,33 @@ func TestSearch(t *testing.T) {
 			found = c.Search(target, fd, def)
 			if found.Leak != nil || (found.Drained != nil) != (tt.leak != "") {
 				t.Errorf("drained from the start: leak %v, drained %v; want drained %v", found.Leak, found.Drained, tt.leak != "")
+			}
+		})
+	}
+}
+
+// TestNeverRuns: code under a test against nil of a local holder whose
+// field is known there runs never (or always).
+func TestNeverRuns(t *testing.T) {
+	tests := []struct {
+		name  string
+		body  string // the body of func f(c bool, p *Holder), a mention marked in it
+		never bool
+	}{
+		{"set, tested nil", "h := &Holder{R: &Res{}}\nif h.R == nil {\n/*@*/ h.R = New()\n}", true},
+		{"set, else of tested non-nil", "h := &Holder{R: &Res{}}\nif h.R != nil {\nh.n = 1\n} else {\n/*@*/ h.R = New()\n}", true},
+		{"left out, tested nil", "h := &Holder{n: 1}\nif h.R == nil {\n/*@*/ h.R = New()\n}", false},
+		{"left out, tested non-nil", "h := Holder{n: 1}\nif h.R != nil {\n/*@*/ h.R = New()\n}", true},
+		{"cleared before the test", "h := &Holder{R: &Res{}}\nh.R = nil\nif h.R == nil {\n/*@*/ h.R = New()\n}", false},
+		{"in a loop", "h := &Holder{R: &Res{}}\nfor c {\nif h.R == nil {\n/*@*/ h.R = New()\n}\nh.R = nil\n}", false},
+		{"a parameter", "if p.R == nil {\n/*@*/ p.R = New()\n}", false},
+		{"unknown value", "h := sharedHolder()\nif h.R == nil {\n/*@*/ h.R = New()\n}", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, f := toyEngine(t, "\nfunc sharedHolder() *Holder { return nil }\n\nfunc f(c bool, p *Holder) {\n"+tt.body+"\n}\n")
+			if got := c.NeverRuns(markedIdent(t, c, f)); got != tt.never {
+				t.Errorf("NeverRuns %v, want %v", got, tt.never)
 			}
 		})
 	}

@@ -165,6 +165,9 @@ func (t *tracked) use(obj types.Object, at Place) (Event, *ast.CallExpr, bool) {
 		return EvRead, nil, u.Deref // made, not called: _ = func() { r.Release() } releases nothing
 	}
 	u := t.c.Classify(t.s, t.stack, at, -1)
+	if u.Closer {
+		return t.releaseValue(u), nil, u.Deref
+	}
 	if u.Kind == UseStore && t.local != nil && len(t.holders) < maxHolders {
 		h, at := holderOf(t.c, t.s, u.Into, u.At)
 		if h != nil && h.Name() != "_" && PosIn(h.Pos(), t.local) && h != obj {
@@ -221,6 +224,28 @@ func holderOf(c *Engine, s Spec, lhs ast.Expr, at Place) (*types.Var, Place) {
 	return x, append(fields, at...)
 }
 
+// releaseValue is use for a method value of the release method (u.Node):
+// assigned to a local variable, it makes that variable a closer, which
+// releases the resource where it is called (as a function literal
+// does); anywhere else it is handed on, and may be called anywhere.
+//
+//	closeBody := resp.Body.Close    ...    defer closeBody()
+func (t *tracked) releaseValue(u Use) Event {
+	i := slices.Index(t.stack, u.Node)
+	if i < 1 {
+		return EvHandoff
+	}
+	lhs := AssignedTo(t.stack[i-1], u.Node.(ast.Expr))
+	f, ok := t.c.Info.ObjectOf(IdentOf(lhs)).(*types.Var)
+	if !ok || f.Name() == "_" || f.Kind() != types.LocalVar {
+		return EvHandoff
+	}
+	if !slices.Contains(t.closers, f) {
+		t.closers = append(t.closers, f)
+	}
+	return EvRead // made, not called
+}
+
 // inClosure returns the index in t.stack of the function literal the
 // mention at its top is in, if that literal is assigned to a local
 // variable or to _, with the left-hand side; -1 otherwise.
@@ -232,15 +257,8 @@ func (t *tracked) inClosure() (int, ast.Expr) {
 		if !ok {
 			continue
 		}
-		switch p := t.stack[i-1].(type) {
-		case *ast.AssignStmt:
-			if k := slices.Index(p.Rhs, ast.Expr(lit)); k >= 0 && len(p.Lhs) == len(p.Rhs) && IdentOf(p.Lhs[k]) != nil {
-				return i, p.Lhs[k]
-			}
-		case *ast.ValueSpec:
-			if k := slices.Index(p.Values, ast.Expr(lit)); k >= 0 && len(p.Names) == len(p.Values) {
-				return i, p.Names[k]
-			}
+		if lhs := AssignedTo(t.stack[i-1], lit); IdentOf(lhs) != nil {
+			return i, lhs
 		}
 		return -1, nil
 	}

@@ -460,3 +460,22 @@ func FuncNamed(info *types.Info, e ast.Expr) *types.Func {
 	}
 	return nil
 }
+
+// AssignedTo returns the left-hand side that stmt, an assignment or a
+// declaration with values, gives the value rhs to one for one; nil if
+// it gives it none.
+//
+//	f := rhs    var f = rhs    a, f = x, rhs
+func AssignedTo(stmt ast.Node, rhs ast.Expr) ast.Expr {
+	switch s := stmt.(type) {
+	case *ast.AssignStmt:
+		if k := slices.Index(s.Rhs, rhs); k >= 0 && len(s.Lhs) == len(s.Rhs) {
+			return s.Lhs[k]
+		}
+	case *ast.ValueSpec:
+		if k := slices.Index(s.Values, rhs); k >= 0 && len(s.Names) == len(s.Values) {
+			return s.Names[k]
+		}
+	}
+	return nil
+}

@@ -139,7 +139,7 @@ func (s *dialResolver) bodyToggles(body *ast.BlockStmt, depth int, seen map[*typ
 			}
 			hold(lhs, n.Values)
 		case *ast.CallExpr:
-			if nethttp.IsKeepAliveOff(s.info, n) {
+			if nethttp.IsKeepAliveOff(s.info, n) || keepAliveOffValue(s.c, n) {
 				addToggle(n)
 			}
 			if nethttp.IsDialResults(s.info.TypeOf(n)) {
@@ -162,6 +162,19 @@ func (s *dialResolver) bodyToggles(body *ast.BlockStmt, depth int, seen map[*typ
 		return true
 	})
 	return uniqueNodes(toggles), foreign
+}
+
+// keepAliveOffValue reports whether call calls, through a local func
+// value, SetKeepAlive bound to a connection, with false:
+//
+//	setKeepAlive := conn.(*net.TCPConn).SetKeepAlive
+//	setKeepAlive(false)
+func keepAliveOffValue(c *checker, call *ast.CallExpr) bool {
+	if _, ok := ast.Unparen(call.Fun).(*ast.Ident); !ok || len(call.Args) != 1 || !flow.IsFalse(c.pass.TypesInfo, call.Args[0]) {
+		return false // the cheap tests first
+	}
+	fn, _ := c.FuncValue(call)
+	return nethttp.IsSetKeepAliveFunc(fn)
 }
 
 // helperToggles returns the toggles of a helper that call hands a

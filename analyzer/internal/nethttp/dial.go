@@ -55,8 +55,13 @@ func IsSetKeepAlive(info *types.Info, call *ast.CallExpr) bool {
 	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); !ok || sel.Sel.Name != "SetKeepAlive" || len(call.Args) != 1 {
 		return false // the cheap test first
 	}
-	fn := flow.CalleeFunc(info, call)
-	if fn == nil {
+	return IsSetKeepAliveFunc(flow.CalleeFunc(info, call))
+}
+
+// IsSetKeepAliveFunc reports whether fn is SetKeepAlive of a
+// *net.TCPConn, or of an interface (see IsSetKeepAlive).
+func IsSetKeepAliveFunc(fn *types.Func) bool {
+	if fn == nil || fn.Name() != "SetKeepAlive" {
 		return false
 	}
 	recv := fn.Signature().Recv()

@@ -262,6 +262,8 @@ func (c *checker) scan() starts {
 			if pools {
 				if src, ok := poolLit(c, cur); ok && !src.noKeepAlive && !c.NeverRuns(cur) {
 					found.pools = append(found.pools, src)
+				} else if src, ok := bareClient(c, cur); ok {
+					found.pools = append(found.pools, src)
 				}
 			}
 			if dials {

@@ -47,9 +47,9 @@ func checkTransport(c *checker, pools []poolSource) {
 			continue // handed on: whoever holds it owns it
 		case closesPool(c, fl) || fl.Flags&poolNoKeepAlive != 0:
 			continue // its idle connections are closed, or never kept
-		case len(fl.Uses) == 0, src.lazy && fl.Flags&poolFilled == 0:
+		case len(fl.Uses) == 0, src.lazy && fl.Flags&poolFilled == 0, src.bare && !fl.Filled:
 			continue // never used (or never built): it holds no connections
-		case src.lazy && (fl.Replaced || fl.Flags&poolFieldSet != 0):
+		case (src.lazy || src.bare) && (fl.Replaced || fl.Flags&poolFieldSet != 0):
 			continue // given a client of the caller's, or content, first: it may not build its own
 		case replacedBeforeUse(fl):
 			continue // a setter gave its holder another client first: it never holds a connection

@@ -34,6 +34,9 @@ type poolSource struct {
 	// lazy: a holder that builds its pool on first use (see lazyPool):
 	// there is a pool only once one of its filling methods is called.
 	lazy bool
+	// bare: a client without a Transport, which has a pool of its own
+	// only once a fallback fills it (see bareClient).
+	bare bool
 }
 
 // poolAt reports whether the node at cur builds a new connection pool:
@@ -67,6 +70,22 @@ func poolLit(c *checker, cur inspector.Cursor) (poolSource, bool) {
 	}
 	return poolSource{cur: cur, expr: lit, typ: info.TypeOf(lit), lit: lit, what: "new http.Transport", result: -1,
 		noKeepAlive: nethttp.LitTurnsOffPooling(info, lit)}, true
+}
+
+// bareClient reports whether lit is an http.Client literal that names no
+// Transport: it shares http.DefaultTransport, unless a fallback helper
+// gives it a pool of its own (a parameter fact fills, when it has no
+// Transport), which the check then reports as built where lit is.
+//
+//	c := &http.Client{Timeout: time.Second}
+//	ensureTransport(c)   // if c.Transport == nil { c.Transport = &http.Transport{} }
+func bareClient(c *checker, cur inspector.Cursor) (poolSource, bool) {
+	lit := cur.Node().(*ast.CompositeLit)
+	t := c.pass.TypesInfo.TypeOf(lit)
+	if !nethttp.IsHTTPClient(t) || setsPoolField(c, lit) {
+		return poolSource{}, false
+	}
+	return poolSource{cur: cur, expr: lit, typ: t, what: "client", result: -1, bare: true}, true
 }
 
 // poolCall is poolAt for a call of fn (nil if not a function).

@@ -211,6 +211,9 @@ func (poolSpec) HolderFlags(t types.Type) uint8 {
 // connection pool (see nethttp.PoolTypes.CanHoldPool), remembered per
 // pass.
 func (p *pools) holdsPool(t types.Type) bool {
+	if t == nil {
+		return false // no type: broken code
+	}
 	key := keyOf(t)
 	held, ok := p.poolTypes[key]
 	if !ok {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/flow"
+	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/nethttp"
 )
 
 // This file holds what the summaries of functions say for the transport
@@ -139,6 +140,13 @@ func summarizePoolParams(c *checker, lf *flow.Func, f *flow.Fact) {
 		}
 		if fl.Flags&poolFilled != 0 || i == 0 && fillsReceiver(c, lf) {
 			pf.Effect |= flow.Fills
+		} else if i > 0 && !fl.Returned && !fl.Escapes && !fl.IntoParam {
+			// (A client it hands back, or keeps, goes with the pool: the
+			// result's summary, or the hand-off, says what comes of it.)
+			if when, ok := fillsParam(c, lf, v); ok {
+				pf.Effect |= flow.Fills
+				pf.When = when
+			}
 		}
 		holder, into := holderParam(lf, fl, v)
 		switch {
@@ -261,6 +269,35 @@ func fillsReceiver(c *checker, lf *flow.Func) bool {
 		}
 	}
 	return false
+}
+
+// fillsParam reports whether lf builds a pool that keeps idle
+// connections and stores it into what its parameter v points to (a
+// client, a holder), and under which condition on its parameters (see
+// flow.Engine.Guard): a fallback for a client given without a Transport.
+//
+//	func ensureTransport(c *http.Client) {
+//		if c.Transport == nil {
+//			c.Transport = &http.Transport{}   // fills(p0), when(!p0.Transport)
+//		}
+//	}
+func fillsParam(c *checker, lf *flow.Func, v *types.Var) (flow.Condition, bool) {
+	if !nethttp.IsHTTPClient(v.Type()) || !flow.IsPointerType(v.Type()) {
+		return flow.Condition{}, false // (a holder of the user's fills through its methods: fillsReceiver)
+	}
+	for cur := range lf.Cur().Preorder((*ast.CompositeLit)(nil), (*ast.CallExpr)(nil)) {
+		src, ok := poolAt(c, cur)
+		if !ok || src.noKeepAlive || src.lazy {
+			continue
+		}
+		fl := c.Follow(c.pools.spec, lf.Cur(), cur, src.result, src.at, flow.IntoParams|flow.TrustCalls)
+		if !fl.IntoParam || fl.Escapes || fl.Released || fl.Flags&poolNoKeepAlive != 0 || !slices.Contains(fl.Vars, v) {
+			continue
+		}
+		when, _ := c.Guard(lf.Cur(), cur)
+		return when, true
+	}
+	return flow.Condition{}, false
 }
 
 // optionsMayReplace returns the condition "no options given" if the pool

@@ -138,6 +138,16 @@ func (sm callEffects) literalParamEffect(s Spec, lit *ast.FuncLit, idx int) Step
 // receiver, into a step of the value passed there by call, whose
 // resource sits at p in it.
 func (sm callEffects) EffectAt(s Spec, call *ast.CallExpr, pf ParamFact, p Place) Step {
+	st := sm.effectAt(call, pf, p)
+	if pf.Effect&Fills != 0 && pf.Effect&Keeps == 0 && pf.Index >= 0 {
+		holds, known := sm.e.HoldsAt(call, pf.When)
+		st.Filled = pf.When.Param == 0 || holds && known // filled when the argument says it has none
+	}
+	return st
+}
+
+// effectAt is EffectAt but for filling.
+func (sm callEffects) effectAt(call *ast.CallExpr, pf ParamFact, p Place) Step {
 	e := pf.Effect
 	switch {
 	case pf.Sets != "" && hasPrefix(p, SplitPath(pf.Sets)):

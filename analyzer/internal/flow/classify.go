@@ -50,6 +50,7 @@ type Use struct {
 	UsedAt ast.Node  // a call on the way that used it and handed it back (a method of a holder that returns another holding it)
 	Holder bool      // UseStore: a callee stored it into what Into holds (a setter of Into, an option applied to it)
 	Closer bool      // UseEscape: a method value of the release method (Node is the selector), which releases where it is called
+	Filled bool      // a callee it was passed to filled it (see Step.Filled)
 	_      [0]func() // not comparable
 }
 
@@ -117,6 +118,7 @@ func (c *Engine) Classify(s Spec, stack []ast.Node, p Place, result int) (u Use)
 			}
 			st := c.argEffect(s, parent, e, p)
 			u.Flags |= st.Flags
+			u.Filled = u.Filled || st.Filled
 			if st.Into {
 				if into := holderArg(parent, st.Holder); into != nil {
 					u.Kind, u.Into, u.Holder, p = UseStore, into, true, intoPlace(st.At, p)

@@ -38,6 +38,7 @@ type Flow struct {
 	Unseen        []ast.Node   // with TrustCalls: the calls into code it cannot see that got it
 	IntoParam     bool         // with IntoParams: it went into a parameter's field
 	IntoRecv      bool         // with IntoParams: it went into a field of the receiver
+	Filled        bool         // a callee filled it (a holder given a resource of its own where it had none)
 
 	work []flowItem // values still to look at
 }
@@ -99,6 +100,7 @@ func (fl *Flow) run(result int) {
 func (fl *Flow) step(it flowItem, fn inspector.Cursor, result int) {
 	u := fl.c.Classify(fl.s, StackOf(it.cur, fn), it.at, result)
 	fl.Flags |= u.Flags
+	fl.Filled = fl.Filled || u.Filled
 	if u.UsedAt != nil {
 		fl.Uses = append(fl.Uses, u.UsedAt)
 	}

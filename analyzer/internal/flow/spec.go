@@ -75,6 +75,7 @@ type Step struct {
 	Flags  uint8
 	Into   bool // a callee stores it into what its parameter Holder holds (-1: the receiver), at At
 	Holder int
+	Filled bool // a callee fills it: gives the holder a resource of its own where it has none
 }
 
 // Stop returns a step that ends the climb with a use of kind k.

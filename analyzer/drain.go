@@ -6,7 +6,6 @@ import (
 	"go/token"
 	"go/types"
 	"go/version"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -125,12 +124,8 @@ func closeOf(stack []ast.Node) ast.Node {
 //	closeBody := resp.Body.Close
 //	defer closeBody()
 func closerCall(c *checker, fn inspector.Cursor, stack []ast.Node, sel ast.Node) *ast.CallExpr {
-	i := slices.Index(stack, sel)
-	if i < 1 {
-		return nil
-	}
-	f, ok := c.pass.TypesInfo.ObjectOf(flow.IdentOf(flow.AssignedTo(stack[i-1], sel.(ast.Expr)))).(*types.Var)
-	if !ok {
+	f := flow.LocalAssignedTo(c.pass.TypesInfo, stack, sel)
+	if f == nil {
 		return nil
 	}
 	for _, use := range c.UsesOf(fn, f) {

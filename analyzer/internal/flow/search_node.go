@@ -159,14 +159,19 @@ func (t *tracked) use(obj types.Object, at Place) (Event, *ast.CallExpr, bool) {
 		if u.Kind != UseRelease {
 			return EventOf(u.Kind), nil, u.Deref
 		}
-		if f, ok := info.ObjectOf(IdentOf(lhs)).(*types.Var); ok && f.Name() != "_" && !slices.Contains(t.closers, f) {
-			t.closers = append(t.closers, f)
+		if f, ok := info.ObjectOf(IdentOf(lhs)).(*types.Var); ok && f.Name() != "_" {
+			t.closers = appendNew(t.closers, f)
 		}
 		return EvRead, nil, u.Deref // made, not called: _ = func() { r.Release() } releases nothing
 	}
 	u := t.c.Classify(t.s, t.stack, at, -1)
-	if u.Closer {
-		return t.releaseValue(u), nil, u.Deref
+	if u.Closer { // a method value of the release method: released where it is called
+		f := LocalAssignedTo(info, t.stack, u.Node)
+		if f == nil {
+			return EvHandoff, nil, u.Deref // handed on: it may be called anywhere
+		}
+		t.closers = appendNew(t.closers, f)
+		return EvRead, nil, u.Deref // made, not called
 	}
 	if u.Kind == UseStore && t.local != nil && len(t.holders) < maxHolders {
 		h, at := holderOf(t.c, t.s, u.Into, u.At)
@@ -179,6 +184,14 @@ func (t *tracked) use(obj types.Object, at Place) (Event, *ast.CallExpr, bool) {
 	}
 	call, _ := u.Node.(*ast.CallExpr)
 	return EventOf(u.Kind), call, u.Deref
+}
+
+// appendNew appends v to vs unless vs holds it.
+func appendNew(vs []*types.Var, v *types.Var) []*types.Var {
+	if slices.Contains(vs, v) {
+		return vs
+	}
+	return append(vs, v)
 }
 
 // holderOf returns the variable that a store into lhs puts the resource
@@ -222,28 +235,6 @@ func holderOf(c *Engine, s Spec, lhs ast.Expr, at Place) (*types.Var, Place) {
 		return nil, nil
 	}
 	return x, append(fields, at...)
-}
-
-// releaseValue is use for a method value of the release method (u.Node):
-// assigned to a local variable, it makes that variable a closer, which
-// releases the resource where it is called (as a function literal
-// does); anywhere else it is handed on, and may be called anywhere.
-//
-//	closeBody := resp.Body.Close    ...    defer closeBody()
-func (t *tracked) releaseValue(u Use) Event {
-	i := slices.Index(t.stack, u.Node)
-	if i < 1 {
-		return EvHandoff
-	}
-	lhs := AssignedTo(t.stack[i-1], u.Node.(ast.Expr))
-	f, ok := t.c.Info.ObjectOf(IdentOf(lhs)).(*types.Var)
-	if !ok || f.Name() == "_" || f.Kind() != types.LocalVar {
-		return EvHandoff
-	}
-	if !slices.Contains(t.closers, f) {
-		t.closers = append(t.closers, f)
-	}
-	return EvRead // made, not called
 }
 
 // inClosure returns the index in t.stack of the function literal the

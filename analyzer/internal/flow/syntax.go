@@ -479,3 +479,20 @@ func AssignedTo(stmt ast.Node, rhs ast.Expr) ast.Expr {
 	}
 	return nil
 }
+
+// LocalAssignedTo returns the local variable (not _) that the value n, in
+// stack, is assigned or declared with, one for one; nil if none.
+//
+//	closeBody := resp.Body.Close
+func LocalAssignedTo(info *types.Info, stack []ast.Node, n ast.Node) *types.Var {
+	i := slices.Index(stack, n)
+	e, ok := n.(ast.Expr)
+	if i < 1 || !ok {
+		return nil
+	}
+	f, ok := info.ObjectOf(IdentOf(AssignedTo(stack[i-1], e))).(*types.Var)
+	if !ok || f.Name() == "_" || f.Kind() != types.LocalVar {
+		return nil
+	}
+	return f
+}

@@ -146,7 +146,7 @@ func (sm callEffects) EffectAt(s Spec, call *ast.CallExpr, pf ParamFact, p Place
 	return st
 }
 
-// effectAt is EffectAt but for filling.
+// effectAt is EffectAt but for the fill.
 func (sm callEffects) effectAt(call *ast.CallExpr, pf ParamFact, p Place) Step {
 	e := pf.Effect
 	switch {

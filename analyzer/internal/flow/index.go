@@ -61,7 +61,11 @@ type Writes struct {
 // Writes returns the package's index of writes, built on first use.
 func (x *Index) Writes() *Writes {
 	if x.written == nil {
-		x.written = collectWrites(x.info, x.e.Pass.Files, nil)
+		var files []ast.Node
+		for _, f := range x.e.Pass.Files {
+			files = append(files, f)
+		}
+		x.written = collectWrites(x.info, files)
 	}
 	return x.written
 }
@@ -89,7 +93,7 @@ func (x *Index) writesTo(v *types.Var) []Write {
 				}
 			}
 		}
-		w = collectWrites(x.info, nil, decls)
+		w = collectWrites(x.info, decls)
 		if x.local == nil {
 			x.local = make(map[*types.Scope]*Writes)
 		}
@@ -98,8 +102,8 @@ func (x *Index) writesTo(v *types.Var) []Write {
 	return w.Vars[v]
 }
 
-// collectWrites returns the writes in files and in nodes.
-func collectWrites(info *types.Info, files []*ast.File, nodes []ast.Node) *Writes {
+// collectWrites returns the writes in nodes.
+func collectWrites(info *types.Info, nodes []ast.Node) *Writes {
 	w := &Writes{Vars: make(map[*types.Var][]Write)}
 	add := func(lhs, rhs ast.Expr, zero bool, stmt *ast.AssignStmt) {
 		switch lhs := ast.Unparen(lhs).(type) {
@@ -144,9 +148,6 @@ func collectWrites(info *types.Info, files []*ast.File, nodes []ast.Node) *Write
 			}
 		}
 		return true
-	}
-	for _, f := range files {
-		ast.Inspect(f, visit)
 	}
 	for _, n := range nodes {
 		ast.Inspect(n, visit)

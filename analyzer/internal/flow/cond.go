@@ -354,12 +354,8 @@ func (c *conds) NeverRuns(cur inspector.Cursor) bool {
 			} else if !IsNil(info, bin.Y) {
 				continue
 			}
-			var fields []string
-			for sel, ok := ast.Unparen(x).(*ast.SelectorExpr); ok; sel, ok = ast.Unparen(x).(*ast.SelectorExpr) {
-				fields = append([]string{sel.Sel.Name}, fields...)
-				x = sel.X
-			}
-			if v := VarOf(info, x); v == nil || v.Kind() != types.LocalVar {
+			x, fields, ok := FieldChain(info, x)
+			if v := VarOf(info, x); !ok || v == nil || v.Kind() != types.LocalVar {
 				continue
 			}
 			zero, known := c.zeroBefore(x, fields, 0, s.Pos())

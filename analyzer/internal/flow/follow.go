@@ -228,28 +228,16 @@ func (fl *Flow) storedIn(lhs ast.Expr, at Place, holder bool) (*types.Var, Place
 	case *ast.SelectorExpr:
 		// x.f or x.f.g: a field of a local holder of its own, or (into
 		// params) of a parameter, the receiver included.
-		var fields []string
-		var e ast.Expr = lhs
-		for {
-			sel, ok := ast.Unparen(e).(*ast.SelectorExpr)
-			if !ok {
-				break
-			}
-			if FieldOf(info, sel) == nil {
-				return nil, nil
-			}
-			fields = append([]string{sel.Sel.Name}, fields...)
-			e = sel.X
-		}
+		e, fields, ok := FieldChain(info, lhs)
 		x := IdentOf(e)
-		if x == nil {
+		if !ok || x == nil {
 			return nil, nil
 		}
 		v, ok := info.Uses[x].(*types.Var)
 		if !ok || fl.s.Literal(v.Type(), nil, FieldOf(info, firstSelector(lhs))) != UseHold {
 			return nil, nil
 		}
-		return fl.intoHolder(v, append(Place(fields), at...))
+		return fl.intoHolder(v, append(fields, at...))
 	}
 	return nil, nil
 }

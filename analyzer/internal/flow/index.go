@@ -185,3 +185,21 @@ func (x *Index) DefiningCall(v *types.Var) *ast.CallExpr {
 	call, _ := ast.Unparen(defs[0].Stmt.Rhs[0]).(*ast.CallExpr)
 	return call
 }
+
+// FieldChain splits e, a chain of field selections x.f.g, into its base
+// x and the fields f, g; ok is false if a selection in it is not a field
+// (a method value, a qualified identifier). e itself, if not a selection,
+// is its own base.
+func FieldChain(info *types.Info, e ast.Expr) (base ast.Expr, fields Place, ok bool) {
+	for {
+		sel, isSel := ast.Unparen(e).(*ast.SelectorExpr)
+		if !isSel {
+			return e, fields, true
+		}
+		if FieldOf(info, sel) == nil {
+			return nil, nil, false
+		}
+		fields = append(Place{sel.Sel.Name}, fields...)
+		e = sel.X
+	}
+}

@@ -206,18 +206,9 @@ func holderOf(c *Engine, s Spec, lhs ast.Expr, at Place) (*types.Var, Place) {
 	if h, ok := info.ObjectOf(IdentOf(lhs)).(*types.Var); ok {
 		return h, at
 	}
-	var fields Place
-	e := lhs
-	for {
-		sel, ok := ast.Unparen(e).(*ast.SelectorExpr)
-		if !ok {
-			break
-		}
-		if FieldOf(info, sel) == nil {
-			return nil, nil
-		}
-		fields = append(Place{sel.Sel.Name}, fields...)
-		e = sel.X
+	e, fields, ok := FieldChain(info, lhs)
+	if !ok {
+		return nil, nil
 	}
 	x, ok := info.ObjectOf(IdentOf(e)).(*types.Var)
 	if !ok || len(fields) == 0 || s.Literal(x.Type(), nil, FieldOf(info, firstSelector(lhs))) != UseHold {

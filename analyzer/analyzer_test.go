@@ -2,9 +2,11 @@ package analyzer_test
 
 import (
 	"fmt"
+	"go/token"
 	"os"
 	"path/filepath"
 	"slices"
+	"sort"
 	"strings"
 	"testing"
 
@@ -35,7 +37,7 @@ func TestFixtures(t *testing.T) {
 	}
 	// One run for all packages: loading std from source is the slow part.
 	results := analysistest.RunWithSuggestedFixes(t, testdata, analyzer.WithFacts(analyzer.Analyzer), patterns...)
-	checkLeakMarkers(t, results)
+	checkLeakMarkers(t, results, token.Position.String)
 }
 
 func TestValidate(t *testing.T) {
@@ -44,10 +46,11 @@ func TestValidate(t *testing.T) {
 	}
 }
 
-// checkLeakMarkers checks the related information of body, drain and bodyeof diagnostics:
-// each must point at a line with a "leaks here" comment, and each such
-// comment must be pointed at by some diagnostic.
-func checkLeakMarkers(t *testing.T, results []*analysistest.Result) {
+// checkLeakMarkers checks the related information of the body, drain and
+// bodyeof diagnostics of results: each must point at a line with a "leaks
+// here" comment, and each such comment must be pointed at by some
+// diagnostic. where names a position in the messages.
+func checkLeakMarkers(t *testing.T, results []*analysistest.Result, where func(token.Position) string) {
 	t.Helper()
 	pointed := make(map[string]bool) // file:line
 	for _, r := range results {
@@ -56,25 +59,29 @@ func checkLeakMarkers(t *testing.T, results []*analysistest.Result) {
 				continue
 			}
 			p := r.Pass.Fset.Position(d.Related[0].Pos)
-			key := fmt.Sprintf("%s:%d", p.Filename, p.Line)
-			pointed[key] = true
+			pointed[fmt.Sprintf("%s:%d", p.Filename, p.Line)] = true
 			if !lineHas(t, p.Filename, p.Line, "leaks here") {
-				t.Errorf("%s: related information of %q points at a line without a \"leaks here\" comment",
-					r.Pass.Fset.Position(d.Pos), d.Message)
+				t.Errorf("%s: related information of %q points at %s, a line without a \"leaks here\" comment",
+					where(r.Pass.Fset.Position(d.Pos)), d.Message, where(p))
 			}
 		}
 	}
+	var missed []string
 	for _, r := range results {
 		for _, f := range r.Pass.Files {
 			for _, cg := range f.Comments {
 				if strings.TrimSpace(cg.Text()) == "leaks here" {
 					p := r.Pass.Fset.Position(cg.Pos())
 					if !pointed[fmt.Sprintf("%s:%d", p.Filename, p.Line)] {
-						t.Errorf("%s: no diagnostic's related information points at this leak", p)
+						missed = append(missed, fmt.Sprintf("%s: no diagnostic's related information points at this leak", where(p)))
 					}
 				}
 			}
 		}
+	}
+	sort.Strings(missed)
+	for _, m := range missed {
+		t.Error(m)
 	}
 }
 
@@ -107,7 +114,7 @@ func TestDrain(t *testing.T) {
 	}
 	all := analyzer.NewAnalyzer(analyzer.Config{Checks: []string{"body", "transport", "keepalive", "drain"}})
 	results := analysistest.RunWithSuggestedFixes(t, testdata, analyzer.WithFacts(all), "drain")
-	checkLeakMarkers(t, results)
+	checkLeakMarkers(t, results, token.Position.String)
 }
 
 // TestBodyEOF runs the opt-in bodyeof check, with body, over its
@@ -121,7 +128,7 @@ func TestBodyEOF(t *testing.T) {
 	}
 	a := analyzer.NewAnalyzer(analyzer.Config{Checks: []string{"body", "bodyeof"}})
 	results := analysistest.RunWithSuggestedFixes(t, testdata, analyzer.WithFacts(a), "bodyeof")
-	checkLeakMarkers(t, results)
+	checkLeakMarkers(t, results, token.Position.String)
 }
 
 // TestBodyEOFAlone checks that -checks=bodyeof on its own reports what

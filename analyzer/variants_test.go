@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 	"testing"
 
@@ -190,7 +189,7 @@ func TestVariants(t *testing.T) {
 			t.Errorf("%s: no result for its package", k)
 		}
 	}
-	checkVariantLeakMarkers(t, kept, where)
+	checkLeakMarkers(t, kept, where)
 }
 
 // perArchive returns the Analyzer that TestVariants runs: on the
@@ -391,43 +390,4 @@ func readGaps(t *testing.T, archives []*variantArchive) map[spellingKey]string {
 		t.Fatal(err)
 	}
 	return gaps
-}
-
-// checkVariantLeakMarkers checks the related information of the body,
-// drain and bodyeof diagnostics of results, as checkLeakMarkers does:
-// each points at a line with a "leaks here" comment, each such comment
-// is pointed at.
-func checkVariantLeakMarkers(t *testing.T, results []*analysistest.Result, where func(token.Position) string) {
-	t.Helper()
-	pointed := make(map[string]bool) // file:line
-	for _, r := range results {
-		for _, d := range r.Diagnostics {
-			if d.Category != "body" && d.Category != "drain" && d.Category != "bodyeof" || len(d.Related) == 0 {
-				continue
-			}
-			p := r.Pass.Fset.Position(d.Related[0].Pos)
-			pointed[fmt.Sprintf("%s:%d", p.Filename, p.Line)] = true
-			if !lineHas(t, p.Filename, p.Line, "leaks here") {
-				t.Errorf("%s: related information of %q points at %s, a line without a \"leaks here\" comment",
-					where(r.Pass.Fset.Position(d.Pos)), d.Message, where(p))
-			}
-		}
-	}
-	var missed []string
-	for _, r := range results {
-		for _, f := range r.Pass.Files {
-			for _, cg := range f.Comments {
-				if strings.TrimSpace(cg.Text()) == "leaks here" {
-					p := r.Pass.Fset.Position(cg.Pos())
-					if !pointed[fmt.Sprintf("%s:%d", p.Filename, p.Line)] {
-						missed = append(missed, fmt.Sprintf("%s: no diagnostic's related information points at this leak", where(p)))
-					}
-				}
-			}
-		}
-	}
-	sort.Strings(missed)
-	for _, m := range missed {
-		t.Error(m)
-	}
 }

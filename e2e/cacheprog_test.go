@@ -5,7 +5,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -31,16 +30,7 @@ func TestSharedCache(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	data, err := os.ReadFile(filepath.Join(bench, "small.pkgs"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var pkgs []string
-	for l := range strings.Lines(string(data)) {
-		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
-			pkgs = append(pkgs, l)
-		}
-	}
+	pkgs := benchPatterns(t, filepath.Join(bench, "small.pkgs"))
 	hlc := buildHTTPLeakCheck(t)
 	bin := t.TempDir()
 	run(t, ".", nil, "go", "build", "-C", "../tools/gocacheprog", "-o", bin+"/", "tool").want(t, "building go-cacher and go-cacher-server", 0)

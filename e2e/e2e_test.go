@@ -107,6 +107,23 @@ func need(t *testing.T, tool, install string) string {
 	return ""
 }
 
+// benchPatterns returns the package patterns that the list file at path
+// (bench/small.pkgs, large.pkgs) holds, one a line, # comments left out.
+func benchPatterns(t *testing.T, path string) []string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pkgs []string
+	for l := range strings.Lines(string(data)) {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			pkgs = append(pkgs, l)
+		}
+	}
+	return pkgs
+}
+
 // buildHTTPLeakCheck builds the httpleakcheck command into a temporary
 // directory and returns its absolute path.
 func buildHTTPLeakCheck(t *testing.T) string {

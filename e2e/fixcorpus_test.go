@@ -31,16 +31,7 @@ func TestFixCorpus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	data, err := os.ReadFile(filepath.Join(bench, list))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var pkgs []string
-	for l := range strings.Lines(string(data)) {
-		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
-			pkgs = append(pkgs, l)
-		}
-	}
+	pkgs := benchPatterns(t, filepath.Join(bench, list))
 	hlc := buildHTTPLeakCheck(t)
 	goVersion := strings.TrimPrefix(strings.TrimSpace(run(t, bench, nil, "go", "env", "GOVERSION").stdout), "go")
 

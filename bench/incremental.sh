@@ -32,26 +32,8 @@ go build -o "$tmp/httpleakcheck" ../cmd/httpleakcheck
 hlc=$tmp/httpleakcheck
 rev=$(git -C .. describe --always --dirty)
 
-mod=github.com/hashicorp/go-retryablehttp
-cp -r "$(go list -m -f '{{.Dir}}' "$mod")" "$tmp/edit"
-chmod -R u+w "$tmp/edit"
-cat >"$tmp/go.work" <<EOF
-go $(go env GOVERSION | sed 's/^go//')
-
-use $PWD
-
-replace $mod => $tmp/edit
-EOF
-export GOWORK=$tmp/go.work
-echo "compiling the corpus into the build cache" >&2
-go list -export -deps -test "${pkgs[@]}" >/dev/null
-
-edits=0
-# edit adds a new function to the edited file, different every time.
-edit() {
-	edits=$((edits + 1))
-	printf '\nfunc benchEdit%d() int { return %d }\n' "$edits" "$edits" >>"$tmp/edit/client.go"
-}
+# shellcheck source=editable.sh
+source ./editable.sh
 
 declare -A wall cpu
 # measure NAME STATE CMD...: runs CMD (exit 0, 1 or 3 are fine: findings) and

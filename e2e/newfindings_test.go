@@ -54,19 +54,7 @@ func TestNewFindings(t *testing.T) {
 	}
 
 	// The JSON of the findings kept carries their check's page.
-	for _, mode := range [][]string{nil, {"-vet"}} {
-		r := run(t, dir, env, append(append([]string{hlc}, mode...), "-json", "-new-from-rev=HEAD", "./...")...)
-		r.want(t, "httpleakcheck -json -new-from-rev=HEAD", 0)
-		diags := parseJSON(t, dir, r.stdout)
-		if len(diags) != 2 {
-			t.Errorf("%s -json -new-from-rev=HEAD: %d findings, want 2", strings.Join(mode, " "), len(diags))
-		}
-		for _, d := range diags {
-			if d.URL != checkPages[d.Category] {
-				t.Errorf("%s -json -new-from-rev=HEAD: %s: url %q, want %q", strings.Join(mode, " "), d.Posn, d.URL, checkPages[d.Category])
-			}
-		}
-	}
+	wantJSONFindings(t, dir, env, hlc, "-new-from-rev=HEAD", 2)
 
 	baseline := filepath.Join(dir, "baseline.json")
 	run(t, dir, env, hlc, "-write-baseline="+baseline, "./...").want(t, "httpleakcheck -write-baseline", 0)
@@ -77,21 +65,30 @@ func TestNewFindings(t *testing.T) {
 	// A new leak in a file with old findings, above them: they move, and
 	// stay accepted; the new one is reported.
 	writeSource(t, body, strings.Replace(string(old), "// Status never", strings.TrimPrefix(leak("Newer"), "\n")+"\n// Status never", 1)+leak("Changed"))
-	for _, mode := range [][]string{nil, {"-vet"}} {
-		r := run(t, dir, env, append(append([]string{hlc}, mode...), "-json", "-baseline="+baseline, "./...")...)
-		r.want(t, "httpleakcheck -json -baseline", 0)
-		diags := parseJSON(t, dir, r.stdout)
-		if len(diags) != 1 {
-			t.Errorf("%s -json -baseline: %d findings, want 1", strings.Join(mode, " "), len(diags))
-		}
-		for _, d := range diags {
-			if d.URL != checkPages[d.Category] {
-				t.Errorf("%s -json -baseline: %s: url %q, want %q", strings.Join(mode, " "), d.Posn, d.URL, checkPages[d.Category])
-			}
-		}
-	}
+	wantJSONFindings(t, dir, env, hlc, "-baseline="+baseline, 1)
 	got := positions(t, "-baseline="+baseline, "./...")
 	if want := []string{"app/body.go:14", "app/body.go:18"}; !slices.Equal(got, want) {
 		t.Errorf("-baseline: %q, want %q (the new leak only)", got, want)
+	}
+}
+
+// wantJSONFindings runs hlc -json with flag over ./... in dir, standalone
+// and with -vet, and checks that it reports n findings, each with the page
+// of its check.
+func wantJSONFindings(t *testing.T, dir string, env []string, hlc, flag string, n int) {
+	t.Helper()
+	for _, mode := range [][]string{nil, {"-vet"}} {
+		what := strings.TrimSpace(strings.Join(mode, " ") + " -json " + flag)
+		r := run(t, dir, env, append(append([]string{hlc}, mode...), "-json", flag, "./...")...)
+		r.want(t, "httpleakcheck "+what, 0)
+		diags := parseJSON(t, dir, r.stdout)
+		if len(diags) != n {
+			t.Errorf("%s: %d findings, want %d", what, len(diags), n)
+		}
+		for _, d := range diags {
+			if d.URL != checkPages[d.Category] {
+				t.Errorf("%s: %s: url %q, want %q", what, d.Posn, d.URL, checkPages[d.Category])
+			}
+		}
 	}
 }

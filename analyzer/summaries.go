@@ -35,5 +35,8 @@ type summaryFacts struct {
 func runSummaries(pass *analysis.Pass) (any, error) {
 	c := newChecker(pass, &Config{}, flow.Options{})
 	c.ExportFacts()
+	if pass.Pkg.Name() != "main" {
+		exportInterfaceFacts(c)
+	}
 	return &summaryFacts{importFact: pass.ImportObjectFact}, nil
 }

@@ -47,11 +47,11 @@ func checkTransport(c *checker, pools []poolSource) {
 			continue // handed on: whoever holds it owns it
 		case closesPool(c, fl) || fl.Flags&poolNoKeepAlive != 0:
 			continue // its idle connections are closed, or never kept
-		case len(fl.Uses) == 0, src.lazy && fl.Flags&poolFilled == 0, src.bare && !fl.Filled:
+		case len(fl.Uses) == 0, (src.lazy || src.bare) && !filled(fl):
 			continue // never used (or never built): it holds no connections
 		case (src.lazy || src.bare) && (fl.Replaced || fl.Flags&poolFieldSet != 0):
 			continue // given a client of the caller's, or content, first: it may not build its own
-		case replacedBeforeUse(fl):
+		case replacedBeforeUse(fl, src.expr.Pos()):
 			continue // a setter gave its holder another client first: it never holds a connection
 		case closesRequests(c, fn):
 			continue // req.Close = true: each connection is closed after its request
@@ -59,6 +59,8 @@ func checkTransport(c *checker, pools []poolSource) {
 			continue // a worker: the pool lives as long as its loop, as long as the process
 		case flow.IsTestFile(c.pass.Fset, src.expr.Pos()) && allExpectedToFail(c, fl):
 			continue // a test whose requests through it are all expected to fail
+		case flow.IsTestFile(c.pass.Fset, src.expr.Pos()) && closesTestServer(c, fn):
+			continue // a test (or subtest) that closes its httptest server, which closes the idle connections
 		}
 		why := t.repeatedAt(src.cur, fl.Vars)
 		if why == "" {
@@ -236,6 +238,24 @@ func servesEndlessLoop(c *checker, cur inspector.Cursor, fl *flow.Flow) bool {
 	return false
 }
 
+// closesTestServer reports whether the function at fn closes an
+// httptest.Server: Server.Close (and CloseClientConnections) closes the
+// connections of its clients, idle ones included, so a pool that only
+// talked to it keeps none.
+//
+//	t.Run(name, func(t *testing.T) {
+//		srv := httptest.NewServer(h)
+//		defer srv.Close()
+//		c, _ := api.NewClient(&api.Config{Address: srv.URL})    // a pooled client of its own
+func closesTestServer(c *checker, fn inspector.Cursor) bool {
+	for cur := range fn.Preorder((*ast.CallExpr)(nil)) {
+		if flow.IsMethod(flow.CalleeFunc(c.pass.TypesInfo, cur.Node().(*ast.CallExpr)), "net/http/httptest", "Server", "Close", "CloseClientConnections") {
+			return true
+		}
+	}
+	return false
+}
+
 // allExpectedToFail reports whether every request through the pool of fl
 // is a call whose error the code right after examines as a failure the
 // test expects (see examinesFailure).
@@ -316,17 +336,22 @@ func closesRequests(c *checker, fn inspector.Cursor) bool {
 // replacedBeforeUse reports whether every use of the pool that fl
 // follows comes after a statement that replaces it (a setter that gives
 // its holder another client), in that statement's block: the pool is
-// dropped before it holds any connection.
+// dropped before it holds any connection. Replacements before from
+// (where the pool is built) do not count.
 //
 //	a := api.New()          // builds a pool of its own
 //	a.SetClient(shared)     // replaces it
 //	a.Get(u)
-func replacedBeforeUse(fl *flow.Flow) bool {
+//	cc := *shared; cc.Transport = tr; cc.Do(req)    // shared's pool is not used
+func replacedBeforeUse(fl *flow.Flow, from token.Pos) bool {
 	if len(fl.Replacements) == 0 || len(fl.Uses) == 0 {
 		return false
 	}
 	var after [][2]token.Pos // from the end of each replacement's statement to the end of its block
 	for _, r := range fl.Replacements {
+		if r.Pos() < from {
+			continue // before the pool was built: it replaced something else
+		}
 		cur, ok := fl.Fn.FindNode(r)
 		if !ok {
 			continue

@@ -53,6 +53,14 @@ const (
 	poolFieldSet                      // a field of the holder it is in was set after it was built: a holder that builds its pool on first use may not
 )
 
+// filled reports whether a holder that builds its pool on first use was
+// given one where fl followed it: a method of its own that fills it was
+// called, or it was passed to a function that fills it (a constructor
+// that calls that method: influxdb2.NewClientWithOptions).
+func filled(fl *flow.Flow) bool {
+	return fl.Flags&poolFilled != 0 || fl.Filled
+}
+
 // Selector says what x.sel does to the pool in x:
 //
 //	client.Do(req)                  a request
@@ -93,10 +101,12 @@ func (s poolSpec) Selector(stack []ast.Node, i int, sel *ast.SelectorExpr, selec
 			return flow.Step{Kind: flow.UseRead, Flags: poolMutated}
 		case fn.Pkg() != nil && fn.Pkg().Path() == "net/http":
 			return flow.Stop(flow.UseEscape)
-		case types.IsInterface(fn.Signature().Recv().Type()) && fn.Name() != "Close":
+		case types.IsInterface(fn.Signature().Recv().Type()) && fn.Name() != "Close" && c.Summary(fn).Param(-1, kindPool).Effect == 0:
 			// A method of an interface whose value holds the pool (a
 			// library's client interface, whose implementation sends
-			// requests through it): a use. Close may release it.
+			// requests through it): a use, unless its summary says what
+			// every implementation of the interface's package does (an
+			// accessor only reads it). Close may release it.
 			return flow.Stop(flow.UseUse)
 		}
 		pf := c.Summary(fn).Param(-1, kindPool)
@@ -106,6 +116,9 @@ func (s poolSpec) Selector(stack []ast.Node, i int, sel *ast.SelectorExpr, selec
 		}
 		if pf.Effect&flow.Fills != 0 {
 			st.Flags |= poolFilled
+		}
+		if sets := flow.SplitPath(pf.Sets); len(sets) > len(p) && slices.Equal(sets[:len(p)], p) {
+			st.Flags |= poolFieldSet // a setter gave the holder it sits in a client of the caller's
 		}
 		return st
 	case types.FieldVal:
@@ -128,8 +141,11 @@ func (s poolSpec) Selector(stack []ast.Node, i int, sel *ast.SelectorExpr, selec
 			}
 			return st
 		case nethttp.IsHTTPClient(recv):
+			if sel.Sel.Name == "Transport" && k >= 0 && (len(p) == 0 || p[0] == "Transport") {
+				return flow.Stop(flow.UseReplace) // c.Transport = other: the pool in it is replaced
+			}
 			if sel.Sel.Name != "Transport" || k >= 0 {
-				return flow.Stop(flow.UseRead) // Timeout, Jar, ...: they do not touch the pool; setting Transport replaces it
+				return flow.Stop(flow.UseRead) // Timeout, Jar, ...: they do not touch the pool
 			}
 			if len(p) > 0 && p[0] == "Transport" {
 				return flow.Step{Climb: true, At: p[1:]} // the pool itself

@@ -43,9 +43,12 @@ func summarizePool(c *checker, lf *flow.Func, f *flow.Fact) {
 			when, ok = c.PassedCond(lf.Cur(), cur.Node().(*ast.CallExpr), src.when), true
 		}
 		if !ok {
+			when, ok = defaultCond(c, lf, cur, src)
+		}
+		if !ok {
 			when = optionsMayReplace(c, lf, fl)
 		}
-		r := flow.ResultFact{Index: idx, Kind: kindPool, Path: strings.Join(fl.ReturnedAt, "."), When: when, Lazy: src.lazy && fl.Flags&poolFilled == 0}
+		r := flow.ResultFact{Index: idx, Kind: kindPool, Path: strings.Join(fl.ReturnedAt, "."), When: when, Lazy: src.lazy && !filled(fl)}
 		if out == nil {
 			out = &r
 		} else {
@@ -138,7 +141,7 @@ func summarizePoolParams(c *checker, lf *flow.Func, f *flow.Fact) {
 		if len(fl.Uses) > 0 {
 			pf.Effect |= flow.Uses
 		}
-		if fl.Flags&poolFilled != 0 || i == 0 && fillsReceiver(c, lf) {
+		if filled(fl) || i == 0 && fillsReceiver(c, lf) {
 			pf.Effect |= flow.Fills
 		} else if i > 0 && !fl.Returned && !fl.Escapes && !fl.IntoParam {
 			// (A client it hands back, or keeps, goes with the pool: the
@@ -147,6 +150,9 @@ func summarizePoolParams(c *checker, lf *flow.Func, f *flow.Fact) {
 				pf.Effect |= flow.Fills
 				pf.When = when
 			}
+		}
+		if pf.Effect&flow.Fills == 0 && replacedBeforeUse(fl, token.NoPos) {
+			pf.Effect &^= flow.Uses // it sends only through a copy given another pool first
 		}
 		holder, into := holderParam(lf, fl, v)
 		switch {
@@ -162,6 +168,13 @@ func summarizePoolParams(c *checker, lf *flow.Func, f *flow.Fact) {
 		case fl.Returned:
 			pf.Effect |= flow.Returns
 			pf.Result, pf.Path = fl.ReturnedIn, strings.Join(fl.ReturnedAt, ".")
+			if fl.IntoParam && into && !fl.ReturnedTwice && flow.IsPointerType(holderVar(lf, holder).Type()) {
+				// A fluent setter (b.hc = hc; return b): what it
+				// returns, the holder holds too, for a caller that
+				// drops the result.
+				pf.Effect |= flow.Into
+				pf.Holder = holder
+			}
 		case pf.Effect == 0:
 			pf.Effect = flow.Borrows
 		}
@@ -198,10 +211,47 @@ func setsField(c *checker, lf *flow.Func, v *types.Var) string {
 				}
 			}
 		}
+		if es, ok := stmt.(*ast.ExprStmt); ok {
+			if path := setsThrough(c, es.X, v); path != "" && !slices.Contains(seen, path) {
+				return path
+			}
+		}
 		if len(flow.ReturnsOf(stmt)) > 0 {
 			return "" // it may return before
 		}
 		seen = append(seen, fieldsOf(info, stmt, v)...)
+	}
+	return ""
+}
+
+// setsThrough returns the field of what v points to that the call e
+// sets through a setter of what v, or a field of it, holds, fields
+// joined by dots, and "" if it sets none:
+//
+//	func (o *Options) SetHTTPClient(c *http.Client) *Options {
+//		o.httpOptions.SetHTTPClient(c) // sets(httpOptions.httpClient)
+func setsThrough(c *checker, e ast.Expr, v *types.Var) string {
+	call, ok := ast.Unparen(e).(*ast.CallExpr)
+	if !ok {
+		return ""
+	}
+	fn := flow.CalleeFunc(c.pass.TypesInfo, call)
+	if fn == nil {
+		return ""
+	}
+	args := call.Args
+	idx := 0
+	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok && fn.Signature().Recv() != nil {
+		args, idx = append([]ast.Expr{sel.X}, args...), -1
+	}
+	for i, arg := range args {
+		path, ok := fieldPath(c.pass.TypesInfo, arg, v)
+		if !ok {
+			continue
+		}
+		if sets := c.Summary(fn).Param(idx+i, kindPool).Sets; sets != "" {
+			return strings.TrimPrefix(path+"."+sets, ".")
+		}
 	}
 	return ""
 }
@@ -356,6 +406,14 @@ func holderParam(lf *flow.Func, fl *flow.Flow, v *types.Var) (int, bool) {
 		}
 	}
 	return holder, n == 1
+}
+
+// holderVar returns lf's parameter i (-1: its receiver).
+func holderVar(lf *flow.Func, i int) *types.Var {
+	if i < 0 {
+		return lf.Sig().Recv()
+	}
+	return lf.Sig().Params().At(i)
 }
 
 // optionEffect says what lf does with the pools that the func values in

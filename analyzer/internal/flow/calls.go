@@ -85,6 +85,9 @@ func (sm callEffects) ParamEffect(s Spec, call *ast.CallExpr, k int, p Place) St
 	if sm.e.hooks.OnlyReads(fn) {
 		return Stop(UseRead)
 	}
+	if holder, ok := sm.e.hooks.StoresInto(fn, idx); ok {
+		return Step{Kind: UseStore, Into: true, Holder: holder}
+	}
 	return sm.EffectAt(s, call, sm.Summary(fn).Param(idx, s.Kind()), p)
 }
 
@@ -173,7 +176,9 @@ func (sm callEffects) effectAt(call *ast.CallExpr, pf ParamFact, p Place) Step {
 		}
 		return Stop(UseRead)
 	case e&Returns != 0:
-		return Step{Climb: true, Call: true, At: SplitPath(pf.Path), Result: pf.Result, Used: e&Uses != 0}
+		// (And Into: the holder it is stored into is the result, for
+		// a caller that drops it.)
+		return Step{Climb: true, Call: true, At: SplitPath(pf.Path), Result: pf.Result, Used: e&Uses != 0, Into: e&Into != 0, Holder: pf.Holder}
 	case e&Into != 0:
 		return Step{Kind: UseStore, Into: true, Holder: pf.Holder, At: SplitPath(pf.Path), Used: e&Uses != 0}
 	case e&Uses != 0:

@@ -77,6 +77,11 @@ func (c *Engine) Classify(s Spec, stack []ast.Node, p Place, result int) (u Use)
 				e = parent // &v of a struct value: the same object
 				continue
 			}
+		case *ast.TypeAssertExpr:
+			if parent.X == e && parent.Type != nil {
+				e, result = parent, 0 // x.(T): the same object (t, ok := x.(T): in t)
+				continue
+			}
 		case *ast.StarExpr:
 			if i >= 2 && isCopy(stack[i-2], parent) {
 				e = parent // cc := *c: a shallow copy holds the same resources
@@ -119,7 +124,7 @@ func (c *Engine) Classify(s Spec, stack []ast.Node, p Place, result int) (u Use)
 			st := c.argEffect(s, parent, e, p)
 			u.Flags |= st.Flags
 			u.Filled = u.Filled || st.Filled
-			if st.Into {
+			if st.Into && (!st.Climb || dropped(stack, i-1)) {
 				if into := holderArg(parent, st.Holder); into != nil {
 					u.Kind, u.Into, u.Holder, p = UseStore, into, true, intoPlace(st.At, p)
 					if st.Used {
@@ -190,6 +195,21 @@ func (c *Engine) Classify(s Spec, stack []ast.Node, p Place, result int) (u Use)
 	}
 	u.Node, u.Depth = root, 0
 	return u
+}
+
+// dropped reports whether the result of the call at stack[i] is
+// dropped: the call is a statement, or assigned to _.
+func dropped(stack []ast.Node, i int) bool {
+	if i < 1 {
+		return false
+	}
+	switch n := stack[i-1].(type) {
+	case *ast.ExprStmt:
+		return true
+	case *ast.AssignStmt:
+		return len(n.Lhs) == len(n.Rhs) && len(n.Lhs) == 1 && SameName(n.Lhs[0], "_")
+	}
+	return false
 }
 
 // holderArg returns the expression that call gives its parameter i (-1:

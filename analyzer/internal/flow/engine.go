@@ -21,7 +21,7 @@ import (
 
 // Hooks are what the engine asks of the code it cannot see into and
 // knows nothing of: the library functions that never return, that fail
-// a test, or that only read their arguments.
+// a test, that only read their arguments, or keep one in another.
 type Hooks interface {
 	// NeverReturns reports whether a call of fn, a function of another
 	// package whose summary does not say so, never returns normally
@@ -36,6 +36,10 @@ type Hooks interface {
 	// end when it returns a nil error, and does nothing else with it
 	// (io.ReadAll).
 	Drains(fn *types.Func, arg int) bool
+	// StoresInto reports whether a call of fn keeps its argument arg in
+	// what its parameter holder holds (-1: its receiver), and only there,
+	// in a way no summary of its body can see.
+	StoresInto(fn *types.Func, arg int) (holder int, ok bool)
 }
 
 // A Summarizer records in f what the function fn does with its kind of

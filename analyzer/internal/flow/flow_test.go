@@ -100,10 +100,11 @@ func (toySpec) HolderFlags(types.Type) uint8 { return 0 }
 // toyHooks: nothing is known of library functions.
 type toyHooks struct{}
 
-func (toyHooks) NeverReturns(*types.Func) bool { return false }
-func (toyHooks) FailsTest(*types.Func) bool    { return false }
-func (toyHooks) OnlyReads(fn *types.Func) bool { return fn.Pkg() != nil && fn.Pkg().Path() == "fmt" }
-func (toyHooks) Drains(*types.Func, int) bool  { return false }
+func (toyHooks) NeverReturns(*types.Func) bool           { return false }
+func (toyHooks) FailsTest(*types.Func) bool              { return false }
+func (toyHooks) OnlyReads(fn *types.Func) bool           { return fn.Pkg() != nil && fn.Pkg().Path() == "fmt" }
+func (toyHooks) Drains(*types.Func, int) bool            { return false }
+func (toyHooks) StoresInto(*types.Func, int) (int, bool) { return 0, false }
 
 // toyEngine type-checks toySrc with extra appended and returns an engine
 // over it, with its only file.

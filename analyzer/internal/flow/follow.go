@@ -39,6 +39,7 @@ type Flow struct {
 	IntoParam     bool         // with IntoParams: it went into a parameter's field
 	IntoRecv      bool         // with IntoParams: it went into a field of the receiver
 	Filled        bool         // a callee filled it (a holder given a resource of its own where it had none)
+	Cut           []ast.Node   // with CutParams: the stores into parameters, not followed
 
 	work []flowItem // values still to look at
 }
@@ -60,6 +61,11 @@ const (
 	// a function literal handed to a call or deferred is judged by what
 	// it does; a release counts only if no branch guards it.
 	TrustCalls
+	// CutParams: a value stored into a parameter (or a field of one),
+	// or given to a parameter variable, is followed no further there,
+	// and that is no escape: Cut lists those stores. What the flow then
+	// reaches, it reaches without going through the parameters.
+	CutParams
 )
 
 type flowItem struct {
@@ -127,6 +133,10 @@ func (fl *Flow) step(it flowItem, fn inspector.Cursor, result int) {
 		fl.Returned, fl.ReturnedIn, fl.ReturnedAt = true, u.Result, u.At
 	case UseStore:
 		if v, at := fl.storedIn(u.Into, u.At, u.Holder); v != nil {
+			if fl.mode&CutParams != 0 && isParam(fl.Fn.Node(), v) {
+				fl.Cut = append(fl.Cut, u.Node)
+				return
+			}
 			fl.trackVar(v, at, u.Node)
 			return
 		}
@@ -238,6 +248,11 @@ func (fl *Flow) storedIn(lhs ast.Expr, at Place, holder bool) (*types.Var, Place
 			return nil, nil
 		}
 		return fl.intoHolder(v, append(fields, at...))
+	case *ast.IndexExpr:
+		// x[k] or x.f[k]: an element of a map or slice that a local
+		// holder of its own, or (into params) a parameter, holds: it
+		// holds the resource somewhere.
+		return fl.storedIn(lhs.X, Place{}, true)
 	}
 	return nil, nil
 }
@@ -248,7 +263,7 @@ func (fl *Flow) storedIn(lhs ast.Expr, at Place, holder bool) (*types.Var, Place
 func (fl *Flow) intoHolder(v *types.Var, at Place) (*types.Var, Place) {
 	switch {
 	case isLocal(fl.Fn, v) && fl.freshHolder(v):
-	case fl.mode&IntoParams != 0 && isParam(fl.Fn.Node(), v):
+	case fl.mode&(IntoParams|CutParams) != 0 && isParam(fl.Fn.Node(), v):
 		fl.IntoParam = true
 		fl.IntoRecv = fl.IntoRecv || ParamIndex(fl.Fn.Node(), v) < 0
 	default:
@@ -326,9 +341,38 @@ func (fl *Flow) trackVar(v *types.Var, at Place, store ast.Node) {
 			fl.Released = true
 			fl.Releases = append(fl.Releases, use.Node())
 		default:
+			if lit, ok := fl.storedLiteral(use); ok {
+				// A function literal that captures it, stored: the
+				// literal holds it, somewhere.
+				fl.work = append(fl.work, flowItem{lit, Place{}})
+				continue
+			}
 			fl.Escapes = true
 		}
 	}
+}
+
+// storedLiteral returns the function literal, nested directly in the
+// function of fl, that holds use, if its value is stored by an
+// assignment or a declaration (and so followed as any value is):
+//
+//	upgrade := func(c net.Conn) RoundTripper { return t2 }
+//	t1.TLSNextProto["h2"] = func(c *tls.Conn) RoundTripper { return upgrade(c) }
+func (fl *Flow) storedLiteral(use inspector.Cursor) (inspector.Cursor, bool) {
+	for lit := use.Parent(); lit.Node() != nil && lit != fl.Fn; lit = lit.Parent() {
+		if _, ok := lit.Node().(*ast.FuncLit); !ok {
+			continue
+		}
+		if encl, _ := EnclosingFunc(lit.Parent()); encl != fl.Fn {
+			continue // nested deeper: the outer literal holds it
+		}
+		switch OuterParens(lit).ParentEdgeKind() {
+		case edge.AssignStmt_Rhs, edge.ValueSpec_Values:
+			return lit, true
+		}
+		return inspector.Cursor{}, false
+	}
+	return inspector.Cursor{}, false
 }
 
 // nakedReturns notes that the naked returns of the function of fl

@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/ast/edge"
@@ -183,7 +184,7 @@ func (c *guards) paramPath(fn inspector.Cursor, e ast.Expr) (Condition, bool) {
 			if !ok {
 				return Condition{}, false
 			}
-			if IsErrorType(v.Type()) || c.assignedBefore(fn, v, x.Pos()) {
+			if IsErrorType(v.Type()) || c.assignedBefore(fn, v, x.Pos(), fields) {
 				return Condition{}, false // an error (not an option: see tracked.assume), or changed before
 			}
 			if i := ParamIndex(fn.Node(), v); i >= 0 {
@@ -203,20 +204,46 @@ func (c *guards) paramPath(fn inspector.Cursor, e ast.Expr) (Condition, bool) {
 	return Condition{}, false
 }
 
-// assignedBefore reports whether the function at fn assigns v or one of
-// its fields before pos (in the source: a test of v then sees the
-// caller's argument, unless a loop brings a later assignment round).
-func (c *guards) assignedBefore(fn inspector.Cursor, v *types.Var, pos token.Pos) bool {
+// assignedBefore reports whether the function at fn assigns v, or the
+// field path fields inside it, before pos (in the source: a test of it
+// then sees the caller's argument, unless a loop brings a later
+// assignment round). Assignments to other fields do not count, nor does
+// a default given to a field on the path, or to v, only where it is nil
+// (a test of a field below then sees the caller's argument whenever it
+// had one there):
+//
+//	if c == nil { c = def }
+//	if c.HTTP == nil { c.HTTP = def.HTTP }
+//	if c.HTTP.Transport == nil { ... }    // a test of the caller's c.HTTP.Transport
+func (c *guards) assignedBefore(fn inspector.Cursor, v *types.Var, pos token.Pos, fields []string) bool {
 	for _, use := range c.idx.UsesOf(fn, v) {
 		if use.Node().Pos() >= pos {
 			break // in source order
 		}
+		var path Place  // the fields of v selected on the way up
+		opaque := false // an element or a pointee on the way: no path known below
 		for cur := use; ; cur = cur.Parent() {
 			switch p := cur.Parent().Node().(type) {
-			case *ast.SelectorExpr, *ast.ParenExpr, *ast.IndexExpr, *ast.StarExpr:
+			case *ast.SelectorExpr:
+				if !opaque {
+					path = append(path, p.Sel.Name)
+				}
+				continue
+			case *ast.IndexExpr, *ast.StarExpr:
+				opaque = true
+				continue
+			case *ast.ParenExpr:
 				continue
 			case *ast.AssignStmt:
-				if ContainsExpr(p.Lhs, cur.Node().(ast.Expr)) {
+				if !ContainsExpr(p.Lhs, cur.Node().(ast.Expr)) {
+					break
+				}
+				switch {
+				case !hasPrefix(Place(fields), path) && !hasPrefix(path, Place(fields)):
+					// another field
+				case !opaque && len(path) < len(fields) && nilDefault(c.idx.info, cur.Parent(), v, path):
+					// a default where it was nil
+				default:
 					return true
 				}
 			case *ast.UnaryExpr:
@@ -230,6 +257,33 @@ func (c *guards) assignedBefore(fn inspector.Cursor, v *types.Var, pos token.Pos
 		}
 	}
 	return false
+}
+
+// nilDefault reports whether the assignment at as runs only where the
+// field path of v it assigns is nil: the only statement of
+//
+//	if v.path == nil { v.path = ... }
+func nilDefault(info *types.Info, as inspector.Cursor, v *types.Var, path Place) bool {
+	block, ok := as.Parent().Node().(*ast.BlockStmt)
+	if !ok || len(block.List) != 1 {
+		return false
+	}
+	ifs, ok := as.Parent().Parent().Node().(*ast.IfStmt)
+	if !ok || ifs.Body != block || ifs.Init != nil || ifs.Else != nil {
+		return false
+	}
+	b, ok := ast.Unparen(ifs.Cond).(*ast.BinaryExpr)
+	if !ok || b.Op != token.EQL {
+		return false
+	}
+	tested := b.X
+	if IsNil(info, tested) {
+		tested = b.Y
+	} else if !IsNil(info, b.Y) {
+		return false
+	}
+	base, fields, ok := FieldChain(info, tested)
+	return ok && VarOf(info, base) == v && slices.Equal(fields, path)
 }
 
 // PassedCond returns w, a condition on the parameters of the function

@@ -8,8 +8,8 @@ import (
 )
 
 // Hooks tell the engine (flow.Hooks) what the standard library and the
-// testing package do: which calls never return, which fail a test, and
-// which only read their arguments.
+// testing package do: which calls never return, which fail a test, which
+// only read their arguments, and which keep one in another.
 type Hooks struct{}
 
 // NeverReturns reports whether a call of fn never returns normally:
@@ -61,6 +61,18 @@ func (Hooks) Drains(fn *types.Func, arg int) bool {
 		return arg == 1
 	}
 	return false
+}
+
+// StoresInto reports whether a call of fn keeps its argument arg in what
+// its parameter holder holds (-1: its receiver), and only there:
+// Transport.RegisterProtocol keeps its round tripper in the Transport,
+// in a copy of a map stored in an atomic.Value, which no summary follows
+// (sync/atomic stores through unsafe pointers).
+func (Hooks) StoresInto(fn *types.Func, arg int) (int, bool) {
+	if flow.IsMethod(fn, "net/http", "Transport", "RegisterProtocol") && arg == 1 {
+		return -1, true
+	}
+	return 0, false
 }
 
 // isTestingMethod reports whether fn is a method of the testing package

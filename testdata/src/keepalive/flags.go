@@ -12,7 +12,7 @@ import (
 // Helpers that take the keep-alive toggle as a parameter: the argument
 // decides.
 
-func tuneFlag(c net.Conn, on bool) { // want tuneFlag:`^param0:noKeepAliveConn:uses,when\(!p1\)$`
+func tuneFlag(c net.Conn, on bool) { // want tuneFlag:`^param0:body:borrows param0:noKeepAliveConn:uses,when\(!p1\)$`
 	c.(*net.TCPConn).SetKeepAlive(on)
 }
 

@@ -166,7 +166,7 @@ func OAuth(ctx context.Context, conf *oauth2.Config, tok *oauth2.Token, u string
 
 type cloner interface{ Clone() *http.Transport }
 
-func CloneIntoCopy(c *http.Client, x cloner, req *http.Request) error { // want CloneIntoCopy:`^param0:pool:uses$`
+func CloneIntoCopy(c *http.Client, x cloner, req *http.Request) error { // want CloneIntoCopy:`^param0:pool:borrows$`
 	tr := x.Clone() // want `cloned http.Transport tr is built on every call of CloneIntoCopy`
 	cc := *c
 	cc.Transport = tr

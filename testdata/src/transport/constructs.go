@@ -93,7 +93,7 @@ func SetOnLocalClient(url string, cfg *tls.Config) error {
 
 // A copy of a shared client, with a cloned transport put in the copy:
 // the copy is local, so is the clone.
-func ClientCopy(req *http.Request, shared *http.Client, cert tls.Certificate) error { // want ClientCopy:`^param1:pool:keeps$`
+func ClientCopy(req *http.Request, shared *http.Client, cert tls.Certificate) error { // want ClientCopy:`^param1:pool:borrows$`
 	tr, ok := shared.Transport.(*http.Transport)
 	if !ok {
 		return nil

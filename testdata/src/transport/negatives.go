@@ -156,7 +156,7 @@ func (s *Service) Init(cfg *tls.Config) error { // want Init:`^recv:pool:uses\+f
 	return resp.Body.Close()
 }
 
-func (s *Service) ClientFor(host string, cfg *tls.Config) *http.Client { // want ClientFor:`^recv:pool:borrows$`
+func (s *Service) ClientFor(host string, cfg *tls.Config) *http.Client { // want ClientFor:`^recv:pool:fills$`
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if c, ok := s.byHost[host]; ok {

@@ -147,7 +147,7 @@ func NewBuilder() *Builder { return &Builder{} } // want NewBuilder:`^result0:ne
 
 func (b *Builder) SetClient(hc Doer) { b.hc = hc } // want SetClient:`^recv:pool:borrows,sets\(hc\) param0:pool:into\(recv\)$`
 
-func (b *Builder) WithClient(hc Doer) *Builder { // want WithClient:`^recv:pool:returns\(0\),sets\(hc\) param0:pool:returns\(0@hc\)$`
+func (b *Builder) WithClient(hc Doer) *Builder { // want WithClient:`^recv:pool:returns\(0\),sets\(hc\) param0:pool:returns\+into\(recv@hc\)\(0@hc\)$`
 	b.hc = hc
 	return b
 }
@@ -205,7 +205,7 @@ func (o *Own) SetClient(hc *http.Client) { // want SetClient:`^recv:pool:borrows
 	o.hc = hc
 }
 
-func (o *Own) Client(hc *http.Client) *Own { // want Client:`^recv:pool:returns\(0\),sets\(hc\) param0:pool:returns\(0@hc\)$`
+func (o *Own) Client(hc *http.Client) *Own { // want Client:`^recv:pool:returns\(0\),sets\(hc\) param0:pool:returns\+into\(recv@hc\)\(0@hc\)$`
 	o.hc = hc
 	return o
 }

@@ -2,7 +2,9 @@ package transport
 
 import (
 	"crypto/tls"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 )
 
@@ -125,6 +127,39 @@ func TestSucceedingPerIteration(t *testing.T) {
 		t.Run(u, func(t *testing.T) {
 			c := &http.Client{Transport: &http.Transport{}} // want `new http.Transport of client c is built in a loop`
 			resp, err := c.Get(u)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+		})
+	}
+}
+
+// A client per subtest that talks to the subtest's own httptest server,
+// which the subtest closes: Server.Close closes the idle connections of
+// its clients, so none is left.
+func TestServerPerIteration(t *testing.T) {
+	for _, body := range []string{"a", "b"} {
+		t.Run(body, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, body) }))
+			defer srv.Close()
+			c := &http.Client{Transport: &http.Transport{}}
+			resp, err := c.Get(srv.URL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+		})
+	}
+}
+
+// The same server left open: reported.
+func TestServerPerIterationOpen(t *testing.T) {
+	for _, body := range []string{"a", "b"} {
+		t.Run(body, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, body) }))
+			c := &http.Client{Transport: &http.Transport{}} // want `new http.Transport of client c is built in a loop`
+			resp, err := c.Get(srv.URL)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,0 +1,82 @@
+package analyzer
+
+import (
+	"go/types"
+	"reflect"
+
+	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/flow"
+)
+
+// exportInterfaceFacts exports, for each method of an exported interface
+// of the package that the package's own types holding a pool implement,
+// what the method does with the receiver's pool when every one of those
+// implementations does the same (an accessor of a library's client
+// interface only reads it: ServerURL; another hands back what holds it:
+// Options). A call of a method of such an interface that says nothing
+// counts as a use of the pool (transport_spec.go).
+func exportInterfaceFacts(c *checker) {
+	scope := c.pass.Pkg.Scope()
+	var impls []types.Type // the package's types that hold a pool, as pointers
+	for _, name := range scope.Names() {
+		tn, ok := scope.Lookup(name).(*types.TypeName)
+		if !ok || tn.IsAlias() || types.IsInterface(tn.Type()) {
+			continue
+		}
+		if n, ok := tn.Type().(*types.Named); !ok || n.TypeParams().Len() > 0 {
+			continue
+		}
+		if t := types.NewPointer(tn.Type()); c.pools.holdsPool(t) {
+			impls = append(impls, t)
+		}
+	}
+	if len(impls) == 0 {
+		return
+	}
+	for _, name := range scope.Names() {
+		tn, ok := scope.Lookup(name).(*types.TypeName)
+		if !ok || !tn.Exported() || tn.IsAlias() {
+			continue
+		}
+		iface, ok := tn.Type().Underlying().(*types.Interface)
+		if !ok {
+			continue
+		}
+		if n, ok := tn.Type().(*types.Named); !ok || n.TypeParams().Len() > 0 {
+			continue
+		}
+		for m := range iface.Methods() {
+			if m.Pkg() != c.pass.Pkg || m.Name() == "Close" {
+				continue // embedded from another package (its own facts); Close may release it
+			}
+			if pf, ok := implsAgree(c, impls, iface, m); ok {
+				c.pass.ExportObjectFact(m, &flow.Fact{Params: []flow.ParamFact{pf}})
+			}
+		}
+	}
+}
+
+// implsAgree returns what the method m of iface does with its receiver's
+// pool when each of impls that implements iface (one at least) does the
+// same with it, as its summary says.
+func implsAgree(c *checker, impls []types.Type, iface *types.Interface, m *types.Func) (flow.ParamFact, bool) {
+	var out *flow.ParamFact
+	for _, t := range impls {
+		if !types.Implements(t, iface) {
+			continue
+		}
+		obj, _, _ := types.LookupFieldOrMethod(t, true, m.Pkg(), m.Name())
+		impl, ok := obj.(*types.Func)
+		if !ok {
+			return flow.ParamFact{}, false
+		}
+		pf := c.Summary(impl).Param(-1, kindPool)
+		if pf.Effect == 0 || out != nil && !reflect.DeepEqual(*out, pf) {
+			return flow.ParamFact{}, false // nothing known, or they differ
+		}
+		out = &pf
+	}
+	if out == nil {
+		return flow.ParamFact{}, false
+	}
+	return *out, true
+}

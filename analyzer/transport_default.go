@@ -12,8 +12,9 @@ import (
 // a default built whatever the caller passes, reaches lf's result: it
 // gets there only through a parameter, stored there only where the
 // parameter, or a field of it, is nil (a default for what the caller
-// left out). The pool then reaches the result when the deepest of those
-// fields is nil, a nil parameter having nil fields:
+// left out), or returned only where the parameter is nil. The pool then
+// reaches the result when the deepest of those fields is nil, a nil
+// parameter having nil fields:
 //
 //	func NewClient(c *Config) (*Client, error) {
 //		def := DefaultConfig()                  // a pooled client of its own
@@ -22,15 +23,18 @@ import (
 //		if c.HTTP.Transport == nil { c.HTTP.Transport = def.HTTP.Transport }
 //		return &Client{config: c}, nil          // result0:pool@config.HTTP.Transport,when(!p0.HTTP.Transport)
 //
+//	if c != nil { ...; return &Client{config: c} }
+//	return &Client{config: def}                  // where c is nil
+//
 // ok is false if the pool reaches the result otherwise, or is stored
-// into a parameter under any other test.
+// into a parameter, or returned, under any other test.
 func defaultCond(c *checker, lf *flow.Func, cur inspector.Cursor, src poolSource) (when flow.Condition, ok bool) {
 	fl := c.Follow(c.pools.spec, lf.Cur(), cur, src.result, src.at, flow.TrustCalls|flow.CutParams)
-	if fl.Returned || fl.Escapes || len(fl.Cut) == 0 {
+	if fl.Escapes || len(fl.Cut) == 0 {
 		return flow.Condition{}, false
 	}
-	for _, store := range fl.Cut {
-		at, found := lf.Cur().FindNode(store)
+	for _, exit := range fl.Cut {
+		at, found := lf.Cur().FindNode(exit)
 		if !found {
 			return flow.Condition{}, false
 		}

@@ -78,8 +78,10 @@ func (c *Engine) Classify(s Spec, stack []ast.Node, p Place, result int) (u Use)
 				continue
 			}
 		case *ast.TypeAssertExpr:
-			if parent.X == e && parent.Type != nil {
-				e, result = parent, 0 // x.(T): the same object (t, ok := x.(T): in t)
+			if parent.X == e {
+				// x.(T): the same object (t, ok := x.(T): in t; switch
+				// t := x.(type): in each clause's t).
+				e, result = parent, 0
 				continue
 			}
 		case *ast.StarExpr:

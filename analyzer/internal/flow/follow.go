@@ -39,7 +39,7 @@ type Flow struct {
 	IntoParam     bool         // with IntoParams: it went into a parameter's field
 	IntoRecv      bool         // with IntoParams: it went into a field of the receiver
 	Filled        bool         // a callee filled it (a holder given a resource of its own where it had none)
-	Cut           []ast.Node   // with CutParams: the stores into parameters, not followed
+	Cut           []ast.Node   // with CutParams: the stores into parameters, not followed, and the returns
 
 	work []flowItem // values still to look at
 }
@@ -63,8 +63,8 @@ const (
 	TrustCalls
 	// CutParams: a value stored into a parameter (or a field of one),
 	// or given to a parameter variable, is followed no further there,
-	// and that is no escape: Cut lists those stores. What the flow then
-	// reaches, it reaches without going through the parameters.
+	// and that is no escape: Cut lists those stores, and the return
+	// statements that return it: every way it reaches the caller.
 	CutParams
 )
 
@@ -131,7 +131,16 @@ func (fl *Flow) step(it flowItem, fn inspector.Cursor, result int) {
 		}
 		fl.ReturnedTwice = fl.ReturnedTwice || fl.Returned && (fl.ReturnedIn != u.Result || !slices.Equal(fl.ReturnedAt, u.At))
 		fl.Returned, fl.ReturnedIn, fl.ReturnedAt = true, u.Result, u.At
+		if fl.mode&CutParams != 0 {
+			fl.Cut = append(fl.Cut, u.Node)
+		}
 	case UseStore:
+		if vars := fl.switchVars(u.Node); vars != nil {
+			for _, v := range vars {
+				fl.trackVar(v, u.At, u.Node)
+			}
+			return
+		}
 		if v, at := fl.storedIn(u.Into, u.At, u.Holder); v != nil {
 			if fl.mode&CutParams != 0 && isParam(fl.Fn.Node(), v) {
 				fl.Cut = append(fl.Cut, u.Node)
@@ -209,6 +218,28 @@ func testsPresence(ifs *ast.IfStmt, x string) bool {
 	}
 	t := types.ExprString(tested)
 	return x == t || strings.HasPrefix(x, t+".")
+}
+
+// switchVars returns the variables of the clauses of the type switch
+// whose guard is the assignment as (switch t := x.(type)), or nil if it
+// is none.
+func (fl *Flow) switchVars(n ast.Node) []*types.Var {
+	if as, ok := n.(*ast.AssignStmt); !ok || len(as.Rhs) != 1 {
+		return nil
+	} else if ta, ok := ast.Unparen(as.Rhs[0]).(*ast.TypeAssertExpr); !ok || ta.Type != nil {
+		return nil
+	}
+	cur, ok := fl.Fn.FindNode(n)
+	if !ok || cur.ParentEdgeKind() != edge.TypeSwitchStmt_Assign {
+		return nil
+	}
+	var vars []*types.Var
+	for _, clause := range cur.Parent().Node().(*ast.TypeSwitchStmt).Body.List {
+		if v, ok := fl.c.Info.Implicits[clause].(*types.Var); ok {
+			vars = append(vars, v)
+		}
+	}
+	return vars
 }
 
 // storedIn returns the local variable of the function that lhs stores
@@ -384,6 +415,9 @@ func (fl *Flow) nakedReturns(v *types.Var, at Place) {
 		if len(ret.Results) == 0 {
 			fl.ReturnedTwice = fl.ReturnedTwice || fl.Returned && (fl.ReturnedIn != i || !slices.Equal(fl.ReturnedAt, at))
 			fl.Returned, fl.ReturnedIn, fl.ReturnedAt = true, i, at
+			if fl.mode&CutParams != 0 {
+				fl.Cut = append(fl.Cut, ret)
+			}
 		}
 	}
 }
@@ -409,6 +443,9 @@ func (fl *Flow) returnsLiteral(lit inspector.Cursor) bool {
 		return false
 	}
 	fl.Returned, fl.ReturnedIn, fl.ReturnedAt = true, cur.ParentEdgeIndex(), Place{}
+	if fl.mode&CutParams != 0 {
+		fl.Cut = append(fl.Cut, cur.Parent().Node())
+	}
 	return true
 }
 

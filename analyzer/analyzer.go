@@ -171,6 +171,9 @@ const (
 	kindBody     flow.Kind = "body"            // a response whose Body the caller must close
 	kindPool     flow.Kind = "pool"            // a connection pool that keeps idle connections
 	kindDialConn flow.Kind = "noKeepAliveConn" // a connection with TCP keep-alive turned off (the result of a dial func)
+	// kindInertOption: not a resource, a functional option that sets no
+	// field that can hold a pool (transport_inert.go).
+	kindInertOption flow.Kind = "inertOption"
 )
 
 // run runs the checks on the package of pass, with the summaries of the
@@ -217,6 +220,7 @@ func newChecker(pass *analysis.Pass, cfg *Config, opts flow.Options) *checker {
 				summarizeResponse(c, lf, f)
 				summarizePool(c, lf, f)
 				summarizePoolParams(c, lf, f)
+				summarizeInertOption(c, lf, f)
 			}
 		},
 	}

@@ -58,14 +58,8 @@ func writesNoBody(c *checker, lit *ast.FuncLit) bool {
 	info := c.pass.TypesInfo
 	w := info.Defs[params[0].Names[0]]
 	status, other := false, false
-	var stack []ast.Node
-	ast.Inspect(lit.Body, func(n ast.Node) bool {
-		if n == nil {
-			stack = stack[:len(stack)-1]
-			return true
-		}
-		stack = append(stack, n)
-		id, ok := n.(*ast.Ident)
+	flow.InspectStack(lit.Body, func(stack []ast.Node) bool {
+		id, ok := stack[len(stack)-1].(*ast.Ident)
 		if !ok || w == nil || info.Uses[id] != w {
 			return true
 		}

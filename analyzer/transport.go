@@ -238,22 +238,45 @@ func servesEndlessLoop(c *checker, cur inspector.Cursor, fl *flow.Flow) bool {
 	return false
 }
 
-// closesTestServer reports whether the function at fn closes an
-// httptest.Server: Server.Close (and CloseClientConnections) closes the
-// connections of its clients, idle ones included, so a pool that only
-// talked to it keeps none.
+// closesTestServer reports whether the test whose function (or
+// subtest, or helper literal) is at fn closes an httptest.Server, itself
+// or through a function of the package (a teardown): Server.Close (and
+// CloseClientConnections) closes the connections of its clients, idle
+// ones included, so a pool that only talked to it keeps none.
 //
 //	t.Run(name, func(t *testing.T) {
 //		srv := httptest.NewServer(h)
 //		defer srv.Close()
 //		c, _ := api.NewClient(&api.Config{Address: srv.URL})    // a pooled client of its own
 func closesTestServer(c *checker, fn inspector.Cursor) bool {
+	for encl, ok := fn, true; ok; encl, ok = flow.EnclosingFunc(encl.Parent()) {
+		fn = encl // the outermost: the test function
+	}
 	for cur := range fn.Preorder((*ast.CallExpr)(nil)) {
-		if flow.IsMethod(flow.CalleeFunc(c.pass.TypesInfo, cur.Node().(*ast.CallExpr)), "net/http/httptest", "Server", "Close", "CloseClientConnections") {
+		callee := flow.CalleeFunc(c.pass.TypesInfo, cur.Node().(*ast.CallExpr))
+		if closesServer(callee) {
 			return true
+		}
+		if lf := c.LocalFunc(callee); lf != nil && lf.Body() != nil {
+			found := false
+			ast.Inspect(lf.Body(), func(n ast.Node) bool {
+				if call, ok := n.(*ast.CallExpr); ok && closesServer(flow.CalleeFunc(c.pass.TypesInfo, call)) {
+					found = true
+				}
+				return !found
+			})
+			if found {
+				return true // teardown()
+			}
 		}
 	}
 	return false
+}
+
+// closesServer reports whether fn is httptest.Server's Close or
+// CloseClientConnections.
+func closesServer(fn *types.Func) bool {
+	return flow.IsMethod(fn, "net/http/httptest", "Server", "Close", "CloseClientConnections")
 }
 
 // allExpectedToFail reports whether every request through the pool of fl

@@ -201,6 +201,9 @@ func sourceFromResult(c *checker, cur inspector.Cursor, r *flow.ResultFact, name
 		return poolSource{}, false
 	}
 	holds, known := c.HoldsAt(call, r.When)
+	if sig.Variadic() && r.When.Param == sig.Params().Len() {
+		holds, known = c.optionsBuild(call, r.When, holds, known)
+	}
 	if known && !holds || !known && !r.When.NonZero {
 		// The helper builds no pool for this argument; or builds one
 		// only when the caller leaves something out (a nil Transport) and

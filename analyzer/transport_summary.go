@@ -43,6 +43,9 @@ func summarizePool(c *checker, lf *flow.Func, f *flow.Fact) {
 			when, ok = c.PassedCond(lf.Cur(), cur.Node().(*ast.CallExpr), src.when), true
 		}
 		if !ok {
+			when, ok = optionGuard(c, lf, cur)
+		}
+		if !ok {
 			when, ok = defaultCond(c, lf, cur, src)
 		}
 		if !ok {
@@ -363,27 +366,9 @@ func fillsParam(c *checker, lf *flow.Func, v *types.Var) (flow.Condition, bool) 
 //		}
 func optionsMayReplace(c *checker, lf *flow.Func, fl *flow.Flow) flow.Condition {
 	for _, n := range fl.Unseen {
-		call, ok := n.(*ast.CallExpr)
-		if !ok {
-			continue
-		}
-		v := flow.VarOf(c.pass.TypesInfo, call.Fun)
-		if v == nil {
-			continue
-		}
-		if i := flow.ParamIndex(lf.Node(), v); i >= 0 {
-			return flow.Condition{Param: i + 1}
-		}
-		// A range variable over a parameter: for _, opt := range opts.
-		def, ok := lf.Cur().FindByPos(v.Pos(), v.Pos())
-		if !ok {
-			continue
-		}
-		if r, ok := def.Parent().Node().(*ast.RangeStmt); ok && r.Value == def.Node() {
-			if p := flow.VarOf(c.pass.TypesInfo, r.X); p != nil {
-				if i := flow.ParamIndex(lf.Node(), p); i >= 0 {
-					return flow.Condition{Param: i + 1}
-				}
+		if call, ok := n.(*ast.CallExpr); ok {
+			if i := optionParam(c, lf, call.Fun); i >= 0 {
+				return flow.Condition{Param: i + 1}
 			}
 		}
 	}
@@ -443,12 +428,24 @@ func optionEffect(c *checker, lf *flow.Func, v *types.Var) (flow.ParamFact, bool
 		for _, use := range c.UsesOf(fn, options[i]) {
 			switch parent := use.Parent().Node().(type) {
 			case *ast.RangeStmt: // for _, o := range opts
+				if use.Node() == parent.X && parent.Value == nil {
+					continue // for i := range opts: opts[i] below
+				}
 				if o := flow.VarOf(info, parent.Value); o != nil && use.Node() == parent.X {
 					options = append(options, o)
 					continue
 				}
 			case *ast.BinaryExpr:
 				continue // opt == nil
+			case *ast.IndexExpr: // opts[i](c)
+				if call, ok := use.Parent().Parent().Node().(*ast.CallExpr); ok && parent.X == use.Node() && call.Fun == parent {
+					pf, ok := appliedTo(c, lf, call, v)
+					if !ok || out != nil && *out != pf {
+						return flow.ParamFact{}, false
+					}
+					out = &pf
+					continue
+				}
 			case *ast.CallExpr:
 				if flow.IsBuiltin(info, parent, "len") {
 					continue // how many options

@@ -116,14 +116,8 @@ func (sm callEffects) literalParamEffect(s Spec, lit *ast.FuncLit, idx int) Step
 	}
 	at := s.ParamPlace(v.Type())
 	kind := UseRead
-	var stack []ast.Node
-	ast.Inspect(lit.Body, func(n ast.Node) bool {
-		if n == nil {
-			stack = stack[:len(stack)-1]
-			return true
-		}
-		stack = append(stack, n)
-		if id, ok := n.(*ast.Ident); ok && info.Uses[id] == v {
+	InspectStack(lit.Body, func(stack []ast.Node) bool {
+		if id, ok := stack[len(stack)-1].(*ast.Ident); ok && info.Uses[id] == v {
 			switch u := sm.e.Classify(s, stack, at, -1); u.Kind {
 			case UseRead, UseDrop:
 			case UseRelease:

@@ -496,3 +496,22 @@ func LocalAssignedTo(info *types.Info, stack []ast.Node, n ast.Node) *types.Var 
 	}
 	return f
 }
+
+// InspectStack walks the syntax under root in depth-first order, as
+// ast.Inspect does, calling f for each node with its ancestors from root
+// down, the node last; f returns whether to go into its children.
+func InspectStack(root ast.Node, f func(stack []ast.Node) bool) {
+	var stack []ast.Node
+	ast.Inspect(root, func(n ast.Node) bool {
+		if n == nil {
+			stack = stack[:len(stack)-1]
+			return true
+		}
+		stack = append(stack, n)
+		if !f(stack) {
+			stack = stack[:len(stack)-1]
+			return false
+		}
+		return true
+	})
+}

@@ -167,3 +167,26 @@ func TestServerPerIterationOpen(t *testing.T) {
 		})
 	}
 }
+
+// The same with a server of the package's tests, closed by a teardown
+// helper the test defers.
+var testServer *httptest.Server
+
+func setupServer() { testServer = httptest.NewServer(http.NotFoundHandler()) }
+
+func teardownServer() { testServer.Close() }
+
+func TestServerTeardown(t *testing.T) {
+	setupServer()
+	defer teardownServer()
+	for _, p := range []string{"/a", "/b"} {
+		t.Run(p, func(t *testing.T) {
+			c := &http.Client{Transport: &http.Transport{}}
+			resp, err := c.Get(testServer.URL + p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+		})
+	}
+}

@@ -1,0 +1,329 @@
+package analyzer
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+	"slices"
+	"strings"
+
+	"golang.org/x/tools/go/ast/inspector"
+
+	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/flow"
+)
+
+// Functional options that cannot replace a pool. A constructor that
+// applies its options to the holder of the pool it builds is summarized
+// as building that pool only when no option is given (when(!pN), see
+// optionsMayReplace): an option may give the holder the caller's own
+// client. An option that only sets fields that cannot hold a pool (a
+// timeout, a user agent, a retry count) cannot; so a call given only such
+// options builds the pool all the same:
+//
+//	func WithTimeout(d time.Duration) Option { return func(s *Service) { s.hc.Timeout = d } }   // result0:inertOption
+//	NewService(WithTimeout(time.Second))     // a pool of its own, as NewService() builds
+
+// summarizeInertOption records in f that lf returns, as its only result,
+// a func that does nothing to the pools its arguments hold but set their
+// fields that cannot hold one: on every return, a function literal that
+// only does that (or a conversion of one). The fact's path lists the
+// fields it sets, joined by commas.
+func summarizeInertOption(c *checker, lf *flow.Func, f *flow.Fact) {
+	results := lf.Sig().Results()
+	if results.Len() != 1 {
+		return
+	}
+	if _, ok := results.At(0).Type().Underlying().(*types.Signature); !ok {
+		return
+	}
+	rets := flow.ReturnsOf(lf.Body())
+	if len(rets) == 0 {
+		return
+	}
+	var sets []string
+	for _, ret := range rets {
+		if len(ret.Results) != 1 {
+			return
+		}
+		lit := funcLitOf(c.pass.TypesInfo, ret.Results[0])
+		if lit == nil {
+			return
+		}
+		fields, ok := c.inertOption(lit)
+		if !ok {
+			return
+		}
+		for _, field := range fields {
+			if !slices.Contains(sets, field) {
+				sets = append(sets, field)
+			}
+		}
+	}
+	f.Results = append(f.Results, flow.ResultFact{Index: 0, Kind: kindInertOption, Path: strings.Join(sets, ",")})
+}
+
+// funcLitOf returns the function literal e is, through parens and
+// conversions (Option(func(...) {...})), or nil.
+func funcLitOf(info *types.Info, e ast.Expr) *ast.FuncLit {
+	for {
+		switch x := ast.Unparen(e).(type) {
+		case *ast.FuncLit:
+			return x
+		case *ast.CallExpr:
+			if tv, ok := info.Types[x.Fun]; ok && tv.IsType() && len(x.Args) == 1 {
+				e = x.Args[0]
+				continue
+			}
+		}
+		return nil
+	}
+}
+
+// inertOption reports whether the option lit does nothing with the
+// pools its parameters may hold but set, or read, their fields that
+// cannot hold one: every mention of a parameter selects such a field,
+// and is assigned with = or only read. It returns the fields it sets
+// (fields joined by dots).
+func (c *checker) inertOption(lit *ast.FuncLit) (sets []string, ok bool) {
+	info := c.pass.TypesInfo
+	params := map[types.Object]bool{}
+	for _, field := range lit.Type.Params.List {
+		for _, name := range field.Names {
+			if obj := info.Defs[name]; obj != nil && c.pools.holdsPool(obj.Type()) {
+				params[obj] = true
+			}
+		}
+	}
+	if len(params) == 0 {
+		return nil, false // it takes nothing that holds a pool: not an option of a pool holder
+	}
+	inert := true
+	flow.InspectStack(lit.Body, func(stack []ast.Node) bool {
+		if id, ok := stack[len(stack)-1].(*ast.Ident); ok && params[info.Uses[id]] {
+			set, ok := c.inertMention(stack)
+			if !ok {
+				inert = false
+			} else if set != "" && !slices.Contains(sets, set) {
+				sets = append(sets, set)
+			}
+		}
+		return inert
+	})
+	return sets, inert
+}
+
+// inertMention reports whether the parameter at the top of stack is the
+// base of a chain of field selections whose value cannot hold a pool,
+// assigned with = (it returns the fields then, joined by dots) or read
+// (not its address, not called, not passed).
+func (c *checker) inertMention(stack []ast.Node) (set string, ok bool) {
+	info := c.pass.TypesInfo
+	i := len(stack) - 1
+	e := stack[i].(ast.Expr)
+	var fields []string
+	for i > 0 {
+		sel, ok := stack[i-1].(*ast.SelectorExpr)
+		if !ok || sel.X != e || flow.FieldOf(info, sel) == nil {
+			break
+		}
+		e, i = sel, i-1
+		fields = append(fields, sel.Sel.Name)
+	}
+	if len(fields) == 0 || c.pools.holdsPool(info.TypeOf(e)) {
+		return "", false // the parameter itself, or a field that may hold a pool
+	}
+	switch parent := stack[i-1].(type) {
+	case *ast.AssignStmt:
+		if !flow.ContainsExpr(parent.Lhs, e) {
+			return "", true // read
+		}
+		return strings.Join(fields, "."), parent.Tok == token.ASSIGN
+	case *ast.IncDecStmt:
+		return strings.Join(fields, "."), true
+	case *ast.UnaryExpr:
+		return "", parent.Op != token.AND
+	}
+	return "", true // read: compared, passed on, a method of the field; it holds no pool
+}
+
+// inertOptions reports whether call gives its variadic parameter (the
+// parameter idx) only options that cannot replace a pool: calls of
+// functions whose summary says so, or function literals that do
+// nothing else. It returns the fields they set.
+func (c *checker) inertOptions(call *ast.CallExpr, idx int) (sets []string, ok bool) {
+	if call.Ellipsis.IsValid() || len(call.Args) <= idx {
+		return nil, false
+	}
+	for _, arg := range call.Args[idx:] {
+		if lit := funcLitOf(c.pass.TypesInfo, arg); lit != nil {
+			fields, ok := c.inertOption(lit)
+			if !ok {
+				return nil, false
+			}
+			sets = append(sets, fields...)
+			continue
+		}
+		opt, ok := ast.Unparen(arg).(*ast.CallExpr)
+		if !ok {
+			return nil, false
+		}
+		r := c.CallSummary(opt).Result(kindInertOption)
+		if r == nil {
+			return nil, false
+		}
+		if r.Path != "" {
+			sets = append(sets, strings.Split(r.Path, ",")...)
+		}
+	}
+	return sets, true
+}
+
+// optionsBuild says whether call builds the pool that its callee builds
+// under w, a condition on its options (the variadic parameter), which
+// HoldsAt evaluated as holds, known: built when no option is given, and
+// the options given cannot replace it (holds); built when an option
+// sets the field w names (p1.Retry.Max: an option that turns a feature
+// on), and one of the options given sets it, or a field on its path
+// (holds), or none of them can (does not hold; nor when it cannot read
+// them). Options passed on (opts...) leave it to the caller.
+func (c *checker) optionsBuild(call *ast.CallExpr, w flow.Condition, holds, known bool) (bool, bool) {
+	switch {
+	case w.Field == "" && !w.NonZero:
+		if known && !holds {
+			if _, ok := c.inertOptions(call, w.Param-1); ok {
+				return true, true // none given can replace it
+			}
+		}
+		return holds, known
+	case w.Field != "" && w.NonZero:
+		if call.Ellipsis.IsValid() {
+			return false, false // opts... passed on: the caller's say
+		}
+		if len(call.Args) < w.Param {
+			return false, true // no option: nothing turns it on
+		}
+		sets, ok := c.inertOptions(call, w.Param-1)
+		if !ok {
+			return false, true // options it cannot read: not known to turn it on
+		}
+		for _, set := range sets {
+			if set == w.Field || strings.HasPrefix(w.Field, set+".") || strings.HasPrefix(set, w.Field+".") {
+				return true, true
+			}
+		}
+		return false, true
+	}
+	return holds, known
+}
+
+// optionGuard returns the condition under which lf builds the pool at
+// cur when it builds it only where a field of a local value, to which lf
+// applies its options (a variadic parameter of funcs), is set: an option
+// turns the pool on (p1.Retry.Max: when an option given sets that field).
+//
+//	c := newClient(hc)
+//	for _, opt := range opts { opt(c) }
+//	if c.Retry.Max > 0 {
+//		c.hc = retryablehttp.NewClient().StandardClient()
+func optionGuard(c *checker, lf *flow.Func, cur inspector.Cursor) (flow.Condition, bool) {
+	sig := lf.Sig()
+	if !sig.Variadic() {
+		return flow.Condition{}, false
+	}
+	k := sig.Params().Len() - 1
+	if _, ok := sig.Params().At(k).Type().(*types.Slice).Elem().Underlying().(*types.Signature); !ok {
+		return flow.Condition{}, false // not options
+	}
+	info := c.pass.TypesInfo
+	for p := cur; p.Node() != lf.Node(); p = p.Parent() {
+		switch n := p.Parent().Node().(type) {
+		case *ast.FuncLit:
+			return flow.Condition{}, false
+		case *ast.IfStmt:
+			if n.Body != p.Node() || n.Init != nil {
+				continue
+			}
+			base, fields, ok := flow.FieldChain(info, setOperand(info, n.Cond))
+			v := flow.VarOf(info, base)
+			if !ok || len(fields) == 0 || v == nil || flow.ParamIndex(lf.Node(), v) >= 0 || !appliesOptions(c, lf, k, v) {
+				continue
+			}
+			return flow.Condition{Param: k + 1, Field: strings.Join(fields, "."), NonZero: true}, true
+		}
+	}
+	return flow.Condition{}, false
+}
+
+// setOperand returns what cond tests to be set: x for x, x != 0, x != nil,
+// x != "", x > 0; nil otherwise.
+func setOperand(info *types.Info, cond ast.Expr) ast.Expr {
+	b, ok := ast.Unparen(cond).(*ast.BinaryExpr)
+	if !ok {
+		if t, ok := info.TypeOf(cond).Underlying().(*types.Basic); ok && t.Info()&types.IsBoolean != 0 {
+			return cond
+		}
+		return nil
+	}
+	zero := func(e ast.Expr) bool {
+		if flow.IsNil(info, e) {
+			return true
+		}
+		tv, ok := info.Types[e]
+		return ok && tv.Value != nil && (tv.Value.ExactString() == "0" || tv.Value.ExactString() == `""`)
+	}
+	switch {
+	case (b.Op == token.NEQ || b.Op == token.GTR) && zero(b.Y):
+		return b.X
+	case (b.Op == token.NEQ || b.Op == token.LSS) && zero(b.X):
+		return b.Y
+	}
+	return nil
+}
+
+// appliesOptions reports whether lf calls its options (parameter k, or a
+// range variable over it) on v or &v.
+func appliesOptions(c *checker, lf *flow.Func, k int, v *types.Var) bool {
+	info := c.pass.TypesInfo
+	for cur := range lf.Cur().Preorder((*ast.CallExpr)(nil)) {
+		call := cur.Node().(*ast.CallExpr)
+		if optionParam(c, lf, call.Fun) != k {
+			continue
+		}
+		for _, arg := range call.Args {
+			if u, ok := ast.Unparen(arg).(*ast.UnaryExpr); ok && u.Op == token.AND {
+				arg = u.X
+			}
+			if flow.VarOf(info, arg) == v {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// optionParam returns the index of lf's parameter that fun calls an
+// option of: the parameter itself (opt(c)), indexed (opts[i](c)), or a
+// range variable over it (for _, opt := range opts); -1 if none.
+func optionParam(c *checker, lf *flow.Func, fun ast.Expr) int {
+	info := c.pass.TypesInfo
+	if ix, ok := ast.Unparen(fun).(*ast.IndexExpr); ok {
+		fun = ix.X
+	}
+	v := flow.VarOf(info, fun)
+	if v == nil {
+		return -1
+	}
+	if i := flow.ParamIndex(lf.Node(), v); i >= 0 {
+		return i
+	}
+	def, ok := lf.Cur().FindByPos(v.Pos(), v.Pos())
+	if !ok {
+		return -1
+	}
+	if r, ok := def.Parent().Node().(*ast.RangeStmt); ok && r.Value == def.Node() {
+		if p := flow.VarOf(info, r.X); p != nil {
+			return flow.ParamIndex(lf.Node(), p)
+		}
+	}
+	return -1
+}

@@ -170,6 +170,7 @@ type checker struct {
 const (
 	kindBody     flow.Kind = "body"            // a response whose Body the caller must close
 	kindPool     flow.Kind = "pool"            // a connection pool that keeps idle connections
+	kindPoolOff  flow.Kind = "poolOff"         // a Transport with keep-alives off by a constant: a pool if turned back on
 	kindDialConn flow.Kind = "noKeepAliveConn" // a connection with TCP keep-alive turned off (the result of a dial func)
 	// kindInertOption: not a resource, a functional option that sets no
 	// field that can hold a pool (transport_inert.go).
@@ -255,7 +256,7 @@ func (c *checker) scan() starts {
 				}
 			}
 			if pools {
-				if src, ok := poolCall(c, cur, fn); ok && !src.noKeepAlive && !c.NeverRuns(cur) {
+				if src, ok := poolCall(c, cur, fn); ok && (!src.noKeepAlive || src.off) && !c.NeverRuns(cur) {
 					found.pools = append(found.pools, src)
 				}
 			}
@@ -264,7 +265,7 @@ func (c *checker) scan() starts {
 			}
 		case *ast.CompositeLit:
 			if pools {
-				if src, ok := poolLit(c, cur); ok && !src.noKeepAlive && !c.NeverRuns(cur) {
+				if src, ok := poolLit(c, cur); ok && (!src.noKeepAlive || src.off) && !c.NeverRuns(cur) {
 					found.pools = append(found.pools, src)
 				} else if src, ok := bareClient(c, cur); ok {
 					found.pools = append(found.pools, src)

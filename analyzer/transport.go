@@ -47,6 +47,8 @@ func checkTransport(c *checker, pools []poolSource) {
 			continue // handed on: whoever holds it owns it
 		case closesPool(c, fl) || fl.Flags&poolNoKeepAlive != 0:
 			continue // its idle connections are closed, or never kept
+		case src.off && fl.Flags&poolKeepAliveOn == 0:
+			continue // keep-alives off, and never turned back on
 		case len(fl.Uses) == 0, (src.lazy || src.bare) && !filled(fl):
 			continue // never used (or never built): it holds no connections
 		case (src.lazy || src.bare) && (fl.Replaced || fl.Flags&poolFieldSet != 0):

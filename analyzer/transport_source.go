@@ -28,6 +28,10 @@ type poolSource struct {
 	// (DisableKeepAlives set to true or to a value we cannot read,
 	// MaxIdleConnsPerHost < 0).
 	noKeepAlive bool
+	// off: keep-alives are off by a constant (DisableKeepAlives: true,
+	// or a helper's transport that sets it so: a poolOff result): a pool
+	// only where the code turns them back on (DisableKeepAlives = false).
+	off bool
 	// sdk: a cloud SDK's service client, with a pool of its own (see
 	// nethttp.SDKPool); each of its methods sends requests.
 	sdk bool
@@ -69,7 +73,7 @@ func poolLit(c *checker, cur inspector.Cursor) (poolSource, bool) {
 		return poolSource{}, false
 	}
 	return poolSource{cur: cur, expr: lit, typ: info.TypeOf(lit), lit: lit, what: "new http.Transport", result: -1,
-		noKeepAlive: nethttp.LitTurnsOffPooling(info, lit)}, true
+		noKeepAlive: nethttp.LitTurnsOffPooling(info, lit), off: nethttp.LitKeepAlivesOff(info, lit)}, true
 }
 
 // bareClient reports whether lit is an http.Client literal that names no
@@ -123,6 +127,13 @@ func poolCall(c *checker, cur inspector.Cursor, fn *types.Func) (poolSource, boo
 	r := c.Summary(fn).Result(kindPool)
 	if recv := fn.Signature().Recv(); r == nil && recv != nil && types.IsInterface(recv.Type()) {
 		r = factoryPool(c, fn)
+	}
+	if r == nil {
+		if r = c.Summary(fn).Result(kindPoolOff); r != nil {
+			src, ok := sourceFromResult(c, cur, r, fn.Name())
+			src.off = true
+			return src, ok
+		}
 	}
 	return sourceFromResult(c, cur, r, fn.Name())
 }
@@ -220,4 +231,19 @@ func sourceFromResult(c *checker, cur inspector.Cursor, r *flow.ResultFact, name
 		src.when = r.When
 	}
 	return src, true
+}
+
+// keepAlivesOff reports whether the pool of src, as fl follows it, has
+// its keep-alives off by a constant (DisableKeepAlives: true in its
+// literal, or set to true after) and not turned back on: a Transport
+// that keeps no idle connections unless whoever gets it sets
+// DisableKeepAlives back to false.
+func keepAlivesOff(src poolSource, fl *flow.Flow) bool {
+	switch {
+	case fl.Flags&poolKeepAliveOn != 0:
+		return false // turned back on
+	case fl.Flags&poolNoKeepAlive != 0 && fl.Flags&poolKeepAliveOff == 0:
+		return false // off by a value not known
+	}
+	return src.off || fl.Flags&poolKeepAliveOff != 0
 }

@@ -46,11 +46,13 @@ func (poolSpec) Kind() flow.Kind { return kindPool }
 
 // What poolSpec notes of a pool, in flow.Flow.Flags.
 const (
-	poolMutated     uint8 = 1 << iota // its fields are set or read after it is built, or a protocol registered: sharing it would be unsafe
-	poolNoKeepAlive                   // DisableKeepAlives is set to true (or a value we cannot read), or MaxIdleConnsPerHost < 0
-	poolWrapped                       // it went into a round tripper that has no CloseIdleConnections: a client's CloseIdleConnections does not reach it
-	poolFilled                        // a method that builds the pool of a holder on first use was called on it
-	poolFieldSet                      // a field of the holder it is in was set after it was built: a holder that builds its pool on first use may not
+	poolMutated      uint8 = 1 << iota // its fields are set or read after it is built, or a protocol registered: sharing it would be unsafe
+	poolNoKeepAlive                    // DisableKeepAlives is set to true (or a value we cannot read), or MaxIdleConnsPerHost < 0
+	poolWrapped                        // it went into a round tripper that has no CloseIdleConnections: a client's CloseIdleConnections does not reach it
+	poolFilled                         // a method that builds the pool of a holder on first use was called on it
+	poolFieldSet                       // a field of the holder it is in was set after it was built: a holder that builds its pool on first use may not
+	poolKeepAliveOff                   // DisableKeepAlives is set to the constant true (poolNoKeepAlive is set too)
+	poolKeepAliveOn                    // DisableKeepAlives is set to the constant false: keep-alives turned back on
 )
 
 // filled reports whether a holder that builds its pool on first use was
@@ -136,12 +138,19 @@ func (s poolSpec) Selector(stack []ast.Node, i int, sel *ast.SelectorExpr, selec
 			return flow.Step{Climb: true, At: p} // svc.Files.List().Do(): on to a method
 		case flow.IsNamed(recv, "net/http", "Transport"):
 			st := flow.Step{Kind: flow.UseRead, Flags: poolMutated}
-			if k >= 0 && len(as.Lhs) == len(as.Rhs) && nethttp.TurnsOffPooling(info, sel.Sel.Name, as.Rhs[k]) {
-				st.Flags |= poolNoKeepAlive
+			if k >= 0 && len(as.Lhs) == len(as.Rhs) {
+				if nethttp.TurnsOffPooling(info, sel.Sel.Name, as.Rhs[k]) {
+					st.Flags |= poolNoKeepAlive
+				}
+				if sel.Sel.Name == "DisableKeepAlives" && flow.IsTrue(info, as.Rhs[k]) {
+					st.Flags |= poolKeepAliveOff
+				} else if sel.Sel.Name == "DisableKeepAlives" && flow.IsFalse(info, as.Rhs[k]) {
+					st.Flags |= poolKeepAliveOn
+				}
 			}
 			return st
 		case nethttp.IsHTTPClient(recv):
-			if sel.Sel.Name == "Transport" && k >= 0 && (len(p) == 0 || p[0] == "Transport") {
+			if sel.Sel.Name == "Transport" && k >= 0 && (len(p) == 0 || p[0] == "Transport") && len(as.Lhs) == len(as.Rhs) && !selfStore(info, as.Lhs[k], as.Rhs[k]) {
 				return flow.Stop(flow.UseReplace) // c.Transport = other: the pool in it is replaced
 			}
 			if sel.Sel.Name != "Transport" || k >= 0 {
@@ -338,4 +347,13 @@ func (p *pools) isOption(t types.Type) bool {
 		}
 	}
 	return false
+}
+
+// selfStore reports whether rhs, stored into lhs, mentions the variable
+// lhs selects its field from: a holder given again what it holds
+// (a.Client.Transport = a.Transport), not something else.
+func selfStore(info *types.Info, lhs, rhs ast.Expr) bool {
+	base, _, ok := flow.FieldChain(info, lhs)
+	v := flow.VarOf(info, base)
+	return ok && v != nil && flow.Mentions(info, rhs, v)
 }

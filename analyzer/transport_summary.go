@@ -25,18 +25,27 @@ func summarizePool(c *checker, lf *flow.Func, f *flow.Fact) {
 	if idx < 0 {
 		return // no result can hold a pool
 	}
-	var out *flow.ResultFact
+	var out, off *flow.ResultFact
 	for cur := range lf.Cur().Preorder((*ast.CompositeLit)(nil), (*ast.CallExpr)(nil)) {
 		src, ok := poolAt(c, cur)
-		if !ok || src.noKeepAlive || c.NeverRuns(cur) {
+		if !ok || src.noKeepAlive && !src.off || c.NeverRuns(cur) {
 			continue // not a pool, one that keeps no idle connections, or never built
 		}
 		if encl, _ := flow.EnclosingFunc(cur); encl.Node() != lf.Node() {
 			continue // in a function literal: its returns are its own
 		}
 		fl := c.Follow(c.pools.spec, lf.Cur(), cur, src.result, src.at, flow.IntoParams|flow.TrustCalls)
-		if !fl.Returned || fl.Escapes || fl.Released || fl.IntoRecv || fl.Flags&poolNoKeepAlive != 0 {
-			continue // not handed to the caller (the receiver keeps it), or not a pool that keeps connections
+		if !fl.Returned || fl.Escapes || fl.Released || fl.IntoRecv {
+			continue // not handed to the caller (the receiver keeps it)
+		}
+		if keepAlivesOff(src, fl) {
+			// Keep-alives off by a constant: the caller's pool only if
+			// it turns them back on (gorequest.New).
+			off = &flow.ResultFact{Index: idx, Kind: kindPoolOff, Path: strings.Join(fl.ReturnedAt, ".")}
+			continue
+		}
+		if fl.Flags&poolNoKeepAlive != 0 {
+			continue // not a pool that keeps connections
 		}
 		when, ok := c.Guard(lf.Cur(), cur)
 		if !ok && src.when.Param != 0 {
@@ -67,6 +76,8 @@ func summarizePool(c *checker, lf *flow.Func, f *flow.Fact) {
 	switch {
 	case out != nil:
 		f.Results = append(f.Results, *out)
+	case off != nil:
+		f.Results = append(f.Results, *off)
 	case returnsNew(c, lf, idx):
 		// No pool yet, but a holder of the caller's own, which a pool
 		// stored into it stays in (httputil.NewSingleHostReverseProxy).
@@ -157,15 +168,16 @@ func summarizePoolParams(c *checker, lf *flow.Func, f *flow.Fact) {
 		if pf.Effect&flow.Fills == 0 && replacedBeforeUse(fl, token.NoPos) {
 			pf.Effect &^= flow.Uses // it sends only through a copy given another pool first
 		}
-		holder, into := holderParam(lf, fl, v)
+		holder, others := holderParam(lf, fl, v)
+		into := others == 1
 		switch {
 		case fl.Escapes:
 			pf.Effect = flow.Keeps
 		case fl.IntoParam && !fl.Returned && into:
 			pf.Effect |= flow.Into // a setter: stored into what another parameter holds
 			pf.Holder = holder
-		case fl.IntoParam && !fl.Returned:
-			pf.Effect = flow.Keeps // kept, maybe in what another parameter holds
+		case fl.IntoParam && !fl.Returned && others > 1:
+			pf.Effect = flow.Keeps // kept in what other parameters hold
 		case fl.Released:
 			pf.Effect |= flow.Releases
 		case fl.Returned:
@@ -377,8 +389,9 @@ func optionsMayReplace(c *checker, lf *flow.Func, fl *flow.Flow) flow.Condition 
 
 // holderParam returns the index of the parameter (-1: the receiver) of
 // lf, other than v, that the flow fl of v went into, if it went into one
-// and only one.
-func holderParam(lf *flow.Func, fl *flow.Flow, v *types.Var) (int, bool) {
+// and only one, and how many it went into (none: v went only into what
+// v itself holds, s.Client.Transport = s.Transport, which keeps nothing).
+func holderParam(lf *flow.Func, fl *flow.Flow, v *types.Var) (int, int) {
 	holder, n := 0, 0
 	for _, w := range fl.Vars {
 		if w == v {
@@ -390,7 +403,7 @@ func holderParam(lf *flow.Func, fl *flow.Flow, v *types.Var) (int, bool) {
 			holder, n = -1, n+1
 		}
 	}
-	return holder, n == 1
+	return holder, n
 }
 
 // holderVar returns lf's parameter i (-1: its receiver).

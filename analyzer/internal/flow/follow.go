@@ -41,7 +41,8 @@ type Flow struct {
 	Filled        bool         // a callee filled it (a holder given a resource of its own where it had none)
 	Cut           []ast.Node   // with CutParams: the stores into parameters, not followed, and the returns
 
-	work []flowItem // values still to look at
+	work    []flowItem // values still to look at
+	tracked []varAt    // the variables followed, and where each holds it
 }
 
 // A Mode says how Follow judges what it cannot see, for the check
@@ -67,6 +68,18 @@ const (
 	// statements that return it: every way it reaches the caller.
 	CutParams
 )
+
+// maxPlaces bounds how deep a place a variable already followed is
+// followed again at.
+const maxPlaces = 4
+
+// A varAt is a variable that holds the resource at a place (fields
+// joined by dots): a holder may get it again at another field
+// (a.Client.Transport = a.Transport), whose uses then count too.
+type varAt struct {
+	v  *types.Var
+	at string
+}
 
 type flowItem struct {
 	cur inspector.Cursor // an expression whose value holds the resource
@@ -225,10 +238,19 @@ func testsPresence(ifs *ast.IfStmt, x string) bool {
 // may run after the function returns: it counts as an escape, unless it
 // releases the resource.
 func (fl *Flow) trackVar(v *types.Var, at Place, store ast.Node) {
-	if slices.Contains(fl.Vars, v) {
-		return // already followed
+	key := varAt{v, strings.Join(at, ".")}
+	if slices.Contains(fl.tracked, key) {
+		return // already followed, holding it there
 	}
-	fl.Vars = append(fl.Vars, v)
+	if slices.Contains(fl.Vars, v) && (len(at) > maxPlaces || slices.ContainsFunc(fl.tracked, func(k varAt) bool {
+		return k.v == v && (k.at == "" || strings.HasPrefix(key.at, k.at+".")) // x.next = x: no end of places
+	})) {
+		return
+	}
+	fl.tracked = append(fl.tracked, key)
+	if !slices.Contains(fl.Vars, v) {
+		fl.Vars = append(fl.Vars, v)
+	}
 	for _, use := range fl.c.UsesOf(fl.Fn, v) {
 		if use.ParentEdgeKind() == edge.AssignStmt_Lhs {
 			continue // overwritten: another value

@@ -284,6 +284,31 @@ func LitTurnsOffPooling(info *types.Info, lit *ast.CompositeLit) bool {
 	return false
 }
 
+// LitKeepAlivesOff reports whether the Transport literal lit turns
+// keep-alives off by a constant (DisableKeepAlives: true), and pooling
+// in no other way: code that sets DisableKeepAlives back to false makes
+// it a pool.
+func LitKeepAlivesOff(info *types.Info, lit *ast.CompositeLit) bool {
+	off := false
+	for _, elt := range lit.Elts {
+		kv, ok := elt.(*ast.KeyValueExpr)
+		if !ok {
+			continue
+		}
+		switch id := flow.IdentOf(kv.Key); {
+		case id == nil:
+		case id.Name == "DisableKeepAlives":
+			if !flow.IsTrue(info, kv.Value) {
+				return false
+			}
+			off = true
+		case TurnsOffPooling(info, id.Name, kv.Value):
+			return false
+		}
+	}
+	return off
+}
+
 // IsDefaultTransport reports whether e is http.DefaultTransport.(*http.Transport).
 func IsDefaultTransport(info *types.Info, e ast.Expr) bool {
 	ta, ok := ast.Unparen(e).(*ast.TypeAssertExpr)

@@ -64,18 +64,18 @@ func HelperBuilt() *http.Client { // want HelperBuilt:"result0:pool@Transport"
 	return &http.Client{Transport: t}
 }
 
-func HelperBuiltDisabled() *http.Client { // want HelperBuiltDisabled:`^result0:new$`
+func HelperBuiltDisabled() *http.Client { // want HelperBuiltDisabled:`^result0:poolOff@Transport$`
 	t := baseTransport()
 	t.DialContext = (&net.Dialer{KeepAlive: -1}).DialContext
 	t.DisableKeepAlives = true
 	return &http.Client{Transport: t}
 }
 
-func shortTransport() *http.Transport { // want shortTransport:`^result0:new$`
+func shortTransport() *http.Transport { // want shortTransport:`^result0:poolOff$`
 	return &http.Transport{DisableKeepAlives: true}
 }
 
-func HelperBuiltShort() *http.Client { // want HelperBuiltShort:`^result0:new$`
+func HelperBuiltShort() *http.Client { // want HelperBuiltShort:`^result0:poolOff@Transport$`
 	t := shortTransport()
 	t.DialContext = (&net.Dialer{KeepAlive: -1}).DialContext
 	return &http.Client{Transport: t}

@@ -62,13 +62,13 @@ func S3ConfigClient(ctx context.Context) error {
 	return err
 }
 
-func S3OptionClient(ctx context.Context, cfg aws.Config) error { // want S3OptionClient:`^param1:pool:keeps$`
+func S3OptionClient(ctx context.Context, cfg aws.Config) error { // want S3OptionClient:`^param1:pool:uses$`
 	client := s3.NewFromConfig(cfg, func(o *s3.Options) { o.HTTPClient = shared })
 	_, err := client.GetObject(ctx, &s3.GetObjectInput{})
 	return err
 }
 
-func S3ConfigFromCaller(ctx context.Context, cfg aws.Config) error { // want S3ConfigFromCaller:`^param1:pool:keeps$`
+func S3ConfigFromCaller(ctx context.Context, cfg aws.Config) error { // want S3ConfigFromCaller:`^param1:pool:uses$`
 	_, err := s3.NewFromConfig(cfg).GetObject(ctx, &s3.GetObjectInput{}) // the caller's config: its HTTPClient is not known here
 	return err
 }

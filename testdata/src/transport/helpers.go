@@ -49,7 +49,7 @@ func cachedOne(key string, cfg *tls.Config) *http.Client {
 
 var cache = map[string]*http.Client{}
 
-func shortOne() *http.Client { // want shortOne:`^result0:new$`
+func shortOne() *http.Client { // want shortOne:`^result0:poolOff@Transport$`
 	return &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
 }
 

@@ -19,7 +19,7 @@ func NewPooledTransport(cfg *tls.Config) *http.Transport { // want NewPooledTran
 }
 
 // NewShortClient returns a client whose connections are not kept.
-func NewShortClient(cfg *tls.Config) *http.Client { // want NewShortClient:`^result0:new$`
+func NewShortClient(cfg *tls.Config) *http.Client { // want NewShortClient:`^result0:poolOff@Transport$`
 	return &http.Client{Transport: &http.Transport{TLSClientConfig: cfg, DisableKeepAlives: true}}
 }
 

@@ -15,55 +15,58 @@ import (
 // Options). A call of a method of such an interface that says nothing
 // counts as a use of the pool (transport_spec.go).
 func exportInterfaceFacts(c *checker) {
+	if !c.http {
+		return // nothing here can hold a pool
+	}
 	scope := c.pass.Pkg.Scope()
-	var impls []types.Type // the package's types that hold a pool, as pointers
+	var impls []types.Type        // the package's types that hold a pool, as pointers
+	var ifaces []*types.Interface // its exported interfaces
 	for _, name := range scope.Names() {
 		tn, ok := scope.Lookup(name).(*types.TypeName)
-		if !ok || tn.IsAlias() || types.IsInterface(tn.Type()) {
+		if !ok || tn.IsAlias() {
 			continue
 		}
 		if n, ok := tn.Type().(*types.Named); !ok || n.TypeParams().Len() > 0 {
-			continue
+			continue // generic: instantiated elsewhere
 		}
-		if t := types.NewPointer(tn.Type()); c.pools.holdsPool(t) {
+		if iface, ok := tn.Type().Underlying().(*types.Interface); ok {
+			if tn.Exported() && iface.NumMethods() > 0 {
+				ifaces = append(ifaces, iface)
+			}
+		} else if t := types.NewPointer(tn.Type()); c.pools.holdsPool(t) {
 			impls = append(impls, t)
 		}
 	}
 	if len(impls) == 0 {
 		return
 	}
-	for _, name := range scope.Names() {
-		tn, ok := scope.Lookup(name).(*types.TypeName)
-		if !ok || !tn.Exported() || tn.IsAlias() {
-			continue
+	for _, iface := range ifaces {
+		var implementing []types.Type
+		for _, t := range impls {
+			if types.Implements(t, iface) {
+				implementing = append(implementing, t)
+			}
 		}
-		iface, ok := tn.Type().Underlying().(*types.Interface)
-		if !ok {
-			continue
-		}
-		if n, ok := tn.Type().(*types.Named); !ok || n.TypeParams().Len() > 0 {
+		if len(implementing) == 0 {
 			continue
 		}
 		for m := range iface.Methods() {
 			if m.Pkg() != c.pass.Pkg || m.Name() == "Close" {
 				continue // embedded from another package (its own facts); Close may release it
 			}
-			if pf, ok := implsAgree(c, impls, iface, m); ok {
+			if pf, ok := implsAgree(c, implementing, m); ok {
 				c.pass.ExportObjectFact(m, &flow.Fact{Params: []flow.ParamFact{pf}})
 			}
 		}
 	}
 }
 
-// implsAgree returns what the method m of iface does with its receiver's
-// pool when each of impls that implements iface (one at least) does the
-// same with it, as its summary says.
-func implsAgree(c *checker, impls []types.Type, iface *types.Interface, m *types.Func) (flow.ParamFact, bool) {
+// implsAgree returns what the method m does with its receiver's pool
+// when each of impls (one at least), which implement its interface,
+// does the same with it, as its summary says.
+func implsAgree(c *checker, impls []types.Type, m *types.Func) (flow.ParamFact, bool) {
 	var out *flow.ParamFact
 	for _, t := range impls {
-		if !types.Implements(t, iface) {
-			continue
-		}
 		obj, _, _ := types.LookupFieldOrMethod(t, true, m.Pkg(), m.Name())
 		impl, ok := obj.(*types.Func)
 		if !ok {

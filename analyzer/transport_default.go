@@ -55,5 +55,11 @@ func defaultCond(c *checker, lf *flow.Func, cur inspector.Cursor, src poolSource
 // within reports whether w tests a field path inside what inner tests:
 // the same parameter, at a path that starts with inner's.
 func within(inner, w flow.Condition) bool {
-	return inner.Param == w.Param && (inner.Field == "" || w.Field == inner.Field || strings.HasPrefix(w.Field, inner.Field+"."))
+	return inner.Param == w.Param && fieldWithin(inner.Field, w.Field)
+}
+
+// fieldWithin reports whether the field path path (fields joined by
+// dots; "" for the value itself) is inner or a field inside it.
+func fieldWithin(inner, path string) bool {
+	return inner == "" || path == inner || strings.HasPrefix(path, inner+".")
 }

@@ -20,8 +20,12 @@ import (
 // timeout, a user agent, a retry count) cannot; so a call given only such
 // options builds the pool all the same:
 //
-//	func WithTimeout(d time.Duration) Option { return func(s *Service) { s.hc.Timeout = d } }   // result0:inertOption
+//	func WithTimeout(d time.Duration) Option { return func(s *Service) { s.hc.Timeout = d } }   // result0:inertOption@hc.Timeout
 //	NewService(WithTimeout(time.Second))     // a pool of its own, as NewService() builds
+//
+// The fields such an option sets also tell when it turns on a pool that
+// a constructor builds only where a field of its value is set (see
+// optionGuard).
 
 // summarizeInertOption records in f that lf returns, as its only result,
 // a func that does nothing to the pools its arguments hold but set their
@@ -114,8 +118,9 @@ func (c *checker) inertOption(lit *ast.FuncLit) (sets []string, ok bool) {
 
 // inertMention reports whether the parameter at the top of stack is the
 // base of a chain of field selections whose value cannot hold a pool,
-// assigned with = (it returns the fields then, joined by dots) or read
-// (not its address, not called, not passed).
+// assigned with = or ++/-- (it returns the fields then, joined by dots),
+// or read (compared, passed on, a method of it called: it holds no
+// pool), but not its address taken.
 func (c *checker) inertMention(stack []ast.Node) (set string, ok bool) {
 	info := c.pass.TypesInfo
 	i := len(stack) - 1
@@ -207,7 +212,7 @@ func (c *checker) optionsBuild(call *ast.CallExpr, w flow.Condition, holds, know
 			return false, true // options it cannot read: not known to turn it on
 		}
 		for _, set := range sets {
-			if set == w.Field || strings.HasPrefix(w.Field, set+".") || strings.HasPrefix(set, w.Field+".") {
+			if fieldWithin(set, w.Field) || fieldWithin(w.Field, set) {
 				return true, true
 			}
 		}

@@ -121,6 +121,7 @@ func toyEngine(t *testing.T, extra string) (*Engine, *ast.File) {
 		Uses:       make(map[*ast.Ident]types.Object),
 		Selections: make(map[*ast.SelectorExpr]*types.Selection),
 		Scopes:     make(map[ast.Node]*types.Scope),
+		Implicits:  make(map[ast.Node]types.Object),
 	}
 	conf := types.Config{Importer: importer.ForCompiler(fset, "gc", nil), Sizes: types.SizesFor("gc", runtime.GOARCH)}
 	pkg, err := conf.Check("toy", fset, []*ast.File{f}, info)
@@ -232,6 +233,10 @@ func TestFollow(t *testing.T) {
 		{"released by a closure", "r := New(); defer func() { r.Release() }(); r.Use(); return nil", []string{"r"}, 1, true, false, nil},
 		{"passed on", "r := New(); keep(r); return nil", []string{"r"}, 0, false, true, nil},
 		{"into a shared holder's field", "h := sharedHolder(); h.R = New(); return nil", nil, 0, false, true, nil},
+		{"asserted", "var x any = New(); r, ok := x.(*Res); if ok { r.Use() }; return nil", []string{"x", "r"}, 1, false, false, nil},
+		{"type switch", "var x any = New(); switch r := x.(type) { case *Res: r.Release() }; return nil", []string{"x", "r"}, 0, true, false, nil},
+		{"captured by a stored literal", "r := New(); f := func() { r.Use() }; _ = f; return nil", []string{"r", "f"}, 0, false, false, nil},
+		{"captured by a literal called later", "r := New(); f := func() { r.Use() }; f(); return nil", []string{"r", "f"}, 0, false, true, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

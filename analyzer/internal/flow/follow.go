@@ -75,7 +75,7 @@ const maxPlaces = 4
 
 // A varAt is a variable that holds the resource at a place (fields
 // joined by dots): a holder may get it again at another field
-// (a.Client.Transport = a.Transport), whose uses then count too.
+// (h.Inner.R = h.R), whose uses then count too.
 type varAt struct {
 	v  *types.Var
 	at string
@@ -286,8 +286,8 @@ func (fl *Flow) trackVar(v *types.Var, at Place, store ast.Node) {
 // function of fl, that holds use, if its value is stored by an
 // assignment or a declaration (and so followed as any value is):
 //
-//	upgrade := func(c net.Conn) RoundTripper { return t2 }
-//	t1.TLSNextProto["h2"] = func(c *tls.Conn) RoundTripper { return upgrade(c) }
+//	wrap := func() *Res { return r }
+//	h.Makers["r"] = func() *Res { return wrap() }
 func (fl *Flow) storedLiteral(use inspector.Cursor) (inspector.Cursor, bool) {
 	for lit := use.Parent(); lit.Node() != nil && lit != fl.Fn; lit = lit.Parent() {
 		if _, ok := lit.Node().(*ast.FuncLit); !ok {

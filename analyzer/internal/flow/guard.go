@@ -213,8 +213,8 @@ func (c *guards) paramPath(fn inspector.Cursor, e ast.Expr) (Condition, bool) {
 // had one there):
 //
 //	if c == nil { c = def }
-//	if c.HTTP == nil { c.HTTP = def.HTTP }
-//	if c.HTTP.Transport == nil { ... }    // a test of the caller's c.HTTP.Transport
+//	if c.Inner == nil { c.Inner = def.Inner }
+//	if c.Inner.R == nil { ... }           // a test of the caller's c.Inner.R
 func (c *guards) assignedBefore(fn inspector.Cursor, v *types.Var, pos token.Pos, fields []string) bool {
 	for _, use := range c.idx.UsesOf(fn, v) {
 		if use.Node().Pos() >= pos {

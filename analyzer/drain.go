@@ -41,29 +41,9 @@ func checkDrain(c *checker, cur, fn inspector.Cursor, v *types.Var, at flow.Plac
 	if !c.cfg.enabled(nameDrain) || len(at) != 1 || !nethttp.IsResponse(v.Type()) || drainedOnClose(c, cur.Node().Pos()) {
 		return // not asked for, not a plain response, or Go drains it
 	}
-	var closing ast.Node
-	for _, use := range c.UsesOf(fn, v) {
-		stack := flow.StackOf(use, fn)
-		u := c.Classify(c.body, stack, at, -1)
-		switch {
-		case u.Kind == flow.UseRelease:
-			if closing == nil {
-				closing = closeOf(stack)
-			}
-			continue
-		case u.Closer: // closeBody := resp.Body.Close closes where it is called
-			if call := closerCall(c, fn, stack, u.Node); call != nil {
-				if closing == nil {
-					closing = call
-				}
-				continue
-			}
-		case u.Kind == flow.UseRead:
-			if !readsBody(stack) {
-				continue // a field or a method of the response: StatusCode, Header, Cookies
-			}
-		}
-		return // read, handed on, stored: it may be drained
+	closing, unread := closedUnread(c, fn, v, at)
+	if !unread {
+		return
 	}
 	if closing == nil {
 		return // never closed here: the body check's business
@@ -78,6 +58,58 @@ func checkDrain(c *checker, cur, fn inspector.Cursor, v *types.Var, at flow.Plac
 	}
 	d.SuggestedFixes = drainFix(c, fn, closing, v)
 	c.report(d)
+}
+
+// maxCopies bounds the local copies of the response or its body that
+// closedUnread follows.
+const maxCopies = 4
+
+// closedUnread returns where the function at fn closes the body that v
+// holds at at (nil if nowhere), and whether nothing reads it: every use
+// of v, and of the local variables it is copied into, only closes the
+// body or reads another field of the response.
+//
+//	var c io.Closer = resp.Body
+//	defer c.Close()
+func closedUnread(c *checker, fn inspector.Cursor, v *types.Var, at flow.Place) (ast.Node, bool) {
+	type held struct {
+		v  *types.Var
+		at flow.Place
+	}
+	var closing ast.Node
+	todo := []held{{v, at}}
+	for n := 0; n < len(todo); n++ {
+		h := todo[n]
+		for _, use := range c.UsesOf(fn, h.v) {
+			stack := flow.StackOf(use, fn)
+			u := c.Classify(c.body, stack, h.at, -1)
+			switch {
+			case u.Kind == flow.UseRelease:
+				if closing == nil {
+					closing = closeOf(stack)
+				}
+				continue
+			case u.Closer: // closeBody := resp.Body.Close closes where it is called
+				if call := closerCall(c, fn, stack, u.Node); call != nil {
+					if closing == nil {
+						closing = call
+					}
+					continue
+				}
+			case u.Kind == flow.UseRead:
+				if len(h.at) > 0 && !readsBody(stack) {
+					continue // a field or a method of the response: StatusCode, Header, Cookies
+				}
+			case u.Kind == flow.UseStore && !u.Holder && len(todo) < maxCopies:
+				if copied, ok := c.pass.TypesInfo.ObjectOf(flow.IdentOf(u.Into)).(*types.Var); ok && copied.Kind() == types.LocalVar && copied != h.v && len(u.At) <= len(h.at) {
+					todo = append(todo, held{copied, u.At}) // followed as the response is
+					continue
+				}
+			}
+			return nil, false // read, handed on, stored: it may be drained
+		}
+	}
+	return closing, true
 }
 
 // drainedOnClose reports whether the code at pos is built with a Go

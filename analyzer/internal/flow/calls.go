@@ -55,6 +55,11 @@ func (sm callEffects) ParamEffect(s Spec, call *ast.CallExpr, k int, p Place) St
 	default:
 		return Stop(UseEscape)
 	}
+	if k == 0 && isBuiltin(info, call.Fun, "append") {
+		if sl, ok := pt.Underlying().(*types.Slice); ok {
+			pt = sl.Elem() // append(held, x): the slice's elements go into the new one
+		}
+	}
 	if !s.CanCarry(pt) {
 		if fn := CalleeFunc(info, call); len(p) == 0 && fn != nil && (sm.e.hooks.Drains(fn, idx) || sm.Summary(fn).Param(idx, s.Kind()).Effect == Drains) {
 			return Stop(UseDrain) // io.ReadAll(resp.Body), mustRead(resp.Body): an io.Reader, read to its end
@@ -62,8 +67,8 @@ func (sm callEffects) ParamEffect(s Spec, call *ast.CallExpr, k int, p Place) St
 		return Stop(UseRead)
 	}
 	if id := IdentOf(call.Fun); id != nil {
-		if b, ok := info.Uses[id].(*types.Builtin); ok {
-			if b.Name() == "append" {
+		if _, ok := info.Uses[id].(*types.Builtin); ok {
+			if isBuiltin(info, call.Fun, "append") {
 				return Step{Climb: true, Call: true} // the new slice holds it
 			}
 			return Stop(UseEscape)
@@ -186,4 +191,14 @@ func (sm callEffects) effectAt(call *ast.CallExpr, pf ParamFact, p Place) Step {
 // hasPrefix reports whether p starts with the fields of prefix.
 func hasPrefix(p, prefix Place) bool {
 	return len(p) >= len(prefix) && slices.Equal(p[:len(prefix)], prefix)
+}
+
+// isBuiltin reports whether fun names the builtin function name.
+func isBuiltin(info *types.Info, fun ast.Expr, name string) bool {
+	id := IdentOf(fun)
+	if id == nil {
+		return false
+	}
+	b, ok := info.Uses[id].(*types.Builtin)
+	return ok && b.Name() == name
 }

@@ -300,6 +300,9 @@ func TestSearch(t *testing.T) {
 		{"release value, deferred", "r, err := Open()\nif err != nil { return err }\nrelease := r.Release\ndefer release()\nreturn nil", ""},
 		{"release value, called on one path", "r, err := Open()\nif err != nil { return err }\nrelease := r.Release\nif c { release(); return nil }\nreturn nil", "return"},
 		{"release value, handed on", "r, err := Open()\nif err != nil { return err }\nlater(r.Release)\nreturn nil", ""},
+		{"collected, then handed off", "r, err := Open()\nif err != nil { return err }\nrs := []*Res{}\nrs = append(rs, r)\nrs = append(rs, new(Res))\nkeep(rs[0])\nreturn nil", ""},
+		{"collected, then dropped", "r, err := Open()\nif err != nil { return err }\nrs := []*Res{}\nrs = append(rs, r)\nrs = append(rs, new(Res))\nif c { return nil }\nkeep(rs[0])\nreturn nil", "return"},
+		{"collected, then replaced", "r, err := Open()\nif err != nil { return err }\nrs := []*Res{}\nrs = append(rs, r)\nrs = []*Res{new(Res)}\nkeep(rs[0])\nreturn nil", "return"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -52,6 +52,8 @@ const (
 	EvDrain                       // a callee reads it to its end, which releases it if it returns a nil error
 	EvRelease                     // releases it
 	EvHandoff                     // may hand it to code that releases it: stop following
+
+	evKeep Event = 255 // a variable given back what it holds (h = append(h, x)): not an overwrite of it
 )
 
 // eventOf returns what a use of kind k is to the search.

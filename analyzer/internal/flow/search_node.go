@@ -65,6 +65,7 @@ type scanned struct {
 	unlink bool          // the error variable was overwritten
 	call   *ast.CallExpr // for evReleaseOnError, the call that releases it on error
 	over   uint8         // the aliases overwritten (see pathState.dead)
+	kept   uint8         // the aliases given back what they hold: h = append(h, x)
 }
 
 // scan classifies the uses in n of the variable and its holders (but
@@ -92,6 +93,8 @@ func (t *tracked) scan(n ast.Node, dead uint8) scanned {
 			e, call, deref := t.use(obj, at)
 			r.deref = r.deref || deref
 			switch {
+			case e == evKeep:
+				r.kept |= 1 << k
 			case e == EvOverwrite:
 				r.over |= 1 << k
 			case e > r.ev:
@@ -118,6 +121,7 @@ func (t *tracked) scan(n ast.Node, dead uint8) scanned {
 		}
 		return true
 	})
+	r.over &^= r.kept
 	return r
 }
 
@@ -174,10 +178,13 @@ func (t *tracked) use(obj types.Object, at Place) (Event, *ast.CallExpr, bool) {
 		return EvRead, nil, u.Deref // made, not called
 	}
 	if u.Kind == UseStore && t.local != nil && len(t.holders) < maxHolders {
-		h, at := holderOf(t.c, t.s, u.Into, u.At)
+		h, hat := holderOf(t.c, t.s, u.Into, u.At)
+		if h == obj && slices.Equal(hat, at) {
+			return evKeep, nil, u.Deref // h = append(h, x): still held, where it was
+		}
 		if h != nil && h.Name() != "_" && PosIn(h.Pos(), t.local) && h != obj {
 			if _, _, held := t.alias(h); !held {
-				t.holders = append(t.holders, heldIn{h, at})
+				t.holders = append(t.holders, heldIn{h, hat})
 			}
 			return EvRead, nil, u.Deref
 		}

@@ -90,14 +90,11 @@ func producer(c *checker, fn *types.Func, call *ast.CallExpr, at inspector.Curso
 			return resultProduced(c.CallSummary(call).Result(kindBody)) // fetch := func(...) (*http.Response, error)
 		}
 		if fn == nil {
-			return produced{idx: -1}
+			return funcValueProduced(c, call.Fun) // do(req), a.do(req): a func value given elsewhere
 		}
 	}
-	if idx, viaRT, known := nethttp.KnownProducer(fn); known {
-		return produced{idx: idx, viaRT: viaRT}
-	}
-	if nethttp.IsInterfaceProducer(fn) {
-		return produced{idx: 0, viaRT: true}
+	if p, known := tableProduced(fn); known {
+		return p
 	}
 	r := c.Summary(fn).Result(kindBody)
 	if nethttp.IsRoundTripMethod(fn) {
@@ -106,10 +103,40 @@ func producer(c *checker, fn *types.Func, call *ast.CallExpr, at inspector.Curso
 		// is treated as a fake in tests.)
 		return produced{idx: 0, viaRT: r == nil || r.ViaRoundTripper}
 	}
-	if r == nil {
-		return forwarded(c, fn, call, at)
+	if fw, ok := forwarded(c, fn, call, at); ok || r == nil {
+		return fw // what the func it is given returns (its own result may only be the func's)
 	}
 	return resultProduced(r)
+}
+
+// tableProduced says what a call of fn produces if the tables know fn
+// (net/http's clients, a client interface's method).
+func tableProduced(fn *types.Func) (produced, bool) {
+	if idx, viaRT, known := nethttp.KnownProducer(fn); known {
+		return produced{idx: idx, viaRT: viaRT}, true
+	}
+	if nethttp.IsInterfaceProducer(fn) {
+		return produced{idx: 0, viaRT: true}, true
+	}
+	return produced{}, false
+}
+
+// funcValueProduced says what a call of the func value f, whose origin
+// is not known, produces: a response when its type returns one with an
+// error, as Client.Do does (left alone in tests, like a client
+// interface's, which tests fake).
+//
+//	type API struct{ do func(*http.Request) (*http.Response, error) }
+//	resp, err := a.do(req)
+func funcValueProduced(c *checker, f ast.Expr) produced {
+	tv, ok := c.pass.TypesInfo.Types[f]
+	if !ok || tv.IsType() {
+		return produced{idx: -1} // a conversion
+	}
+	if sig, ok := tv.Type.Underlying().(*types.Signature); ok && nethttp.ReturnsResponse(sig) {
+		return produced{idx: 0, viaRT: true}
+	}
+	return produced{idx: -1}
 }
 
 // resultProduced says what a call produces whose callee's summary says
@@ -123,32 +150,54 @@ func resultProduced(r *flow.ResultFact) produced {
 
 // forwarded says what call, a call of fn, produces through a func that
 // it is given and whose results fn returns as its own (a generic retry
-// helper, flow.Forwards): a fresh response if the func returns one.
+// helper, flow.Forwards): a fresh response if the func returns one. It
+// also reports whether fn forwards what any func it is given returns:
+// then that decides, whatever fn's own summary says.
 //
 //	resp, err := backoff.Retry(ctx, func() (*http.Response, error) {
 //		return http.Get(u)
 //	})
-func forwarded(c *checker, fn *types.Func, call *ast.CallExpr, at inspector.Cursor) produced {
+func forwarded(c *checker, fn *types.Func, call *ast.CallExpr, at inspector.Cursor) (produced, bool) {
+	found := false
 	for _, p := range c.Summary(fn).Params {
 		if p.Effect&flow.Forwards == 0 || p.Index >= len(call.Args) {
 			continue
 		}
-		var f *flow.Fact
-		switch arg := ast.Unparen(call.Args[p.Index]).(type) {
-		case *ast.FuncLit:
-			cur, ok := at.FindNode(arg)
-			if !ok {
-				continue
-			}
-			f = c.LiteralSummary(cur)
-		default:
-			f = c.Summary(flow.FuncNamed(c.pass.TypesInfo, arg))
-		}
-		if r := f.Result(kindBody); r != nil && r.Index == p.From && r.Path == "" {
-			return produced{idx: p.Result, viaRT: r.ViaRoundTripper, withError: r.WithError, drained: r.Drained}
+		found = true
+		if r := funcArgProduced(c, ast.Unparen(call.Args[p.Index]), at); r.idx == p.From && len(r.in) == 0 {
+			return produced{idx: p.Result, viaRT: r.viaRT, withError: r.withError, drained: r.drained}, true
 		}
 	}
-	return produced{idx: -1}
+	return produced{idx: -1}, found
+}
+
+// funcArgProduced says what a call of the func value f, an argument
+// (at, a cursor of the syntax that holds it), produces: a function
+// literal, a function or method value, a local variable given one of
+// those, or a func value given elsewhere.
+//
+//	backoff.Retry(ctx, client.Do)
+//	op := func() (*http.Response, error) { ... }; backoff.Retry(ctx, op)
+func funcArgProduced(c *checker, f ast.Expr, at inspector.Cursor) produced {
+	lit, _ := f.(*ast.FuncLit)
+	fn := flow.FuncNamed(c.pass.TypesInfo, f)
+	if fn == nil && lit == nil {
+		fn, lit = c.FuncOf(f)
+	}
+	switch {
+	case lit != nil:
+		cur, ok := at.FindNode(lit)
+		if !ok {
+			return produced{idx: -1}
+		}
+		return resultProduced(c.LiteralSummary(cur).Result(kindBody))
+	case fn != nil:
+		if p, known := tableProduced(fn); known {
+			return p
+		}
+		return resultProduced(c.Summary(fn).Result(kindBody))
+	}
+	return funcValueProduced(c, f)
 }
 
 // checkResponse reports the response r if it is not closed on every

@@ -208,7 +208,12 @@ func (s *Summaries) LiteralSummary(lit inspector.Cursor) *Fact {
 //	open := pool.Open      // open(n) calls (*Pool).Open
 //	get := func(n int) (*Res, error) { ... }
 func (s *Summaries) FuncValue(call *ast.CallExpr) (*types.Func, *ast.FuncLit) {
-	id := IdentOf(call.Fun)
+	return s.FuncOf(call.Fun)
+}
+
+// FuncOf is FuncValue for the func value f, called or not.
+func (s *Summaries) FuncOf(f ast.Expr) (*types.Func, *ast.FuncLit) {
+	id := IdentOf(f)
 	if id == nil {
 		return nil, nil
 	}

@@ -126,8 +126,15 @@ func IsRoundTripMethod(fn *types.Func) bool {
 // fake such interfaces with canned, body-less responses.
 func IsInterfaceProducer(fn *types.Func) bool {
 	sig := fn.Signature()
-	return sig.Recv() != nil && types.IsInterface(sig.Recv().Type()) && sig.Results().Len() == 2 &&
-		IsResponse(sig.Results().At(0).Type()) && flow.IsErrorType(sig.Results().At(1).Type())
+	return sig.Recv() != nil && types.IsInterface(sig.Recv().Type()) && ReturnsResponse(sig)
+}
+
+// ReturnsResponse reports whether sig returns a response and an error, as
+// Client.Do does. A func value of that type whose origin is not known (a
+// parameter, a struct field: do func(*http.Request) (*http.Response,
+// error)) is a client abstraction, as an interface's method is.
+func ReturnsResponse(sig *types.Signature) bool {
+	return sig.Results().Len() == 2 && IsResponse(sig.Results().At(0).Type()) && flow.IsErrorType(sig.Results().At(1).Type())
 }
 
 // IsClone reports whether fn clones a Transport: http.Transport's Clone,

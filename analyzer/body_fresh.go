@@ -426,35 +426,92 @@ func noteProduced(c *checker, lf *flow.Func, lhs, rhs []ast.Expr, produced map[*
 }
 
 // onErrorPath reports whether the close at the top of stack (whose
-// bottom is the function's body) sits, not deferred, in a nested block
-// that ends by returning something other than v:
+// bottom is the function's body) runs only on paths that return
+// something other than v: it sits in a nested block or case clause that
+// ends by returning something else, and that no branch statement leaves
+// (deferred, it must be a statement of that block: it then runs on that
+// return only); or it is a statement of the function's body after which
+// no return hands v back.
 //
 //	if resp.StatusCode != 200 {
-//		resp.Body.Close()
+//		resp.Body.Close()          // or: defer resp.Body.Close()
 //		return nil, err
 //	}
+//
+//	if resp.StatusCode == 200 {
+//		return resp, nil
+//	}
+//	defer resp.Body.Close()
+//	return nil, errStatus
 func onErrorPath(stack []ast.Node, v *types.Var, info *types.Info) bool {
 	for i := len(stack) - 1; i >= 0; i-- {
-		switch n := stack[i].(type) {
-		case *ast.DeferStmt, *ast.FuncLit:
+		if _, ok := stack[i].(*ast.FuncLit); ok {
 			return false
-		case *ast.BlockStmt:
-			if i == 0 || len(n.List) == 0 {
-				return false // the function's own body: the close always runs
-			}
-			ret, ok := n.List[len(n.List)-1].(*ast.ReturnStmt)
-			if !ok {
-				return false
-			}
-			for _, r := range ret.Results {
-				if id := flow.IdentOf(r); id != nil && info.Uses[id] == v {
-					return false
-				}
-			}
-			return true
 		}
+		list := flow.StmtList(stack[i])
+		if list == nil || i+1 >= len(stack) {
+			continue // the close's own statement (a defer, an if...) is below
+		}
+		at := slices.IndexFunc(list, func(st ast.Stmt) bool { return st == stack[i+1] })
+		if at < 0 {
+			return false
+		}
+		hands, returns := handsBack(list[at:], v, info)
+		if i == 0 {
+			return returns && !hands // the function's own body
+		}
+		_, last := list[len(list)-1].(*ast.ReturnStmt)
+		return last && !hands && !branches(list)
 	}
 	return false
+}
+
+// handsBack reports whether a return in stmts (outside function
+// literals) hands v back, and whether any returns at all. A naked return
+// hands back the named result v unless a statement of stmts before it
+// gave v another value (resp, err = nil, errStatus).
+func handsBack(stmts []ast.Stmt, v *types.Var, info *types.Info) (hands, returns bool) {
+	named := v.Kind() == types.ResultVar
+	for _, st := range stmts {
+		ast.Inspect(st, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.FuncLit:
+				return false
+			case *ast.ReturnStmt:
+				returns = true
+				hands = hands || named && len(n.Results) == 0 || slices.ContainsFunc(n.Results, func(r ast.Expr) bool {
+					id := flow.IdentOf(r)
+					return id != nil && info.Uses[id] == v
+				})
+			}
+			return !hands
+		})
+		if as, ok := st.(*ast.AssignStmt); ok && slices.ContainsFunc(as.Lhs, func(l ast.Expr) bool {
+			id := flow.IdentOf(l)
+			return id != nil && info.ObjectOf(id) == v
+		}) {
+			named = false // what a naked return hands back from here on is not the response
+		}
+	}
+	return hands, returns
+}
+
+// branches reports whether stmts hold a break, continue or goto
+// statement (outside function literals).
+func branches(stmts []ast.Stmt) bool {
+	found := false
+	for _, st := range stmts {
+		ast.Inspect(st, func(n ast.Node) bool {
+			switch n.(type) {
+			case *ast.FuncLit:
+				return false
+			case *ast.BranchStmt:
+				found = true
+			}
+			return !found
+		})
+	}
+	return found
 }
 
 // wrapsBody reports whether the use at the top of stack is part of

@@ -282,7 +282,7 @@ func (s *dialResolver) dialerToggle(e ast.Expr, depth int) ast.Node {
 	}
 	if call, ok := e.(*ast.CallExpr); ok {
 		for _, r := range makerResults(s.c, call) {
-			if t := s.dialerToggle(r, depth+1); t != nil {
+			if t := s.dialerToggle(r, depth+1); t != nil && s.togglesFor(call, t) {
 				return t
 			}
 			if keepAliveArg(s.c, call, r) {
@@ -305,6 +305,28 @@ func (s *dialResolver) dialerToggle(e ast.Expr, depth int) ast.Node {
 		return s.dialerLitToggle(lit, v)
 	}
 	return nil // a copy of another dialer, a call ...: unknown
+}
+
+// togglesFor reports whether the toggle t, in the maker that call
+// calls, turns probes off for call's arguments: it is not under a test of
+// the maker's parameters, or call's arguments pass that test.
+//
+//	func newDialer(keepAlive bool) *net.Dialer {
+//		d := &net.Dialer{}
+//		if !keepAlive {
+//			d.KeepAlive = -1   // off for newDialer(false) only
+//		}
+func (s *dialResolver) togglesFor(call *ast.CallExpr, t ast.Node) bool {
+	lf := s.c.LocalFunc(flow.CalleeFunc(s.info, call).Origin())
+	if lf == nil {
+		return true
+	}
+	cur, ok := lf.Cur().FindNode(t)
+	if !ok {
+		return true // in another function: a maker's maker
+	}
+	w, ok := s.c.Guard(lf.Cur(), cur)
+	return !ok || w.Param == 0 || s.toggledAt(call, w)
 }
 
 // keepAliveArg reports whether r, a value that the maker call returns, is

@@ -28,16 +28,15 @@ import (
 // optionGuard).
 
 // summarizeInertOption records in f that lf returns, as its only result,
-// a func that does nothing to the pools its arguments hold but set their
-// fields that cannot hold one: on every return, a function literal that
-// only does that (or a conversion of one). The fact's path lists the
-// fields it sets, joined by commas.
+// an option that does nothing to the pools its arguments hold but set
+// their fields that cannot hold one: on every return, a function literal
+// that only does that (or a conversion of one), or a value of the
+// package's own type whose methods of the option interface only do that
+// (a gRPC-style option: withTimeout{d}, whose apply sets o.timeout). The
+// fact's path lists the fields it sets, joined by commas.
 func summarizeInertOption(c *checker, lf *flow.Func, f *flow.Fact) {
 	results := lf.Sig().Results()
-	if results.Len() != 1 {
-		return
-	}
-	if _, ok := results.At(0).Type().Underlying().(*types.Signature); !ok {
+	if results.Len() != 1 || !c.pools.isOption(results.At(0).Type()) {
 		return
 	}
 	rets := flow.ReturnsOf(lf.Body())
@@ -49,11 +48,7 @@ func summarizeInertOption(c *checker, lf *flow.Func, f *flow.Fact) {
 		if len(ret.Results) != 1 {
 			return
 		}
-		lit := funcLitOf(c.pass.TypesInfo, ret.Results[0])
-		if lit == nil {
-			return
-		}
-		fields, ok := c.inertOption(lit)
+		fields, ok := c.inertValue(results.At(0).Type(), ret.Results[0])
 		if !ok {
 			return
 		}
@@ -64,6 +59,43 @@ func summarizeInertOption(c *checker, lf *flow.Func, f *flow.Fact) {
 		}
 	}
 	f.Results = append(f.Results, flow.ResultFact{Index: 0, Kind: kindInertOption, Path: strings.Join(sets, ",")})
+}
+
+// inertValue reports whether e, an option of type t, only sets fields
+// that cannot hold a pool (see summarizeInertOption), and which.
+func (c *checker) inertValue(t types.Type, e ast.Expr) (sets []string, ok bool) {
+	info := c.pass.TypesInfo
+	if lit := funcLitOf(info, e); lit != nil {
+		return c.inertOption(lit.Type, lit.Body)
+	}
+	iface, ok := t.Underlying().(*types.Interface)
+	if !ok {
+		return nil, false
+	}
+	vt := info.TypeOf(e)
+	if vt == nil || types.IsInterface(vt) {
+		return nil, false // an option from elsewhere
+	}
+	for m := range iface.Methods() {
+		if !c.pools.fillsParam(m.Signature()) {
+			continue
+		}
+		obj, _, _ := types.LookupFieldOrMethod(vt, true, m.Pkg(), m.Name())
+		impl, ok := obj.(*types.Func)
+		if !ok {
+			return nil, false
+		}
+		lf := c.LocalFunc(impl)
+		if lf == nil {
+			return nil, false // not of this package, or no body
+		}
+		fields, ok := c.inertOption(lf.Type(), lf.Body())
+		if !ok {
+			return nil, false
+		}
+		sets = append(sets, fields...)
+	}
+	return sets, true
 }
 
 // funcLitOf returns the function literal e is, through parens and
@@ -83,15 +115,16 @@ func funcLitOf(info *types.Info, e ast.Expr) *ast.FuncLit {
 	}
 }
 
-// inertOption reports whether the option lit does nothing with the
-// pools its parameters may hold but set, or read, their fields that
+// inertOption reports whether the option of type ft and body body (a
+// function literal, or a method of an option's type) does nothing with
+// the pools its parameters may hold but set, or read, their fields that
 // cannot hold one: every mention of a parameter selects such a field,
 // and is assigned with = or only read. It returns the fields it sets
 // (fields joined by dots).
-func (c *checker) inertOption(lit *ast.FuncLit) (sets []string, ok bool) {
+func (c *checker) inertOption(ft *ast.FuncType, body *ast.BlockStmt) (sets []string, ok bool) {
 	info := c.pass.TypesInfo
 	params := map[types.Object]bool{}
-	for _, field := range lit.Type.Params.List {
+	for _, field := range ft.Params.List {
 		for _, name := range field.Names {
 			if obj := info.Defs[name]; obj != nil && c.pools.holdsPool(obj.Type()) {
 				params[obj] = true
@@ -102,7 +135,7 @@ func (c *checker) inertOption(lit *ast.FuncLit) (sets []string, ok bool) {
 		return nil, false // it takes nothing that holds a pool: not an option of a pool holder
 	}
 	inert := true
-	flow.InspectStack(lit.Body, func(stack []ast.Node) bool {
+	flow.InspectStack(body, func(stack []ast.Node) bool {
 		if id, ok := stack[len(stack)-1].(*ast.Ident); ok && params[info.Uses[id]] {
 			set, ok := c.inertMention(stack)
 			if !ok {
@@ -161,7 +194,7 @@ func (c *checker) inertOptions(call *ast.CallExpr, idx int) (sets []string, ok b
 	}
 	for _, arg := range call.Args[idx:] {
 		if lit := funcLitOf(c.pass.TypesInfo, arg); lit != nil {
-			fields, ok := c.inertOption(lit)
+			fields, ok := c.inertOption(lit.Type, lit.Body)
 			if !ok {
 				return nil, false
 			}
@@ -308,9 +341,15 @@ func appliesOptions(c *checker, lf *flow.Func, k int, v *types.Var) bool {
 
 // optionParam returns the index of lf's parameter that fun calls an
 // option of: the parameter itself (opt(c)), indexed (opts[i](c)), or a
-// range variable over it (for _, opt := range opts); -1 if none.
+// range variable over it (for _, opt := range opts); or a method of one
+// (opt.apply(&o)); -1 if none.
 func optionParam(c *checker, lf *flow.Func, fun ast.Expr) int {
 	info := c.pass.TypesInfo
+	if sel, ok := ast.Unparen(fun).(*ast.SelectorExpr); ok {
+		if s, ok := info.Selections[sel]; ok && s.Kind() == types.MethodVal {
+			fun = sel.X
+		}
+	}
 	if ix, ok := ast.Unparen(fun).(*ast.IndexExpr); ok {
 		fun = ix.X
 	}

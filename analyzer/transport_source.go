@@ -126,7 +126,11 @@ func poolCall(c *checker, cur inspector.Cursor, fn *types.Func) (poolSource, boo
 	}
 	r := c.Summary(fn).Result(kindPool)
 	if recv := fn.Signature().Recv(); r == nil && recv != nil && types.IsInterface(recv.Type()) {
-		r = factoryPool(c, fn)
+		if impl := c.Concrete(call, fn); impl != nil {
+			r = c.Summary(impl).Result(kindPool) // var F Factory = maker{}; F.Make()
+		} else {
+			r = factoryPool(c, fn)
+		}
 	}
 	if r == nil {
 		if r = c.Summary(fn).Result(kindPoolOff); r != nil {

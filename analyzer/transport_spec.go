@@ -191,10 +191,15 @@ func runByOnce(info *types.Info, stack []ast.Node, i int) bool {
 	return ok && len(call.Args) == 1 && call.Args[0] == stack[i] && flow.IsMethod(flow.CalleeFunc(info, call), "sync", "Once", "Do")
 }
 
-// Literal lets a Client hold a pool in its Transport field, and any
-// other struct hold it in any field (then only returning the struct is
-// followed: its fields and methods are not).
-func (poolSpec) Literal(t types.Type, kv *ast.KeyValueExpr, field *types.Var) flow.UseKind {
+// Literal lets a Client hold a pool in its Transport field, any other
+// struct hold it in any field (then only returning the struct is
+// followed: its fields and methods are not), and a slice of options
+// hold the options (opts := []Option{WithTransport(tr)}, handed to a
+// constructor as opts...).
+func (s poolSpec) Literal(t types.Type, kv *ast.KeyValueExpr, field *types.Var) flow.UseKind {
+	if sl, ok := t.Underlying().(*types.Slice); ok && s.p.isOption(sl.Elem()) {
+		return flow.UseHold
+	}
 	if nethttp.IsHTTPClient(t) {
 		if field != nil && field.Name() == "Transport" {
 			return flow.UseHold
@@ -330,17 +335,38 @@ func setsPoolField(c *checker, lit *ast.CompositeLit) bool {
 
 // isOption reports whether t is the type of a func value that could put a
 // pool it captured into what it is given (or a slice of them, as a
-// variadic parameter holds): an option of a constructor,
+// variadic parameter holds): an option of a constructor; or of an
+// interface with a method that could (an option that is a value of its
+// own, applied by its method).
 //
 //	type ClientOption func(*Client) error
+//	type Option interface{ apply(*options) }
 func (p *pools) isOption(t types.Type) bool {
+	switch u := optionElem(t).Underlying().(type) {
+	case *types.Signature:
+		return p.fillsParam(u)
+	case *types.Interface:
+		for m := range u.Methods() {
+			if p.fillsParam(m.Signature()) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// optionElem returns the element type of t if it is a slice (a variadic
+// parameter of options), t otherwise.
+func optionElem(t types.Type) types.Type {
 	if s, ok := t.Underlying().(*types.Slice); ok {
-		t = s.Elem()
+		return s.Elem()
 	}
-	sig, ok := t.Underlying().(*types.Signature)
-	if !ok {
-		return false
-	}
+	return t
+}
+
+// fillsParam reports whether a func of type sig is given a pointer to
+// something that can hold a pool.
+func (p *pools) fillsParam(sig *types.Signature) bool {
 	for param := range sig.Params().Variables() {
 		if flow.IsPointerType(param.Type()) && p.holdsPool(param.Type()) {
 			return true

@@ -9,6 +9,7 @@ import (
 
 	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/flow"
 	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/nethttp"
+	"golang.org/x/tools/go/ast/inspector"
 )
 
 // This file holds what the summaries of functions say for the transport
@@ -146,6 +147,9 @@ func summarizePoolParams(c *checker, lf *flow.Func, f *flow.Fact) {
 				pf.Index = i - 1
 				f.Params = append(f.Params, pf)
 				continue
+			}
+			if _, ok := optionElem(v.Type()).Underlying().(*types.Interface); ok {
+				continue // option values not applied here: left unknown (their types are many)
 			}
 		} else if !c.pools.holdsPool(v.Type()) || sig.Variadic() && i == len(vars)-1 {
 			continue // it cannot carry a pool; or a variadic parameter, left unknown
@@ -450,8 +454,17 @@ func optionEffect(c *checker, lf *flow.Func, v *types.Var) (flow.ParamFact, bool
 				}
 			case *ast.BinaryExpr:
 				continue // opt == nil
-			case *ast.IndexExpr: // opts[i](c)
-				if call, ok := use.Parent().Parent().Node().(*ast.CallExpr); ok && parent.X == use.Node() && call.Fun == parent {
+			case *ast.IndexExpr: // opts[i](c), opts[i].apply(c)
+				if call, ok := optionCall(use.Parent()); ok && parent.X == use.Node() {
+					pf, ok := appliedTo(c, lf, call, v)
+					if !ok || out != nil && *out != pf {
+						return flow.ParamFact{}, false
+					}
+					out = &pf
+					continue
+				}
+			case *ast.SelectorExpr: // opt.apply(&o): an option interface's method
+				if call, ok := optionCall(use); ok && parent.X == use.Node() {
 					pf, ok := appliedTo(c, lf, call, v)
 					if !ok || out != nil && *out != pf {
 						return flow.ParamFact{}, false
@@ -479,6 +492,16 @@ func optionEffect(c *checker, lf *flow.Func, v *types.Var) (flow.ParamFact, bool
 		return flow.ParamFact{}, false // never applied
 	}
 	return *out, true
+}
+
+// optionCall returns the call that applies the option at cur: cur
+// called (opt(c)), or its method called (opt.apply(c)).
+func optionCall(cur inspector.Cursor) (*ast.CallExpr, bool) {
+	if sel, ok := cur.Parent().Node().(*ast.SelectorExpr); ok && sel.X == cur.Node() {
+		cur = cur.Parent()
+	}
+	call, ok := cur.Parent().Node().(*ast.CallExpr)
+	return call, ok && call.Fun == cur.Node()
 }
 
 // appliedTo says where the call of an option of lf (its parameter v)

@@ -8,6 +8,7 @@ import (
 	"go/types"
 	"runtime"
 	"slices"
+	"strings"
 	"testing"
 
 	"golang.org/x/tools/go/analysis"
@@ -355,6 +356,47 @@ func TestNeverRuns(t *testing.T) {
 			c, f := toyEngine(t, "\nfunc sharedHolder() *Holder { return nil }\n\nfunc f(c bool, p *Holder) {\n"+tt.body+"\n}\n")
 			if got := c.NeverRuns(markedIdent(t, c, f)); got != tt.never {
 				t.Errorf("NeverRuns %v, want %v", got, tt.never)
+			}
+		})
+	}
+}
+
+// TestConcrete: a call of an interface method through a variable given
+// one concrete value where it is declared runs that value's method;
+// through an exported package variable, another package may have given
+// it another value.
+func TestConcrete(t *testing.T) {
+	tests := []struct {
+		name string
+		code string // declarations, then func f() whose only call of Make is tested
+		want string // the receiver type of the method run, "" for none
+	}{
+		{"unexported variable", "var mk Maker = maker{}\nfunc f() { mk.Make() }", "maker"},
+		{"pointer", "var mk Maker = &maker{}\nfunc f() { mk.Make() }", "maker"},
+		{"local variable", "func f() { var m Maker = maker{}; m.Make() }", "maker"},
+		{"exported variable", "var Mk Maker = maker{}\nfunc f() { Mk.Make() }", ""},
+		{"assigned again", "var mk Maker = maker{}\nfunc init() { mk = other{} }\nfunc f() { mk.Make() }", ""},
+		{"parameter", "func f(m Maker) { m.Make() }", ""},
+		{"interface value", "var mk Maker = Maker(nil)\nfunc f() { mk.Make() }", ""},
+	}
+	const decls = "\ntype Maker interface{ Make() *Res }\ntype maker struct{}\nfunc (maker) Make() *Res { return New() }\ntype other struct{}\nfunc (other) Make() *Res { return nil }\n"
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, _ := toyEngine(t, decls+tt.code+"\n")
+			var got string
+			for cur := range c.Root().Preorder((*ast.CallExpr)(nil)) {
+				call := cur.Node().(*ast.CallExpr)
+				fn := CalleeFunc(c.Info, call)
+				if fn == nil || fn.Name() != "Make" {
+					continue
+				}
+				if impl := c.Concrete(call, fn); impl != nil {
+					got = types.TypeString(impl.Signature().Recv().Type(), func(*types.Package) string { return "" })
+					got = strings.TrimPrefix(got, "*")
+				}
+			}
+			if got != tt.want {
+				t.Errorf("Concrete: %q, want %q", got, tt.want)
 			}
 		})
 	}

@@ -231,6 +231,40 @@ func (s *Summaries) FuncOf(f ast.Expr) (*types.Func, *ast.FuncLit) {
 	return FuncNamed(s.e.Info, rhs), nil
 }
 
+// Concrete returns the method that call, a call of the interface method
+// fn, runs when its receiver is a variable of this package given one
+// value only, where it is declared, of a type that is not an interface
+// (nil otherwise). An exported package variable may be given another
+// value by any package: it is not followed.
+//
+//	var factory Factory = maker{}
+//	factory.Make()                 // runs maker.Make
+func (s *Summaries) Concrete(call *ast.CallExpr, fn *types.Func) *types.Func {
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok {
+		return nil
+	}
+	id := IdentOf(sel.X)
+	if id == nil {
+		return nil
+	}
+	v, _ := s.e.Info.Uses[id].(*types.Var)
+	if v == nil || v.Kind() == types.PackageVar && v.Exported() {
+		return nil
+	}
+	rhs, _, ok := s.e.Origin(v)
+	if !ok || rhs == nil {
+		return nil
+	}
+	t := s.e.Info.TypeOf(rhs)
+	if t == nil || types.IsInterface(t) {
+		return nil
+	}
+	m, _, _ := types.LookupFieldOrMethod(t, true, fn.Pkg(), fn.Name())
+	impl, _ := m.(*types.Func)
+	return impl
+}
+
 // CallSummary returns the summary of what call calls: a function or
 // method, or a function value that FuncValue resolves.
 func (s *Summaries) CallSummary(call *ast.CallExpr) *Fact {

@@ -55,7 +55,8 @@ func SourcePerCall(u string) error {
 	return resp.Body.Close()
 }
 
-// An exported interface may be implemented anywhere: not followed.
+// An exported interface may be implemented anywhere, and an exported
+// variable given another value by any package: not followed.
 type Factory interface{ Make() http.RoundTripper }
 
 var Default Factory = cloningFactory{}

@@ -291,6 +291,12 @@ func (s *dialResolver) dialerToggle(e ast.Expr, depth int) ast.Node {
 		}
 		return nil
 	}
+	if sel, ok := e.(*ast.SelectorExpr); ok {
+		if val := s.fieldOrigin(sel); val != nil {
+			return s.dialerToggle(val, depth+1) // cfg.dialer: the dialer its literal gives the field
+		}
+		return nil
+	}
 	v := flow.VarOf(s.info, e)
 	rhs, zero, ok := s.c.Origin(v)
 	switch {
@@ -305,6 +311,50 @@ func (s *dialResolver) dialerToggle(e ast.Expr, depth int) ast.Node {
 		return s.dialerLitToggle(lit, v)
 	}
 	return nil // a copy of another dialer, a call ...: unknown
+}
+
+// fieldOrigin returns the value that the field chain sel (v.f.g) has
+// for good: the one the literal that v is declared with (given no other
+// value) gives that field, when the package writes no field of v
+// anywhere; nil otherwise.
+//
+//	var cfg = config{dialer: &net.Dialer{KeepAlive: -1}}
+//	... DialContext: cfg.dialer.DialContext
+func (s *dialResolver) fieldOrigin(sel *ast.SelectorExpr) ast.Expr {
+	base, fields, ok := flow.FieldChain(s.info, sel)
+	v := flow.VarOf(s.info, base)
+	if !ok || v == nil || len(fields) == 0 {
+		return nil
+	}
+	val, _, ok := s.c.Origin(v)
+	if !ok {
+		return nil
+	}
+	for _, w := range s.c.Writes().Fields {
+		if w.Base != nil && flow.Mentions(s.info, w.Base, v) {
+			return nil // a field of v set somewhere: not the literal's for good
+		}
+	}
+	for _, f := range fields {
+		val = ast.Unparen(val)
+		if u, ok := val.(*ast.UnaryExpr); ok && u.Op == token.AND {
+			val = ast.Unparen(u.X)
+		}
+		lit, ok := val.(*ast.CompositeLit)
+		if !ok {
+			return nil
+		}
+		val = nil
+		for _, elt := range lit.Elts {
+			if kv, ok := elt.(*ast.KeyValueExpr); ok && flow.SameName(kv.Key, f) {
+				val = kv.Value
+			}
+		}
+		if val == nil {
+			return nil // left out: the zero value
+		}
+	}
+	return val
 }
 
 // togglesFor reports whether the toggle t, in the maker that call

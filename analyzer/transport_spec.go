@@ -22,6 +22,7 @@ type pools struct {
 	ptypes    *nethttp.PoolTypes
 	poolTypes map[typeKey]bool      // whether a type can hold a pool: see holdsPool
 	lazyTypes map[*types.Named]bool // whether a type builds its pool on first use: see lazyPool
+	closures  map[*types.Var]bool   // whether a func field holds closures over its holder: see closureField
 	inSDK     bool
 }
 
@@ -160,6 +161,8 @@ func (s poolSpec) Selector(stack []ast.Node, i int, sel *ast.SelectorExpr, selec
 				return flow.Step{Climb: true, At: p[1:]} // the pool itself
 			}
 			return flow.Step{Climb: true}
+		case called && k < 0 && s.p.closureField(selection.Obj().(*types.Var)):
+			return flow.Stop(flow.UseUse) // c.callUnary(ctx, req): a closure over the holder, as its constructor set it
 		case !s.p.holdsPool(selection.Obj().Type()):
 			if k >= 0 {
 				return flow.Step{Kind: flow.UseRead, Flags: poolFieldSet} // another field of the holder, set
@@ -353,6 +356,43 @@ func (p *pools) isOption(t types.Type) bool {
 		}
 	}
 	return false
+}
+
+// closureField reports whether the func-typed field f is only ever given,
+// in this package, function literals that capture the value whose field
+// they are set in: calling it calls a closure over the holder, and so
+// over its pool (a request, as calling any func value that holds a pool
+// is: see Called).
+//
+//	client.callUnary = func(ctx context.Context, r *Request) (*Response, error) {
+//		conn := client.protocolClient.NewConn(ctx)   // the holder's pool
+func (p *pools) closureField(f *types.Var) bool {
+	if _, ok := f.Type().Underlying().(*types.Signature); !ok {
+		return false
+	}
+	f = f.Origin()
+	if held, ok := p.closures[f]; ok {
+		return held
+	}
+	info := p.c.pass.TypesInfo
+	held := false
+	for _, w := range p.c.Writes().Fields {
+		if w.Field == nil || w.Field.Origin() != f {
+			continue
+		}
+		lit := funcLitOf(info, w.RHS)
+		base := flow.VarOf(info, w.Base)
+		if lit == nil || base == nil || !flow.Mentions(info, lit.Body, base) {
+			held = false
+			break
+		}
+		held = true
+	}
+	if p.closures == nil {
+		p.closures = make(map[*types.Var]bool)
+	}
+	p.closures[f] = held
+	return held
 }
 
 // optionElem returns the element type of t if it is a slice (a variadic

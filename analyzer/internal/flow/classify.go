@@ -86,7 +86,7 @@ func (c *Engine) Classify(s Spec, stack []ast.Node, p Place, result int) (u Use)
 			}
 		case *ast.StarExpr:
 			if i >= 2 && isCopy(stack[i-2], parent) {
-				e = parent // cc := *c: a shallow copy holds the same resources
+				e = parent // cc := *c, T{F: *c}: a shallow copy holds the same resources
 				continue
 			}
 		case *ast.SelectorExpr:
@@ -252,14 +252,21 @@ func resultType(info *types.Info, call *ast.CallExpr, i int) types.Type {
 	return t
 }
 
-// isCopy reports whether the statement n copies the value of e into a
-// variable: v := e, v = e, var v = e.
+// isCopy reports whether n copies the value of e somewhere: into a
+// variable (v := e, v = e, var v = e), a field or element of a composite
+// literal (T{F: e}, T{e}), or a result (return e).
 func isCopy(n ast.Node, e ast.Expr) bool {
 	switch n := n.(type) {
 	case *ast.AssignStmt:
 		return len(n.Lhs) == len(n.Rhs) && slices.Contains(n.Rhs, e)
 	case *ast.ValueSpec:
 		return len(n.Names) == len(n.Values) && slices.Contains(n.Values, e)
+	case *ast.KeyValueExpr:
+		return n.Value == e
+	case *ast.CompositeLit:
+		return slices.Contains(n.Elts, e)
+	case *ast.ReturnStmt:
+		return slices.Contains(n.Results, e)
 	}
 	return false
 }

@@ -238,10 +238,13 @@ func TestFollow(t *testing.T) {
 		{"type switch", "var x any = New(); switch r := x.(type) { case *Res: r.Release() }; return nil", []string{"x", "r"}, 0, true, false, nil},
 		{"captured by a stored literal", "r := New(); f := func() { r.Use() }; _ = f; return nil", []string{"r", "f"}, 0, false, false, nil},
 		{"captured by a literal called later", "r := New(); f := func() { r.Use() }; f(); return nil", []string{"r", "f"}, 0, false, true, nil},
+		{"captured by a converted literal", "r := New(); f := action(func() { r.Use() }); _ = f; return nil", []string{"r", "f"}, 0, false, false, nil},
+		{"copied into a literal", "h := &Holder{R: New()}; return &Wrapper{H: *h}", []string{"h"}, 0, false, false, Place{"H", "R"}},
+		{"copied into a result", "h := &Holder{R: New()}; return *h", []string{"h"}, 0, false, false, Place{"R"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, f := toyEngine(t, "\nfunc sharedHolder() *Holder { return nil }\n\nfunc f() any {\n"+tt.body+"\n}\n")
+			c, f := toyEngine(t, "\nfunc sharedHolder() *Holder { return nil }\n\ntype action func()\n\ntype Wrapper struct{ H Holder }\n\nfunc f() any {\n"+tt.body+"\n}\n")
 			var fd *ast.FuncDecl
 			for _, d := range f.Decls {
 				if d, ok := d.(*ast.FuncDecl); ok && d.Name.Name == "f" {
@@ -397,6 +400,47 @@ func TestConcrete(t *testing.T) {
 			}
 			if got != tt.want {
 				t.Errorf("Concrete: %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestSealedSummary: a method of an interface that only its package can
+// implement says what all the package's implementations say alike (here
+// the engine's own Forwards); nothing when they differ, or when another
+// package could implement the interface.
+func TestSealedSummary(t *testing.T) {
+	const (
+		fwd  = "type fwd struct{}\nfunc (fwd) M(f func() (*Res, error), _ K) (*Res, error) { return f() }\n"
+		fwd2 = "type fwd2 struct{}\nfunc (*fwd2) M(f func() (*Res, error), _ K) (*Res, error) { r, err := f(); return r, err }\n"
+		own  = "type own struct{}\nfunc (own) M(f func() (*Res, error), _ K) (*Res, error) { return New(), nil }\n"
+	)
+	tests := []struct {
+		name    string
+		code    string // I, an interface with a method M(func() (*Res, error), K), its key type K and implementations
+		forward bool
+	}{
+		{"unexported method, all forward", "type K int\ntype I interface{ M(func() (*Res, error), K) (*Res, error); seal() }\nfunc (fwd) seal() {}\nfunc (*fwd2) seal() {}\n" + fwd + fwd2, true},
+		{"unexported method, one does not", "type K int\ntype I interface{ M(func() (*Res, error), K) (*Res, error); seal() }\nfunc (fwd) seal() {}\nfunc (own) seal() {}\n" + fwd + own, false},
+		{"unexported parameter type", "type K = key\ntype key int\ntype I interface{ M(func() (*Res, error), key) (*Res, error) }\n" + fwd + fwd2, true},
+		{"open to other packages", "type K int\ntype I interface{ M(func() (*Res, error), K) (*Res, error) }\n" + fwd + fwd2, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, _ := toyEngine(t, tt.code)
+			iface := c.Pass.Pkg.Scope().Lookup("I").Type().Underlying().(*types.Interface)
+			var m *types.Func
+			for fn := range iface.Methods() {
+				if fn.Name() == "M" {
+					m = fn
+				}
+			}
+			got := false
+			for _, p := range c.Summary(m).Params {
+				got = got || p.Index == 0 && p.Effect&Forwards != 0
+			}
+			if got != tt.forward {
+				t.Errorf("forwards %v, want %v (summary %v)", got, tt.forward, c.Summary(m))
 			}
 		})
 	}

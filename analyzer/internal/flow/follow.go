@@ -296,13 +296,34 @@ func (fl *Flow) storedLiteral(use inspector.Cursor) (inspector.Cursor, bool) {
 		if encl, _ := EnclosingFunc(lit.Parent()); encl != fl.Fn {
 			continue // nested deeper: the outer literal holds it
 		}
-		switch OuterParens(lit).ParentEdgeKind() {
+		value := fl.converted(lit) // f := HandlerFunc(func(...) {...})
+		switch value.ParentEdgeKind() {
 		case edge.AssignStmt_Rhs, edge.ValueSpec_Values:
-			return lit, true
+			return value, true
 		}
 		return inspector.Cursor{}, false
 	}
 	return inspector.Cursor{}, false
+}
+
+// isConversion reports whether call converts its argument to a type.
+func isConversion(info *types.Info, call *ast.CallExpr) bool {
+	tv, ok := info.Types[call.Fun]
+	return ok && tv.IsType()
+}
+
+// converted returns the outermost expression that holds the value at cur
+// as it is: through parentheses and conversions.
+func (fl *Flow) converted(cur inspector.Cursor) inspector.Cursor {
+	cur = OuterParens(cur)
+	for cur.ParentEdgeKind() == edge.CallExpr_Args {
+		call := cur.Parent().Node().(*ast.CallExpr)
+		if len(call.Args) != 1 || !isConversion(fl.c.Info, call) {
+			break
+		}
+		cur = OuterParens(cur.Parent())
+	}
+	return cur
 }
 
 // nakedReturns notes that the naked returns of the function of fl
@@ -330,14 +351,7 @@ func (fl *Flow) returnsLiteral(lit inspector.Cursor) bool {
 	if encl, _ := EnclosingFunc(lit.Parent()); encl != fl.Fn {
 		return false // nested deeper
 	}
-	cur := OuterParens(lit)
-	for cur.ParentEdgeKind() == edge.CallExpr_Args {
-		call := cur.Parent().Node().(*ast.CallExpr)
-		if tv, ok := fl.c.Info.Types[call.Fun]; !ok || !tv.IsType() || len(call.Args) != 1 {
-			return false // not a conversion
-		}
-		cur = OuterParens(cur.Parent())
-	}
+	cur := fl.converted(lit)
 	if cur.ParentEdgeKind() != edge.ReturnStmt_Results {
 		return false
 	}
@@ -358,8 +372,7 @@ func (fl *Flow) runsInPlace(lit inspector.Cursor) bool {
 	case edge.CallExpr_Fun:
 		return cur.Parent().ParentEdgeKind() != edge.GoStmt_Call
 	case edge.CallExpr_Args:
-		tv, ok := fl.c.Info.Types[cur.Parent().Node().(*ast.CallExpr).Fun]
-		return ok && !tv.IsType() // handed to a call, not converted
+		return !isConversion(fl.c.Info, cur.Parent().Node().(*ast.CallExpr)) // handed to a call, not converted
 	}
 	return false
 }

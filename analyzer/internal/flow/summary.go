@@ -16,6 +16,7 @@ type Summaries struct {
 	local    map[*types.Func]int    // the index of each in funcs
 	lits     map[*ast.FuncLit]*Func // the function literals summarized so far
 	imported map[*types.Func]*Fact  // the summaries imported so far
+	sealed   map[*types.Func]*Fact  // the summaries of methods of sealed interfaces (see sealedSummary)
 	nothing  Fact                   // the summary of a function nothing is known of
 }
 
@@ -171,9 +172,133 @@ func (s *Summaries) Summary(fn *types.Func) *Fact {
 	}
 	lf := s.LocalFunc(fn)
 	if lf == nil {
-		return &s.nothing // no body (assembly, or a method of an interface)
+		return s.sealedSummary(fn) // no body: a method of an interface, or assembly
 	}
 	return s.summarize(lf)
+}
+
+// sealedSummary returns the summary of fn, a method of an interface of
+// this package that only this package can implement (see sealed): what every type of the package that implements it
+// says alike, parameter by parameter and result by result. Nothing for
+// any other function without a body.
+//
+//	type protocol interface{ newClient(*params) (client, error) }
+//	func (*v1) newClient(p *params) (client, error) { return &v1Client{params: *p}, nil }
+//	func (*v2) newClient(p *params) (client, error) { return &v2Client{params: *p}, nil }
+//	// protocol.newClient: param0 returns(0@params), as both say
+func (s *Summaries) sealedSummary(fn *types.Func) *Fact {
+	recv := fn.Signature().Recv()
+	if recv == nil {
+		return &s.nothing
+	}
+	named, ok := types.Unalias(recv.Type()).(*types.Named)
+	if !ok || named.Obj().Pkg() != s.e.Pass.Pkg {
+		return &s.nothing
+	}
+	iface, ok := named.Underlying().(*types.Interface)
+	if !ok || !sealed(s.e.Pass.Pkg, iface) {
+		return &s.nothing
+	}
+	if f, ok := s.sealed[fn]; ok {
+		return f
+	}
+	if s.sealed == nil {
+		s.sealed = make(map[*types.Func]*Fact)
+	}
+	s.sealed[fn] = &s.nothing // while the implementations are summarized (recursion)
+	var impls []*Fact
+	scope := s.e.Pass.Pkg.Scope()
+	for _, name := range scope.Names() {
+		tn, ok := scope.Lookup(name).(*types.TypeName)
+		if !ok || tn.IsAlias() || types.IsInterface(tn.Type()) {
+			continue
+		}
+		if n, ok := tn.Type().(*types.Named); ok && n.TypeParams().Len() > 0 {
+			continue // generic: instantiated elsewhere
+		}
+		t := types.Type(types.NewPointer(tn.Type()))
+		if !types.Implements(t, iface) {
+			continue
+		}
+		m, _, _ := types.LookupFieldOrMethod(t, true, fn.Pkg(), fn.Name())
+		impl, ok := m.(*types.Func)
+		if !ok {
+			return &s.nothing
+		}
+		impls = append(impls, s.Summary(impl))
+	}
+	f := agreed(impls)
+	s.sealed[fn] = f
+	return f
+}
+
+// sealed reports whether only pkg, the package of iface, can implement
+// it: it has an unexported method, or a method whose signature names an
+// unexported type of pkg (which no other package can name).
+func sealed(pkg *types.Package, iface *types.Interface) bool {
+	for m := range iface.Methods() {
+		if !m.Exported() {
+			return true
+		}
+		sig := m.Signature()
+		for _, tuple := range []*types.Tuple{sig.Params(), sig.Results()} {
+			for v := range tuple.Variables() {
+				if unexportedOf(pkg, v.Type()) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// unexportedOf reports whether t is an unexported named type of pkg, or a
+// pointer, slice or map of one.
+func unexportedOf(pkg *types.Package, t types.Type) bool {
+	for {
+		switch u := types.Unalias(t).(type) {
+		case *types.Pointer:
+			t = u.Elem()
+		case *types.Slice:
+			t = u.Elem()
+		case *types.Map:
+			t = u.Elem()
+		case *types.Named:
+			return u.Obj().Pkg() == pkg && !u.Obj().Exported()
+		default:
+			return false
+		}
+	}
+}
+
+// agreed returns what all of facts (one at least) say alike: the
+// parameter and result facts that each holds.
+func agreed(facts []*Fact) *Fact {
+	if len(facts) == 0 {
+		return new(Fact)
+	}
+	f := &Fact{}
+	for _, p := range facts[0].Params {
+		if all(facts[1:], func(g *Fact) bool { return slices.ContainsFunc(g.Params, func(q ParamFact) bool { return q == p }) }) {
+			f.Params = append(f.Params, p)
+		}
+	}
+	for _, r := range facts[0].Results {
+		if all(facts[1:], func(g *Fact) bool { return slices.Contains(g.Results, r) }) {
+			f.Results = append(f.Results, r)
+		}
+	}
+	return f
+}
+
+// all reports whether ok holds for every fact of facts.
+func all(facts []*Fact, ok func(*Fact) bool) bool {
+	for _, f := range facts {
+		if !ok(f) {
+			return false
+		}
+	}
+	return true
 }
 
 // LiteralSummary returns the summary of the function literal at lit, a

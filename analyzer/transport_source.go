@@ -174,25 +174,12 @@ func factoryPool(c *checker, fn *types.Func) *flow.ResultFact {
 	if !ok {
 		return nil
 	}
+	impls, ok := c.Implementations(iface, fn)
+	if !ok {
+		return nil
+	}
 	var out *flow.ResultFact
-	scope := c.pass.Pkg.Scope()
-	for _, name := range scope.Names() {
-		tn, ok := scope.Lookup(name).(*types.TypeName)
-		if !ok || tn.IsAlias() || types.IsInterface(tn.Type()) {
-			continue
-		}
-		if n, ok := tn.Type().(*types.Named); ok && n.TypeParams().Len() > 0 {
-			continue // generic: instantiated elsewhere
-		}
-		t := types.Type(types.NewPointer(tn.Type()))
-		if !types.Implements(t, iface) {
-			continue
-		}
-		m, _, _ := types.LookupFieldOrMethod(t, true, c.pass.Pkg, fn.Name())
-		impl, ok := m.(*types.Func)
-		if !ok {
-			return nil
-		}
+	for _, impl := range impls {
 		r := c.Summary(impl).Result(kindPool)
 		if r == nil || r.When.Param != 0 || r.Lazy || out != nil && (r.Index != out.Index || r.Path != out.Path) {
 			return nil // one builds none, or under a condition, or elsewhere

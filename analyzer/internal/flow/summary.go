@@ -206,7 +206,25 @@ func (s *Summaries) sealedSummary(fn *types.Func) *Fact {
 		s.sealed = make(map[*types.Func]*Fact)
 	}
 	s.sealed[fn] = &s.nothing // while the implementations are summarized (recursion)
-	var impls []*Fact
+	methods, ok := s.Implementations(iface, fn)
+	if !ok {
+		return &s.nothing
+	}
+	impls := make([]*Fact, len(methods))
+	for i, impl := range methods {
+		impls[i] = s.Summary(impl)
+	}
+	f := agreed(impls)
+	s.sealed[fn] = f
+	return f
+}
+
+// Implementations returns the methods that implement fn, a method of
+// iface, in the types of this package (not generic ones, instantiated
+// elsewhere) that implement iface, themselves or through a pointer; ok
+// is false if one of them has no such method of its own (a promoted
+// field's func value, say).
+func (s *Summaries) Implementations(iface *types.Interface, fn *types.Func) (impls []*types.Func, ok bool) {
 	scope := s.e.Pass.Pkg.Scope()
 	for _, name := range scope.Names() {
 		tn, ok := scope.Lookup(name).(*types.TypeName)
@@ -223,13 +241,11 @@ func (s *Summaries) sealedSummary(fn *types.Func) *Fact {
 		m, _, _ := types.LookupFieldOrMethod(t, true, fn.Pkg(), fn.Name())
 		impl, ok := m.(*types.Func)
 		if !ok {
-			return &s.nothing
+			return nil, false
 		}
-		impls = append(impls, s.Summary(impl))
+		impls = append(impls, impl)
 	}
-	f := agreed(impls)
-	s.sealed[fn] = f
-	return f
+	return impls, true
 }
 
 // sealed reports whether only pkg, the package of iface, can implement

@@ -9,7 +9,6 @@ import (
 
 	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/flow"
 	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/nethttp"
-	"golang.org/x/tools/go/ast/inspector"
 )
 
 // This file holds what the summaries of functions say for the transport
@@ -369,28 +368,6 @@ func fillsParam(c *checker, lf *flow.Func, v *types.Var) (flow.Condition, bool) 
 	return flow.Condition{}, false
 }
 
-// optionsMayReplace returns the condition "no options given" if the pool
-// that fl follows is handed to a func value from a parameter of lf, as
-// functional options are: an option may replace the pool with the
-// caller's own (a mock in tests), and a replaced pool is never used. It
-// returns always otherwise.
-//
-//	func New(opts ...Option) *Client {
-//		c := &Client{hc: &http.Client{Transport: &http.Transport{}}}
-//		for _, opt := range opts {
-//			opt(c)
-//		}
-func optionsMayReplace(c *checker, lf *flow.Func, fl *flow.Flow) flow.Condition {
-	for _, n := range fl.Unseen {
-		if call, ok := n.(*ast.CallExpr); ok {
-			if i := optionParam(c, lf, call.Fun); i >= 0 {
-				return flow.Condition{Param: i + 1}
-			}
-		}
-	}
-	return flow.Condition{}
-}
-
 // holderParam returns the index of the parameter (-1: the receiver) of
 // lf, other than v, that the flow fl of v went into, if it went into one
 // and only one, and how many it went into (none: v went only into what
@@ -416,117 +393,4 @@ func holderVar(lf *flow.Func, i int) *types.Var {
 		return lf.Sig().Recv()
 	}
 	return lf.Sig().Params().At(i)
-}
-
-// optionEffect says what lf does with the pools that the func values in
-// its parameter v hold (the pool an option closure captured): every call
-// of them, directly or through a loop over v, is given a value that lf
-// returns, or its address (they go into that result), or another
-// parameter of lf (into what it holds), and v goes nowhere else.
-//
-//	func NewClient(server string, opts ...ClientOption) (*Client, error) {
-//		client := Client{Server: server}
-//		for _, o := range opts {
-//			if err := o(&client); err != nil {
-//				return nil, err
-//			}
-//		}
-//		return &client, nil
-//
-//	func (api *API) parseOptions(opts ...Option) error {
-//		for _, option := range opts {
-//			if err := option(api); err != nil {
-func optionEffect(c *checker, lf *flow.Func, v *types.Var) (flow.ParamFact, bool) {
-	info := c.pass.TypesInfo
-	fn := lf.Cur()
-	options := []*types.Var{v}
-	var out *flow.ParamFact
-	for i := 0; i < len(options); i++ {
-		for _, use := range c.UsesOf(fn, options[i]) {
-			switch parent := use.Parent().Node().(type) {
-			case *ast.RangeStmt: // for _, o := range opts
-				if use.Node() == parent.X && parent.Value == nil {
-					continue // for i := range opts: opts[i] below
-				}
-				if o := flow.VarOf(info, parent.Value); o != nil && use.Node() == parent.X {
-					options = append(options, o)
-					continue
-				}
-			case *ast.BinaryExpr:
-				continue // opt == nil
-			case *ast.IndexExpr: // opts[i](c), opts[i].apply(c)
-				if call, ok := optionCall(use.Parent()); ok && parent.X == use.Node() {
-					pf, ok := appliedTo(c, lf, call, v)
-					if !ok || out != nil && *out != pf {
-						return flow.ParamFact{}, false
-					}
-					out = &pf
-					continue
-				}
-			case *ast.SelectorExpr: // opt.apply(&o): an option interface's method
-				if call, ok := optionCall(use); ok && parent.X == use.Node() {
-					pf, ok := appliedTo(c, lf, call, v)
-					if !ok || out != nil && *out != pf {
-						return flow.ParamFact{}, false
-					}
-					out = &pf
-					continue
-				}
-			case *ast.CallExpr:
-				if flow.IsBuiltin(info, parent, "len") {
-					continue // how many options
-				}
-				if parent.Fun == use.Node() {
-					pf, ok := appliedTo(c, lf, parent, v)
-					if !ok || out != nil && *out != pf {
-						return flow.ParamFact{}, false // applied to something else, or to two things
-					}
-					out = &pf
-					continue
-				}
-			}
-			return flow.ParamFact{}, false // it goes elsewhere
-		}
-	}
-	if out == nil {
-		return flow.ParamFact{}, false // never applied
-	}
-	return *out, true
-}
-
-// optionCall returns the call that applies the option at cur: cur
-// called (opt(c)), or its method called (opt.apply(c)).
-func optionCall(cur inspector.Cursor) (*ast.CallExpr, bool) {
-	if sel, ok := cur.Parent().Node().(*ast.SelectorExpr); ok && sel.X == cur.Node() {
-		cur = cur.Parent()
-	}
-	call, ok := cur.Parent().Node().(*ast.CallExpr)
-	return call, ok && call.Fun == cur.Node()
-}
-
-// appliedTo says where the call of an option of lf (its parameter v)
-// puts what the option holds: into a result of lf that one of its
-// arguments flows to, or into what a parameter of lf given as an
-// argument holds.
-func appliedTo(c *checker, lf *flow.Func, call *ast.CallExpr, v *types.Var) (flow.ParamFact, bool) {
-	info := c.pass.TypesInfo
-	for _, arg := range call.Args {
-		if u, ok := ast.Unparen(arg).(*ast.UnaryExpr); ok && u.Op == token.AND {
-			arg = u.X
-		}
-		a := flow.VarOf(info, arg)
-		if a == nil || a == v {
-			continue
-		}
-		if i := flow.ParamIndex(lf.Node(), a); i >= 0 {
-			return flow.ParamFact{Kind: kindPool, Effect: flow.Into, Holder: i}, true
-		}
-		if recv := lf.Sig().Recv(); recv != nil && a == recv {
-			return flow.ParamFact{Kind: kindPool, Effect: flow.Into, Holder: -1}, true
-		}
-		if fl := c.FollowVar(c.pools.spec, lf.Cur(), a, nil, flow.IntoParams|flow.TrustCalls); fl.Returned && !fl.ReturnedTwice {
-			return flow.ParamFact{Kind: kindPool, Effect: flow.Returns, Result: fl.ReturnedIn}, true
-		}
-	}
-	return flow.ParamFact{}, false
 }

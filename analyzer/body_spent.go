@@ -1,0 +1,144 @@
+package analyzer
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+	"slices"
+
+	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/flow"
+)
+
+// This file holds what makes the response a function got from a producer
+// no longer fresh when it returns it (closed or handed on before), and
+// the paths on which that does not count: those that return something
+// else (an error path).
+
+// spentBefore reports whether lf may close, replace the Body of, or hand
+// off the response in v other than by returning it; or, if it closes or
+// hands it off only under a test of a parameter, the condition under
+// which it does not. A close or a hand-off on a path that returns
+// something else (an error path) leaves the other paths' response
+// fresh:
+//
+//	if cb != nil {            // fresh when cb == nil
+//		cb(resp)
+//		return nil, nil
+//	}
+//	return resp, nil
+func spentBefore(c *checker, lf *flow.Func, v *types.Var, from token.Pos) (bool, flow.Condition) {
+	info := c.pass.TypesInfo
+	var closed flow.Condition // the test under which it closes it
+	for use := range identUses(c, lf.Cur(), v) {
+		stack := flow.StackOf(use, lf.Cur())
+		switch flow.EventOf(c.Classify(c.body, stack, responsePlace, -1).Kind) {
+		case flow.EvHandoff, flow.EvReplace:
+			if _, returned := stack[len(stack)-2].(*ast.ReturnStmt); returned || wrapsBody(stack, v, info) {
+				continue
+			}
+			fallthrough
+		case flow.EvRelease:
+			if w, ok := c.GuardFrom(lf.Cur(), use, from); ok && (closed.Param == 0 || w == closed) {
+				closed = w
+				continue
+			}
+			if onErrorPath(stack, v, info) {
+				continue
+			}
+			return true, flow.Condition{}
+		}
+	}
+	if closed.Param != 0 {
+		return false, closed.Not()
+	}
+	return false, flow.Condition{}
+}
+
+// onErrorPath reports whether the close at the top of stack (whose
+// bottom is the function's body) runs only on paths that return
+// something other than v: it sits in a nested block or case clause that
+// ends by returning something else, and that no branch statement leaves
+// (deferred, it must be a statement of that block: it then runs on that
+// return only); or it is a statement of the function's body after which
+// no return hands v back.
+//
+//	if resp.StatusCode != 200 {
+//		resp.Body.Close()          // or: defer resp.Body.Close()
+//		return nil, err
+//	}
+//
+//	if resp.StatusCode == 200 {
+//		return resp, nil
+//	}
+//	defer resp.Body.Close()
+//	return nil, errStatus
+func onErrorPath(stack []ast.Node, v *types.Var, info *types.Info) bool {
+	for i := len(stack) - 1; i >= 0; i-- {
+		if _, ok := stack[i].(*ast.FuncLit); ok {
+			return false
+		}
+		list := flow.StmtList(stack[i])
+		if list == nil || i+1 >= len(stack) {
+			continue // the close's own statement (a defer, an if...) is below
+		}
+		at := slices.IndexFunc(list, func(st ast.Stmt) bool { return st == stack[i+1] })
+		if at < 0 {
+			return false
+		}
+		hands, returns := handsBack(list[at:], v, info)
+		if i == 0 {
+			return returns && !hands // the function's own body
+		}
+		_, last := list[len(list)-1].(*ast.ReturnStmt)
+		return last && !hands && !branches(list)
+	}
+	return false
+}
+
+// handsBack reports whether a return in stmts (outside function
+// literals) hands v back, and whether any returns at all. A naked return
+// hands back the named result v unless a statement of stmts before it
+// gave v another value (resp, err = nil, errStatus).
+func handsBack(stmts []ast.Stmt, v *types.Var, info *types.Info) (hands, returns bool) {
+	named := v.Kind() == types.ResultVar
+	for _, st := range stmts {
+		ast.Inspect(st, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.FuncLit:
+				return false
+			case *ast.ReturnStmt:
+				returns = true
+				hands = hands || named && len(n.Results) == 0 || slices.ContainsFunc(n.Results, func(r ast.Expr) bool {
+					id := flow.IdentOf(r)
+					return id != nil && info.Uses[id] == v
+				})
+			}
+			return !hands
+		})
+		if as, ok := st.(*ast.AssignStmt); ok && slices.ContainsFunc(as.Lhs, func(l ast.Expr) bool {
+			id := flow.IdentOf(l)
+			return id != nil && info.ObjectOf(id) == v
+		}) {
+			named = false // what a naked return hands back from here on is not the response
+		}
+	}
+	return hands, returns
+}
+
+// branches reports whether stmts hold a break, continue or goto
+// statement (outside function literals).
+func branches(stmts []ast.Stmt) bool {
+	found := false
+	for _, st := range stmts {
+		ast.Inspect(st, func(n ast.Node) bool {
+			switch n.(type) {
+			case *ast.FuncLit:
+				return false
+			case *ast.BranchStmt:
+				found = true
+			}
+			return !found
+		})
+	}
+	return found
+}

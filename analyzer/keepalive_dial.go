@@ -282,7 +282,7 @@ func (s *dialResolver) dialerToggle(e ast.Expr, depth int) ast.Node {
 	}
 	if call, ok := e.(*ast.CallExpr); ok {
 		for _, r := range makerResults(s.c, call) {
-			if t := s.dialerToggle(r, depth+1); t != nil && s.togglesFor(call, t) {
+			if t := s.dialerToggle(r, depth+1); t != nil && togglesFor(s.c, call, t) {
 				return t
 			}
 			if keepAliveArg(s.c, call, r) {
@@ -292,7 +292,7 @@ func (s *dialResolver) dialerToggle(e ast.Expr, depth int) ast.Node {
 		return nil
 	}
 	if sel, ok := e.(*ast.SelectorExpr); ok {
-		if val := s.fieldOrigin(sel); val != nil {
+		if val := fieldOrigin(s.c, sel); val != nil {
 			return s.dialerToggle(val, depth+1) // cfg.dialer: the dialer its literal gives the field
 		}
 		return nil
@@ -320,18 +320,19 @@ func (s *dialResolver) dialerToggle(e ast.Expr, depth int) ast.Node {
 //
 //	var cfg = config{dialer: &net.Dialer{KeepAlive: -1}}
 //	... DialContext: cfg.dialer.DialContext
-func (s *dialResolver) fieldOrigin(sel *ast.SelectorExpr) ast.Expr {
-	base, fields, ok := flow.FieldChain(s.info, sel)
-	v := flow.VarOf(s.info, base)
+func fieldOrigin(c *checker, sel *ast.SelectorExpr) ast.Expr {
+	info := c.pass.TypesInfo
+	base, fields, ok := flow.FieldChain(info, sel)
+	v := flow.VarOf(info, base)
 	if !ok || v == nil || len(fields) == 0 {
 		return nil
 	}
-	val, _, ok := s.c.Origin(v)
+	val, _, ok := c.Origin(v)
 	if !ok {
 		return nil
 	}
-	for _, w := range s.c.Writes().Fields {
-		if w.Base != nil && flow.Mentions(s.info, w.Base, v) {
+	for _, w := range c.Writes().Fields {
+		if w.Base != nil && flow.Mentions(info, w.Base, v) {
 			return nil // a field of v set somewhere: not the literal's for good
 		}
 	}
@@ -366,8 +367,8 @@ func (s *dialResolver) fieldOrigin(sel *ast.SelectorExpr) ast.Expr {
 //		if !keepAlive {
 //			d.KeepAlive = -1   // off for newDialer(false) only
 //		}
-func (s *dialResolver) togglesFor(call *ast.CallExpr, t ast.Node) bool {
-	lf := s.c.LocalFunc(flow.CalleeFunc(s.info, call).Origin())
+func togglesFor(c *checker, call *ast.CallExpr, t ast.Node) bool {
+	lf := c.LocalFunc(flow.CalleeFunc(c.pass.TypesInfo, call).Origin())
 	if lf == nil {
 		return true
 	}
@@ -375,8 +376,12 @@ func (s *dialResolver) togglesFor(call *ast.CallExpr, t ast.Node) bool {
 	if !ok {
 		return true // in another function: a maker's maker
 	}
-	w, ok := s.c.Guard(lf.Cur(), cur)
-	return !ok || w.Param == 0 || s.toggledAt(call, w)
+	w, ok := c.Guard(lf.Cur(), cur)
+	if !ok || w.Param == 0 {
+		return true
+	}
+	holds, known := c.HoldsAt(call, w)
+	return holds && known
 }
 
 // keepAliveArg reports whether r, a value that the maker call returns, is

@@ -296,7 +296,7 @@ func (fl *Flow) storedLiteral(use inspector.Cursor) (inspector.Cursor, bool) {
 		if encl, _ := EnclosingFunc(lit.Parent()); encl != fl.Fn {
 			continue // nested deeper: the outer literal holds it
 		}
-		value := fl.converted(lit) // f := HandlerFunc(func(...) {...})
+		value := converted(fl.c.Info, lit) // f := HandlerFunc(func(...) {...})
 		switch value.ParentEdgeKind() {
 		case edge.AssignStmt_Rhs, edge.ValueSpec_Values:
 			return value, true
@@ -314,11 +314,11 @@ func isConversion(info *types.Info, call *ast.CallExpr) bool {
 
 // converted returns the outermost expression that holds the value at cur
 // as it is: through parentheses and conversions.
-func (fl *Flow) converted(cur inspector.Cursor) inspector.Cursor {
+func converted(info *types.Info, cur inspector.Cursor) inspector.Cursor {
 	cur = OuterParens(cur)
 	for cur.ParentEdgeKind() == edge.CallExpr_Args {
 		call := cur.Parent().Node().(*ast.CallExpr)
-		if len(call.Args) != 1 || !isConversion(fl.c.Info, call) {
+		if len(call.Args) != 1 || !isConversion(info, call) {
 			break
 		}
 		cur = OuterParens(cur.Parent())
@@ -351,7 +351,7 @@ func (fl *Flow) returnsLiteral(lit inspector.Cursor) bool {
 	if encl, _ := EnclosingFunc(lit.Parent()); encl != fl.Fn {
 		return false // nested deeper
 	}
-	cur := fl.converted(lit)
+	cur := converted(fl.c.Info, lit)
 	if cur.ParentEdgeKind() != edge.ReturnStmt_Results {
 		return false
 	}

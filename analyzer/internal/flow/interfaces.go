@@ -42,7 +42,7 @@ func (s *Summaries) sealedSummary(fn *types.Func) *Fact {
 		s.sealed = make(map[*types.Func]*Fact)
 	}
 	s.sealed[fn] = &s.nothing // while the implementations are summarized (recursion)
-	methods, ok := s.Implementations(iface, fn)
+	methods, ok := s.e.Implementations(iface, fn)
 	if !ok {
 		return &s.nothing
 	}
@@ -60,8 +60,8 @@ func (s *Summaries) sealedSummary(fn *types.Func) *Fact {
 // elsewhere) that implement iface, themselves or through a pointer; ok
 // is false if one of them has no such method of its own (a promoted
 // field's func value, say).
-func (s *Summaries) Implementations(iface *types.Interface, fn *types.Func) (impls []*types.Func, ok bool) {
-	scope := s.e.Pass.Pkg.Scope()
+func (sm callEffects) Implementations(iface *types.Interface, fn *types.Func) (impls []*types.Func, ok bool) {
+	scope := sm.e.Pass.Pkg.Scope()
 	for _, name := range scope.Names() {
 		tn, ok := scope.Lookup(name).(*types.TypeName)
 		if !ok || tn.IsAlias() || types.IsInterface(tn.Type()) {
@@ -160,28 +160,28 @@ func all(facts []*Fact, ok func(*Fact) bool) bool {
 //
 //	open := pool.Open      // open(n) calls (*Pool).Open
 //	get := func(n int) (*Res, error) { ... }
-func (s *Summaries) FuncValue(call *ast.CallExpr) (*types.Func, *ast.FuncLit) {
-	return s.FuncOf(call.Fun)
+func (sm callEffects) FuncValue(call *ast.CallExpr) (*types.Func, *ast.FuncLit) {
+	return sm.FuncOf(call.Fun)
 }
 
 // FuncOf is FuncValue for the func value f, called or not.
-func (s *Summaries) FuncOf(f ast.Expr) (*types.Func, *ast.FuncLit) {
+func (sm callEffects) FuncOf(f ast.Expr) (*types.Func, *ast.FuncLit) {
 	id := IdentOf(f)
 	if id == nil {
 		return nil, nil
 	}
-	v, ok := s.e.Info.Uses[id].(*types.Var)
+	v, ok := sm.e.Info.Uses[id].(*types.Var)
 	if !ok || v.Kind() != types.LocalVar && v.Kind() != types.PackageVar {
 		return nil, nil // a parameter, a result: given its value elsewhere
 	}
-	rhs, zero, ok := s.e.Origin(v)
+	rhs, zero, ok := sm.e.Origin(v)
 	if !ok || zero {
 		return nil, nil
 	}
 	if lit, ok := ast.Unparen(rhs).(*ast.FuncLit); ok {
 		return nil, lit
 	}
-	return FuncNamed(s.e.Info, rhs), nil
+	return FuncNamed(sm.e.Info, rhs), nil
 }
 
 // Concrete returns the method that call, a call of the interface method
@@ -192,7 +192,7 @@ func (s *Summaries) FuncOf(f ast.Expr) (*types.Func, *ast.FuncLit) {
 //
 //	var factory Factory = maker{}
 //	factory.Make()                 // runs maker.Make
-func (s *Summaries) Concrete(call *ast.CallExpr, fn *types.Func) *types.Func {
+func (sm callEffects) Concrete(call *ast.CallExpr, fn *types.Func) *types.Func {
 	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
 	if !ok {
 		return nil
@@ -201,15 +201,15 @@ func (s *Summaries) Concrete(call *ast.CallExpr, fn *types.Func) *types.Func {
 	if id == nil {
 		return nil
 	}
-	v, _ := s.e.Info.Uses[id].(*types.Var)
+	v, _ := sm.e.Info.Uses[id].(*types.Var)
 	if v == nil || v.Kind() == types.PackageVar && v.Exported() {
 		return nil
 	}
-	rhs, _, ok := s.e.Origin(v)
+	rhs, _, ok := sm.e.Origin(v)
 	if !ok || rhs == nil {
 		return nil
 	}
-	t := s.e.Info.TypeOf(rhs)
+	t := sm.e.Info.TypeOf(rhs)
 	if t == nil || types.IsInterface(t) {
 		return nil
 	}

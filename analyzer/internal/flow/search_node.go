@@ -158,7 +158,7 @@ func (t *tracked) allDead(dead uint8) bool {
 // variable that releases the resource makes it a closer.
 func (t *tracked) use(obj types.Object, at Place) (Event, *ast.CallExpr, bool) {
 	info := t.c.Info
-	if lit, lhs := t.inClosure(); lit >= 0 {
+	if lit, lhs := inClosure(t.stack); lit >= 0 {
 		u := t.c.Classify(t.s, t.stack, at, -1)
 		if u.Kind != UseRelease {
 			return EventOf(u.Kind), nil, u.Deref
@@ -235,18 +235,18 @@ func holderOf(c *Engine, s Spec, lhs ast.Expr, at Place) (*types.Var, Place) {
 	return x, append(fields, at...)
 }
 
-// inClosure returns the index in t.stack of the function literal the
+// inClosure returns the index in stack of the function literal the
 // mention at its top is in, if that literal is assigned to a local
 // variable or to _, with the left-hand side; -1 otherwise.
 //
 //	release := func() { r.Release() }
-func (t *tracked) inClosure() (int, ast.Expr) {
-	for i := len(t.stack) - 1; i > 0; i-- {
-		lit, ok := t.stack[i].(*ast.FuncLit)
+func inClosure(stack []ast.Node) (int, ast.Expr) {
+	for i := len(stack) - 1; i > 0; i-- {
+		lit, ok := stack[i].(*ast.FuncLit)
 		if !ok {
 			continue
 		}
-		if lhs := AssignedTo(t.stack[i-1], lit); IdentOf(lhs) != nil {
+		if lhs := AssignedTo(stack[i-1], lit); IdentOf(lhs) != nil {
 			return i, lhs
 		}
 		return -1, nil

@@ -207,7 +207,7 @@ func (s *Summaries) CallSummary(call *ast.CallExpr) *Fact {
 	if fn := CalleeFunc(s.e.Info, call); fn != nil {
 		return s.Summary(fn)
 	}
-	fn, lit := s.FuncValue(call)
+	fn, lit := s.e.FuncValue(call)
 	if lit != nil {
 		return s.LiteralSummary(s.litCursor(lit))
 	}

@@ -56,7 +56,7 @@ func responseAt(c *checker, cur inspector.Cursor, fn *types.Func) (response, boo
 	if nethttp.IsRestyRawResponse(c.pass.TypesInfo, cur.Node().(*ast.CallExpr), fn) {
 		return response{cur: cur, fn: fn, at: nethttp.RestyRawPlace}, true
 	}
-	p := producer(c, fn, cur.Node().(*ast.CallExpr), cur)
+	p := producer(c, fn, cur.Node().(*ast.CallExpr))
 	if p.idx < 0 || p.viaRT && flow.IsTestFile(c.pass.Fset, cur.Node().Pos()) {
 		return response{}, false
 	}
@@ -79,18 +79,15 @@ type produced struct {
 	drained   bool // read to its end: its connection given back, its Close still owed
 }
 
-// producer says what call, a call of fn (nil if unknown), produces; at
-// is a cursor of the syntax that holds the call. A HEAD request produces
-// nothing to close: its response has no body, and its connection goes
-// back to the pool at once.
-func producer(c *checker, fn *types.Func, call *ast.CallExpr, at inspector.Cursor) produced {
+// producer says what call, a call of fn (nil if unknown), produces. A
+// HEAD request produces nothing to close: its response has no body, and
+// its connection goes back to the pool at once.
+func producer(c *checker, fn *types.Func, call *ast.CallExpr) produced {
 	if fn == nil {
-		var lit *ast.FuncLit
-		if fn, lit = c.FuncValue(call); lit != nil {
-			return resultProduced(c.CallSummary(call).Result(kindBody)) // fetch := func(...) (*http.Response, error)
-		}
-		if fn == nil {
-			return funcValueProduced(c, call.Fun) // do(req), a.do(req): a func value given elsewhere
+		if fn, _ = c.FuncValue(call); fn == nil {
+			// fetch := func(...) (*http.Response, error) {...}; fetch(u),
+			// or do(req), a.do(req): a func value given elsewhere
+			return funcArgProduced(c, ast.Unparen(call.Fun))
 		}
 	}
 	if p, known := tableProduced(fn); known {
@@ -103,7 +100,7 @@ func producer(c *checker, fn *types.Func, call *ast.CallExpr, at inspector.Curso
 		// is treated as a fake in tests.)
 		return produced{idx: 0, viaRT: r == nil || r.ViaRoundTripper}
 	}
-	if fw, ok := forwarded(c, fn, call, at); ok || r == nil {
+	if fw, ok := forwarded(c, fn, call); ok || r == nil {
 		return fw // what the func it is given returns (its own result may only be the func's)
 	}
 	return resultProduced(r)
@@ -157,28 +154,27 @@ func resultProduced(r *flow.ResultFact) produced {
 //	resp, err := backoff.Retry(ctx, func() (*http.Response, error) {
 //		return http.Get(u)
 //	})
-func forwarded(c *checker, fn *types.Func, call *ast.CallExpr, at inspector.Cursor) (produced, bool) {
+func forwarded(c *checker, fn *types.Func, call *ast.CallExpr) (produced, bool) {
 	found := false
 	for _, p := range c.Summary(fn).Params {
 		if p.Effect&flow.Forwards == 0 || p.Index >= len(call.Args) {
 			continue
 		}
 		found = true
-		if r := funcArgProduced(c, ast.Unparen(call.Args[p.Index]), at); r.idx == p.From && len(r.in) == 0 {
+		if r := funcArgProduced(c, ast.Unparen(call.Args[p.Index])); r.idx == p.From && len(r.in) == 0 {
 			return produced{idx: p.Result, viaRT: r.viaRT, withError: r.withError, drained: r.drained}, true
 		}
 	}
 	return produced{idx: -1}, found
 }
 
-// funcArgProduced says what a call of the func value f, an argument
-// (at, a cursor of the syntax that holds it), produces: a function
-// literal, a function or method value, a local variable given one of
-// those, or a func value given elsewhere.
+// funcArgProduced says what a call of the func value f produces: a
+// function literal, a function or method value, a local variable given
+// one of those, or a func value given elsewhere.
 //
 //	backoff.Retry(ctx, client.Do)
 //	op := func() (*http.Response, error) { ... }; backoff.Retry(ctx, op)
-func funcArgProduced(c *checker, f ast.Expr, at inspector.Cursor) produced {
+func funcArgProduced(c *checker, f ast.Expr) produced {
 	lit, _ := f.(*ast.FuncLit)
 	fn := flow.FuncNamed(c.pass.TypesInfo, f)
 	if fn == nil && lit == nil {
@@ -186,11 +182,7 @@ func funcArgProduced(c *checker, f ast.Expr, at inspector.Cursor) produced {
 	}
 	switch {
 	case lit != nil:
-		cur, ok := at.FindNode(lit)
-		if !ok {
-			return produced{idx: -1}
-		}
-		return resultProduced(c.LiteralSummary(cur).Result(kindBody))
+		return resultProduced(c.FuncLitSummary(lit).Result(kindBody))
 	case fn != nil:
 		if p, known := tableProduced(fn); known {
 			return p

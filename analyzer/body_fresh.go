@@ -122,7 +122,7 @@ func summarizeResponse(c *checker, lf *flow.Func, f *flow.Fact) {
 		var fr fresh
 		switch {
 		case call != nil:
-			p := producer(c, flow.CalleeFunc(info, call), call, lf.Cur())
+			p := producer(c, flow.CalleeFunc(info, call), call)
 			if p.idx != ri && (p.idx != 0 || len(ret.Results) == 1 && results.Len() > 1) {
 				continue
 			}
@@ -186,7 +186,7 @@ func summarizeHolder(c *checker, lf *flow.Func, f *flow.Fact, ri int, produced m
 		if !ok {
 			continue
 		}
-		p := producer(c, flow.CalleeFunc(c.pass.TypesInfo, call), call, lf.Cur())
+		p := producer(c, flow.CalleeFunc(c.pass.TypesInfo, call), call)
 		if p.idx != ri || !slices.Equal(p.in, flow.Place{field}) {
 			continue
 		}
@@ -352,7 +352,7 @@ func noteProduced(c *checker, lf *flow.Func, lhs, rhs []ast.Expr, produced map[*
 		if !ok {
 			continue
 		}
-		p := producer(c, flow.CalleeFunc(c.pass.TypesInfo, call), call, lf.Cur())
+		p := producer(c, flow.CalleeFunc(c.pass.TypesInfo, call), call)
 		if p.idx < 0 {
 			continue
 		}

@@ -209,9 +209,15 @@ func (s *Summaries) CallSummary(call *ast.CallExpr) *Fact {
 	}
 	fn, lit := s.e.FuncValue(call)
 	if lit != nil {
-		return s.LiteralSummary(s.litCursor(lit))
+		return s.FuncLitSummary(lit)
 	}
 	return s.Summary(fn)
+}
+
+// FuncLitSummary is LiteralSummary for the function literal lit, found
+// wherever it is in this package's syntax.
+func (s *Summaries) FuncLitSummary(lit *ast.FuncLit) *Fact {
+	return s.LiteralSummary(s.litCursor(lit))
 }
 
 // litCursor returns a cursor of the function literal lit: from the

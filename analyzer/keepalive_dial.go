@@ -331,10 +331,8 @@ func fieldOrigin(c *checker, sel *ast.SelectorExpr) ast.Expr {
 	if !ok {
 		return nil
 	}
-	for _, w := range c.Writes().Fields {
-		if w.Base != nil && flow.Mentions(info, w.Base, v) {
-			return nil // a field of v set somewhere: not the literal's for good
-		}
+	if c.FieldsWritten(v, token.NoPos) {
+		return nil // a field of v set somewhere: not the literal's for good
 	}
 	for _, f := range fields {
 		val = ast.Unparen(val)

@@ -2,7 +2,6 @@ package analyzer
 
 import (
 	"go/types"
-	"reflect"
 
 	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/flow"
 )
@@ -73,7 +72,7 @@ func implsAgree(c *checker, impls []types.Type, m *types.Func) (flow.ParamFact, 
 			return flow.ParamFact{}, false
 		}
 		pf := c.Summary(impl).Param(-1, kindPool)
-		if pf.Effect == 0 || out != nil && !reflect.DeepEqual(*out, pf) {
+		if pf.Effect == 0 || out != nil && *out != pf {
 			return flow.ParamFact{}, false // nothing known, or they differ
 		}
 		out = &pf

@@ -125,7 +125,7 @@ func poolCall(c *checker, cur inspector.Cursor, fn *types.Func) (poolSource, boo
 		}
 	}
 	r := c.Summary(fn).Result(kindPool)
-	if recv := fn.Signature().Recv(); r == nil && recv != nil && types.IsInterface(recv.Type()) {
+	if recv := fn.Signature().Recv(); r == nil && recv != nil && types.IsInterface(recv.Type()) && c.pools.poolResult(fn.Signature().Results()) >= 0 {
 		if impl := c.Concrete(call, fn); impl != nil {
 			r = c.Summary(impl).Result(kindPool) // var F Factory = maker{}; F.Make()
 		} else {
@@ -166,9 +166,6 @@ func factoryPool(c *checker, fn *types.Func) *flow.ResultFact {
 	named, ok := types.Unalias(fn.Signature().Recv().Type()).(*types.Named)
 	if !ok || named.Obj().Pkg() != c.pass.Pkg || named.Obj().Exported() {
 		return nil // its implementations may be anywhere
-	}
-	if c.pools.poolResult(fn.Signature().Results()) < 0 {
-		return nil // no result can hold a pool
 	}
 	iface, ok := named.Underlying().(*types.Interface)
 	if !ok {

@@ -55,7 +55,7 @@ func (sm callEffects) ParamEffect(s Spec, call *ast.CallExpr, k int, p Place) St
 	default:
 		return Stop(UseEscape)
 	}
-	if k == 0 && isBuiltin(info, call.Fun, "append") {
+	if k == 0 && IsBuiltin(info, call, "append") {
 		if sl, ok := pt.Underlying().(*types.Slice); ok {
 			pt = sl.Elem() // append(held, x): the slice's elements go into the new one
 		}
@@ -68,7 +68,7 @@ func (sm callEffects) ParamEffect(s Spec, call *ast.CallExpr, k int, p Place) St
 	}
 	if id := IdentOf(call.Fun); id != nil {
 		if _, ok := info.Uses[id].(*types.Builtin); ok {
-			if isBuiltin(info, call.Fun, "append") {
+			if IsBuiltin(info, call, "append") {
 				return Step{Climb: true, Call: true} // the new slice holds it
 			}
 			return Stop(UseEscape)
@@ -191,14 +191,4 @@ func (sm callEffects) effectAt(call *ast.CallExpr, pf ParamFact, p Place) Step {
 // hasPrefix reports whether p starts with the fields of prefix.
 func hasPrefix(p, prefix Place) bool {
 	return len(p) >= len(prefix) && slices.Equal(p[:len(prefix)], prefix)
-}
-
-// isBuiltin reports whether fun names the builtin function name.
-func isBuiltin(info *types.Info, fun ast.Expr, name string) bool {
-	id := IdentOf(fun)
-	if id == nil {
-		return false
-	}
-	b, ok := info.Uses[id].(*types.Builtin)
-	return ok && b.Name() == name
 }

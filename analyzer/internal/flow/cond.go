@@ -179,7 +179,7 @@ func (c *conds) zeroBefore(e ast.Expr, fields []string, depth int, before token.
 			return false, len(fields) == 0 // a function is never nil
 		}
 		v := VarOf(info, x)
-		if v == nil || len(fields) > 0 && c.fieldsWritten(v, before) {
+		if v == nil || len(fields) > 0 && c.FieldsWritten(v, before) {
 			return false, false
 		}
 		if rhs, zero, ok := c.idx.Origin(v); ok {
@@ -207,9 +207,9 @@ func (c *conds) constAt(e ast.Expr, depth int) constant.Value {
 	return nil
 }
 
-// fieldsWritten reports whether a field of the variable v is assigned
+// FieldsWritten reports whether a field of the variable v is assigned
 // anywhere in the package (before before, if valid).
-func (c *conds) fieldsWritten(v *types.Var, before token.Pos) bool {
+func (c *conds) FieldsWritten(v *types.Var, before token.Pos) bool {
 	for _, w := range c.idx.Writes().Fields {
 		if before.IsValid() && w.Pos >= before {
 			continue

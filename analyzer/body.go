@@ -156,7 +156,7 @@ func resultProduced(r *flow.ResultFact) produced {
 //	})
 func forwarded(c *checker, fn *types.Func, call *ast.CallExpr) (produced, bool) {
 	found := false
-	for _, p := range c.Summary(fn).Params {
+	for _, p := range append(flow.ParametricForwards(fn), c.Summary(fn).Params...) {
 		if p.Effect&flow.Forwards == 0 || p.Index >= len(call.Args) {
 			continue
 		}

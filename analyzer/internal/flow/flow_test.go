@@ -445,3 +445,40 @@ func TestSealedSummary(t *testing.T) {
 		})
 	}
 }
+
+// TestParametricForwards: a method of a generic interface (no body) or a
+// generic function forwards what its func parameter returns when the
+// type of that result is a type parameter that no method or type term
+// constrains, and the function returns one; not when it may call a
+// method of it (Close), nor for a result of another type.
+func TestParametricForwards(t *testing.T) {
+	tests := []struct {
+		name, code string
+		want       string // the facts' String, joined
+	}{
+		{"interface method", "type I[R any] interface{ Get(n int, fn func() (R, error)) (R, error) }", "param1:forwards(0<-0)"},
+		{"with an argument", "type E[R any] interface{ Attempt() R }\ntype I[R any] interface{ Get(fn func(E[R]) (R, error)) (R, error) }", "param0:forwards(0<-0)"},
+		{"generic function", "type I interface{ Get() }\nfunc F[T any](a func() (int, T)) T { _, t := a(); return t }", "param0:forwards(0<-1)"},
+		{"closer constraint", "type I[R interface{ Release() }] interface{ Get(fn func() (R, error)) (R, error) }", ""},
+		{"type term", "type I[R ~*Res] interface{ Get(fn func() (R, error)) (R, error) }", ""},
+		{"other result type", "type I[R any] interface{ Get(fn func() (R, error)) (*Res, error) }", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, _ := toyEngine(t, tt.code)
+			var fn *types.Func
+			if f, ok := c.Pass.Pkg.Scope().Lookup("F").(*types.Func); ok {
+				fn = f
+			} else {
+				fn = c.Pass.Pkg.Scope().Lookup("I").Type().Underlying().(*types.Interface).Method(0)
+			}
+			var got []string
+			for _, p := range ParametricForwards(fn) {
+				got = append(got, (&Fact{Params: []ParamFact{p}}).String())
+			}
+			if strings.Join(got, " ") != tt.want {
+				t.Errorf("%s: got %q, want %q", fn, got, tt.want)
+			}
+		})
+	}
+}

@@ -398,3 +398,43 @@ func mayHold(t types.Type) bool {
 	_, basic := t.Underlying().(*types.Basic)
 	return !basic
 }
+
+// ParametricForwards returns what fn's generic signature alone says it
+// forwards, whatever its body (an interface's method has none): a
+// result whose type is a type parameter T that no method nor type term
+// constrains, and a func parameter with a result of type T. Such a
+// function cannot close or otherwise consume a T it gets from the func:
+// it can only drop it, hand it to other code, or return it, and what it
+// returns is then the caller's.
+//
+//	type Executor[R any] interface {
+//		Get(fn func() (R, error)) (R, error)   // param0 forwards(0<-0)
+//	}
+func ParametricForwards(fn *types.Func) []ParamFact {
+	if fn == nil {
+		return nil
+	}
+	sig := fn.Origin().Signature()
+	var facts []ParamFact
+	for r := range sig.Results().Len() {
+		t, ok := types.Unalias(sig.Results().At(r).Type()).(*types.TypeParam)
+		if !ok {
+			continue
+		}
+		if c := t.Underlying().(*types.Interface); !c.IsMethodSet() || c.NumMethods() > 0 {
+			continue // it may call Close, or know the type
+		}
+		for i := range sig.Params().Len() {
+			fs, ok := sig.Params().At(i).Type().Underlying().(*types.Signature)
+			if !ok {
+				continue
+			}
+			for from := range fs.Results().Len() {
+				if types.Identical(fs.Results().At(from).Type(), t) {
+					facts = append(facts, ParamFact{Index: i, Effect: Forwards, Result: r, From: from})
+				}
+			}
+		}
+	}
+	return facts
+}

@@ -210,8 +210,8 @@ func newChecker(pass *analysis.Pass, cfg *Config, opts flow.Options) *checker {
 		pass:   pass,
 		cfg:    cfg,
 		http:   nethttp.ImportsHTTP(pass.Pkg),
-		body:   bodySpec{info: pass.TypesInfo},
 	}
+	c.body = bodySpec{info: pass.TypesInfo, c: c}
 	c.pools = newPools(c)
 	c.Summarizers = []flow.Summarizer{
 		func(lf *flow.Func, f *flow.Fact) { summarizeBodyParams(c, lf, f) },
@@ -314,7 +314,7 @@ func mayHand(c *checker, call *ast.CallExpr) bool {
 		results = append(results, t)
 	}
 	for _, t := range results {
-		if _, holder := responseField(t); holder || nethttp.IsResponse(t) || c.pools.holdsPool(t) {
+		if _, holder := holderPlace(t); holder || nethttp.IsResponse(t) || c.pools.holdsPool(t) {
 			return true
 		}
 	}

@@ -23,7 +23,7 @@ import (
 // http.RoundTripper, and under which condition on the function's
 // parameters it is fresh (always if none).
 type fresh struct {
-	in        flow.Place // where the response sits in it: nil if it is one, or a field of a library's response type
+	in        flow.Place // where the Body sits in it: nil if it is a response, or in a library's response type (holderPlace)
 	viaRT     bool
 	when      flow.Condition
 	withError bool       // the producer may return it with a non-nil error
@@ -66,7 +66,7 @@ func summarizeResponse(c *checker, lf *flow.Func, f *flow.Fact) {
 			ri = i
 			break
 		}
-		if _, ok := responseField(results.At(i).Type()); ok && holder < 0 {
+		if _, ok := holderPlace(results.At(i).Type()); ok && holder < 0 {
 			holder = i
 		}
 	}
@@ -172,7 +172,7 @@ func summarizeResponse(c *checker, lf *flow.Func, f *flow.Fact) {
 // open could not be told otherwise.
 func summarizeHolder(c *checker, lf *flow.Func, f *flow.Fact, ri int, produced map[*types.Var]fresh, returns []*ast.ReturnStmt) {
 	results := lf.Sig().Results()
-	field, _ := responseField(results.At(ri).Type())
+	place, _ := holderPlace(results.At(ri).Type())
 	var out *fresh
 	for _, ret := range returns { // return c.BareDo(req): a wrapper
 		var e ast.Expr
@@ -187,7 +187,7 @@ func summarizeHolder(c *checker, lf *flow.Func, f *flow.Fact, ri int, produced m
 			continue
 		}
 		p := producer(c, flow.CalleeFunc(c.pass.TypesInfo, call), call)
-		if p.idx != ri || !slices.Equal(p.in, flow.Place{field}) {
+		if p.idx != ri || !slices.Equal(p.in, place) {
 			continue
 		}
 		if when, ok := freshAt(c, lf, call, p.when); ok {
@@ -195,19 +195,25 @@ func summarizeHolder(c *checker, lf *flow.Func, f *flow.Fact, ri int, produced m
 		}
 	}
 	for v, fr := range produced {
-		fl := c.FollowVar(c.body, lf.Cur(), v, append(slices.Clip(fr.in), responsePlace...), 0)
-		if fl.Escapes || fl.Replaced || !fl.Returned || fl.ReturnedTwice || fl.ReturnedIn != ri || !slices.Equal(fl.ReturnedAt, flow.Place{field, "Body"}) {
+		fl := c.FollowVar(c.body, lf.Cur(), v, bodyAt(fr.in), flow.HandedBack)
+		if fl.Escapes || fl.Replaced || !fl.Returned || fl.ReturnedTwice || fl.ReturnedIn != ri || !slices.Equal(fl.ReturnedAt, place) {
 			return // it may go elsewhere, or be returned as it is
 		}
+		for _, n := range fl.Hooks {
+			if !handedBackFrom(c, lf, n, fl.Vars) {
+				return // a hook got it on a path that does not return it
+			}
+		}
 		for _, n := range fl.Releases {
-			if cur, ok := lf.Cur().FindNode(n); !ok || !onErrorPath(flow.StackOf(cur, lf.Cur()), v, c.pass.TypesInfo) {
-				return
+			cur, ok := lf.Cur().FindNode(n)
+			if !ok || slices.ContainsFunc(fl.Vars, func(w *types.Var) bool { return !onErrorPath(flow.StackOf(cur, lf.Cur()), w, c.pass.TypesInfo) }) {
+				return // closed on a path that hands it back (in the holder, say)
 			}
 		}
 		out = out.merge(fresh{viaRT: fr.viaRT, when: fr.when})
 	}
 	if out != nil {
-		f.Results = append(f.Results, flow.ResultFact{Index: ri, Kind: kindBody, Path: field, ViaRoundTripper: out.viaRT, When: out.when})
+		f.Results = append(f.Results, flow.ResultFact{Index: ri, Kind: kindBody, Path: strings.Join(place, "."), ViaRoundTripper: out.viaRT, When: out.when})
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 // the holder must close.
 type bodySpec struct {
 	info *types.Info
+	c    *checker // for the summaries of holders' methods
 }
 
 func (bodySpec) Kind() flow.Kind { return kindBody }
@@ -22,7 +23,7 @@ func (bodySpec) Kind() flow.Kind { return kindBody }
 // responsePlace is where a response holds the resource: its Body.
 var responsePlace = flow.Place{"Body"}
 
-func (bodySpec) Selector(stack []ast.Node, i int, sel *ast.SelectorExpr, selection *types.Selection, p flow.Place) flow.Step {
+func (s bodySpec) Selector(stack []ast.Node, i int, sel *ast.SelectorExpr, selection *types.Selection, p flow.Place) flow.Step {
 	if _, called := flow.CalledAt(stack, i); called && slices.Equal(p, nethttp.RestyRawPlace) && flow.IsMethod(selection.Obj().(*types.Func), nethttp.Resty, "Response", "RawBody") {
 		return flow.Step{Climb: true, Call: true, At: flow.Place{}} // resp.RawBody(): the body itself
 	}
@@ -30,7 +31,7 @@ func (bodySpec) Selector(stack []ast.Node, i int, sel *ast.SelectorExpr, selecti
 		// The field path of the selection, embedded fields included:
 		// result.Body is result.Response.Body for a struct that embeds
 		// the response.
-		path := selectionPath(selection)
+		path := flow.SelectionPath(selection)
 		if selection.Kind() == types.FieldVal {
 			if len(path) <= len(p) && slices.Equal(path, p[:len(path)]) {
 				return flow.Step{Climb: true, At: p[len(path):]}
@@ -40,11 +41,12 @@ func (bodySpec) Selector(stack []ast.Node, i int, sel *ast.SelectorExpr, selecti
 		// A method of the response itself (promoted or not) only reads
 		// it; a method of a holder of the user's may close it.
 		embedded := path[:len(path)-1]
-		if len(embedded) > len(p) || !slices.Equal(embedded, p[:len(embedded)]) || !slices.Equal(p[len(embedded):], responsePlace) {
+		if recv := selection.Obj().(*types.Func).Signature().Recv(); recv == nil || !flow.IsNamed(recv.Type(), "net/http", "Response") ||
+			len(embedded) > len(p) || !slices.Equal(embedded, p[:len(embedded)]) || !slices.Equal(p[len(embedded):], responsePlace) {
 			if flow.IsNamed(selection.Recv(), nethttp.Resty, "Response") {
 				return flow.Stop(flow.UseRead) // resty's accessors only read
 			}
-			return flow.Stop(flow.UseEscape) // a method of a holder: it may close it
+			return s.holderMethod(stack, i, selection, embedded, p)
 		}
 	}
 	switch sel.Sel.Name {
@@ -61,25 +63,25 @@ func (bodySpec) Selector(stack []ast.Node, i int, sel *ast.SelectorExpr, selecti
 	return flow.Stop(flow.UseRead) // Read, Cookies, Location...
 }
 
-// selectionPath returns the names of the fields a selection goes
-// through, the embedded ones included, and last the field or method
-// selected.
-func selectionPath(selection *types.Selection) []string {
-	index := selection.Index()
-	path := make([]string, 0, len(index))
-	t := selection.Recv()
-	for _, k := range index[:len(index)-1] {
-		if ptr, ok := t.Underlying().(*types.Pointer); ok {
-			t = ptr.Elem()
-		}
-		st, ok := t.Underlying().(*types.Struct)
-		if !ok || k >= st.NumFields() {
-			break
-		}
-		path = append(path, st.Field(k).Name())
-		t = st.Field(k).Type()
+// holderMethod says what a call of the method selection of a holder of
+// the response, a library's response type reached through the embedded
+// fields embedded, does to the response at p: what the method's summary
+// says of its receiver (IsError only reads it), or it may close it.
+func (s bodySpec) holderMethod(stack []ast.Node, i int, selection *types.Selection, embedded []string, p flow.Place) flow.Step {
+	fn := selection.Obj().(*types.Func)
+	call, called := flow.CalledAt(stack, i)
+	recv := fn.Signature().Recv()
+	if !called || recv == nil || len(embedded) > len(p) || !slices.Equal(embedded, p[:len(embedded)]) {
+		return flow.Stop(flow.UseEscape)
 	}
-	return append(path, selection.Obj().Name())
+	if at, ok := bodyPlace(recv.Type()); !ok || !slices.Equal(at, p[len(embedded):]) {
+		return flow.Stop(flow.UseEscape) // held elsewhere than its summary says
+	}
+	pf := s.c.Summary(fn).Param(-1, kindBody)
+	if pf.Effect == 0 {
+		return flow.Stop(flow.UseEscape)
+	}
+	return s.c.EffectAt(s, call, pf, p[len(embedded):])
 }
 
 // literal lets a struct field hold a response or its Body (the search

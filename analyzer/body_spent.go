@@ -31,10 +31,14 @@ func spentBefore(c *checker, lf *flow.Func, v *types.Var, from token.Pos) (bool,
 	var closed flow.Condition // the test under which it closes it
 	for use := range identUses(c, lf.Cur(), v) {
 		stack := flow.StackOf(use, lf.Cur())
-		switch flow.EventOf(c.Classify(c.body, stack, responsePlace, -1).Kind) {
+		u := c.Classify(c.body, stack, responsePlace, -1)
+		switch flow.EventOf(u.Kind) {
 		case flow.EvHandoff, flow.EvReplace:
 			if _, returned := stack[len(stack)-2].(*ast.ReturnStmt); returned || wrapsBody(stack, v, info) {
 				continue
+			}
+			if u.Hook && handedBackFrom(c, lf, u.Node, []*types.Var{v}) {
+				continue // a hook looked at it: lf then returns it
 			}
 			fallthrough
 		case flow.EvRelease:
@@ -141,4 +145,36 @@ func branches(stmts []ast.Stmt) bool {
 		})
 	}
 	return found
+}
+
+// handedBackFrom reports whether every return that a path from n (a call
+// of a hook, a func value whose origin is not known, given the response)
+// can reach hands back one of vars as lf's response result: a hook that
+// gets the response and then sees it returned to the caller only looked
+// at it (vault's response callbacks), as the caller that gets it owns it.
+//
+//	for _, cb := range c.responseCallbacks {
+//		cb(result)
+//	}
+//	return result, nil
+func handedBackFrom(c *checker, lf *flow.Func, n ast.Node, vars []*types.Var) bool {
+	results := lf.Sig().Results()
+	ri := slices.IndexFunc(slices.Collect(results.Variables()), func(r *types.Var) bool { _, ok := bodyPlace(r.Type()); return ok })
+	rets, ok := c.ReturnsFrom(lf.Body(), n)
+	if !ok || ri < 0 || len(rets) == 0 {
+		return false
+	}
+	for _, ret := range rets {
+		var v *types.Var
+		switch len(ret.Results) {
+		case 0:
+			v = results.At(ri)
+		case results.Len():
+			v = flow.VarOf(c.pass.TypesInfo, ret.Results[ri])
+		}
+		if !slices.Contains(vars, v) || v == nil {
+			return false
+		}
+	}
+	return true
 }

@@ -23,11 +23,17 @@ import (
 // only under a test of another parameter.
 func summarizeBodyParams(c *checker, lf *flow.Func, f *flow.Fact) {
 	sig := lf.Sig()
+	if recv := sig.Recv(); recv != nil {
+		summarizeHolderParam(c, lf, f, -1, recv)
+	}
 	params := sig.Params()
 	for i := range params.Len() {
 		p := params.At(i)
 		if sig.Variadic() && i == params.Len()-1 {
 			continue // a variadic parameter: left unknown
+		}
+		if summarizeHolderParam(c, lf, f, i, p) {
+			continue
 		}
 		if !carriesOwnership(p.Type(), c.http) {
 			// Callers can see from the type that it does not close it;
@@ -59,6 +65,39 @@ func summarizeBodyParams(c *checker, lf *flow.Func, f *flow.Fact) {
 	}
 }
 
+// summarizeHolderParam records in f what lf does with the response in
+// its parameter p (the i-th; -1: the receiver) if p is of a library's
+// response type (responseField), as for a response: a method that only
+// reads it (go-github's Response.TokenExpiration), or closes it when it
+// returns an error. It reports whether p is of such a type.
+//
+//	func (r *Response) IsError() bool { return r.StatusCode > 299 }   // recv:body:borrows
+func summarizeHolderParam(c *checker, lf *flow.Func, f *flow.Fact, i int, p *types.Var) bool {
+	if _, ok := bodyPlace(p.Type()); !ok || nethttp.IsResponse(p.Type()) {
+		return false
+	}
+	eff, when := flow.Borrows, flow.Condition{}
+	if p.Name() != "" && p.Name() != "_" {
+		if eff, when = bodyParamEffect(c, lf, i, p); eff == 0 {
+			eff = releasesOnResult(c, lf, p)
+		}
+	}
+	if eff != 0 {
+		f.Params = append(f.Params, flow.ParamFact{Index: i, Kind: kindBody, Effect: eff, When: when})
+	}
+	return true
+}
+
+// bodyPlace returns where a value of type t holds a response's Body:
+// the Body of a response, or of the response that a library's response
+// type holds (responseField); ok is false if it holds none.
+func bodyPlace(t types.Type) (flow.Place, bool) {
+	if nethttp.IsResponse(t) {
+		return responsePlace, true
+	}
+	return holderPlace(t)
+}
+
 // bodyParamEffect says what lf does with the response or closer in its
 // parameter p (the i-th): only reads it; releases it only when another
 // parameter passes a test, and only reads it otherwise; replaces its Body
@@ -72,10 +111,7 @@ func summarizeBodyParams(c *checker, lf *flow.Func, f *flow.Fact) {
 //		}
 //		defer resp.Body.Close()
 func bodyParamEffect(c *checker, lf *flow.Func, i int, p *types.Var) (flow.Effect, flow.Condition) {
-	at := flow.Place{}
-	if nethttp.IsResponse(p.Type()) {
-		at = responsePlace
-	}
+	at, _ := bodyPlace(p.Type())
 	var when flow.Condition
 	replaces, drains, released := false, false, false
 	for use := range identUses(c, lf.Cur(), p) {
@@ -173,49 +209,59 @@ func wrapsCloser(c *checker, lf *flow.Func, p *types.Var) (int, flow.Place, bool
 	}
 	t := results.At(fl.ReturnedIn).Type()
 	if nethttp.IsResponse(p.Type()) {
-		field, ok := responseField(t)
-		return fl.ReturnedIn, fl.ReturnedAt, ok && slices.Equal(fl.ReturnedAt, flow.Place{field, "Body"})
+		place, ok := holderPlace(t)
+		return fl.ReturnedIn, fl.ReturnedAt, ok && slices.Equal(fl.ReturnedAt, place)
 	}
 	return fl.ReturnedIn, nil, flow.HasMethod(t, "Close")
 }
 
-// responseField returns the exported field of the struct that t is, or
-// points to, that holds a *http.Response, embedded or not: a library's
-// response type (go-github's Response embeds one), whose users close the
-// body through that field. A struct with two such fields has none (which
-// one holds the fresh response cannot be told from the type), nor has one
-// with a Close method of its own.
-func responseField(t types.Type) (string, bool) {
+// holderPlace returns where a library's response type t (or a pointer
+// to one) holds a response's Body, whose users close it through there:
+// in the exported field that holds a *http.Response, embedded or not
+// (go-github's Response embeds one: Place{"Response", "Body"}), or in
+// a field Body of an interface type with a Close method (esapi's
+// Response: Place{"Body"}). A struct with two such fields has none
+// (which one holds the fresh response cannot be told from the type),
+// nor has one with a Close method of its own, nor a type of net/http.
+func holderPlace(t types.Type) (flow.Place, bool) {
 	if flow.HasMethod(t, "Close") {
-		return "", false
+		return nil, false
 	}
 	if ptr, ok := t.Underlying().(*types.Pointer); ok {
 		t = ptr.Elem()
 	}
-	if _, ok := types.Unalias(t).(*types.Named); !ok {
-		return "", false
+	if n, ok := types.Unalias(t).(*types.Named); !ok || n.Obj().Pkg() == nil || n.Obj().Pkg().Path() == "net/http" {
+		return nil, false // (a Request's Response is the one that caused a redirect)
 	}
 	st, ok := t.Underlying().(*types.Struct)
 	if !ok {
-		return "", false
+		return nil, false
 	}
-	name := ""
-	for i := range st.NumFields() {
-		if nethttp.IsResponse(st.Field(i).Type()) {
-			if name != "" || !st.Field(i).Exported() {
-				return "", false
+	var place flow.Place
+	for f := range st.Fields() {
+		switch {
+		case nethttp.IsResponse(f.Type()):
+			if place != nil || !f.Exported() {
+				return nil, false
 			}
-			name = st.Field(i).Name()
+			place = flow.Place{f.Name(), "Body"}
+		case f.Name() == "Body" && types.IsInterface(f.Type()) && flow.HasMethod(f.Type(), "Close"):
+			if place != nil {
+				return nil, false
+			}
+			place = responsePlace
 		}
 	}
-	return name, name != ""
+	return place, place != nil
 }
 
 // releasesOnResult says whether lf releases the response in its
 // parameter p only on the paths that return a non-nil error
-// (ReleasesOnError): every path that returns with it open returns a nil
-// error (and some path does not leave it open), as consul's requireOK
-// does:
+// (ReleasesOnError): some path returns it open with a nil error, and
+// some path does not leave it open, as consul's requireOK does. A path that returns an
+// error with it open (a read of it that failed) is taken as one that
+// released it: the caller is not held to close it there, as it would
+// not be if nothing were known of the helper.
 //
 //	func requireOK(resp *http.Response) error {
 //		if resp.StatusCode == 200 {
@@ -239,8 +285,9 @@ func responseField(t types.Type) (string, bool) {
 func releasesOnResult(c *checker, lf *flow.Func, p *types.Var) flow.Effect {
 	results := lf.Sig().Results()
 	signal, effect := -1, flow.ReleasesOnError
+	at, held := bodyPlace(p.Type())
 	switch {
-	case !nethttp.IsResponse(p.Type()) || results.Len() == 0:
+	case !held || results.Len() == 0:
 		return 0
 	case flow.IsErrorType(results.At(results.Len() - 1).Type()):
 		signal = results.Len() - 1
@@ -255,19 +302,21 @@ func releasesOnResult(c *checker, lf *flow.Func, p *types.Var) flow.Effect {
 	if signal < 0 {
 		return 0
 	}
-	leaks, done, passedOnErr, _ := c.SearchParam(flow.Target{Spec: c.body, V: p, At: responsePlace}, lf.Node())
+	leaks, done, passedOnErr, _ := c.SearchParam(flow.Target{Spec: c.body, V: p, At: at}, lf.Node())
 	if !done && !passedOnErr || len(leaks) == 0 && !passedOnErr {
 		return 0 // it never releases it, or always does
 	}
 	info := c.pass.TypesInfo
+	heldOnNil := false // some path returns it open with a nil error (false)
 	for _, l := range leaks {
 		if l.Ret == nil || len(l.Ret.Results) != results.Len() {
 			return 0 // leaves otherwise
 		}
 		r := l.Ret.Results[signal]
-		if effect == flow.ReleasesOnError && !flow.IsNil(info, r) || effect == flow.ReleasesIfTrue && !flow.IsFalse(info, r) {
-			return 0 // open where the result may say it was released
-		}
+		heldOnNil = heldOnNil || effect == flow.ReleasesOnError && flow.IsNil(info, r) || effect == flow.ReleasesIfTrue && flow.IsFalse(info, r)
+	}
+	if len(leaks) > 0 && !heldOnNil {
+		return 0 // open only where the result may say it was released: it releases it on success
 	}
 	return effect
 }

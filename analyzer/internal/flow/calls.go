@@ -78,14 +78,14 @@ func (sm callEffects) ParamEffect(s Spec, call *ast.CallExpr, k int, p Place) St
 		return sm.literalParamEffect(s, lit, idx)
 	}
 	fn := CalleeFunc(info, call)
+	var lit *ast.FuncLit
 	if fn == nil {
-		var lit *ast.FuncLit
 		if fn, lit = sm.FuncValue(call); lit != nil && !sig.Variadic() {
 			return sm.literalParamEffect(s, lit, idx) // check := func(r *Res) ...; check(r)
 		}
 	}
 	if fn == nil {
-		return Step{Kind: UseEscape, Call: true} // a func value
+		return Step{Kind: UseEscape, Call: true, Hook: lit == nil} // a func value
 	}
 	if sm.e.hooks.OnlyReads(fn) {
 		return Stop(UseRead)

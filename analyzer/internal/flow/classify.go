@@ -47,6 +47,7 @@ type Use struct {
 	Flags  uint8     // what the spec noted on the way
 	Depth  int       // how many levels above the mention node is
 	Call   bool      // UseEscape: into code the engine cannot see into (a func value, an unknown callee), rather than a store
+	Hook   bool      // UseEscape with Call: passed to a func value whose origin is not known (a callback, a hook)
 	UsedAt ast.Node  // a call on the way that used it and handed it back (a method of a holder that returns another holding it)
 	Holder bool      // UseStore: a callee stored it into what Into holds (a setter of Into, an option applied to it)
 	Closer bool      // UseEscape: a method value of the release method (Node is the selector), which releases where it is called
@@ -144,7 +145,7 @@ func (c *Engine) Classify(s Spec, stack []ast.Node, p Place, result int) (u Use)
 				}
 				continue
 			}
-			u.Kind, u.Call = st.Kind, st.Call
+			u.Kind, u.Call, u.Hook = st.Kind, st.Call, st.Hook
 		case *ast.BinaryExpr:
 			u.Kind = UseRead // a comparison
 		case *ast.KeyValueExpr, *ast.CompositeLit:

@@ -50,7 +50,7 @@ const (
 	Returns                            // hands it back in a result (Result, at Path)
 	Releases                           // releases it (when When holds)
 	Keeps                              // keeps it in something that outlives the call
-	ReleasesOnError                    // releases it when it returns a non-nil error, and only then
+	ReleasesOnError                    // may release it when it returns a non-nil error, and only then (open when it returns nil)
 	Replaces                           // replaces the resource in it without releasing it (h.R = copy)
 	Fills                              // puts a fresh resource of its own in it (one built on first use, kept in the receiver)
 	Forwards                           // a func: the function returns, as its result Result, what a call of it returns as its result From (Kind is empty: any resource)

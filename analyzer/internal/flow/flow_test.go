@@ -8,7 +8,6 @@ import (
 	"go/types"
 	"runtime"
 	"slices"
-	"strings"
 	"testing"
 
 	"golang.org/x/tools/go/analysis"
@@ -359,125 +358,6 @@ func TestNeverRuns(t *testing.T) {
 			c, f := toyEngine(t, "\nfunc sharedHolder() *Holder { return nil }\n\nfunc f(c bool, p *Holder) {\n"+tt.body+"\n}\n")
 			if got := c.NeverRuns(markedIdent(t, c, f)); got != tt.never {
 				t.Errorf("NeverRuns %v, want %v", got, tt.never)
-			}
-		})
-	}
-}
-
-// TestConcrete: a call of an interface method through a variable given
-// one concrete value where it is declared runs that value's method;
-// through an exported package variable, another package may have given
-// it another value.
-func TestConcrete(t *testing.T) {
-	tests := []struct {
-		name string
-		code string // declarations, then func f() whose only call of Make is tested
-		want string // the receiver type of the method run, "" for none
-	}{
-		{"unexported variable", "var mk Maker = maker{}\nfunc f() { mk.Make() }", "maker"},
-		{"pointer", "var mk Maker = &maker{}\nfunc f() { mk.Make() }", "maker"},
-		{"local variable", "func f() { var m Maker = maker{}; m.Make() }", "maker"},
-		{"exported variable", "var Mk Maker = maker{}\nfunc f() { Mk.Make() }", ""},
-		{"assigned again", "var mk Maker = maker{}\nfunc init() { mk = other{} }\nfunc f() { mk.Make() }", ""},
-		{"parameter", "func f(m Maker) { m.Make() }", ""},
-		{"interface value", "var mk Maker = Maker(nil)\nfunc f() { mk.Make() }", ""},
-	}
-	const decls = "\ntype Maker interface{ Make() *Res }\ntype maker struct{}\nfunc (maker) Make() *Res { return New() }\ntype other struct{}\nfunc (other) Make() *Res { return nil }\n"
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			c, _ := toyEngine(t, decls+tt.code+"\n")
-			var got string
-			for cur := range c.Root().Preorder((*ast.CallExpr)(nil)) {
-				call := cur.Node().(*ast.CallExpr)
-				fn := CalleeFunc(c.Info, call)
-				if fn == nil || fn.Name() != "Make" {
-					continue
-				}
-				if impl := c.Concrete(call, fn); impl != nil {
-					got = types.TypeString(impl.Signature().Recv().Type(), func(*types.Package) string { return "" })
-					got = strings.TrimPrefix(got, "*")
-				}
-			}
-			if got != tt.want {
-				t.Errorf("Concrete: %q, want %q", got, tt.want)
-			}
-		})
-	}
-}
-
-// TestSealedSummary: a method of an interface that only its package can
-// implement says what all the package's implementations say alike (here
-// the engine's own Forwards); nothing when they differ, or when another
-// package could implement the interface.
-func TestSealedSummary(t *testing.T) {
-	const (
-		fwd  = "type fwd struct{}\nfunc (fwd) M(f func() (*Res, error), _ K) (*Res, error) { return f() }\n"
-		fwd2 = "type fwd2 struct{}\nfunc (*fwd2) M(f func() (*Res, error), _ K) (*Res, error) { r, err := f(); return r, err }\n"
-		own  = "type own struct{}\nfunc (own) M(f func() (*Res, error), _ K) (*Res, error) { return New(), nil }\n"
-	)
-	tests := []struct {
-		name    string
-		code    string // I, an interface with a method M(func() (*Res, error), K), its key type K and implementations
-		forward bool
-	}{
-		{"unexported method, all forward", "type K int\ntype I interface{ M(func() (*Res, error), K) (*Res, error); seal() }\nfunc (fwd) seal() {}\nfunc (*fwd2) seal() {}\n" + fwd + fwd2, true},
-		{"unexported method, one does not", "type K int\ntype I interface{ M(func() (*Res, error), K) (*Res, error); seal() }\nfunc (fwd) seal() {}\nfunc (own) seal() {}\n" + fwd + own, false},
-		{"unexported parameter type", "type K = key\ntype key int\ntype I interface{ M(func() (*Res, error), key) (*Res, error) }\n" + fwd + fwd2, true},
-		{"open to other packages", "type K int\ntype I interface{ M(func() (*Res, error), K) (*Res, error) }\n" + fwd + fwd2, false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			c, _ := toyEngine(t, tt.code)
-			iface := c.Pass.Pkg.Scope().Lookup("I").Type().Underlying().(*types.Interface)
-			var m *types.Func
-			for fn := range iface.Methods() {
-				if fn.Name() == "M" {
-					m = fn
-				}
-			}
-			got := false
-			for _, p := range c.Summary(m).Params {
-				got = got || p.Index == 0 && p.Effect&Forwards != 0
-			}
-			if got != tt.forward {
-				t.Errorf("forwards %v, want %v (summary %v)", got, tt.forward, c.Summary(m))
-			}
-		})
-	}
-}
-
-// TestParametricForwards: a method of a generic interface (no body) or a
-// generic function forwards what its func parameter returns when the
-// type of that result is a type parameter that no method or type term
-// constrains, and the function returns one; not when it may call a
-// method of it (Close), nor for a result of another type.
-func TestParametricForwards(t *testing.T) {
-	tests := []struct {
-		name, code string
-		want       string // the facts' String, joined
-	}{
-		{"interface method", "type I[R any] interface{ Get(n int, fn func() (R, error)) (R, error) }", "param1:forwards(0<-0)"},
-		{"with an argument", "type E[R any] interface{ Attempt() R }\ntype I[R any] interface{ Get(fn func(E[R]) (R, error)) (R, error) }", "param0:forwards(0<-0)"},
-		{"generic function", "type I interface{ Get() }\nfunc F[T any](a func() (int, T)) T { _, t := a(); return t }", "param0:forwards(0<-1)"},
-		{"closer constraint", "type I[R interface{ Release() }] interface{ Get(fn func() (R, error)) (R, error) }", ""},
-		{"type term", "type I[R ~*Res] interface{ Get(fn func() (R, error)) (R, error) }", ""},
-		{"other result type", "type I[R any] interface{ Get(fn func() (R, error)) (*Res, error) }", ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			c, _ := toyEngine(t, tt.code)
-			var fn *types.Func
-			if f, ok := c.Pass.Pkg.Scope().Lookup("F").(*types.Func); ok {
-				fn = f
-			} else {
-				fn = c.Pass.Pkg.Scope().Lookup("I").Type().Underlying().(*types.Interface).Method(0)
-			}
-			var got []string
-			for _, p := range ParametricForwards(fn) {
-				got = append(got, (&Fact{Params: []ParamFact{p}}).String())
-			}
-			if strings.Join(got, " ") != tt.want {
-				t.Errorf("%s: got %q, want %q", fn, got, tt.want)
 			}
 		})
 	}

@@ -36,6 +36,8 @@ type Flow struct {
 	Releases      []ast.Node   // where it is released
 	Flags         uint8        // what the spec noted, or-ed
 	Unseen        []ast.Node   // with TrustCalls: the calls into code it cannot see that got it
+	Hooks         []ast.Node   // with HandedBack: the calls of func values of unknown origin that got it
+	CondReleases  []ast.Node   // with HandedBack: the calls that may release it, as their result says
 	IntoParam     bool         // with IntoParams: it went into a parameter's field
 	IntoRecv      bool         // with IntoParams: it went into a field of the receiver
 	Filled        bool         // a callee filled it (a holder given a resource of its own where it had none)
@@ -67,6 +69,12 @@ const (
 	// and that is no escape: Cut lists those stores, and the return
 	// statements that return it: every way it reaches the caller.
 	CutParams
+	// HandedBack: a value passed to a func value whose origin is not
+	// known (a hook), or to a callee that releases it only when its
+	// result says so, is no escape: Hooks and CondReleases list those
+	// calls, for a caller that checks that every path from them hands
+	// the value back to its own caller.
+	HandedBack
 )
 
 // maxPlaces bounds how deep a place a variable already followed is
@@ -163,12 +171,21 @@ func (fl *Flow) step(it flowItem, fn inspector.Cursor, result int) {
 			return
 		}
 		fl.Escapes = true // a field, an element, a global, a captured or named result variable
-	default:
-		if fl.mode&TrustCalls == 0 || !u.Call {
+	case UseReleaseOnError, UseReleaseIfTrue:
+		if fl.mode&HandedBack == 0 {
 			fl.Escapes = true
 			return
 		}
-		fl.Unseen = append(fl.Unseen, u.Node)
+		fl.CondReleases = append(fl.CondReleases, u.Node)
+	default:
+		switch {
+		case fl.mode&HandedBack != 0 && u.Hook:
+			fl.Hooks = append(fl.Hooks, u.Node)
+		case fl.mode&TrustCalls == 0 || !u.Call:
+			fl.Escapes = true
+		default:
+			fl.Unseen = append(fl.Unseen, u.Node)
+		}
 	}
 }
 

@@ -213,3 +213,40 @@ func (g *graph) caseTest(cond ast.Expr, info *types.Info) ast.Expr {
 	}
 	return cond
 }
+
+// ReturnsFrom returns the return statements of body, a function's body,
+// that a path from n can reach (n itself included); ok is false if n is
+// in no block of its control-flow graph (it is in a function literal).
+func (c *Engine) ReturnsFrom(body *ast.BlockStmt, n ast.Node) (rets []*ast.ReturnStmt, ok bool) {
+	return c.graph(body).returnsFrom(n)
+}
+
+// returnsFrom is ReturnsFrom in g.
+func (g *graph) returnsFrom(n ast.Node) (rets []*ast.ReturnStmt, ok bool) {
+	var start *cfg.Block
+	var span token.Pos // of the innermost node around n (a range statement is a node of its loop's head)
+	for _, b := range g.cfg.Blocks {
+		for _, m := range b.Nodes {
+			if m.Pos() <= n.Pos() && n.End() <= m.End() && (start == nil || m.End()-m.Pos() < span) {
+				start, span = b, m.End()-m.Pos()
+			}
+		}
+	}
+	if start == nil {
+		return nil, false
+	}
+	seen := map[int32]bool{start.Index: true}
+	for queue := []*cfg.Block{start}; len(queue) > 0; queue = queue[1:] {
+		b := queue[0]
+		if ret := b.Return(); ret != nil {
+			rets = append(rets, ret)
+		}
+		for _, s := range b.Succs {
+			if !seen[s.Index] {
+				seen[s.Index] = true
+				queue = append(queue, s)
+			}
+		}
+	}
+	return rets, true
+}

@@ -373,7 +373,14 @@ func holdsToward(info *types.Info, v *types.Var, at Place, e ast.Expr) bool {
 	for {
 		switch x := ast.Unparen(e).(type) {
 		case *ast.SelectorExpr:
-			fields = append(fields, x.Sel.Name)
+			if sel, ok := info.Selections[x]; ok && sel.Kind() == types.FieldVal {
+				path := SelectionPath(sel) // resp.Body is resp.Response.Body in a holder that embeds the response
+				for i := len(path) - 1; i >= 0; i-- {
+					fields = append(fields, path[i])
+				}
+			} else {
+				fields = append(fields, x.Sel.Name)
+			}
 			e = x.X
 			continue
 		case *ast.Ident:

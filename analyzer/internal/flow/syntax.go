@@ -274,6 +274,27 @@ func VarOf(info *types.Info, e ast.Expr) *types.Var {
 	return v
 }
 
+// SelectionPath returns the names of the fields a selection goes
+// through, the embedded ones included, and last the field or method
+// selected.
+func SelectionPath(selection *types.Selection) []string {
+	index := selection.Index()
+	path := make([]string, 0, len(index))
+	t := selection.Recv()
+	for _, k := range index[:len(index)-1] {
+		if ptr, ok := t.Underlying().(*types.Pointer); ok {
+			t = ptr.Elem()
+		}
+		st, ok := t.Underlying().(*types.Struct)
+		if !ok || k >= st.NumFields() {
+			break
+		}
+		path = append(path, st.Field(k).Name())
+		t = st.Field(k).Type()
+	}
+	return append(path, selection.Obj().Name())
+}
+
 // FieldOf returns the struct field that sel selects, or nil.
 func FieldOf(info *types.Info, sel *ast.SelectorExpr) *types.Var {
 	if selection, ok := info.Selections[sel]; ok && selection.Kind() == types.FieldVal {

@@ -197,7 +197,7 @@ type Response struct {
 	*http.Response
 }
 
-func retryRedirect(req *http.Request) (*Response, error) { // want retryRedirect:`^result0:body@Response$`
+func retryRedirect(req *http.Request) (*Response, error) { // want retryRedirect:`^result0:body@Response.Body$`
 	redirects := 0
 START:
 	var out *Response

@@ -27,7 +27,7 @@ func newAPIResponse(r *http.Response) *APIResponse { // want newAPIResponse:`^pa
 }
 
 // BareDo hands the body on: the caller must close it.
-func (c *APIClient) BareDo(req *http.Request) (*APIResponse, error) { // want BareDo:`^recv:pool:uses result0:body@Response$`
+func (c *APIClient) BareDo(req *http.Request) (*APIResponse, error) { // want BareDo:`^recv:pool:uses result0:body@Response.Body$`
 	resp, err := c.hc.Do(req)
 	if err != nil {
 		return nil, err
@@ -36,7 +36,7 @@ func (c *APIClient) BareDo(req *http.Request) (*APIResponse, error) { // want Ba
 }
 
 // The same with the literal in a local.
-func (c *APIClient) BareDoLocal(req *http.Request) (*APIResponse, error) { // want BareDoLocal:`^recv:pool:uses result0:body@Response$`
+func (c *APIClient) BareDoLocal(req *http.Request) (*APIResponse, error) { // want BareDoLocal:`^recv:pool:uses result0:body@Response.Body$`
 	resp, err := c.hc.Do(req)
 	if err != nil {
 		return nil, err
@@ -111,7 +111,7 @@ type RawResult struct {
 	Code int
 }
 
-func (c *APIClient) Raw(req *http.Request) (RawResult, error) { // want Raw:`^recv:pool:uses result0:body@Raw$`
+func (c *APIClient) Raw(req *http.Request) (RawResult, error) { // want Raw:`^recv:pool:uses result0:body@Raw.Body$`
 	resp, err := c.hc.Do(req)
 	if err != nil {
 		return RawResult{}, err
@@ -184,7 +184,7 @@ func checkedNotTracked(req *http.Request) int {
 }
 
 // Handed on: the caller's caller closes it.
-func downloadReturned(req *http.Request) (*APIResponse, error) { // want downloadReturned:`^result0:body@Response$`
+func downloadReturned(req *http.Request) (*APIResponse, error) { // want downloadReturned:`^result0:body@Response.Body$`
 	return sdk.BareDo(req)
 }
 

@@ -31,7 +31,7 @@ type result struct{ *http.Response }
 
 // A redirect is followed, but the result still wraps the first response
 // and the second one is dropped.
-func followRedirect(c *http.Client, req *http.Request) (*result, error) { // want followRedirect:`^param0:pool:uses result0:body@Response$`
+func followRedirect(c *http.Client, req *http.Request) (*result, error) { // want followRedirect:`^param0:pool:uses result0:body@Response.Body$`
 	var res *result
 	resp, err := c.Do(req)
 	if resp != nil {

@@ -39,8 +39,11 @@ func S3PerRequest(w http.ResponseWriter, r *http.Request) {
 }
 
 func S3Options(ctx context.Context, key string) error {
-	_, err := s3.New(s3.Options{Region: "eu-west-1"}).GetObject(ctx, &s3.GetObjectInput{Key: &key}) // want `connection pool from s3.New\(\) is built on every call of S3Options`
-	return err
+	out, err := s3.New(s3.Options{Region: "eu-west-1"}).GetObject(ctx, &s3.GetObjectInput{Key: &key}) // want `connection pool from s3.New\(\) is built on every call of S3Options`
+	if err != nil {
+		return err
+	}
+	return out.Body.Close()
 }
 
 func S3SharedClient(ctx context.Context) error {
@@ -48,8 +51,11 @@ func S3SharedClient(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	_, err = s3.NewFromConfig(cfg).GetObject(ctx, &s3.GetObjectInput{})
-	return err
+	out, err := s3.NewFromConfig(cfg).GetObject(ctx, &s3.GetObjectInput{})
+	if err != nil {
+		return err
+	}
+	return out.Body.Close()
 }
 
 func S3ConfigClient(ctx context.Context) error {
@@ -58,25 +64,45 @@ func S3ConfigClient(ctx context.Context) error {
 		return err
 	}
 	cfg.HTTPClient = shared
-	_, err = s3.NewFromConfig(cfg).GetObject(ctx, &s3.GetObjectInput{})
-	return err
+	out, err := s3.NewFromConfig(cfg).GetObject(ctx, &s3.GetObjectInput{})
+	if err != nil {
+		return err
+	}
+	return out.Body.Close()
 }
 
 func S3OptionClient(ctx context.Context, cfg aws.Config) error { // want S3OptionClient:`^param1:pool:uses$`
 	client := s3.NewFromConfig(cfg, func(o *s3.Options) { o.HTTPClient = shared })
-	_, err := client.GetObject(ctx, &s3.GetObjectInput{})
-	return err
+	out, err := client.GetObject(ctx, &s3.GetObjectInput{})
+	if err != nil {
+		return err
+	}
+	return out.Body.Close()
 }
 
 func S3ConfigFromCaller(ctx context.Context, cfg aws.Config) error { // want S3ConfigFromCaller:`^param1:pool:uses$`
-	_, err := s3.NewFromConfig(cfg).GetObject(ctx, &s3.GetObjectInput{}) // the caller's config: its HTTPClient is not known here
-	return err
+	out, err := s3.NewFromConfig(cfg).GetObject(ctx, &s3.GetObjectInput{}) // the caller's config: its HTTPClient is not known here
+	if err != nil {
+		return err
+	}
+	return out.Body.Close()
 }
 
 var s3Client = s3.NewFromConfig(aws.Config{Region: "eu-west-1"})
 
 func S3Shared(ctx context.Context) error {
-	_, err := s3Client.GetObject(ctx, &s3.GetObjectInput{})
+	out, err := s3Client.GetObject(ctx, &s3.GetObjectInput{})
+	if err != nil {
+		return err
+	}
+	return out.Body.Close()
+}
+
+// The output of GetObject holds the object's body, which the caller
+// must close.
+
+func S3OutputDropped(ctx context.Context) error {
+	_, err := s3Client.GetObject(ctx, &s3.GetObjectInput{}) // want `the response of s3Client.GetObject is discarded with _, so its Body is never closed`
 	return err
 }
 
@@ -91,8 +117,11 @@ func newStore(ctx context.Context) (*store, error) { // want newStore:`^result0:
 }
 
 func (s *store) get(ctx context.Context, key string) error { // want get:`^recv:pool:uses$`
-	_, err := s.s3.GetObject(ctx, &s3.GetObjectInput{Key: &key})
-	return err
+	out, err := s.s3.GetObject(ctx, &s3.GetObjectInput{Key: &key})
+	if err != nil {
+		return err
+	}
+	return out.Body.Close()
 }
 
 func StorePerRequest(w http.ResponseWriter, r *http.Request) {

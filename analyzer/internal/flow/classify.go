@@ -145,7 +145,7 @@ func (c *Engine) Classify(s Spec, stack []ast.Node, p Place, result int) (u Use)
 				}
 				continue
 			}
-			u.Kind, u.Call, u.Hook = st.Kind, st.Call, st.Hook
+			u.Kind, u.Call, u.Hook = st.Kind, st.Call, st.Hook && !deferredOrGo(stack, i-1)
 		case *ast.BinaryExpr:
 			u.Kind = UseRead // a comparison
 		case *ast.KeyValueExpr, *ast.CompositeLit:
@@ -326,4 +326,20 @@ func literalOf(info *types.Info, stack []ast.Node, i int) (*ast.CompositeLit, *a
 		return lit, nil, st.Field(k)
 	}
 	return lit, nil, nil
+}
+
+// deferredOrGo reports whether the call at stack[i] is the call of a
+// defer or go statement: it runs after the function returns, or beside
+// it.
+func deferredOrGo(stack []ast.Node, i int) bool {
+	if i < 1 {
+		return false
+	}
+	switch st := stack[i-1].(type) {
+	case *ast.DeferStmt:
+		return st.Call == stack[i]
+	case *ast.GoStmt:
+		return st.Call == stack[i]
+	}
+	return false
 }

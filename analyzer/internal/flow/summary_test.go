@@ -147,6 +147,8 @@ func TestHandedBack(t *testing.T) {
 		{"field of a param", "r := New(); if ok { return nil }; cb(r); if !ok { return r }; return r", 1, false, 2},
 		{"before another return", "r := New(); cb(r); if ok { return nil }; return r", 1, false, 2},
 		{"a known function", "r := New(); keep(r); return r", 0, true, 0},
+		{"a goroutine", "r := New(); go cb(r); return r", 0, true, 0},
+		{"deferred", "r := New(); defer cb(r); return r", 0, true, 0},
 		{"a literal", "r := New(); func(x *Res) { keep(x) }(r); return r", 0, true, 0},
 	}
 	for _, tt := range tests {

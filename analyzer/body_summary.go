@@ -224,9 +224,7 @@ func wrapsCloser(c *checker, lf *flow.Func, p *types.Var) (int, flow.Place, bool
 // (which one holds the fresh response cannot be told from the type),
 // nor has one with a Close method of its own, nor a type of net/http.
 func holderPlace(t types.Type) (flow.Place, bool) {
-	if flow.HasMethod(t, "Close") {
-		return nil, false
-	}
+	orig := t
 	if ptr, ok := t.Underlying().(*types.Pointer); ok {
 		t = ptr.Elem()
 	}
@@ -252,7 +250,10 @@ func holderPlace(t types.Type) (flow.Place, bool) {
 			place = responsePlace
 		}
 	}
-	return place, place != nil
+	if place == nil || flow.HasMethod(orig, "Close") {
+		return nil, false // (the method lookup last: most types hold no response)
+	}
+	return place, true
 }
 
 // releasesOnResult says whether lf releases the response in its

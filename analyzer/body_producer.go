@@ -149,11 +149,35 @@ func forwarded(c *checker, fn *types.Func, call *ast.CallExpr) (produced, bool) 
 			continue
 		}
 		found = true
-		if r := funcArgProduced(c, ast.Unparen(call.Args[p.Index])); r.idx == p.From && len(r.in) == 0 {
-			return produced{idx: p.Result, viaRT: r.viaRT, withError: r.withError, drained: r.drained}, true
+		if r := funcArgProduced(c, ast.Unparen(call.Args[p.Index])); r.idx == p.From && (len(r.in) == 0 || forwardsType(c, call, p)) {
+			return produced{idx: p.Result, in: r.in, viaRT: r.viaRT, withError: r.withError, drained: r.drained}, true
 		}
 	}
 	return produced{idx: -1}, found
+}
+
+// forwardsType reports whether call, which forwards as p says, hands
+// back its func argument's result in a result of the same type: then a
+// library's response type that holds the body comes back with the body
+// at the same place (not through an any, say).
+func forwardsType(c *checker, call *ast.CallExpr, p flow.ParamFact) bool {
+	info := c.pass.TypesInfo
+	ft := info.TypeOf(call.Args[p.Index])
+	if ft == nil {
+		return false
+	}
+	fs, ok := ft.Underlying().(*types.Signature)
+	if !ok || p.From >= fs.Results().Len() {
+		return false
+	}
+	got := info.TypeOf(call)
+	if t, ok := got.(*types.Tuple); ok {
+		if p.Result >= t.Len() {
+			return false
+		}
+		got = t.At(p.Result).Type()
+	}
+	return got != nil && types.Identical(got, fs.Results().At(p.From).Type())
 }
 
 // funcArgProduced says what a call of the func value f produces: a

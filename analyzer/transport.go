@@ -55,7 +55,7 @@ func checkTransport(c *checker, pools []poolSource) {
 			continue // given a client of the caller's, or content, first: it may not build its own
 		case replacedBeforeUse(fl, src.expr.Pos()):
 			continue // a setter gave its holder another client first: it never holds a connection
-		case closesRequests(c, fn):
+		case closesRequests(c, fn, fl):
 			continue // req.Close = true: each connection is closed after its request
 		case servesEndlessLoop(c, src.cur, fl):
 			continue // a worker: the pool lives as long as its loop, as long as the process
@@ -334,12 +334,18 @@ func waitsForWork(info *types.Info, loop inspector.Cursor) bool {
 	return false
 }
 
-// closesRequests reports whether the function at fn sets Close on a
-// request, asking the transport to close the connection after it:
+// closesRequests reports whether every request the function at fn sends
+// through the pool that fl follows is one it sets Close on, asking the
+// transport to close the connection after it: each use of the pool is a
+// call given such a request. One request sent without it (another
+// request, or a call that builds its own: c.Get(u)) leaves an idle
+// connection.
 //
 //	req.Close = true
-func closesRequests(c *checker, fn inspector.Cursor) bool {
+//	resp, err := c.Do(req)
+func closesRequests(c *checker, fn inspector.Cursor, fl *flow.Flow) bool {
 	info := c.pass.TypesInfo
+	closed := make(map[*types.Var]bool) // the requests whose Close is set to true
 	for cur := range fn.Preorder((*ast.AssignStmt)(nil)) {
 		as := cur.Node().(*ast.AssignStmt)
 		if len(as.Lhs) != len(as.Rhs) {
@@ -351,11 +357,22 @@ func closesRequests(c *checker, fn inspector.Cursor) bool {
 				continue // not req.Close
 			}
 			if v := info.Types[as.Rhs[i]].Value; v != nil && constant.BoolVal(v) {
-				return true
+				if req := flow.VarOf(info, sel.X); req != nil {
+					closed[req] = true
+				}
 			}
 		}
 	}
-	return false
+	if len(closed) == 0 || len(fl.Uses) == 0 {
+		return false
+	}
+	for _, u := range fl.Uses {
+		call, ok := u.(*ast.CallExpr)
+		if !ok || !slices.ContainsFunc(call.Args, func(a ast.Expr) bool { return closed[flow.VarOf(info, a)] }) {
+			return false // a request sent without Close
+		}
+	}
+	return true
 }
 
 // replacedBeforeUse reports whether every use of the pool that fl

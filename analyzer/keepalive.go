@@ -192,6 +192,26 @@ func summarizeDial(c *checker, lf *flow.Func, f *flow.Fact) {
 	}
 }
 
+// exportDialerVars exports, for each exported package-level variable of
+// the package that holds a net.Dialer turning TCP keep-alive off
+// (KeepAlive: -1, KeepAliveConfig{Enable: false}), a fact that says so:
+// a Transport of another package that dials through it
+// (DialContext: dialers.Default.DialContext) is then judged as one of
+// this package would be.
+func exportDialerVars(c *checker) {
+	dials := &dialResolver{c: c, info: c.pass.TypesInfo}
+	scope := c.pass.Pkg.Scope()
+	for _, name := range scope.Names() {
+		v, ok := scope.Lookup(name).(*types.Var)
+		if !ok || !v.Exported() || !flow.IsNamed(v.Type(), "net", "Dialer") {
+			continue
+		}
+		if dials.varToggle(v) != nil {
+			c.pass.ExportObjectFact(v, &flow.Fact{Results: []flow.ResultFact{{Index: 0, Kind: kindDialConn}}})
+		}
+	}
+}
+
 // checkDialerOption reports a dialer option that turns TCP keep-alive
 // off: a func literal that takes a *net.Dialer and sets its KeepAlive
 // negative, handed to a method or function of a client that can hold a

@@ -292,12 +292,30 @@ func (s *dialResolver) dialerToggle(e ast.Expr, depth int) ast.Node {
 		return nil
 	}
 	if sel, ok := e.(*ast.SelectorExpr); ok {
+		if s.info.Selections[sel] == nil {
+			return foreignDialer(s.c, sel) // dep.Dialer
+		}
 		if val := fieldOrigin(s.c, sel); val != nil {
 			return s.dialerToggle(val, depth+1) // cfg.dialer: the dialer its literal gives the field
 		}
 		return nil
 	}
-	v := flow.VarOf(s.info, e)
+	return s.varToggle(flow.VarOf(s.info, e))
+}
+
+// foreignDialer returns sel, a qualified identifier (dep.Dialer), if it
+// names a variable of another package whose facts say that its dialer
+// turns TCP keep-alive off (exportDialerVars); nil otherwise.
+func foreignDialer(c *checker, sel *ast.SelectorExpr) ast.Node {
+	if v, ok := c.pass.TypesInfo.Uses[sel.Sel].(*types.Var); ok && c.VarFact(v).Result(kindDialConn) != nil {
+		return sel
+	}
+	return nil
+}
+
+// varToggle is dialerToggle for the dialer in the variable v of this
+// package.
+func (s *dialResolver) varToggle(v *types.Var) ast.Node {
 	rhs, zero, ok := s.c.Origin(v)
 	switch {
 	case !ok:

@@ -37,6 +37,7 @@ func runSummaries(pass *analysis.Pass) (any, error) {
 	c.ExportFacts()
 	if pass.Pkg.Name() != "main" {
 		exportInterfaceFacts(c)
+		exportDialerVars(c)
 	}
 	return &summaryFacts{importFact: pass.ImportObjectFact}, nil
 }

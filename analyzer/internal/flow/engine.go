@@ -111,3 +111,14 @@ func (e *Engine) Root() inspector.Cursor {
 	}
 	return e.root
 }
+
+// VarFact returns what the pass that summarized the package of v, a
+// package-level variable of another package, exported of it (a dialer
+// that turns TCP keep-alive off, say): nothing if it exported nothing.
+func (c *Engine) VarFact(v *types.Var) *Fact {
+	f := new(Fact)
+	if v == nil || v.Pkg() == nil || v.Pkg() == c.Pass.Pkg || !c.opts.Facts(v, f) {
+		return &Fact{}
+	}
+	return f
+}

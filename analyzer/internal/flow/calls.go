@@ -93,7 +93,11 @@ func (sm callEffects) ParamEffect(s Spec, call *ast.CallExpr, k int, p Place) St
 	if holder, ok := sm.e.hooks.StoresInto(fn, idx); ok {
 		return Step{Kind: UseStore, Into: true, Holder: holder}
 	}
-	return sm.EffectAt(s, call, sm.Summary(fn).Param(idx, s.Kind()), p)
+	st := sm.EffectAt(s, call, sm.Summary(fn).Param(idx, s.Kind()), p)
+	if recv := fn.Signature().Recv(); recv != nil && types.IsInterface(recv.Type()) && st.Kind == UseEscape && st.Call && !st.Climb {
+		st.Hook = true // a method of an interface that nothing is known of: code we cannot see, as a func value's
+	}
+	return st
 }
 
 // literalParamEffect says what the function literal lit, called in place,

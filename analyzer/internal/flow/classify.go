@@ -47,7 +47,7 @@ type Use struct {
 	Flags  uint8     // what the spec noted on the way
 	Depth  int       // how many levels above the mention node is
 	Call   bool      // UseEscape: into code the engine cannot see into (a func value, an unknown callee), rather than a store
-	Hook   bool      // UseEscape with Call: passed to a func value whose origin is not known (a callback, a hook)
+	Hook   bool      // UseEscape with Call: passed to a func value whose origin is not known, or to an interface's method nothing is known of (a callback, a hook)
 	UsedAt ast.Node  // a call on the way that used it and handed it back (a method of a holder that returns another holding it)
 	Holder bool      // UseStore: a callee stored it into what Into holds (a setter of Into, an option applied to it)
 	Closer bool      // UseEscape: a method value of the release method (Node is the selector), which releases where it is called

@@ -118,7 +118,7 @@ func (e *Engine) Root() inspector.Cursor {
 func (c *Engine) VarFact(v *types.Var) *Fact {
 	f := new(Fact)
 	if v == nil || v.Pkg() == nil || v.Pkg() == c.Pass.Pkg || !c.opts.Facts(v, f) {
-		return &Fact{}
+		return &c.nothing
 	}
 	return f
 }

@@ -215,8 +215,9 @@ func (g *graph) caseTest(cond ast.Expr, info *types.Info) ast.Expr {
 }
 
 // ReturnsFrom returns the return statements of body, a function's body,
-// that a path from n can reach (n itself included); ok is false if n is
-// in no block of its control-flow graph (it is in a function literal).
+// that a path from n can reach (n itself included); ok is false if no
+// node of its control-flow graph holds n. (A node inside a function
+// literal is taken where the literal is.)
 func (c *Engine) ReturnsFrom(body *ast.BlockStmt, n ast.Node) (rets []*ast.ReturnStmt, ok bool) {
 	return c.graph(body).returnsFrom(n)
 }

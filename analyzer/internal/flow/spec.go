@@ -68,7 +68,7 @@ type Place []string
 type Step struct {
 	Climb  bool
 	Call   bool  // with Climb: climb to the call of the method, whose result holds the resource; without: an escape into code the engine cannot see
-	Hook   bool  // with Call, without Climb: the code is a func value whose origin is not known
+	Hook   bool  // with Call, without Climb: the code is a func value whose origin is not known, or an interface's method
 	At     Place // with Climb: where the resource sits then
 	Result int   // with Call: which result of the call
 	Used   bool  // with Call: the call also used the resource

@@ -148,10 +148,11 @@ func branches(stmts []ast.Stmt) bool {
 }
 
 // handedBackFrom reports whether every return that a path from n (a call
-// of a hook, a func value whose origin is not known, given the response)
-// can reach hands back one of vars as lf's response result: a hook that
-// gets the response and then sees it returned to the caller only looked
-// at it (vault's response callbacks), as the caller that gets it owns it.
+// of a hook given the response: a func value whose origin is not known,
+// or an interface's method nothing is known of) can reach hands back one
+// of vars as lf's response result: a hook that gets the response and
+// then sees it returned to the caller only looked at it (vault's
+// response callbacks), as the caller that gets it owns it.
 //
 //	for _, cb := range c.responseCallbacks {
 //		cb(result)

@@ -67,7 +67,7 @@ func summarizeBodyParams(c *checker, lf *flow.Func, f *flow.Fact) {
 
 // summarizeHolderParam records in f what lf does with the response in
 // its parameter p (the i-th; -1: the receiver) if p is of a library's
-// response type (responseField), as for a response: a method that only
+// response type (holderPlace), as for a response: a method that only
 // reads it (go-github's Response.TokenExpiration), or closes it when it
 // returns an error. It reports whether p is of such a type.
 //
@@ -90,7 +90,7 @@ func summarizeHolderParam(c *checker, lf *flow.Func, f *flow.Fact, i int, p *typ
 
 // bodyPlace returns where a value of type t holds a response's Body:
 // the Body of a response, or of the response that a library's response
-// type holds (responseField); ok is false if it holds none.
+// type holds (holderPlace); ok is false if it holds none.
 func bodyPlace(t types.Type) (flow.Place, bool) {
 	if nethttp.IsResponse(t) {
 		return responsePlace, true
@@ -259,10 +259,10 @@ func holderPlace(t types.Type) (flow.Place, bool) {
 // releasesOnResult says whether lf releases the response in its
 // parameter p only on the paths that return a non-nil error
 // (ReleasesOnError): some path returns it open with a nil error, and
-// some path does not leave it open, as consul's requireOK does. A path that returns an
-// error with it open (a read of it that failed) is taken as one that
-// released it: the caller is not held to close it there, as it would
-// not be if nothing were known of the helper.
+// some path does not leave it open, as consul's requireOK does. A path
+// that returns an error with it open (a read of it that failed) is taken
+// as one that released it: the caller is not held to close it there, as
+// it would not be if nothing were known of the helper.
 //
 //	func requireOK(resp *http.Response) error {
 //		if resp.StatusCode == 200 {

@@ -170,13 +170,7 @@ func forwardsType(c *checker, call *ast.CallExpr, p flow.ParamFact) bool {
 	if !ok || p.From >= fs.Results().Len() {
 		return false
 	}
-	got := info.TypeOf(call)
-	if t, ok := got.(*types.Tuple); ok {
-		if p.Result >= t.Len() {
-			return false
-		}
-		got = t.At(p.Result).Type()
-	}
+	got := flow.ResultType(info, call, p.Result)
 	return got != nil && types.Identical(got, fs.Results().At(p.From).Type())
 }
 

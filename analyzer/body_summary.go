@@ -73,7 +73,7 @@ func summarizeBodyParams(c *checker, lf *flow.Func, f *flow.Fact) {
 //
 //	func (r *Response) IsError() bool { return r.StatusCode > 299 }   // recv:body:borrows
 func summarizeHolderParam(c *checker, lf *flow.Func, f *flow.Fact, i int, p *types.Var) bool {
-	if _, ok := bodyPlace(p.Type()); !ok || nethttp.IsResponse(p.Type()) {
+	if _, ok := holderPlace(p.Type()); !ok {
 		return false
 	}
 	eff, when := flow.Borrows, flow.Condition{}

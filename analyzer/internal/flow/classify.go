@@ -102,7 +102,7 @@ func (c *Engine) Classify(s Spec, stack []ast.Node, p Place, result int) (u Use)
 			switch {
 			case st.Climb && st.Call && called:
 				e, p, result = call, st.At, st.Result // the method returns what holds it
-				u.Flags |= s.HolderFlags(resultType(info, call, result))
+				u.Flags |= s.HolderFlags(ResultType(info, call, result))
 				if st.Used {
 					u.UsedAt = call
 				}
@@ -139,7 +139,7 @@ func (c *Engine) Classify(s Spec, stack []ast.Node, p Place, result int) (u Use)
 			}
 			if st.Climb {
 				e, p, result = parent, st.At, st.Result // the callee returns what holds it
-				u.Flags |= s.HolderFlags(resultType(info, parent, result))
+				u.Flags |= s.HolderFlags(ResultType(info, parent, result))
 				if st.Used {
 					u.UsedAt = parent
 				}
@@ -240,9 +240,9 @@ func intoPlace(path, p Place) Place {
 	return append(slices.Clip(path), p...)
 }
 
-// resultType returns the type of result i of call (its only result if
+// ResultType returns the type of result i of call (its only result if
 // i < 0).
-func resultType(info *types.Info, call *ast.CallExpr, i int) types.Type {
+func ResultType(info *types.Info, call *ast.CallExpr, i int) types.Type {
 	t := info.TypeOf(call)
 	if tuple, ok := t.(*types.Tuple); ok {
 		if i < 0 || i >= tuple.Len() {

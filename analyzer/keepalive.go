@@ -409,3 +409,16 @@ func dialFuncName(fn *types.Func) string {
 	}
 	return fn.Pkg().Name() + "." + name
 }
+
+// uniqueNodes returns nodes without repeats, in order.
+func uniqueNodes(nodes []ast.Node) []ast.Node {
+	seen := make(map[ast.Node]bool)
+	var out []ast.Node
+	for _, n := range nodes {
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	return out
+}

@@ -252,19 +252,6 @@ func flagToggle(info *types.Info, lf *flow.Func) (flow.Condition, bool) {
 	return w, w.Param != 0
 }
 
-// uniqueNodes returns nodes without repeats, in order.
-func uniqueNodes(nodes []ast.Node) []ast.Node {
-	seen := make(map[ast.Node]bool)
-	var out []ast.Node
-	for _, n := range nodes {
-		if !seen[n] {
-			seen[n] = true
-			out = append(out, n)
-		}
-	}
-	return out
-}
-
 // dialerToggle returns the toggle that turns off TCP keep-alive on the
 // net.Dialer e: a literal, a variable set once to a literal,
 // new(net.Dialer) or its zero value, or the result of a maker; nil if

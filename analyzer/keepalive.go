@@ -160,7 +160,8 @@ func checkKeepAlive(c *checker, installs []dialInstall) {
 // summarizeDial records in f whether lf is a dial func (it returns a
 // net.Conn or *net.TCPConn and an error) that turns off TCP keep-alive on
 // the connections it returns, itself or through the dial funcs and
-// net.Dialers it uses.
+// net.Dialers it uses; or a maker of a net.Dialer that turns it off
+// (under a test of its flag parameter, if any).
 func summarizeDial(c *checker, lf *flow.Func, f *flow.Fact) {
 	dials := &dialResolver{c: c, info: c.pass.TypesInfo}
 	seen := func() map[*types.Func]bool { // the functions followed: this one, against recursion
@@ -168,6 +169,10 @@ func summarizeDial(c *checker, lf *flow.Func, f *flow.Fact) {
 			return make(map[*types.Func]bool)
 		}
 		return map[*types.Func]bool{lf.Fn.Origin(): true}
+	}
+	if w, ok := dials.makerToggle(lf); ok {
+		f.Results = append(f.Results, flow.ResultFact{Index: 0, Kind: kindDialConn, When: w})
+		return
 	}
 	if !nethttp.IsDialResults(lf.Sig().Results()) {
 		// A helper that turns keep-alive off on a connection or dialer
@@ -206,7 +211,7 @@ func exportDialerVars(c *checker) {
 		if !ok || !v.Exported() || !flow.IsNamed(v.Type(), "net", "Dialer") {
 			continue
 		}
-		if dials.varToggle(v) != nil {
+		if dials.varToggle(v, 0) != nil {
 			c.pass.ExportObjectFact(v, &flow.Fact{Results: []flow.ResultFact{{Index: 0, Kind: kindDialConn}}})
 		}
 	}

@@ -268,6 +268,12 @@ func (s *dialResolver) dialerToggle(e ast.Expr, depth int) ast.Node {
 		return s.dialerLitToggle(lit, nil)
 	}
 	if call, ok := e.(*ast.CallExpr); ok {
+		if fn := flow.CalleeFunc(s.info, call); fn != nil && fn.Pkg() != s.c.pass.Pkg {
+			if r := s.c.Summary(fn.Origin()).Result(kindDialConn); r != nil && s.toggledAt(call, r.When) {
+				return call // dep.NewDialer(): a maker of another package, known from its fact
+			}
+			return nil
+		}
 		for _, r := range makerResults(s.c, call) {
 			if t := s.dialerToggle(r, depth+1); t != nil && togglesFor(s.c, call, t) {
 				return t
@@ -287,7 +293,7 @@ func (s *dialResolver) dialerToggle(e ast.Expr, depth int) ast.Node {
 		}
 		return nil
 	}
-	return s.varToggle(flow.VarOf(s.info, e))
+	return s.varToggle(flow.VarOf(s.info, e), depth)
 }
 
 // foreignDialer returns sel, a qualified identifier (dep.Dialer), if it
@@ -302,7 +308,7 @@ func foreignDialer(c *checker, sel *ast.SelectorExpr) ast.Node {
 
 // varToggle is dialerToggle for the dialer in the variable v of this
 // package.
-func (s *dialResolver) varToggle(v *types.Var) ast.Node {
+func (s *dialResolver) varToggle(v *types.Var, depth int) ast.Node {
 	rhs, zero, ok := s.c.Origin(v)
 	switch {
 	case !ok:
@@ -315,7 +321,28 @@ func (s *dialResolver) varToggle(v *types.Var) ast.Node {
 	if lit := nethttp.NetDialerLit(s.info, rhs); lit != nil {
 		return s.dialerLitToggle(lit, v)
 	}
-	return nil // a copy of another dialer, a call ...: unknown
+	if call, ok := ast.Unparen(rhs).(*ast.CallExpr); ok && !s.keepAliveWritten(v) {
+		return s.dialerToggle(call, depth+1) // d := newDialer(): the maker's, unless d's are set after
+	}
+	return nil // a copy of another dialer ...: unknown
+}
+
+// keepAliveWritten reports whether the package sets the KeepAlive or
+// KeepAliveConfig of the dialer in v anywhere.
+func (s *dialResolver) keepAliveWritten(v *types.Var) bool {
+	return slices.ContainsFunc(s.c.Writes().Fields, func(w flow.Write) bool {
+		base := w.Base
+		if flow.IsFieldOf(w.Field, "net", "KeepAliveConfig", "Enable") {
+			sel, ok := ast.Unparen(base).(*ast.SelectorExpr)
+			if !ok {
+				return false
+			}
+			base = sel.X
+		} else if !flow.IsFieldOf(w.Field, "net", "Dialer", "KeepAlive") && !flow.IsFieldOf(w.Field, "net", "Dialer", "KeepAliveConfig") {
+			return false
+		}
+		return flow.VarOf(s.info, base) == v
+	})
 }
 
 // fieldOrigin returns the value that the field chain sel (v.f.g) has
@@ -375,16 +402,47 @@ func togglesFor(c *checker, call *ast.CallExpr, t ast.Node) bool {
 	if lf == nil {
 		return true
 	}
-	cur, ok := lf.Cur().FindNode(t)
-	if !ok {
-		return true // in another function: a maker's maker
-	}
-	w, ok := c.Guard(lf.Cur(), cur)
-	if !ok || w.Param == 0 {
+	w := toggleGuard(c, lf, t)
+	if w.Param == 0 {
 		return true
 	}
 	holds, known := c.HoldsAt(call, w)
 	return holds && known
+}
+
+// toggleGuard returns the test of lf's parameters that the toggle t, in
+// lf, is under; the zero Condition if none.
+func toggleGuard(c *checker, lf *flow.Func, t ast.Node) flow.Condition {
+	cur, ok := lf.Cur().FindNode(t)
+	if !ok {
+		return flow.Condition{} // in another function: a maker's maker
+	}
+	w, ok := c.Guard(lf.Cur(), cur)
+	if !ok {
+		return flow.Condition{}
+	}
+	return w
+}
+
+// makerToggle reports whether lf is a maker of a net.Dialer (its one
+// result) that turns TCP keep-alive off on a dialer it returns, and the
+// test of its parameters under which it does so (zero if none):
+//
+//	func NewDialer() *net.Dialer { return &net.Dialer{KeepAlive: -1} }
+func (s *dialResolver) makerToggle(lf *flow.Func) (flow.Condition, bool) {
+	res := lf.Sig().Results()
+	if res.Len() != 1 || !flow.IsNamed(res.At(0).Type(), "net", "Dialer") {
+		return flow.Condition{}, false
+	}
+	for _, ret := range flow.ReturnsOf(lf.Body()) {
+		if len(ret.Results) != 1 {
+			continue
+		}
+		if t := s.dialerToggle(ret.Results[0], 1); t != nil {
+			return toggleGuard(s.c, lf, t), true
+		}
+	}
+	return flow.Condition{}, false
 }
 
 // keepAliveArg reports whether r, a value that the maker call returns, is

@@ -42,10 +42,24 @@ func IsDialResults(t types.Type) bool {
 
 // IsKeepAliveOff reports whether call turns off TCP keep-alive on a
 // connection: SetKeepAlive(false) on a *net.TCPConn (or a type that
-// embeds one), or on an interface with a SetKeepAlive(bool) method.
+// embeds one), or on an interface with a SetKeepAlive(bool) method; or
+// SetKeepAliveConfig given a literal whose Enable is false (a
+// connection's config, unlike a dialer's, turns probes off by itself).
 // Methods of other concrete types may do anything.
 func IsKeepAliveOff(info *types.Info, call *ast.CallExpr) bool {
-	return IsSetKeepAlive(info, call) && flow.IsFalse(info, call.Args[0])
+	if IsSetKeepAlive(info, call) {
+		return flow.IsFalse(info, call.Args[0])
+	}
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok || sel.Sel.Name != "SetKeepAliveConfig" || len(call.Args) != 1 || !IsConfigOff(info, call.Args[0]) {
+		return false
+	}
+	fn := flow.CalleeFunc(info, call)
+	if fn == nil {
+		return false
+	}
+	recv := fn.Signature().Recv()
+	return flow.IsMethod(fn, "net", "TCPConn", "SetKeepAliveConfig") || (recv != nil && types.IsInterface(recv.Type()))
 }
 
 // IsSetKeepAlive reports whether call sets TCP keep-alive on a connection

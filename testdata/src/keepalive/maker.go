@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-func newDialer(timeout time.Duration) *net.Dialer {
+func newDialer(timeout time.Duration) *net.Dialer { // want newDialer:`^result0:noKeepAliveConn$`
 	return &net.Dialer{
 		Timeout:   timeout,
 		KeepAlive: -1, // want `^KeepAlive: -1 disables`

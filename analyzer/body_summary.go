@@ -138,13 +138,16 @@ func bodyParamEffect(c *checker, lf *flow.Func, i int, p *types.Var) (flow.Effec
 		return 0, flow.Condition{}
 	}
 	if released {
-		// Closed: on every path (a closing helper), or on some only
-		// (nothing to say).
-		if when.Param != 0 || replaces || drains {
+		// Closed: on every path (a closing helper, which may read it to
+		// its end first), or on some only (nothing to say).
+		if when.Param != 0 || replaces {
 			return 0, flow.Condition{}
 		}
-		if leaks, _, _, _ := c.SearchParam(flow.Target{Spec: c.body, V: p, At: at}, lf.Node()); len(leaks) > 0 {
+		if leaks, _, _, drained := c.SearchParam(flow.Target{Spec: c.body, V: p, At: at}, lf.Node()); len(leaks) > 0 || drained {
 			return 0, flow.Condition{}
+		}
+		if drains {
+			return flow.Releases | flow.ReadsFirst, flow.Condition{} // drains and closes
 		}
 		return flow.Releases, flow.Condition{}
 	}

@@ -84,7 +84,7 @@ func closedUnread(c *checker, fn inspector.Cursor, v *types.Var, at flow.Place) 
 			stack := flow.StackOf(use, fn)
 			u := c.Classify(c.body, stack, h.at, -1)
 			switch {
-			case u.Kind == flow.UseRelease:
+			case u.Kind == flow.UseRelease && !readsFirst(c, u.Node):
 				if closing == nil {
 					closing = closeOf(stack)
 				}
@@ -238,6 +238,25 @@ func importsIO(c *checker, pos token.Pos) bool {
 			if path, _ := strconv.Unquote(imp.Path.Value); path == "io" && (imp.Name == nil || imp.Name.Name == "io") {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// readsFirst reports whether n is a call of a helper that reads the body
+// it is given before it closes it (drainAndClose(resp)).
+func readsFirst(c *checker, n ast.Node) bool {
+	call, ok := n.(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	fn := flow.CalleeFunc(c.pass.TypesInfo, call)
+	if fn == nil {
+		return false
+	}
+	for _, p := range c.Summary(fn.Origin()).Params {
+		if p.Kind == kindBody && p.Effect&flow.ReadsFirst != 0 {
+			return true
 		}
 	}
 	return false

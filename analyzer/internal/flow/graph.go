@@ -24,6 +24,7 @@ type graph struct {
 
 	branches map[ast.Stmt]*ast.BranchStmt // the branch statement after a statement in its list: see branchAfter
 	caseTags map[ast.Expr]ast.Expr        // the tag of the switch each case expression is compared with: see caseTest
+	defers   *[]deferIn                   // the defer statements that run a function literal: see deferredClosures
 }
 
 type nodeLoc struct {

@@ -33,6 +33,7 @@ type pathState struct {
 	relTrue  *types.Var // a callee released it if this bool is true
 	drained  bool       // it was read to its end on this path: still held, but what it holds is given back
 	dead     uint8      // the aliases (bit 0 the variable, bit i its holder i-1) overwritten on this path
+	atExit   bool       // a deferred closure on this path releases what the variable holds when the function returns
 }
 
 // reportable reports whether a resource still held in state st is a
@@ -194,7 +195,8 @@ func (t *pathSearch) search(def ast.Node) (*LeakExit, bool) {
 	if !ok {
 		return nil, true // not in the graph (unreachable code): stay quiet
 	}
-	return t.searchFrom(pathItem{b: start.b, i: start.i + 1, st: pathState{linked: t.errVar != nil, drained: t.drainedFirst}})
+	st := pathState{linked: t.errVar != nil, drained: t.drainedFirst, atExit: t.deferredBefore(def)}
+	return t.searchFrom(pathItem{b: start.b, i: start.i + 1, st: st})
 }
 
 // searchEntry follows v, a parameter, from the entry of its function.
@@ -219,6 +221,10 @@ func (t *pathSearch) searchFrom(first pathItem) (*LeakExit, bool) {
 			}
 			visited[key] = true
 			if len(b.Nodes) > 0 && it.st.dead&1 == 0 && t.outOfScope(b.Nodes[0]) {
+				if it.st.atExit {
+					t.done = true // the deferred closure still holds this variable
+					continue
+				}
 				if it.st.dead |= 1; t.allDead(it.st.dead) {
 					t.leakAt(it.st, t.scopeExit(it.via))
 					continue
@@ -228,7 +234,7 @@ func (t *pathSearch) searchFrom(first pathItem) (*LeakExit, bool) {
 			if entered++; !t.all && entered > quietAfter && len(b.Nodes) > 0 && t.quiet(b.Nodes[0].Pos(), it.st) {
 				// Nothing from here on mentions the resource: the path
 				// leaks if it can reach a return at all.
-				if ret := t.g.exits(t.c)[b.Index]; ret != nil {
+				if ret := t.g.exits(t.c)[b.Index]; ret != nil && !it.st.releasedAtExit() {
 					t.leakAt(it.st, t.returnExit(ret))
 				}
 				continue
@@ -311,6 +317,10 @@ func (t *pathSearch) visit(n ast.Node, st *pathState, via *LeakExit) bool {
 	if t.c.failsTest(n) {
 		return true // the test has failed on this path: a leak here does not matter
 	}
+	if st.dead&1 == 0 && t.releasesAtExit(n) {
+		st.atExit = true
+		return false
+	}
 	r := t.scan(n, st.dead)
 	ev, deref, unlink, call := r.ev, r.deref, r.unlink, r.call
 	switch ev {
@@ -346,6 +356,10 @@ func (t *pathSearch) visit(n ast.Node, st *pathState, via *LeakExit) bool {
 	if unlink {
 		st.linked = false
 	}
+	if r.over&1 != 0 && st.atExit && t.redeclares(n) {
+		t.done = true // a new variable: the deferred closure closes the one it captured
+		return true
+	}
 	if r.over != 0 {
 		if st.dead |= r.over; t.allDead(st.dead) {
 			if via == nil {
@@ -357,6 +371,10 @@ func (t *pathSearch) visit(n ast.Node, st *pathState, via *LeakExit) bool {
 		// Another alias still holds it.
 	}
 	if ret, ok := n.(*ast.ReturnStmt); ok {
+		if st.releasedAtExit() {
+			t.done = true // released by the deferred closure
+			return true
+		}
 		if t.retry {
 			if k := len(ret.Results) - 1; k < 0 || IsNil(t.c.Info, ret.Results[k]) || t.errVar != nil && SameName(ret.Results[k], t.errVar.Name()) {
 				t.done = true // handed to the code around

@@ -22,7 +22,7 @@ func requireOK(resp *http.Response) error { // want requireOK:`^param0:body:rele
 	return fmt.Errorf("unexpected status %d", resp.StatusCode)
 }
 
-func statusError(resp *http.Response) error {
+func statusError(resp *http.Response) error { // want statusError:`^param0:body:releases\+readsFirst$`
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return fmt.Errorf("unexpected status %d: %s", resp.StatusCode, b)

@@ -1,0 +1,130 @@
+package flow
+
+import (
+	"go/ast"
+	"go/token"
+)
+
+// This file follows deferred closures that release a variable: a
+// function literal run by a defer statement reads the variable when the
+// function returns, so it releases whatever the variable holds then,
+// not what it held at the defer statement:
+//
+//	var res *Resource
+//	defer func() {
+//		if res != nil {
+//			res.Close()   // closes the last resource, on every return
+//		}
+//	}()
+//	res, err = open(name)
+//
+// A path that passes such a defer statement (or that starts after one
+// that runs before the resource's statement on every path) releases the
+// resource when it returns with the resource still in the variable; an
+// overwrite of the variable before that leaves the earlier resource
+// held. A statement that declares the variable again (a loop going
+// round) makes a new one: the closure keeps the old.
+
+// A deferIn is a defer statement that runs a function literal, and the
+// span of the statement list it is in.
+type deferIn struct {
+	stmt       *ast.DeferStmt
+	start, end token.Pos
+}
+
+// deferredClosures returns the defer statements of the body that run a
+// function literal (not those in nested literals), built once.
+func (g *graph) deferredClosures() []deferIn {
+	if g.defers != nil {
+		return *g.defers
+	}
+	var defers []deferIn
+	var visit func(list []ast.Stmt, start, end token.Pos)
+	visit = func(list []ast.Stmt, start, end token.Pos) {
+		for _, s := range list {
+			if d, ok := s.(*ast.DeferStmt); ok {
+				if _, ok := ast.Unparen(d.Call.Fun).(*ast.FuncLit); ok {
+					defers = append(defers, deferIn{d, start, end})
+				}
+			}
+			ast.Inspect(s, func(n ast.Node) bool {
+				switch n := n.(type) {
+				case *ast.FuncLit:
+					return false // another function
+				case *ast.BlockStmt:
+					if n != nil && ast.Node(n) != s {
+						visit(n.List, n.Pos(), n.End())
+						return false
+					}
+				case *ast.CaseClause:
+					visit(n.Body, n.Pos(), n.End())
+					return false
+				case *ast.CommClause:
+					visit(n.Body, n.Pos(), n.End())
+					return false
+				}
+				return true
+			})
+		}
+	}
+	visit(g.body.List, g.body.Pos(), g.body.End())
+	g.defers = &defers
+	return defers
+}
+
+// releasesAtExit reports whether n is a defer statement that runs a
+// function literal releasing the variable itself (not a copy of it made
+// on the way), or handing it to code that may, which it reads when the
+// function returns.
+func (t *tracked) releasesAtExit(n ast.Node) bool {
+	d, ok := n.(*ast.DeferStmt)
+	if !ok {
+		return false
+	}
+	if _, ok := ast.Unparen(d.Call.Fun).(*ast.FuncLit); !ok {
+		return false
+	}
+	return t.scan(d, ^uint8(1)).ev >= EvRelease // the variable's own mentions only
+}
+
+// deferredBefore reports whether a defer statement of the body whose
+// function literal releases the variable runs before def on every path:
+// it comes before def in a statement list that holds def.
+func (t *pathSearch) deferredBefore(def ast.Node) bool {
+	for _, d := range t.g.deferredClosures() {
+		if d.stmt.Pos() < def.Pos() && d.start <= def.Pos() && def.Pos() < d.end && t.releasesAtExit(d.stmt) {
+			return true
+		}
+	}
+	return false
+}
+
+// releasedAtExit reports whether a path in state st that leaves the
+// function now releases the resource: a deferred closure registered on
+// it releases the variable, which still holds the resource.
+func (st pathState) releasedAtExit() bool { return st.atExit && st.dead&1 == 0 }
+
+// redeclares reports whether n declares the variable (again: a loop went
+// round), which leaves the one a deferred closure captured as it was.
+func (t *tracked) redeclares(n ast.Node) bool {
+	var ids []*ast.Ident
+	switch n := n.(type) {
+	case *ast.AssignStmt:
+		if n.Tok != token.DEFINE {
+			return false
+		}
+		for _, e := range n.Lhs {
+			if id, ok := e.(*ast.Ident); ok {
+				ids = append(ids, id)
+			}
+		}
+	case *ast.ValueSpec: // a var declaration is one node per spec in the graph
+		ids = n.Names
+	}
+	for _, id := range ids {
+		if t.c.Info.Defs[id] == t.v {
+			return true
+		}
+	}
+	return false
+}

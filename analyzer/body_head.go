@@ -18,8 +18,10 @@ import (
 // request that call, in the function at fn, sends (its *http.Request
 // argument), if it can be traced: the method argument of the
 // http.NewRequest or NewRequestWithContext call that made it, or the
-// Method of the literal that did, when the function neither sets the
-// request's Method later nor gives the variable another request.
+// Method of the literal that did (or that call sends), when the
+// function does not give the variable another request; or the value
+// that the function sets the request's Method to, once, before call and
+// not under a test that call is not under.
 //
 //	req, err := http.NewRequestWithContext(ctx, method, u, nil)
 //	resp, err := c.Do(req)
@@ -28,6 +30,9 @@ func requestMethod(c *checker, fn inspector.Cursor, call *ast.CallExpr) ast.Expr
 	var req *types.Var
 	for _, arg := range call.Args {
 		if flow.IsPointerTo(info.TypeOf(arg), "net/http", "Request") {
+			if m := literalMethod(info, arg); m != nil {
+				return m // c.Do(&http.Request{Method: ...})
+			}
 			req = flow.VarOf(info, arg)
 			break
 		}
@@ -35,16 +40,42 @@ func requestMethod(c *checker, fn inspector.Cursor, call *ast.CallExpr) ast.Expr
 	if req == nil {
 		return nil // no request, or not a variable
 	}
+	var set *ast.AssignStmt
 	for _, use := range c.UsesOf(fn, req) {
 		if sel, ok := use.Parent().Node().(*ast.SelectorExpr); ok && sel.Sel.Name == "Method" && sel.X == use.Node() && use.Parent().ParentEdgeKind() == edge.AssignStmt_Lhs {
-			return nil // its method set later
+			as, _ := use.Parent().Parent().Node().(*ast.AssignStmt)
+			if set != nil || as == nil || len(as.Lhs) != 1 || len(as.Rhs) != 1 || !setBefore(use.Parent().Parent(), call) {
+				return nil // its method set more than once, or after, or on some paths
+			}
+			set = as
 		}
 	}
 	rhs, _, ok := c.LocalOrigin(fn, req)
-	if !ok {
+	switch {
+	case !ok:
 		return nil // another request
+	case set != nil:
+		return set.Rhs[0] // req.Method = http.MethodHead
 	}
-	switch x := ast.Unparen(rhs).(type) {
+	return literalMethod(info, rhs)
+}
+
+// setBefore reports whether the statement at stmt comes before call in
+// a statement list that holds call: it runs whenever call does.
+func setBefore(stmt inspector.Cursor, call *ast.CallExpr) bool {
+	list := stmt.Parent().Node()
+	switch list.(type) {
+	case *ast.BlockStmt, *ast.CaseClause, *ast.CommClause:
+		return stmt.Node().End() <= call.Pos() && call.Pos() < list.End()
+	}
+	return false
+}
+
+// literalMethod returns the method that e, a request made by
+// http.NewRequest, NewRequestWithContext or a literal, is made with;
+// nil if it is none of those.
+func literalMethod(info *types.Info, e ast.Expr) ast.Expr {
+	switch x := ast.Unparen(e).(type) {
 	case *ast.CallExpr:
 		switch fn := flow.CalleeFunc(info, x); {
 		case flow.IsFunc(fn, "net/http", "NewRequest") && len(x.Args) == 3:
@@ -65,10 +96,18 @@ func requestMethod(c *checker, fn inspector.Cursor, call *ast.CallExpr) ast.Expr
 }
 
 // isHead reports whether call, in the function at fn, sends a request
-// whose method is the constant "HEAD": its response has no body, and its
-// connection goes back to the pool at once.
+// whose method is the constant "HEAD" (or a local variable given it
+// once): its response has no body, and its connection goes back to the
+// pool at once.
 func isHead(c *checker, fn inspector.Cursor, call *ast.CallExpr) bool {
-	m := c.pass.TypesInfo.Types[requestMethod(c, fn, call)].Value
+	info := c.pass.TypesInfo
+	e := requestMethod(c, fn, call)
+	if v := flow.VarOf(info, e); v != nil && v.Parent() != v.Pkg().Scope() {
+		if rhs, _, ok := c.LocalOrigin(fn, v); ok && rhs != nil {
+			e = rhs // method := http.MethodHead
+		}
+	}
+	m := info.Types[e].Value
 	return m != nil && m.ExactString() == `"HEAD"`
 }
 

@@ -122,15 +122,23 @@ func holdsResponse(t types.Type) bool {
 	return false
 }
 
-// NothingToRelease reports whether e compares v.StatusCode with a status
-// whose response has nothing to close for the caller: 101 Switching
-// Protocols (the body is the hijacked connection, handed to whoever
-// speaks the new protocol), 204 No Content and 304 Not Modified (no
-// body).
+// NothingToRelease reports whether e compares v.StatusCode (or a
+// variable given it once: code := resp.StatusCode) with a status whose
+// response has nothing to close for the caller: 101 Switching Protocols
+// (the body is the hijacked connection, handed to whoever speaks the
+// new protocol), 204 No Content and 304 Not Modified (no body).
 func (s bodySpec) NothingToRelease(e *ast.BinaryExpr, v *types.Var) bool {
 	info := s.info
 	for _, pair := range [][2]ast.Expr{{e.X, e.Y}, {e.Y, e.X}} {
-		sel, ok := ast.Unparen(pair[0]).(*ast.SelectorExpr)
+		x := ast.Unparen(pair[0])
+		if id, ok := x.(*ast.Ident); ok {
+			if code, ok := info.Uses[id].(*types.Var); ok && code.Kind() == types.LocalVar {
+				if rhs, _, ok := s.c.Origin(code); ok && rhs != nil {
+					x = ast.Unparen(rhs)
+				}
+			}
+		}
+		sel, ok := x.(*ast.SelectorExpr)
 		if !ok || sel.Sel.Name != "StatusCode" || info.ObjectOf(flow.IdentOf(sel.X)) != v {
 			continue
 		}

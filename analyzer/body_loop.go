@@ -56,11 +56,24 @@ func deferredInLoop(c *checker, cur, fn inspector.Cursor, v *types.Var, at flow.
 				break
 			}
 		}
-		if d != nil && c.Classify(c.body, flow.StackOf(use, fn), at, -1).Kind == flow.UseRelease && !endsIteration(c, loop, d) {
+		if d != nil && c.Classify(c.body, flow.StackOf(use, fn), at, -1).Kind == flow.UseRelease && !endsIteration(c, loop, d) && heldOnNextRound(c, fn, d, v, at) {
 			return d, loop.Node().(ast.Stmt)
 		}
 	}
 	return nil, nil
+}
+
+// heldOnNextRound reports whether some path from the defer d goes on
+// to the loop's next round (or overwrites v) with the body still open
+// and not read to its end: one that closes it again, or reads it to EOF,
+// before it goes round holds no connection; a return runs d.
+//
+//	defer resp.Body.Close()
+//	...
+//	resp.Body.Close()   // the next round starts with it closed
+func heldOnNextRound(c *checker, fn inspector.Cursor, d *ast.DeferStmt, v *types.Var, at flow.Place) bool {
+	found := c.Search(flow.Target{Spec: c.body, V: v, At: at, ReleasedOnReturn: true}, fn.Node(), d)
+	return found.Leak != nil
 }
 
 // endsIteration reports whether the iteration that runs the defer d in

@@ -51,3 +51,41 @@ func TestDeferredClosure(t *testing.T) {
 		})
 	}
 }
+
+// TestReleasedOnReturn: from a release deferred in a loop, a path that
+// goes round with the resource held leaks; a return runs the release.
+func TestReleasedOnReturn(t *testing.T) {
+	tests := []struct {
+		name string
+		body string // the body of func f(c bool, xs []int) error; the search starts at the defer
+		leak string // the kind of the first leak: the next round declares the variable again
+	}{
+		{"goes round", "for range xs {\nr, err := Open()\nif err != nil { return err }\ndefer r.Release()\nif c { return nil }\n}\nreturn nil", "reassign"},
+		{"released again", "for range xs {\nr, err := Open()\nif err != nil { return err }\ndefer r.Release()\nr.Release()\n}\nreturn nil", ""},
+		{"released on one path", "for range xs {\nr, err := Open()\nif err != nil { return err }\ndefer r.Release()\nif c { r.Release() ; continue }\n}\nreturn nil", "reassign"},
+		{"returns", "for range xs {\nr, err := Open()\nif err != nil { return err }\ndefer r.Release()\nreturn nil\n}\nreturn nil", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, f := toyEngine(t, "\nfunc f(c bool, xs []int) error {\n"+tt.body+"\n}\n")
+			fd := f.Decls[len(f.Decls)-1].(*ast.FuncDecl)
+			var d *ast.DeferStmt
+			ast.Inspect(fd.Body, func(n ast.Node) bool {
+				if x, ok := n.(*ast.DeferStmt); ok {
+					d = x
+				}
+				return d == nil
+			})
+			sel := d.Call.Fun.(*ast.SelectorExpr)
+			rv := c.Info.Uses[IdentOf(sel.X)].(*types.Var)
+			found := c.Search(Target{Spec: toySpec{}, V: rv, At: Place{}, ReleasedOnReturn: true}, fd, d)
+			got := ""
+			if found.Leak != nil {
+				got = found.Leak.Kind
+			}
+			if got != tt.leak {
+				t.Errorf("leak %q, want %q", got, tt.leak)
+			}
+		})
+	}
+}

@@ -107,6 +107,10 @@ type Target struct {
 	// nil (or the call's own error) hands it over, returning another
 	// error leaves it for the next attempt to overwrite.
 	Retry bool
+	// ReleasedOnReturn: a release deferred before the search's start
+	// covers every return; only a path that goes out of the variable's
+	// scope (a loop going round) or overwrites it leaves it held.
+	ReleasedOnReturn bool
 }
 
 // Search follows the variable of t from the statement def that binds
@@ -123,6 +127,7 @@ func (c *Engine) Search(t Target, fn ast.Node, def ast.Node) Found {
 		sig:          sig,
 		retry:        t.Retry,
 		drainedFirst: t.Drained,
+		onReturn:     t.ReleasedOnReturn,
 	}
 	leak, handled := s.search(def)
 	return Found{Leak: leak, Drained: s.drained, Handled: handled}
@@ -160,6 +165,7 @@ type pathSearch struct {
 
 	retry        bool // see Target.Retry
 	drainedFirst bool // see Target.Drained
+	onReturn     bool // see Target.ReleasedOnReturn
 
 	// For a summary (see SearchParam): every path is followed to
 	// its end, the leaking exits are all kept, and a return of a call
@@ -234,7 +240,7 @@ func (t *pathSearch) searchFrom(first pathItem) (*LeakExit, bool) {
 			if entered++; !t.all && entered > quietAfter && len(b.Nodes) > 0 && t.quiet(b.Nodes[0].Pos(), it.st) {
 				// Nothing from here on mentions the resource: the path
 				// leaks if it can reach a return at all.
-				if ret := t.g.exits(t.c)[b.Index]; ret != nil && !it.st.releasedAtExit() {
+				if ret := t.g.exits(t.c)[b.Index]; ret != nil && !it.st.releasedAtExit() && !t.onReturn {
 					t.leakAt(it.st, t.returnExit(ret))
 				}
 				continue
@@ -371,8 +377,8 @@ func (t *pathSearch) visit(n ast.Node, st *pathState, via *LeakExit) bool {
 		// Another alias still holds it.
 	}
 	if ret, ok := n.(*ast.ReturnStmt); ok {
-		if st.releasedAtExit() {
-			t.done = true // released by the deferred closure
+		if st.releasedAtExit() || t.onReturn {
+			t.done = true // released by the deferred closure, or the deferred release
 			return true
 		}
 		if t.retry {

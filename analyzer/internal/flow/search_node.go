@@ -292,6 +292,16 @@ func (t *tracked) assume(cond ast.Expr, truth bool, st pathState) ([]pathState, 
 			}
 		}
 	}
+	// ok of _, ok := err.(T): true only if the call failed.
+	if x := IdentOf(cond); x != nil && st.linked && t.errVar != nil && t.assertsErr(x) {
+		switch {
+		case truth && !t.withError:
+			return nil, false // the call failed: no resource
+		case st.err == errUnchecked:
+			st.err = errInspected
+		}
+		return []pathState{st}, false
+	}
 	// A callee's bool that says it released the resource.
 	if x := IdentOf(cond); x != nil && st.relTrue != nil && t.c.Info.ObjectOf(x) == st.relTrue {
 		if truth {
@@ -430,4 +440,24 @@ func (t *tracked) guardedRelease(b *cfg.Block) bool {
 	}
 	r := t.scan(ifs.Body, 0)
 	return r.ev == EvRelease || r.ev == EvHandoff
+}
+
+// assertsErr reports whether x names the ok result of a type assertion
+// of the call's error, its only value: _, ok := err.(T) is true only
+// when err is not nil.
+func (t *tracked) assertsErr(x *ast.Ident) bool {
+	v, ok := t.c.Info.Uses[x].(*types.Var)
+	if !ok || v.Kind() != types.LocalVar {
+		return false
+	}
+	writes := t.c.writesTo(v)
+	if len(writes) != 1 || writes[0].Stmt == nil {
+		return false
+	}
+	as := writes[0].Stmt
+	if len(as.Lhs) != 2 || len(as.Rhs) != 1 || t.c.Info.ObjectOf(IdentOf(as.Lhs[1])) != v {
+		return false
+	}
+	ta, ok := ast.Unparen(as.Rhs[0]).(*ast.TypeAssertExpr)
+	return ok && t.c.Info.ObjectOf(IdentOf(ta.X)) == t.errVar
 }

@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"go/ast"
+	"go/token"
 	"go/types"
 	"strings"
 
@@ -114,7 +115,11 @@ func poolCall(c *checker, cur inspector.Cursor, fn *types.Func) (poolSource, boo
 		return poolSource{}, false
 	}
 	if nethttp.IsClone(fn) {
-		return poolSource{cur: cur, expr: call, typ: info.TypeOf(call), what: "cloned http.Transport", result: -1}, true
+		src := poolSource{cur: cur, expr: call, typ: info.TypeOf(call), what: "cloned http.Transport", result: -1}
+		if lit := cloneOf(c, call); lit != nil {
+			src.noKeepAlive, src.off = nethttp.LitTurnsOffPooling(info, lit), nethttp.LitKeepAlivesOff(info, lit)
+		}
+		return src, true
 	}
 	if !c.pools.inSDK {
 		if fresh, matched := nethttp.SDKPool(c.Engine, call, fn); matched {
@@ -140,6 +145,31 @@ func poolCall(c *checker, cur inspector.Cursor, fn *types.Func) (poolSource, boo
 		}
 	}
 	return sourceFromResult(c, cur, r, fn.Name())
+}
+
+// cloneOf returns the Transport literal that the Transport a Clone call
+// copies was built with, when it sits in a variable set once to it
+// whose fields the package never sets: the clone copies its
+// DisableKeepAlives and MaxIdleConnsPerHost.
+//
+//	var base = &http.Transport{DisableKeepAlives: true}
+//	tr := base.Clone()     // keeps no idle connections either
+func cloneOf(c *checker, call *ast.CallExpr) *ast.CompositeLit {
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok {
+		return nil
+	}
+	v := flow.VarOf(c.pass.TypesInfo, sel.X)
+	rhs, _, ok := c.Origin(v)
+	if !ok || rhs == nil || c.FieldsWritten(v, token.NoPos) {
+		return nil
+	}
+	rhs = ast.Unparen(rhs)
+	if u, ok := rhs.(*ast.UnaryExpr); ok && u.Op == token.AND {
+		rhs = ast.Unparen(u.X)
+	}
+	lit, _ := rhs.(*ast.CompositeLit)
+	return lit
 }
 
 // mayReturnPool reports whether a result of call, not a conversion, can

@@ -155,8 +155,8 @@ func summarizePoolParams(c *checker, lf *flow.Func, f *flow.Fact) {
 		}
 		fl := c.FollowVar(c.pools.spec, lf.Cur(), v, nil, flow.IntoParams|flow.TrustCalls)
 		pf := flow.ParamFact{Index: i - 1, Kind: kindPool}
-		if len(fl.Uses) > 0 {
-			pf.Effect |= flow.Uses
+		if len(fl.Uses) > 0 && !closesRequests(c, lf.Cur(), fl) {
+			pf.Effect |= flow.Uses // (a request that asks for its connection to be closed leaves none idle)
 		}
 		if filled(fl) || i == 0 && fillsReceiver(c, lf) {
 			pf.Effect |= flow.Fills
@@ -181,7 +181,9 @@ func summarizePoolParams(c *checker, lf *flow.Func, f *flow.Fact) {
 			pf.Holder = holder
 		case fl.IntoParam && !fl.Returned && others > 1:
 			pf.Effect = flow.Keeps // kept in what other parameters hold
-		case fl.Released:
+		case fl.Released, fl.Flags&poolKeepAliveOff != 0 && fl.Flags&poolKeepAliveOn == 0:
+			// Closed, or its keep-alives turned off for good: it keeps no
+			// idle connection (func noKeepAlive(t *http.Transport) { t.DisableKeepAlives = true }).
 			pf.Effect |= flow.Releases
 		case fl.Returned:
 			pf.Effect |= flow.Returns

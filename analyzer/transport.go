@@ -337,7 +337,8 @@ func waitsForWork(info *types.Info, loop inspector.Cursor) bool {
 // closesRequests reports whether every request the function at fn sends
 // through the pool that fl follows is one it sets Close on, asking the
 // transport to close the connection after it: each use of the pool is a
-// call given such a request. One request sent without it (another
+// call given such a request, set so before the call in a block that
+// holds it (not on some paths only). One request sent without it (another
 // request, or a call that builds its own: c.Get(u)) leaves an idle
 // connection.
 //
@@ -345,7 +346,7 @@ func waitsForWork(info *types.Info, loop inspector.Cursor) bool {
 //	resp, err := c.Do(req)
 func closesRequests(c *checker, fn inspector.Cursor, fl *flow.Flow) bool {
 	info := c.pass.TypesInfo
-	closed := make(map[*types.Var]bool) // the requests whose Close is set to true
+	closed := make(map[*types.Var][]inspector.Cursor) // the requests whose Close is set to true, and where
 	for cur := range fn.Preorder((*ast.AssignStmt)(nil)) {
 		as := cur.Node().(*ast.AssignStmt)
 		if len(as.Lhs) != len(as.Rhs) {
@@ -358,7 +359,7 @@ func closesRequests(c *checker, fn inspector.Cursor, fl *flow.Flow) bool {
 			}
 			if v := info.Types[as.Rhs[i]].Value; v != nil && constant.BoolVal(v) {
 				if req := flow.VarOf(info, sel.X); req != nil {
-					closed[req] = true
+					closed[req] = append(closed[req], cur)
 				}
 			}
 		}
@@ -368,8 +369,10 @@ func closesRequests(c *checker, fn inspector.Cursor, fl *flow.Flow) bool {
 	}
 	for _, u := range fl.Uses {
 		call, ok := u.(*ast.CallExpr)
-		if !ok || !slices.ContainsFunc(call.Args, func(a ast.Expr) bool { return closed[flow.VarOf(info, a)] }) {
-			return false // a request sent without Close
+		if !ok || !slices.ContainsFunc(call.Args, func(a ast.Expr) bool {
+			return slices.ContainsFunc(closed[flow.VarOf(info, a)], func(set inspector.Cursor) bool { return setBefore(set, call) })
+		}) {
+			return false // a request sent without Close, or with it set on some paths only
 		}
 	}
 	return true

@@ -142,7 +142,7 @@ func summarizeResponse(c *checker, lf *flow.Func, f *flow.Fact) {
 			if fr, ok = produced[v]; !ok {
 				continue
 			}
-			fr.withError = fr.withError || (returnsWithError(c, ret, fr.errVar, results.Len()) || nakedWithError(c, lf, ret, v)) && !eventBefore(c, lf, ret, v, flow.EvRelease)
+			fr.withError = fr.withError || (returnsWithError(c, ret, fr.errVar, results.Len()) || nakedWithError(c, lf, ret, v)) && !eventBefore(c, lf, ret, v, flow.EvRelease) && !deferredCloseOnError(c, lf, v)
 			fr.drained = fr.drained || eventBefore(c, lf, ret, v, flow.EvDrain)
 		default:
 			continue

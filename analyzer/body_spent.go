@@ -46,7 +46,7 @@ func spentBefore(c *checker, lf *flow.Func, v *types.Var, from token.Pos) (bool,
 				closed = w
 				continue
 			}
-			if onErrorPath(stack, v, info) {
+			if onErrorPath(stack, v, info) || neverHandedBack(c, lf, v, stack) || closedOnError(c, lf, stack) {
 				continue
 			}
 			return true, flow.Condition{}
@@ -178,4 +178,90 @@ func handedBackFrom(c *checker, lf *flow.Func, n ast.Node, vars []*types.Var) bo
 		}
 	}
 	return true
+}
+
+// neverHandedBack reports whether the close at the top of stack is a
+// statement of lf (not deferred) after which no path returns (or hands
+// on) the response v holds before v is given another: a retry loop that
+// closes the response it drops and goes round for a new one.
+//
+//	if resp.StatusCode == http.StatusServiceUnavailable && i < 3 {
+//		resp.Body.Close()
+//		continue             // resp, err := client.Do(req) again
+//	}
+//	return resp, nil
+func neverHandedBack(c *checker, lf *flow.Func, v *types.Var, stack []ast.Node) bool {
+	var stmt ast.Stmt
+	for i := len(stack) - 1; i > 0; i-- {
+		switch n := stack[i].(type) {
+		case *ast.FuncLit, *ast.DeferStmt, *ast.GoStmt:
+			return false
+		case ast.Stmt:
+			if flow.StmtList(stack[i-1]) != nil {
+				stmt = n // the statement of a block (or clause) that holds the close
+			}
+		}
+		if stmt != nil {
+			break
+		}
+	}
+	if stmt == nil {
+		return false
+	}
+	found := c.Search(flow.Target{Spec: c.body, V: v, At: responsePlace}, lf.Node(), stmt)
+	return !found.Handled
+}
+
+// closedOnError reports whether the close at the top of stack sits in a
+// deferred function literal of lf, under a test that lf's named error
+// result is not nil: it closes the response only on the returns that say
+// the call failed.
+//
+//	defer func() {
+//		if err != nil {
+//			resp.Body.Close()
+//		}
+//	}()
+func closedOnError(c *checker, lf *flow.Func, stack []ast.Node) bool {
+	info := c.pass.TypesInfo
+	results := lf.Sig().Results()
+	if results.Len() == 0 {
+		return false
+	}
+	errRes := results.At(results.Len() - 1)
+	if !flow.IsErrorType(errRes.Type()) || errRes.Name() == "" {
+		return false
+	}
+	for i := len(stack) - 2; i > 1; i-- {
+		ifs, ok := stack[i].(*ast.IfStmt)
+		if !ok || stack[i+1] != ifs.Body {
+			continue
+		}
+		cond, ok := ast.Unparen(ifs.Cond).(*ast.BinaryExpr)
+		if !ok || cond.Op != token.NEQ || !flow.IsNil(info, cond.Y) || info.ObjectOf(flow.IdentOf(cond.X)) != errRes {
+			continue
+		}
+		for j := i - 1; j >= 2; j-- {
+			if lit, ok := stack[j].(*ast.FuncLit); ok {
+				call, ok := stack[j-1].(*ast.CallExpr)
+				_, deferred := stack[j-2].(*ast.DeferStmt)
+				return ok && call.Fun == lit && deferred
+			}
+		}
+		return false
+	}
+	return false
+}
+
+// deferredCloseOnError reports whether lf closes the response in v in a
+// deferred function literal when its named error result is not nil
+// (closedOnError): a return with an error hands back a closed response.
+func deferredCloseOnError(c *checker, lf *flow.Func, v *types.Var) bool {
+	for use := range identUses(c, lf.Cur(), v) {
+		stack := flow.StackOf(use, lf.Cur())
+		if c.Classify(c.body, stack, responsePlace, -1).Kind == flow.UseRelease && closedOnError(c, lf, stack) {
+			return true
+		}
+	}
+	return false
 }

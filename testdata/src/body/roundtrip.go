@@ -2,15 +2,16 @@ package body
 
 import "net/http"
 
-// A retrying round tripper of the user's. Its summary cannot say that
-// its response is fresh (it closes some on the way), but whatever a
-// RoundTrip returns is the caller's to close.
+// A retrying round tripper of the user's. Its summary says that its
+// response is fresh (the ones it closes on the way are not returned: the
+// loop goes round for another), and whatever a RoundTrip returns is the
+// caller's to close anyway.
 type retrying struct {
 	base  http.RoundTripper
 	tries int
 }
 
-func (r *retrying) RoundTrip(req *http.Request) (*http.Response, error) { // want RoundTrip:`^recv:pool:uses$`
+func (r *retrying) RoundTrip(req *http.Request) (*http.Response, error) { // want RoundTrip:`^recv:pool:uses result0:body,viaRoundTripper$`
 	for i := 0; ; i++ {
 		resp, err := r.base.RoundTrip(req)
 		if err != nil || resp.StatusCode < 500 || i >= r.tries {

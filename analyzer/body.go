@@ -63,7 +63,9 @@ func responseAt(c *checker, cur inspector.Cursor, fn *types.Func) (response, boo
 	if holds, known := c.HoldsAt(cur.Node().(*ast.CallExpr), p.when); known && !holds {
 		return response{}, false // the callee closes the body for this argument
 	}
-	return response{cur: cur, fn: fn, idx: p.idx, at: bodyAt(p.in), withError: p.withError, drained: p.drained}, true
+	call := cur.Node().(*ast.CallExpr)
+	at := bodyAt(p.in, flow.ResultType(c.pass.TypesInfo, call, p.idx))
+	return response{cur: cur, fn: fn, idx: p.idx, at: at, withError: p.withError, drained: p.drained}, true
 }
 
 // checkResponse reports the response r if it is not closed on every
@@ -191,6 +193,8 @@ func checkResponse(c *checker, r response) {
 	}
 	closer := v.Name() + ".Body"
 	switch {
+	case len(at) == 0:
+		closer = v.Name() // the Body itself, from a wrapper that returns it
 	case flow.IsNamed(v.Type(), nethttp.Resty, "Response"):
 		closer = v.Name() + ".RawBody()"
 	case len(at) > 1: // in a library's response that holds one: r.Raw.Body, or r.Body if it embeds it

@@ -60,19 +60,27 @@ func summarizeResponse(c *checker, lf *flow.Func, f *flow.Fact) {
 		return // its callers are not held to close what it returns
 	}
 	results := lf.Sig().Results()
-	ri, holder := -1, -1
+	ri, holder, stream := -1, -1, -1
 	for i := range results.Len() {
-		if nethttp.IsResponse(results.At(i).Type()) {
+		t := results.At(i).Type()
+		if nethttp.IsResponse(t) {
 			ri = i
 			break
 		}
-		if _, ok := holderPlace(results.At(i).Type()); ok && holder < 0 {
+		if _, ok := holderPlace(t); ok && holder < 0 {
 			holder = i
+		}
+		if carriesOwnership(t, false) && stream < 0 {
+			stream = i // an io.ReadCloser: the Body of a response, returned as is
 		}
 	}
 	if ri < 0 && holder < 0 {
-		return
+		if stream < 0 {
+			return
+		}
+		ri = stream
 	}
+	body := ri >= 0 && ri == stream
 	info := c.pass.TypesInfo
 	produced := make(map[*types.Var]fresh) // variables bound to a producer's response
 	var returns []*ast.ReturnStmt
@@ -89,7 +97,7 @@ func summarizeResponse(c *checker, lf *flow.Func, f *flow.Fact) {
 		}
 		return true
 	})
-	if ri < 0 {
+	if holder >= 0 && !body {
 		summarizeHolder(c, lf, f, holder, produced, returns)
 		return
 	}
@@ -107,6 +115,16 @@ func summarizeResponse(c *checker, lf *flow.Func, f *flow.Fact) {
 		var call *ast.CallExpr // the producer of the returned response
 		var v *types.Var       // or the variable that holds it
 		switch {
+		case body:
+			// return resp.Body, nil: the Body of a response it got
+			if len(ret.Results) != results.Len() {
+				break
+			}
+			if sel, ok := ast.Unparen(ret.Results[ri]).(*ast.SelectorExpr); ok && sel.Sel.Name == "Body" {
+				if v = flow.VarOf(info, sel.X); v != nil && len(produced[v].in) > 0 {
+					v = nil // a library's response type: its Body is elsewhere
+				}
+			}
 		case len(ret.Results) == 1 && results.Len() > 1:
 			call, _ = ast.Unparen(ret.Results[0]).(*ast.CallExpr)
 		case len(ret.Results) == results.Len():
@@ -195,7 +213,7 @@ func summarizeHolder(c *checker, lf *flow.Func, f *flow.Fact, ri int, produced m
 		}
 	}
 	for v, fr := range produced {
-		fl := c.FollowVar(c.body, lf.Cur(), v, bodyAt(fr.in), flow.HandedBack)
+		fl := c.FollowVar(c.body, lf.Cur(), v, bodyAt(fr.in, v.Type()), flow.HandedBack)
 		if fl.Escapes || fl.Replaced || !fl.Returned || fl.ReturnedTwice || fl.ReturnedIn != ri || !slices.Equal(fl.ReturnedAt, place) {
 			return // it may go elsewhere, or be returned as it is
 		}

@@ -54,13 +54,17 @@ func producer(c *checker, fn *types.Func, call *ast.CallExpr) produced {
 	return resultProduced(r)
 }
 
-// bodyAt returns where the Body sits in a value that holds it at in:
-// in a response if in is nil.
-func bodyAt(in flow.Place) flow.Place {
-	if len(in) == 0 {
-		return responsePlace
+// bodyAt returns where the Body sits in a value of type t that holds it
+// at in: in a response if in is empty and t is one; t itself (a stream
+// a wrapper returns: resp.Body as an io.ReadCloser) if it is not.
+func bodyAt(in flow.Place, t types.Type) flow.Place {
+	switch {
+	case len(in) > 0:
+		return in
+	case t != nil && !nethttp.IsResponse(t) && carriesOwnership(t, false):
+		return flow.Place{}
 	}
-	return in
+	return responsePlace
 }
 
 // tableProduced says what a call of fn produces if the tables know fn

@@ -34,7 +34,7 @@ func spentBefore(c *checker, lf *flow.Func, v *types.Var, from token.Pos) (bool,
 		u := c.Classify(c.body, stack, responsePlace, -1)
 		switch flow.EventOf(u.Kind) {
 		case flow.EvHandoff, flow.EvReplace:
-			if _, returned := stack[len(stack)-2].(*ast.ReturnStmt); returned || wrapsBody(stack, v, info) {
+			if returnedAt(stack) || wrapsBody(stack, v, info) {
 				continue
 			}
 			if u.Hook && handedBackFrom(c, lf, u.Node, []*types.Var{v}) {
@@ -264,4 +264,19 @@ func deferredCloseOnError(c *checker, lf *flow.Func, v *types.Var) bool {
 		}
 	}
 	return false
+}
+
+// returnedAt reports whether the mention at the top of stack is returned,
+// itself or its Body (return resp.Body, nil: a stream's wrapper).
+func returnedAt(stack []ast.Node) bool {
+	n := len(stack)
+	if _, ok := stack[n-2].(*ast.ReturnStmt); ok {
+		return true
+	}
+	sel, ok := stack[n-2].(*ast.SelectorExpr)
+	if !ok || sel.Sel.Name != "Body" || n < 3 {
+		return false
+	}
+	_, ok = stack[n-3].(*ast.ReturnStmt)
+	return ok
 }

@@ -151,7 +151,7 @@ func deferBeforeCheck() {
 }
 
 // B17: the Body is returned as an io.ReadCloser (bodyclose #27).
-func returnsBody() (io.ReadCloser, error) {
+func returnsBody() (io.ReadCloser, error) { // want returnsBody:`^result0:body$`
 	resp, err := http.Get(u)
 	if err != nil {
 		return nil, err

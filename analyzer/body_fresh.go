@@ -101,6 +101,9 @@ func summarizeResponse(c *checker, lf *flow.Func, f *flow.Fact) {
 		summarizeHolder(c, lf, f, holder, produced, returns)
 		return
 	}
+	if body && nilWithoutError(c, results, ri, returns) {
+		return // a nil stream and no error on some path: the caller cannot tell it has one to close
+	}
 	for v, fr := range produced {
 		spent, when := spentBefore(c, lf, v, fr.at)
 		if spent {
@@ -437,4 +440,24 @@ func bodyOf(info *types.Info, e ast.Expr) *types.Var {
 	}
 	v, _ := info.Uses[id].(*types.Var)
 	return v
+}
+
+// nilWithoutError reports whether one of returns hands back nil as the
+// result ri with a nil error (or with no error result at all): a
+// wrapper that returns a stream only sometimes, by its own contract
+// (go-github's DownloadReleaseAsset returns the redirect's URL
+// instead), whose callers cannot tell from the error that they got one.
+func nilWithoutError(c *checker, results *types.Tuple, ri int, returns []*ast.ReturnStmt) bool {
+	info := c.pass.TypesInfo
+	last := results.Len() - 1
+	withErr := flow.IsErrorType(results.At(last).Type())
+	for _, ret := range returns {
+		if len(ret.Results) != results.Len() || !flow.IsNil(info, ret.Results[ri]) {
+			continue
+		}
+		if !withErr || flow.IsNil(info, ret.Results[last]) {
+			return true
+		}
+	}
+	return false
 }

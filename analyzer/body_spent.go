@@ -32,7 +32,8 @@ func spentBefore(c *checker, lf *flow.Func, v *types.Var, from token.Pos) (bool,
 	for use := range identUses(c, lf.Cur(), v) {
 		stack := flow.StackOf(use, lf.Cur())
 		u := c.Classify(c.body, stack, responsePlace, -1)
-		switch flow.EventOf(u.Kind) {
+		ev := flow.EventOf(u.Kind)
+		switch ev {
 		case flow.EvHandoff, flow.EvReplace:
 			if returnedAt(stack) || wrapsBody(stack, v, info) {
 				continue
@@ -46,7 +47,7 @@ func spentBefore(c *checker, lf *flow.Func, v *types.Var, from token.Pos) (bool,
 				closed = w
 				continue
 			}
-			if onErrorPath(stack, v, info) || neverHandedBack(c, lf, v, stack) || closedOnError(c, lf, stack) {
+			if onErrorPath(stack, v, info) || ev == flow.EvRelease && (neverHandedBack(c, lf, v, stack) || closedOnError(c, lf, stack)) {
 				continue
 			}
 			return true, flow.Condition{}

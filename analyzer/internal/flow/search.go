@@ -338,6 +338,10 @@ func (t *pathSearch) visit(n ast.Node, st *pathState, via *LeakExit) bool {
 			t.done = true // read to its end first: what it held is given back, the copy needs nothing
 			return true
 		}
+		if t.replacesOwn(n) && !t.allDead(st.dead|1) {
+			st.dead |= 1 // body := resp.Body; resp.Body = nil: the copy still holds it
+			return false
+		}
 		t.leakAt(*st, &LeakExit{Pos: n.Pos(), Kind: "replace"})
 		return true
 	case EvReleaseIfTrue:

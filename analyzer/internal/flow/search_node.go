@@ -461,3 +461,18 @@ func (t *tracked) assertsErr(x *ast.Ident) bool {
 	ta, ok := ast.Unparen(as.Rhs[0]).(*ast.TypeAssertExpr)
 	return ok && t.c.Info.ObjectOf(IdentOf(ta.X)) == t.errVar
 }
+
+// replacesOwn reports whether n assigns to a field of the variable itself
+// (v.F = x), not of a copy made on the way.
+func (t *tracked) replacesOwn(n ast.Node) bool {
+	as, ok := n.(*ast.AssignStmt)
+	if !ok {
+		return false
+	}
+	for _, l := range as.Lhs {
+		if sel, ok := ast.Unparen(l).(*ast.SelectorExpr); ok && t.c.Info.ObjectOf(IdentOf(sel.X)) == t.v {
+			return true
+		}
+	}
+	return false
+}

@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"go/ast"
+	"go/token"
 	"go/types"
 	"iter"
 	"slices"
@@ -52,6 +53,9 @@ func summarizeBodyParams(c *checker, lf *flow.Func, f *flow.Fact) {
 		eff, when := bodyParamEffect(c, lf, i, p)
 		if eff == 0 {
 			eff = releasesOnResult(c, lf, p)
+		}
+		if eff == flow.Borrows && noBodyIfTrue(c, lf, p) {
+			eff = flow.ReleasesIfTrue // true only where the response has no body: nothing left to close
 		}
 		if eff == 0 {
 			if r, at, ok := wrapsCloser(c, lf, p); ok {
@@ -323,6 +327,52 @@ func releasesOnResult(c *checker, lf *flow.Func, p *types.Var) flow.Effect {
 		return 0 // open only where the result may say it was released: it releases it on success
 	}
 	return effect
+}
+
+// noBodyIfTrue reports whether lf returns one bool, and every return of
+// lf gives it as false, or as a test that holds only when the response in p
+// has no body (a status of 204 or 304: bodySpec.NothingToRelease): a
+// predicate that, when true, leaves the caller nothing to close.
+//
+//	func noContent(resp *http.Response) bool {
+//		return resp.StatusCode == http.StatusNoContent || resp.StatusCode == http.StatusNotModified
+//	}
+func noBodyIfTrue(c *checker, lf *flow.Func, p *types.Var) bool {
+	info := c.pass.TypesInfo
+	results := lf.Sig().Results()
+	if results.Len() != 1 || !nethttp.IsResponse(p.Type()) {
+		return false
+	}
+	if b, ok := results.At(0).Type().Underlying().(*types.Basic); !ok || b.Kind() != types.Bool {
+		return false
+	}
+	var implies func(e ast.Expr) bool
+	implies = func(e ast.Expr) bool {
+		e = ast.Unparen(e)
+		if flow.IsFalse(info, e) {
+			return true
+		}
+		b, ok := e.(*ast.BinaryExpr)
+		if !ok {
+			return false
+		}
+		switch b.Op {
+		case token.LOR:
+			return implies(b.X) && implies(b.Y)
+		case token.LAND:
+			return implies(b.X) || implies(b.Y)
+		case token.EQL:
+			return c.body.NothingToRelease(b, p)
+		}
+		return false
+	}
+	rets := flow.ReturnsOf(lf.Body())
+	for _, ret := range rets {
+		if len(ret.Results) != 1 || !implies(ret.Results[0]) {
+			return false
+		}
+	}
+	return len(rets) > 0
 }
 
 // identUses yields the identifiers in the function at fn that use v.

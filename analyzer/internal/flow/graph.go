@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 
 	"golang.org/x/tools/go/cfg"
 )
@@ -25,6 +26,7 @@ type graph struct {
 	branches map[ast.Stmt]*ast.BranchStmt // the branch statement after a statement in its list: see branchAfter
 	caseTags map[ast.Expr]ast.Expr        // the tag of the switch each case expression is compared with: see caseTest
 	defers   *[]deferIn                   // the defer statements that run a function literal: see deferredClosures
+	typeCase map[*ast.CaseClause]ast.Expr // the value each clause of a type switch tests: see typeSwitched
 }
 
 type nodeLoc struct {
@@ -251,4 +253,49 @@ func (g *graph) returnsFrom(n ast.Node) (rets []*ast.ReturnStmt, ok bool) {
 		}
 	}
 	return rets, true
+}
+
+// typeSwitched returns the value whose dynamic type the type switch
+// clause cc tests (x in switch x.(type), switch y := x.(type)), when cc
+// runs only where x is not nil: it lists types, and no nil. It returns
+// nil otherwise.
+func (g *graph) typeSwitched(cc *ast.CaseClause) ast.Expr {
+	if g.typeCase == nil {
+		g.typeCase = make(map[*ast.CaseClause]ast.Expr)
+		ast.Inspect(g.body, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.FuncLit:
+				return false // its own graph
+			case *ast.TypeSwitchStmt:
+				var x ast.Expr
+				switch a := n.Assign.(type) {
+				case *ast.ExprStmt:
+					x = a.X
+				case *ast.AssignStmt:
+					if len(a.Rhs) == 1 {
+						x = a.Rhs[0]
+					}
+				}
+				ta, ok := ast.Unparen(x).(*ast.TypeAssertExpr)
+				if !ok {
+					break
+				}
+				for _, c := range n.Body.List {
+					if cc := c.(*ast.CaseClause); len(cc.List) > 0 && !listsNil(cc) {
+						g.typeCase[cc] = ta.X // (the default's statements share a block with the last test: not told apart)
+					}
+				}
+			}
+			return true
+		})
+	}
+	return g.typeCase[cc]
+}
+
+// listsNil reports whether the clause cc lists nil.
+func listsNil(cc *ast.CaseClause) bool {
+	return slices.ContainsFunc(cc.List, func(e ast.Expr) bool {
+		id, ok := ast.Unparen(e).(*ast.Ident)
+		return ok && id.Name == "nil"
+	})
 }

@@ -237,6 +237,9 @@ func (t *pathSearch) searchFrom(first pathItem) (*LeakExit, bool) {
 				}
 				// A holder declared outside the variable's scope still holds it.
 			}
+			if t.failedCase(b, it.st) {
+				continue // case net.Error: of a switch on err.(type): the call failed, no resource
+			}
 			if entered++; !t.all && entered > quietAfter && len(b.Nodes) > 0 && t.quiet(b.Nodes[0].Pos(), it.st) {
 				// Nothing from here on mentions the resource: the path
 				// leaks if it can reach a return at all.

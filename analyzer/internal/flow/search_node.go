@@ -476,3 +476,16 @@ func (t *tracked) replacesOwn(n ast.Node) bool {
 	}
 	return false
 }
+
+// failedCase reports whether b is the body of a clause of a type switch
+// on the call's error that runs only when it is not nil (switch
+// err.(type) { case net.Error: ...}): reached only when the call failed,
+// with no resource.
+func (t *pathSearch) failedCase(b *cfg.Block, st pathState) bool {
+	cc, ok := b.Stmt.(*ast.CaseClause)
+	if !ok || b.Kind != cfg.KindSwitchCaseBody || t.errVar == nil || !st.linked || t.withError {
+		return false
+	}
+	x := t.g.typeSwitched(cc)
+	return x != nil && t.c.Info.ObjectOf(IdentOf(x)) == t.errVar
+}

@@ -236,7 +236,6 @@ func checkDialerOption(c *checker, cur inspector.Cursor, fn *types.Func) {
 		return
 	}
 	info := c.pass.TypesInfo
-	dials := &dialResolver{c: c, info: info}
 	for _, arg := range call.Args {
 		lit, ok := arg.(*ast.FuncLit)
 		if !ok || lit.Type.Params.NumFields() != 1 || len(lit.Type.Params.List[0].Names) != 1 {
@@ -246,7 +245,7 @@ func checkDialerOption(c *checker, cur inspector.Cursor, fn *types.Func) {
 		if !ok || !flow.IsPointerTo(v.Type(), "net", "Dialer") {
 			continue
 		}
-		toggle := dials.dialerLitToggle(nil, v)
+		toggle := dialerLitToggle(c, nil, v)
 		if toggle == nil {
 			continue
 		}

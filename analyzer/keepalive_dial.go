@@ -152,7 +152,7 @@ func (s *dialResolver) bodyToggles(body *ast.BlockStmt, depth int, seen map[*typ
 			}
 		case *ast.CompositeLit:
 			if lit := nethttp.NetDialerLit(s.info, n); lit != nil && !held[lit] {
-				addToggle(s.dialerLitToggle(lit, nil))
+				addToggle(dialerLitToggle(s.c, lit, nil))
 			}
 		case *ast.Ident:
 			if v := flow.VarOf(s.info, n); v != nil && flow.IsNamed(v.Type(), "net", "Dialer") {
@@ -265,7 +265,7 @@ func (s *dialResolver) dialerToggle(e ast.Expr, depth int) ast.Node {
 		e = ast.Unparen(u.X)
 	}
 	if lit := nethttp.NetDialerLit(s.info, e); lit != nil {
-		return s.dialerLitToggle(lit, nil)
+		return dialerLitToggle(s.c, lit, nil)
 	}
 	if call, ok := e.(*ast.CallExpr); ok {
 		if fn := flow.CalleeFunc(s.info, call); fn != nil && fn.Pkg() != s.c.pass.Pkg {
@@ -314,36 +314,19 @@ func (s *dialResolver) varToggle(v *types.Var, depth int) ast.Node {
 	case !ok:
 		return nil // unknown dialer
 	case zero:
-		return s.dialerLitToggle(nil, v)
+		return dialerLitToggle(s.c, nil, v)
 	case flow.IsNewOf(s.info, rhs, nethttp.IsDialerValue):
-		return s.dialerLitToggle(nil, v)
+		return dialerLitToggle(s.c, nil, v)
 	}
 	if lit := nethttp.NetDialerLit(s.info, rhs); lit != nil {
-		return s.dialerLitToggle(lit, v)
+		return dialerLitToggle(s.c, lit, v)
 	}
-	if call, ok := ast.Unparen(rhs).(*ast.CallExpr); ok && !s.keepAliveWritten(v) {
+	if call, ok := ast.Unparen(rhs).(*ast.CallExpr); ok && !keepAliveWritten(s.c, v) {
 		return s.dialerToggle(call, depth+1) // d := newDialer(): the maker's, unless d's are set after
 	}
 	return nil // a copy of another dialer ...: unknown
 }
 
-// keepAliveWritten reports whether the package sets the KeepAlive or
-// KeepAliveConfig of the dialer in v anywhere.
-func (s *dialResolver) keepAliveWritten(v *types.Var) bool {
-	return slices.ContainsFunc(s.c.Writes().Fields, func(w flow.Write) bool {
-		base := w.Base
-		if flow.IsFieldOf(w.Field, "net", "KeepAliveConfig", "Enable") {
-			sel, ok := ast.Unparen(base).(*ast.SelectorExpr)
-			if !ok {
-				return false
-			}
-			base = sel.X
-		} else if !flow.IsFieldOf(w.Field, "net", "Dialer", "KeepAlive") && !flow.IsFieldOf(w.Field, "net", "Dialer", "KeepAliveConfig") {
-			return false
-		}
-		return flow.VarOf(s.info, base) == v
-	})
-}
 
 // fieldOrigin returns the value that the field chain sel (v.f.g) has
 // for good: the one the literal that v is declared with (given no other
@@ -493,54 +476,4 @@ func makerResults(c *checker, call *ast.CallExpr) []ast.Expr {
 		}
 	}
 	return results
-}
-
-// dialerLitToggle returns the toggle that turns off TCP keep-alive on a
-// net.Dialer built by lit (if not nil) and held in v (if not nil), or nil.
-// Per net's documentation, probes are off when KeepAlive is negative and
-// KeepAliveConfig.Enable is false, so every write to KeepAlive must be a
-// negative constant and every write to KeepAliveConfig must leave Enable
-// false. KeepAliveConfig{Enable: false} with a KeepAlive of zero turns
-// nothing off (probes run at the default period), so it is not a toggle.
-// The toggle is the first write to KeepAlive.
-func (s *dialResolver) dialerLitToggle(lit *ast.CompositeLit, v *types.Var) ast.Node {
-	var keepAlive []ast.Node // KeyValueExpr or AssignStmt
-	var values []ast.Expr
-	if lit != nil {
-		kvs, configOn := nethttp.DialerLitKeepAlive(s.info, lit)
-		if configOn {
-			return nil // probes configured, or unknown
-		}
-		for _, kv := range kvs {
-			keepAlive = append(keepAlive, kv)
-			values = append(values, kv.Value)
-		}
-	}
-	if v != nil {
-		for _, w := range s.c.Writes().Fields {
-			switch {
-			case flow.IsFieldOf(w.Field, "net", "Dialer", "KeepAlive") && flow.VarOf(s.info, w.Base) == v:
-				keepAlive = append(keepAlive, w.Stmt)
-				values = append(values, w.RHS)
-			case flow.IsFieldOf(w.Field, "net", "Dialer", "KeepAliveConfig") && flow.VarOf(s.info, w.Base) == v:
-				if w.RHS == nil || !nethttp.IsConfigOff(s.info, w.RHS) {
-					return nil
-				}
-			case flow.IsFieldOf(w.Field, "net", "KeepAliveConfig", "Enable"):
-				if sel, ok := ast.Unparen(w.Base).(*ast.SelectorExpr); ok && flow.VarOf(s.info, sel.X) == v &&
-					(w.RHS == nil || !flow.IsFalse(s.info, w.RHS)) {
-					return nil
-				}
-			}
-		}
-	}
-	if len(keepAlive) == 0 {
-		return nil // KeepAlive zero: default probes
-	}
-	for _, val := range values {
-		if val == nil || !flow.IsNegative(s.info, val) {
-			return nil // a non-negative or unknown period somewhere
-		}
-	}
-	return keepAlive[0]
 }

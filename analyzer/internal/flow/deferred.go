@@ -3,6 +3,7 @@ package flow
 import (
 	"go/ast"
 	"go/token"
+	"go/types"
 )
 
 // This file follows deferred closures that release a variable: a
@@ -25,6 +26,10 @@ import (
 // held. A statement that declares the variable again (a loop going
 // round) makes a new one: the closure keeps the old.
 
+// A deferIndex lists the defer statements of a body that run a function
+// literal.
+type deferIndex []deferIn
+
 // A deferIn is a defer statement that runs a function literal, and the
 // span of the statement list it is in.
 type deferIn struct {
@@ -34,11 +39,11 @@ type deferIn struct {
 
 // deferredClosures returns the defer statements of the body that run a
 // function literal (not those in nested literals), built once.
-func (g *graph) deferredClosures() []deferIn {
+func (g *graph) deferredClosures() deferIndex {
 	if g.defers != nil {
 		return *g.defers
 	}
-	var defers []deferIn
+	var defers deferIndex
 	var visit func(list []ast.Stmt, start, end token.Pos)
 	visit = func(list []ast.Stmt, start, end token.Pos) {
 		for _, s := range list {
@@ -87,12 +92,12 @@ func (t *tracked) releasesAtExit(n ast.Node) bool {
 	return t.scan(d, ^uint8(1)).ev >= EvRelease // the variable's own mentions only
 }
 
-// deferredBefore reports whether a defer statement of the body whose
-// function literal releases the variable runs before def on every path:
-// it comes before def in a statement list that holds def.
-func (t *pathSearch) deferredBefore(def ast.Node) bool {
-	for _, d := range t.g.deferredClosures() {
-		if d.stmt.Pos() < def.Pos() && d.start <= def.Pos() && def.Pos() < d.end && t.releasesAtExit(d.stmt) {
+// before reports whether one of defers, for which releases holds, runs
+// before def on every path: it comes before def in a statement list that
+// holds def.
+func (defers deferIndex) before(def ast.Node, releases func(ast.Node) bool) bool {
+	for _, d := range defers {
+		if d.stmt.Pos() < def.Pos() && d.start <= def.Pos() && def.Pos() < d.end && releases(d.stmt) {
 			return true
 		}
 	}
@@ -104,9 +109,9 @@ func (t *pathSearch) deferredBefore(def ast.Node) bool {
 // it releases the variable, which still holds the resource.
 func (st pathState) releasedAtExit() bool { return st.atExit && st.dead&1 == 0 }
 
-// redeclares reports whether n declares the variable (again: a loop went
-// round), which leaves the one a deferred closure captured as it was.
-func (t *tracked) redeclares(n ast.Node) bool {
+// declares reports whether n declares v (again: a loop went round),
+// which leaves the one a deferred closure captured as it was.
+func declares(info *types.Info, n ast.Node, v *types.Var) bool {
 	var ids []*ast.Ident
 	switch n := n.(type) {
 	case *ast.AssignStmt:
@@ -122,7 +127,7 @@ func (t *tracked) redeclares(n ast.Node) bool {
 		ids = n.Names
 	}
 	for _, id := range ids {
-		if t.c.Info.Defs[id] == t.v {
+		if info.Defs[id] == v {
 			return true
 		}
 	}

@@ -25,7 +25,7 @@ type graph struct {
 
 	branches map[ast.Stmt]*ast.BranchStmt // the branch statement after a statement in its list: see branchAfter
 	caseTags map[ast.Expr]ast.Expr        // the tag of the switch each case expression is compared with: see caseTest
-	defers   *[]deferIn                   // the defer statements that run a function literal: see deferredClosures
+	defers   *deferIndex                  // the defer statements that run a function literal: see deferredClosures
 	typeCase map[*ast.CaseClause]ast.Expr // the value each clause of a type switch tests: see typeSwitched
 }
 
@@ -298,4 +298,17 @@ func listsNil(cc *ast.CaseClause) bool {
 		id, ok := ast.Unparen(e).(*ast.Ident)
 		return ok && id.Name == "nil"
 	})
+}
+
+// failedCase reports whether b is the body of a clause of a type switch
+// on the call's error that runs only when it is not nil (switch
+// err.(type) { case net.Error: ...}): reached only when the call failed,
+// with no resource.
+func (g *graph) failedCase(info *types.Info, b *cfg.Block, errVar *types.Var) bool {
+	cc, ok := b.Stmt.(*ast.CaseClause)
+	if !ok || b.Kind != cfg.KindSwitchCaseBody || errVar == nil {
+		return false
+	}
+	x := g.typeSwitched(cc)
+	return x != nil && info.ObjectOf(IdentOf(x)) == errVar
 }

@@ -203,3 +203,24 @@ func FieldChain(info *types.Info, e ast.Expr) (base ast.Expr, fields Place, ok b
 		e = sel.X
 	}
 }
+
+// assertedBy returns the value whose type assertion gives ok, the only
+// value of the variable ok names (_, ok := x.(T)); nil if none.
+func (x *Index) assertedBy(ok *ast.Ident) ast.Expr {
+	v, isVar := x.info.Uses[ok].(*types.Var)
+	if !isVar || v.Kind() != types.LocalVar {
+		return nil
+	}
+	writes := x.writesTo(v)
+	if len(writes) != 1 || writes[0].Stmt == nil {
+		return nil
+	}
+	as := writes[0].Stmt
+	if len(as.Lhs) != 2 || len(as.Rhs) != 1 || x.info.ObjectOf(IdentOf(as.Lhs[1])) != v {
+		return nil
+	}
+	if ta, isAssert := ast.Unparen(as.Rhs[0]).(*ast.TypeAssertExpr); isAssert {
+		return ta.X
+	}
+	return nil
+}

@@ -122,7 +122,7 @@ type Target struct {
 func (c *Engine) Search(t Target, fn ast.Node, def ast.Node) Found {
 	sig, body := FuncParts(fn)
 	s := &pathSearch{
-		tracked:      tracked{c: c, s: t.Spec, v: t.V, at: t.At, errVar: t.ErrVar, local: body, withError: t.WithError},
+		tracked:      tracked{c: c, s: t.Spec, aliases: aliases{v: t.V, at: t.At, errVar: t.ErrVar}, local: body, withError: t.WithError},
 		g:            c.graph(body),
 		sig:          sig,
 		retry:        t.Retry,
@@ -143,7 +143,7 @@ func (c *Engine) Search(t Target, fn ast.Node, def ast.Node) Found {
 func (c *Engine) SearchParam(t Target, fn ast.Node) (leaks []*LeakExit, done, passedOnErr, drained bool) {
 	sig, body := FuncParts(fn)
 	s := &pathSearch{
-		tracked: tracked{c: c, s: t.Spec, v: t.V, at: t.At},
+		tracked: tracked{c: c, s: t.Spec, aliases: aliases{v: t.V, at: t.At}},
 		g:       c.graph(body),
 		sig:     sig,
 		all:     true,
@@ -201,7 +201,7 @@ func (t *pathSearch) search(def ast.Node) (*LeakExit, bool) {
 	if !ok {
 		return nil, true // not in the graph (unreachable code): stay quiet
 	}
-	st := pathState{linked: t.errVar != nil, drained: t.drainedFirst, atExit: t.deferredBefore(def)}
+	st := pathState{linked: t.errVar != nil, drained: t.drainedFirst, atExit: t.g.deferredClosures().before(def, t.releasesAtExit)}
 	return t.searchFrom(pathItem{b: start.b, i: start.i + 1, st: st})
 }
 
@@ -237,7 +237,7 @@ func (t *pathSearch) searchFrom(first pathItem) (*LeakExit, bool) {
 				}
 				// A holder declared outside the variable's scope still holds it.
 			}
-			if t.failedCase(b, it.st) {
+			if it.st.linked && !t.withError && t.g.failedCase(t.c.Info, b, t.errVar) {
 				continue // case net.Error: of a switch on err.(type): the call failed, no resource
 			}
 			if entered++; !t.all && entered > quietAfter && len(b.Nodes) > 0 && t.quiet(b.Nodes[0].Pos(), it.st) {
@@ -341,7 +341,7 @@ func (t *pathSearch) visit(n ast.Node, st *pathState, via *LeakExit) bool {
 			t.done = true // read to its end first: what it held is given back, the copy needs nothing
 			return true
 		}
-		if t.replacesOwn(n) && !t.allDead(st.dead|1) {
+		if setsFieldOf(t.c.Info, n, t.v) && !t.allDead(st.dead|1) {
 			st.dead |= 1 // body := resp.Body; resp.Body = nil: the copy still holds it
 			return false
 		}
@@ -369,7 +369,7 @@ func (t *pathSearch) visit(n ast.Node, st *pathState, via *LeakExit) bool {
 	if unlink {
 		st.linked = false
 	}
-	if r.over&1 != 0 && st.atExit && t.redeclares(n) {
+	if r.over&1 != 0 && st.atExit && declares(t.c.Info, n, t.v) {
 		t.done = true // a new variable: the deferred closure closes the one it captured
 		return true
 	}

@@ -16,21 +16,27 @@ import (
 // A tracked is a variable that holds a resource, as the path search
 // follows it, and the local variables it is copied into on the way.
 type tracked struct {
-	c      *Engine
-	s      Spec
+	c     *Engine
+	s     Spec
+	stack []ast.Node // scratch stack for use scans
+	aliases
+	local *ast.BlockStmt // the body the holders must be declared in
+
+	withError bool // the resource may come with a non-nil error: an error check does not prune
+}
+
+// The aliases of a tracked resource: the variable, its error, and the
+// local variables that got the resource on the way.
+type aliases struct {
 	v      *types.Var // the variable
 	at     Place      // where the resource sits in v
 	errVar *types.Var // the call's error result, if bound
-	stack  []ast.Node // scratch stack for use scans
 
 	// Local variables that got the resource on the way: a copy, a struct
 	// of the user's holding it (their mentions are mentions of it), and
 	// function literals that release it (calling one releases it).
 	holders []heldIn
 	closers []*types.Var
-	local   *ast.BlockStmt // the body those variables must be declared in
-
-	withError bool // the resource may come with a non-nil error: an error check does not prune
 }
 
 // A heldIn is a local variable that holds the resource, at at.
@@ -41,7 +47,7 @@ type heldIn struct {
 
 // mentioned reports whether name may name a tracked variable (a cheap
 // test before the lookup).
-func (t *tracked) mentioned(name string) bool {
+func (t *aliases) mentioned(name string) bool {
 	if name == t.v.Name() || t.errVar != nil && name == t.errVar.Name() {
 		return true
 	}
@@ -131,7 +137,7 @@ const maxHolders = 7
 
 // alias returns the index of obj among the variable (0) and its holders
 // (1...), and where it holds the resource.
-func (t *tracked) alias(obj types.Object) (int, Place, bool) {
+func (t *aliases) alias(obj types.Object) (int, Place, bool) {
 	if obj == nil {
 		return 0, nil, false
 	}
@@ -147,7 +153,7 @@ func (t *tracked) alias(obj types.Object) (int, Place, bool) {
 }
 
 // allDead reports whether dead holds every alias of the resource.
-func (t *tracked) allDead(dead uint8) bool {
+func (t *aliases) allDead(dead uint8) bool {
 	all := uint8(1)<<(len(t.holders)+1) - 1
 	return dead&all == all
 }
@@ -293,7 +299,7 @@ func (t *tracked) assume(cond ast.Expr, truth bool, st pathState) ([]pathState, 
 		}
 	}
 	// ok of _, ok := err.(T): true only if the call failed.
-	if x := IdentOf(cond); x != nil && st.linked && t.errVar != nil && t.assertsErr(x) {
+	if x := IdentOf(cond); x != nil && st.linked && t.errVar != nil && t.c.Info.ObjectOf(IdentOf(t.c.assertedBy(x))) == t.errVar {
 		switch {
 		case truth && !t.withError:
 			return nil, false // the call failed: no resource
@@ -442,50 +448,16 @@ func (t *tracked) guardedRelease(b *cfg.Block) bool {
 	return r.ev == EvRelease || r.ev == EvHandoff
 }
 
-// assertsErr reports whether x names the ok result of a type assertion
-// of the call's error, its only value: _, ok := err.(T) is true only
-// when err is not nil.
-func (t *tracked) assertsErr(x *ast.Ident) bool {
-	v, ok := t.c.Info.Uses[x].(*types.Var)
-	if !ok || v.Kind() != types.LocalVar {
-		return false
-	}
-	writes := t.c.writesTo(v)
-	if len(writes) != 1 || writes[0].Stmt == nil {
-		return false
-	}
-	as := writes[0].Stmt
-	if len(as.Lhs) != 2 || len(as.Rhs) != 1 || t.c.Info.ObjectOf(IdentOf(as.Lhs[1])) != v {
-		return false
-	}
-	ta, ok := ast.Unparen(as.Rhs[0]).(*ast.TypeAssertExpr)
-	return ok && t.c.Info.ObjectOf(IdentOf(ta.X)) == t.errVar
-}
-
-// replacesOwn reports whether n assigns to a field of the variable itself
-// (v.F = x), not of a copy made on the way.
-func (t *tracked) replacesOwn(n ast.Node) bool {
+// setsFieldOf reports whether n assigns to a field of v itself (v.F = x).
+func setsFieldOf(info *types.Info, n ast.Node, v *types.Var) bool {
 	as, ok := n.(*ast.AssignStmt)
 	if !ok {
 		return false
 	}
 	for _, l := range as.Lhs {
-		if sel, ok := ast.Unparen(l).(*ast.SelectorExpr); ok && t.c.Info.ObjectOf(IdentOf(sel.X)) == t.v {
+		if sel, ok := ast.Unparen(l).(*ast.SelectorExpr); ok && info.ObjectOf(IdentOf(sel.X)) == v {
 			return true
 		}
 	}
 	return false
-}
-
-// failedCase reports whether b is the body of a clause of a type switch
-// on the call's error that runs only when it is not nil (switch
-// err.(type) { case net.Error: ...}): reached only when the call failed,
-// with no resource.
-func (t *pathSearch) failedCase(b *cfg.Block, st pathState) bool {
-	cc, ok := b.Stmt.(*ast.CaseClause)
-	if !ok || b.Kind != cfg.KindSwitchCaseBody || t.errVar == nil || !st.linked || t.withError {
-		return false
-	}
-	x := t.g.typeSwitched(cc)
-	return x != nil && t.c.Info.ObjectOf(IdentOf(x)) == t.errVar
 }

@@ -1,0 +1,84 @@
+package analyzer
+
+import (
+	"go/ast"
+	"go/types"
+	"slices"
+
+	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/flow"
+	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/nethttp"
+)
+
+// This file reads, for the keepalive check, what a net.Dialer built in
+// this package does with TCP keep-alive: its literal and the writes to
+// the variable that holds it.
+
+// dialerLitToggle returns the toggle that turns off TCP keep-alive on a
+// net.Dialer built by lit (if not nil) and held in v (if not nil), or nil.
+// Per net's documentation, probes are off when KeepAlive is negative and
+// KeepAliveConfig.Enable is false, so every write to KeepAlive must be a
+// negative constant and every write to KeepAliveConfig must leave Enable
+// false. KeepAliveConfig{Enable: false} with a KeepAlive of zero turns
+// nothing off (probes run at the default period), so it is not a toggle.
+// The toggle is the first write to KeepAlive.
+func dialerLitToggle(c *checker, lit *ast.CompositeLit, v *types.Var) ast.Node {
+	info := c.pass.TypesInfo
+	var keepAlive []ast.Node // KeyValueExpr or AssignStmt
+	var values []ast.Expr
+	if lit != nil {
+		kvs, configOn := nethttp.DialerLitKeepAlive(info, lit)
+		if configOn {
+			return nil // probes configured, or unknown
+		}
+		for _, kv := range kvs {
+			keepAlive = append(keepAlive, kv)
+			values = append(values, kv.Value)
+		}
+	}
+	if v != nil {
+		for _, w := range c.Writes().Fields {
+			switch {
+			case flow.IsFieldOf(w.Field, "net", "Dialer", "KeepAlive") && flow.VarOf(info, w.Base) == v:
+				keepAlive = append(keepAlive, w.Stmt)
+				values = append(values, w.RHS)
+			case flow.IsFieldOf(w.Field, "net", "Dialer", "KeepAliveConfig") && flow.VarOf(info, w.Base) == v:
+				if w.RHS == nil || !nethttp.IsConfigOff(info, w.RHS) {
+					return nil
+				}
+			case flow.IsFieldOf(w.Field, "net", "KeepAliveConfig", "Enable"):
+				if sel, ok := ast.Unparen(w.Base).(*ast.SelectorExpr); ok && flow.VarOf(info, sel.X) == v &&
+					(w.RHS == nil || !flow.IsFalse(info, w.RHS)) {
+					return nil
+				}
+			}
+		}
+	}
+	if len(keepAlive) == 0 {
+		return nil // KeepAlive zero: default probes
+	}
+	for _, val := range values {
+		if val == nil || !flow.IsNegative(info, val) {
+			return nil // a non-negative or unknown period somewhere
+		}
+	}
+	return keepAlive[0]
+}
+
+// keepAliveWritten reports whether the package sets the KeepAlive or
+// KeepAliveConfig of the dialer in v anywhere.
+func keepAliveWritten(c *checker, v *types.Var) bool {
+	info := c.pass.TypesInfo
+	return slices.ContainsFunc(c.Writes().Fields, func(w flow.Write) bool {
+		base := w.Base
+		if flow.IsFieldOf(w.Field, "net", "KeepAliveConfig", "Enable") {
+			sel, ok := ast.Unparen(base).(*ast.SelectorExpr)
+			if !ok {
+				return false
+			}
+			base = sel.X
+		} else if !flow.IsFieldOf(w.Field, "net", "Dialer", "KeepAlive") && !flow.IsFieldOf(w.Field, "net", "Dialer", "KeepAliveConfig") {
+			return false
+		}
+		return flow.VarOf(info, base) == v
+	})
+}

@@ -75,7 +75,7 @@ func summarizeResponse(c *checker, lf *flow.Func, f *flow.Fact) {
 		}
 	}
 	if ri < 0 && holder < 0 {
-		if stream < 0 {
+		if stream < 0 || !returnsBody(lf, stream) {
 			return
 		}
 		ri = stream
@@ -457,6 +457,20 @@ func nilWithoutError(c *checker, results *types.Tuple, ri int, returns []*ast.Re
 		}
 		if !withErr || flow.IsNil(info, ret.Results[last]) {
 			return true
+		}
+	}
+	return false
+}
+
+// returnsBody reports whether a return of lf gives, as its result ri, a
+// field named Body (return resp.Body, nil): the cheap test before a
+// stream wrapper's summary.
+func returnsBody(lf *flow.Func, ri int) bool {
+	for _, ret := range flow.ReturnsOf(lf.Body()) {
+		if len(ret.Results) > ri {
+			if sel, ok := ast.Unparen(ret.Results[ri]).(*ast.SelectorExpr); ok && sel.Sel.Name == "Body" {
+				return true
+			}
 		}
 	}
 	return false

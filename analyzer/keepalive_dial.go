@@ -327,7 +327,6 @@ func (s *dialResolver) varToggle(v *types.Var, depth int) ast.Node {
 	return nil // a copy of another dialer ...: unknown
 }
 
-
 // fieldOrigin returns the value that the field chain sel (v.f.g) has
 // for good: the one the literal that v is declared with (given no other
 // value) gives that field, when the package writes no field of v

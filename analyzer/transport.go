@@ -12,6 +12,7 @@ import (
 	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/flow"
 	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/nethttp"
 	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
 )
 
@@ -346,26 +347,38 @@ func waitsForWork(info *types.Info, loop inspector.Cursor) bool {
 //	resp, err := c.Do(req)
 func closesRequests(c *checker, fn inspector.Cursor, fl *flow.Flow) bool {
 	info := c.pass.TypesInfo
+	if len(fl.Uses) == 0 {
+		return false
+	}
 	closed := make(map[*types.Var][]inspector.Cursor) // the requests whose Close is set to true, and where
-	for cur := range fn.Preorder((*ast.AssignStmt)(nil)) {
-		as := cur.Node().(*ast.AssignStmt)
-		if len(as.Lhs) != len(as.Rhs) {
-			continue // a call with several results: not a constant true
+	for _, u := range fl.Uses {
+		call, ok := u.(*ast.CallExpr)
+		if !ok {
+			return false
 		}
-		for i, lhs := range as.Lhs {
-			sel, ok := ast.Unparen(lhs).(*ast.SelectorExpr)
-			if !ok || sel.Sel.Name != "Close" || !flow.IsNamed(info.TypeOf(sel.X), "net/http", "Request") {
-				continue // not req.Close
+		for _, a := range call.Args {
+			req := flow.VarOf(info, a)
+			if req == nil || !flow.IsPointerTo(req.Type(), "net/http", "Request") {
+				continue
 			}
-			if v := info.Types[as.Rhs[i]].Value; v != nil && constant.BoolVal(v) {
-				if req := flow.VarOf(info, sel.X); req != nil {
-					closed[req] = append(closed[req], cur)
+			if _, seen := closed[req]; seen {
+				continue
+			}
+			closed[req] = nil
+			for _, use := range c.UsesOf(fn, req) {
+				sel, ok := use.Parent().Node().(*ast.SelectorExpr)
+				if !ok || sel.X != use.Node() || sel.Sel.Name != "Close" || use.Parent().ParentEdgeKind() != edge.AssignStmt_Lhs {
+					continue // not req.Close = ...
+				}
+				as := use.Parent().Parent()
+				st := as.Node().(*ast.AssignStmt)
+				if i := slices.Index(st.Lhs, ast.Expr(sel)); len(st.Lhs) == len(st.Rhs) && i >= 0 {
+					if v := info.Types[st.Rhs[i]].Value; v != nil && constant.BoolVal(v) {
+						closed[req] = append(closed[req], as)
+					}
 				}
 			}
 		}
-	}
-	if len(closed) == 0 || len(fl.Uses) == 0 {
-		return false
 	}
 	for _, u := range fl.Uses {
 		call, ok := u.(*ast.CallExpr)

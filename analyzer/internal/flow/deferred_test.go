@@ -41,13 +41,7 @@ func TestDeferredClosure(t *testing.T) {
 				target.ErrVar = info.Defs[IdentOf(def.Lhs[1])].(*types.Var)
 			}
 			found := c.Search(target, fd, def)
-			got := ""
-			if found.Leak != nil {
-				got = found.Leak.Kind
-			}
-			if got != tt.leak {
-				t.Errorf("leak %q, want %q", got, tt.leak)
-			}
+			checkLeak(t, found, tt.leak)
 		})
 	}
 }
@@ -79,13 +73,7 @@ func TestReleasedOnReturn(t *testing.T) {
 			sel := d.Call.Fun.(*ast.SelectorExpr)
 			rv := c.Info.Uses[IdentOf(sel.X)].(*types.Var)
 			found := c.Search(Target{Spec: toySpec{}, V: rv, At: Place{}, ReleasedOnReturn: true}, fd, d)
-			got := ""
-			if found.Leak != nil {
-				got = found.Leak.Kind
-			}
-			if got != tt.leak {
-				t.Errorf("leak %q, want %q", got, tt.leak)
-			}
+			checkLeak(t, found, tt.leak)
 		})
 	}
 }

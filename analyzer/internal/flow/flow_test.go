@@ -318,13 +318,7 @@ func TestSearch(t *testing.T) {
 				target.ErrVar = info.Defs[errID].(*types.Var)
 			}
 			found := c.Search(target, fd, def)
-			got := ""
-			if found.Leak != nil {
-				got = found.Leak.Kind
-			}
-			if got != tt.leak {
-				t.Errorf("leak %q, want %q", got, tt.leak)
-			}
+			checkLeak(t, found, tt.leak)
 			// The same resource, read to its end before the search
 			// starts: its leaks are Drained ones.
 			target.Drained = true
@@ -360,5 +354,17 @@ func TestNeverRuns(t *testing.T) {
 				t.Errorf("NeverRuns %v, want %v", got, tt.never)
 			}
 		})
+	}
+}
+
+// checkLeak fails t unless the first leak found is of kind want ("": none).
+func checkLeak(t *testing.T, found Found, want string) {
+	t.Helper()
+	got := ""
+	if found.Leak != nil {
+		got = found.Leak.Kind
+	}
+	if got != want {
+		t.Errorf("leak %q, want %q", got, want)
 	}
 }

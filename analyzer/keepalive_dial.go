@@ -321,7 +321,7 @@ func (s *dialResolver) varToggle(v *types.Var, depth int) ast.Node {
 	if lit := nethttp.NetDialerLit(s.info, rhs); lit != nil {
 		return dialerLitToggle(s.c, lit, v)
 	}
-	if call, ok := ast.Unparen(rhs).(*ast.CallExpr); ok && !keepAliveWritten(s.c, v) {
+	if call, ok := ast.Unparen(rhs).(*ast.CallExpr); ok && len(keepAliveWrites(s.c, v)) == 0 {
 		return s.dialerToggle(call, depth+1) // d := newDialer(): the maker's, unless d's are set after
 	}
 	return nil // a copy of another dialer ...: unknown

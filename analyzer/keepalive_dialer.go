@@ -3,7 +3,6 @@ package analyzer
 import (
 	"go/ast"
 	"go/types"
-	"slices"
 
 	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/flow"
 	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/nethttp"
@@ -36,18 +35,17 @@ func dialerLitToggle(c *checker, lit *ast.CompositeLit, v *types.Var) ast.Node {
 		}
 	}
 	if v != nil {
-		for _, w := range c.Writes().Fields {
+		for _, w := range keepAliveWrites(c, v) {
 			switch {
-			case flow.IsFieldOf(w.Field, "net", "Dialer", "KeepAlive") && flow.VarOf(info, w.Base) == v:
+			case flow.IsFieldOf(w.Field, "net", "Dialer", "KeepAlive"):
 				keepAlive = append(keepAlive, w.Stmt)
 				values = append(values, w.RHS)
-			case flow.IsFieldOf(w.Field, "net", "Dialer", "KeepAliveConfig") && flow.VarOf(info, w.Base) == v:
+			case flow.IsFieldOf(w.Field, "net", "Dialer", "KeepAliveConfig"):
 				if w.RHS == nil || !nethttp.IsConfigOff(info, w.RHS) {
 					return nil
 				}
-			case flow.IsFieldOf(w.Field, "net", "KeepAliveConfig", "Enable"):
-				if sel, ok := ast.Unparen(w.Base).(*ast.SelectorExpr); ok && flow.VarOf(info, sel.X) == v &&
-					(w.RHS == nil || !flow.IsFalse(info, w.RHS)) {
+			default: // KeepAliveConfig.Enable
+				if w.RHS == nil || !flow.IsFalse(info, w.RHS) {
 					return nil
 				}
 			}
@@ -64,21 +62,25 @@ func dialerLitToggle(c *checker, lit *ast.CompositeLit, v *types.Var) ast.Node {
 	return keepAlive[0]
 }
 
-// keepAliveWritten reports whether the package sets the KeepAlive or
-// KeepAliveConfig of the dialer in v anywhere.
-func keepAliveWritten(c *checker, v *types.Var) bool {
+// keepAliveWrites returns the package's writes to the KeepAlive, the
+// KeepAliveConfig or the KeepAliveConfig.Enable of the dialer in v.
+func keepAliveWrites(c *checker, v *types.Var) []flow.Write {
 	info := c.pass.TypesInfo
-	return slices.ContainsFunc(c.Writes().Fields, func(w flow.Write) bool {
+	var out []flow.Write
+	for _, w := range c.Writes().Fields {
 		base := w.Base
 		if flow.IsFieldOf(w.Field, "net", "KeepAliveConfig", "Enable") {
 			sel, ok := ast.Unparen(base).(*ast.SelectorExpr)
 			if !ok {
-				return false
+				continue
 			}
 			base = sel.X
 		} else if !flow.IsFieldOf(w.Field, "net", "Dialer", "KeepAlive") && !flow.IsFieldOf(w.Field, "net", "Dialer", "KeepAliveConfig") {
-			return false
+			continue
 		}
-		return flow.VarOf(info, base) == v
-	})
+		if flow.VarOf(info, base) == v {
+			out = append(out, w)
+		}
+	}
+	return out
 }

@@ -58,6 +58,9 @@ func TestReleasesAtRunTime(t *testing.T) {
 		{"req.Close", true, func() (*http.Client, func()) {
 			return &http.Client{Transport: &http.Transport{}}, func() {}
 		}, func(req *http.Request) { req.Close = true }},
+		{"a Connection: close header (the server closes it)", true, func() (*http.Client, func()) {
+			return &http.Client{Transport: &http.Transport{}}, func() {}
+		}, func(req *http.Request) { req.Header.Set("Connection", "close") }},
 		{"a lazy holder's CloseIdleConnections, nil-guarded", true, func() (*http.Client, func()) {
 			l := &lazyHolder{}
 			return l.client(), l.CloseIdleConnections

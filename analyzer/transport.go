@@ -336,21 +336,24 @@ func waitsForWork(info *types.Info, loop inspector.Cursor) bool {
 }
 
 // closesRequests reports whether every request the function at fn sends
-// through the pool that fl follows is one it sets Close on, asking the
-// transport to close the connection after it: each use of the pool is a
-// call given such a request, set so before the call in a block that
-// holds it (not on some paths only). One request sent without it (another
-// request, or a call that builds its own: c.Get(u)) leaves an idle
-// connection.
+// through the pool that fl follows is one that asks the transport to
+// close the connection after it: each use of the pool is a call given
+// such a request, asked so in its literal or before the call in a block
+// that holds it (not on some paths only). One request sent without it
+// (another request, or a call that builds its own: c.Get(u)) leaves an
+// idle connection.
 //
 //	req.Close = true
+//	req.Header.Set("Connection", "close")   // the server closes it
+//	req := &http.Request{Method: http.MethodGet, URL: u, Close: true}
 //	resp, err := c.Do(req)
 func closesRequests(c *checker, fn inspector.Cursor, fl *flow.Flow) bool {
 	info := c.pass.TypesInfo
 	if len(fl.Uses) == 0 {
 		return false
 	}
-	closed := make(map[*types.Var][]inspector.Cursor) // the requests whose Close is set to true, and where
+	closed := make(map[*types.Var][]inspector.Cursor) // the requests that ask to close, and the statements that ask it
+	always := make(map[*types.Var]bool)               // those whose literal asks it
 	for _, u := range fl.Uses {
 		call, ok := u.(*ast.CallExpr)
 		if !ok {
@@ -365,30 +368,97 @@ func closesRequests(c *checker, fn inspector.Cursor, fl *flow.Flow) bool {
 				continue
 			}
 			closed[req] = nil
+			if init, _, ok := c.LocalOrigin(fn, req); ok && literalCloses(info, init) {
+				always[req] = true
+			}
 			for _, use := range c.UsesOf(fn, req) {
-				sel, ok := use.Parent().Node().(*ast.SelectorExpr)
-				if !ok || sel.X != use.Node() || sel.Sel.Name != "Close" || use.Parent().ParentEdgeKind() != edge.AssignStmt_Lhs {
-					continue // not req.Close = ...
-				}
-				as := use.Parent().Parent()
-				st := as.Node().(*ast.AssignStmt)
-				if i := slices.Index(st.Lhs, ast.Expr(sel)); len(st.Lhs) == len(st.Rhs) && i >= 0 {
-					if v := info.Types[st.Rhs[i]].Value; v != nil && constant.BoolVal(v) {
-						closed[req] = append(closed[req], as)
-					}
+				if st, ok := asksClose(info, use); ok {
+					closed[req] = append(closed[req], st)
 				}
 			}
 		}
 	}
 	for _, u := range fl.Uses {
-		call, ok := u.(*ast.CallExpr)
-		if !ok || !slices.ContainsFunc(call.Args, func(a ast.Expr) bool {
-			return slices.ContainsFunc(closed[flow.VarOf(info, a)], func(set inspector.Cursor) bool { return setBefore(set, call) })
+		call := u.(*ast.CallExpr)
+		if !slices.ContainsFunc(call.Args, func(a ast.Expr) bool {
+			req := flow.VarOf(info, a)
+			return always[req] || slices.ContainsFunc(closed[req], func(set inspector.Cursor) bool { return setBefore(set, call) })
 		}) {
 			return false // a request sent without Close, or with it set on some paths only
 		}
 	}
 	return true
+}
+
+// asksClose returns the statement at which use, a use of a request
+// variable, asks the transport to close the connection after the
+// request: req.Close = true, or a Connection header of "close", which
+// the server answers by closing it.
+//
+//	req.Close = true
+//	req.Header.Set("Connection", "close")
+func asksClose(info *types.Info, use inspector.Cursor) (inspector.Cursor, bool) {
+	sel, ok := use.Parent().Node().(*ast.SelectorExpr)
+	if !ok || sel.X != use.Node() {
+		return inspector.Cursor{}, false
+	}
+	switch sel.Sel.Name {
+	case "Close":
+		if use.Parent().ParentEdgeKind() != edge.AssignStmt_Lhs {
+			return inspector.Cursor{}, false
+		}
+		as := use.Parent().Parent()
+		st := as.Node().(*ast.AssignStmt)
+		if i := slices.Index(st.Lhs, ast.Expr(sel)); len(st.Lhs) == len(st.Rhs) && i >= 0 {
+			if v := info.Types[st.Rhs[i]].Value; v != nil && constant.BoolVal(v) {
+				return as, true
+			}
+		}
+	case "Header":
+		set := use.Parent().Parent() // req.Header.Set
+		call, ok := set.Parent().Node().(*ast.CallExpr)
+		if s, isSel := set.Node().(*ast.SelectorExpr); !isSel || !ok || call.Fun != s || len(call.Args) != 2 || s.Sel.Name != "Set" && s.Sel.Name != "Add" {
+			return inspector.Cursor{}, false
+		}
+		if isConnectionClose(info, call.Args[0], call.Args[1]) && set.Parent().ParentEdgeKind() == edge.ExprStmt_X {
+			return set.Parent().Parent(), true
+		}
+	}
+	return inspector.Cursor{}, false
+}
+
+// isConnectionClose reports whether the constants key and value are a
+// Connection header that lists the "close" option (the key and the
+// option in any case, as net/http reads them).
+func isConnectionClose(info *types.Info, key, value ast.Expr) bool {
+	k, v := info.Types[key].Value, info.Types[value].Value
+	if k == nil || v == nil || k.Kind() != constant.String || v.Kind() != constant.String || !strings.EqualFold(constant.StringVal(k), "Connection") {
+		return false
+	}
+	return slices.ContainsFunc(strings.Split(constant.StringVal(v), ","), func(opt string) bool {
+		return strings.EqualFold(strings.TrimSpace(opt), "close")
+	})
+}
+
+// literalCloses reports whether e is a request literal that sets Close
+// to true: &http.Request{..., Close: true}.
+func literalCloses(info *types.Info, e ast.Expr) bool {
+	u, ok := e.(*ast.UnaryExpr)
+	if !ok || u.Op != token.AND {
+		return false
+	}
+	lit, ok := ast.Unparen(u.X).(*ast.CompositeLit)
+	if !ok {
+		return false
+	}
+	return slices.ContainsFunc(lit.Elts, func(elt ast.Expr) bool {
+		kv, ok := elt.(*ast.KeyValueExpr)
+		if !ok || !flow.SameName(kv.Key, "Close") {
+			return false
+		}
+		v := info.Types[kv.Value].Value
+		return v != nil && v.Kind() == constant.Bool && constant.BoolVal(v)
+	})
 }
 
 // replacedBeforeUse reports whether every use of the pool that fl

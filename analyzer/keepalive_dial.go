@@ -345,7 +345,7 @@ func fieldOrigin(c *checker, sel *ast.SelectorExpr) ast.Expr {
 	if !ok {
 		return nil
 	}
-	if c.FieldsWritten(v, token.NoPos) {
+	if c.FieldsWritten(v) {
 		return nil // a field of v set somewhere: not the literal's for good
 	}
 	for _, f := range fields {

@@ -161,7 +161,7 @@ func cloneOf(c *checker, call *ast.CallExpr) *ast.CompositeLit {
 	}
 	v := flow.VarOf(c.pass.TypesInfo, sel.X)
 	rhs, _, ok := c.Origin(v)
-	if !ok || rhs == nil || c.FieldsWritten(v, token.NoPos) {
+	if !ok || rhs == nil || c.FieldsWritten(v) {
 		return nil
 	}
 	rhs = ast.Unparen(rhs)

@@ -6,6 +6,7 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
+	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/ast/inspector"
@@ -86,7 +87,7 @@ func (c *conds) HoldsAt(call *ast.CallExpr, w Condition) (holds, known bool) {
 	if sig, ok := info.TypeOf(call.Fun).(*types.Signature); ok && sig.Variadic() && w.Param == sig.Params().Len() && w.Field == "" {
 		// The variadic parameter: zero when no argument fills it.
 		if call.Ellipsis.IsValid() {
-			zero, known := c.isZeroAt(call.Args[len(call.Args)-1], nil, 0)
+			zero, known := c.zeroBefore(call.Args[len(call.Args)-1], nil, 0, call)
 			return zero != w.NonZero, known
 		}
 		return (len(call.Args) < w.Param) != w.NonZero, true
@@ -109,7 +110,7 @@ func (c *conds) HoldsAt(call *ast.CallExpr, w Condition) (holds, known bool) {
 	if len(fields) == 0 && isInterfaceParam(info, call, w.Param-1) && !IsNil(info, arg) && !types.IsInterface(info.TypeOf(arg)) {
 		return w.NonZero, true // a concrete value, even a nil pointer, makes a non-nil interface
 	}
-	zero, known := c.isZeroAt(arg, fields, 0)
+	zero, known := c.zeroBefore(arg, fields, 0, call)
 	if !known {
 		return true, false
 	}
@@ -126,15 +127,13 @@ func isInterfaceParam(info *types.Info, call *ast.CallExpr, i int) bool {
 	return types.IsInterface(sig.Params().At(i).Type())
 }
 
-// isZeroAt reports whether the value of e, or of the field path fields
-// inside it, is known to be zero, and whether it is known at all.
-func (c *conds) isZeroAt(e ast.Expr, fields []string, depth int) (zero, known bool) {
-	return c.zeroBefore(e, fields, depth, token.NoPos)
-}
-
-// zeroBefore is isZeroAt where writes to fields at or after before
-// (if valid) do not count: they come after the test being decided.
-func (c *conds) zeroBefore(e ast.Expr, fields []string, depth int, before token.Pos) (zero, known bool) {
+// zeroBefore reports whether the value of e, or of the field path fields
+// inside it, is known to be zero at at (the call whose condition is
+// decided, or the test NeverRuns reads), and whether it is known at all.
+// A field of a local variable set by statements is decided by the last
+// one before at (lastSet); at is nil where that cannot be read (a copy
+// of a struct, taken before the statements).
+func (c *conds) zeroBefore(e ast.Expr, fields []string, depth int, at ast.Node) (zero, known bool) {
 	info := c.idx.info
 	if depth > maxDepth {
 		return false, false
@@ -156,7 +155,11 @@ func (c *conds) zeroBefore(e ast.Expr, fields []string, depth int, before token.
 			if len(fields) == 0 {
 				return false, true // an address is never nil
 			}
-			return c.zeroBefore(x.X, fields, depth+1, before)
+			return c.zeroBefore(x.X, fields, depth+1, at)
+		}
+	case *ast.StarExpr:
+		if len(fields) > 0 {
+			return c.zeroBefore(x.X, fields, depth+1, at) // (*p).F is p.F
 		}
 	case *ast.FuncLit:
 		return false, len(fields) == 0 // a function is never nil
@@ -170,7 +173,7 @@ func (c *conds) zeroBefore(e ast.Expr, fields []string, depth int, before token.
 				return false, false // positional: not worth it
 			}
 			if SameName(kv.Key, fields[0]) {
-				return c.zeroBefore(kv.Value, fields[1:], depth+1, before)
+				return c.zeroBefore(kv.Value, fields[1:], depth+1, at)
 			}
 		}
 		return IsStructType(info.TypeOf(x)), IsStructType(info.TypeOf(x)) // left out: zero
@@ -179,14 +182,26 @@ func (c *conds) zeroBefore(e ast.Expr, fields []string, depth int, before token.
 			return false, len(fields) == 0 // a function is never nil
 		}
 		v := VarOf(info, x)
-		if v == nil || len(fields) > 0 && c.FieldsWritten(v, before) {
+		if v == nil {
 			return false, false
+		}
+		if len(fields) > 0 && c.FieldsWritten(v) {
+			set, ok := c.lastSet(v, fields, at)
+			if !ok {
+				return false, false
+			}
+			if set != nil {
+				return c.zeroBefore(set, nil, depth+1, at)
+			}
 		}
 		if rhs, zero, ok := c.idx.Origin(v); ok {
 			if zero {
 				return true, true
 			}
-			return c.zeroBefore(rhs, fields, depth+1, before)
+			if IsStructType(v.Type()) && VarOf(info, rhs) != nil {
+				at = nil // o2 := o copies o: writes to o's fields after it do not reach o2
+			}
+			return c.zeroBefore(rhs, fields, depth+1, at)
 		}
 	}
 	return false, false
@@ -208,26 +223,88 @@ func (c *conds) constAt(e ast.Expr, depth int) constant.Value {
 }
 
 // FieldsWritten reports whether a field of the variable v is assigned
-// anywhere in the package (before before, if valid).
-func (c *conds) FieldsWritten(v *types.Var, before token.Pos) bool {
+// anywhere in the package.
+func (c *conds) FieldsWritten(v *types.Var) bool {
 	for _, w := range c.idx.Writes().Fields {
-		if before.IsValid() && w.Pos >= before {
-			continue
-		}
-		for base := w.Base; base != nil; {
-			switch b := ast.Unparen(base).(type) {
-			case *ast.SelectorExpr:
-				base = b.X
-				continue
-			case *ast.Ident:
-				if VarOf(c.idx.info, b) == v {
-					return true
-				}
-			}
-			break
+		if c.writtenVar(w.Base) == v {
+			return true
 		}
 	}
 	return false
+}
+
+// writtenVar returns the variable at the root of base, the value whose
+// field a write sets (v in v.A.B = x); nil if none.
+func (c *conds) writtenVar(base ast.Expr) *types.Var {
+	for {
+		switch b := ast.Unparen(base).(type) {
+		case *ast.SelectorExpr:
+			base = b.X
+			continue
+		case *ast.Ident:
+			return VarOf(c.idx.info, b)
+		}
+		return nil
+	}
+}
+
+// lastSet returns the value that the field path fields of the local
+// variable v holds at at, set by a statement: the last assignment to it
+// before at, when it is a statement of a list that holds at (every path
+// to at runs it, and no other write runs between). It returns nil, true
+// when no write comes before at (the variable's value decides), and
+// false when the writes leave it unknown: a write inside a closure, to
+// a field path inside or around this one, of a value not known, or after
+// at with a loop around at (it may run before the next time).
+//
+//	o := Options{Pooled: true}
+//	o.Pooled = false
+//	NewPooled(o)    // decided by o.Pooled = false
+func (c *conds) lastSet(v *types.Var, fields []string, at ast.Node) (ast.Expr, bool) {
+	if at == nil || v.Kind() == types.PackageVar || v.Kind() == types.FieldVar {
+		return nil, false
+	}
+	root := c.idx.e.Root()
+	site, found := root.FindByPos(at.Pos(), at.End())
+	if !found || site.Node() != at {
+		return nil, false
+	}
+	fn, _ := EnclosingFunc(site)
+	loop := hasLoopAround(site)
+	var last inspector.Cursor
+	var set ast.Expr
+	for _, w := range c.idx.Writes().Fields {
+		base, path, ok := FieldChain(c.idx.info, w.Base)
+		if !ok || VarOf(c.idx.info, base) != v {
+			if !ok && c.writtenVar(w.Base) == v {
+				return nil, false // through something other than fields
+			}
+			continue
+		}
+		path = append(path, w.Field.Name())
+		n := min(len(path), len(fields))
+		if !slices.Equal(path[:n], fields[:n]) {
+			continue // another field
+		}
+		if w.Pos >= at.Pos() {
+			if loop {
+				return nil, false
+			}
+			continue // runs after at
+		}
+		cur, found := root.FindByPos(w.Stmt.Pos(), w.Stmt.End())
+		if wf, _ := EnclosingFunc(cur); !found || cur.Node() != w.Stmt || wf != fn || len(path) != len(fields) || w.RHS == nil {
+			return nil, false
+		}
+		last, set = cur, w.RHS
+	}
+	if set == nil {
+		return nil, true
+	}
+	if StmtList(last.Parent().Node()) == nil || at.Pos() < last.Node().End() || at.Pos() >= last.Parent().Node().End() {
+		return nil, false // on some paths to at only
+	}
+	return set, true
 }
 
 // isZeroValue reports whether e is a constant zero value or nil.
@@ -358,7 +435,7 @@ func (c *conds) NeverRuns(cur inspector.Cursor) bool {
 			if v := VarOf(info, x); !ok || v == nil || v.Kind() != types.LocalVar {
 				continue
 			}
-			zero, known := c.zeroBefore(x, fields, 0, s.Pos())
+			zero, known := c.zeroBefore(x, fields, 0, s)
 			runsWhenNil := (bin.Op == token.EQL) == (n == s.Body)
 			if known && zero != runsWhenNil {
 				return true

@@ -346,12 +346,52 @@ func TestNeverRuns(t *testing.T) {
 		{"in a loop", "h := &Holder{R: &Res{}}\nfor c {\nif h.R == nil {\n/*@*/ h.R = New()\n}\nh.R = nil\n}", false},
 		{"a parameter", "if p.R == nil {\n/*@*/ p.R = New()\n}", false},
 		{"unknown value", "h := sharedHolder()\nif h.R == nil {\n/*@*/ h.R = New()\n}", false},
+		{"set by a statement", "h := &Holder{}\nh.R = &Res{}\nif h.R == nil {\n/*@*/ h.R = New()\n}", true},
+		{"set after other fields", "var h Holder\nh.n = 1\nh.R = &Res{}\nh.n = 2\nif h.R == nil {\n/*@*/ h.R = New()\n}", true},
+		{"set on a branch", "h := &Holder{}\nif c {\nh.R = &Res{}\n}\nif h.R == nil {\n/*@*/ h.R = New()\n}", false},
+		{"cleared by a closure", "h := &Holder{}\nclear := func() { h.R = nil }\nh.R = &Res{}\nclear()\nif h.R == nil {\n/*@*/ h.R = New()\n}", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c, f := toyEngine(t, "\nfunc sharedHolder() *Holder { return nil }\n\nfunc f(c bool, p *Holder) {\n"+tt.body+"\n}\n")
 			if got := c.NeverRuns(markedIdent(t, c, f)); got != tt.never {
 				t.Errorf("NeverRuns %v, want %v", got, tt.never)
+			}
+		})
+	}
+}
+
+// TestHoldsAt: a condition on a field of a call's argument is decided by
+// its literal, or by the last statement before the call that sets it on
+// every path there, and left unknown otherwise.
+func TestHoldsAt(t *testing.T) {
+	tests := []struct {
+		name         string
+		body         string // the body of func f(c bool, p Holder), with a marked call of take
+		holds, known bool
+	}{
+		{"literal", "h := Holder{R: &Res{}}\n/*@*/ take(h)", true, true},
+		{"left out", "h := Holder{n: 1}\n/*@*/ take(h)", false, true},
+		{"set after", "h := Holder{}\nh.R = &Res{}\n/*@*/ take(h)", true, true},
+		{"cleared after", "h := Holder{R: &Res{}}\nh.R = nil\n/*@*/ take(h)", false, true},
+		{"other field set", "h := Holder{R: &Res{}}\nh.n = 2\n/*@*/ take(h)", true, true},
+		{"through a pointer", "h := &Holder{R: &Res{}}\nh.R = nil\n/*@*/ take(*h)", false, true},
+		{"set in the loop's body", "for c {\nh := Holder{}\nh.R = &Res{}\n/*@*/ take(h)\n}", true, true},
+		{"set after, in a loop", "h := Holder{}\nfor c {\n/*@*/ take(h)\nh.R = &Res{}\n}", false, false},
+		{"set after, no loop", "h := Holder{}\n/*@*/ take(h)\nh.R = &Res{}", false, true},
+		{"set on a branch", "h := Holder{}\nif c {\nh.R = &Res{}\n}\n/*@*/ take(h)", false, false},
+		{"set by a closure", "h := Holder{}\nset := func() { h.R = &Res{} }\nset()\n/*@*/ take(h)", false, false},
+		{"copied before the write", "h := Holder{}\nh2 := h\nh.R = &Res{}\n/*@*/ take(h2)", false, false},
+		{"a call's result", "h := Holder{}\nh.R = New()\n/*@*/ take(h)", false, false},
+		{"a parameter set", "p.R = nil\n/*@*/ take(p)", false, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, f := toyEngine(t, "\nfunc take(h Holder) {}\n\nfunc f(c bool, p Holder) {\n"+tt.body+"\n}\n")
+			call := markedIdent(t, c, f).Parent().Node().(*ast.CallExpr)
+			holds, known := c.HoldsAt(call, Condition{Param: 1, Field: "R", NonZero: true})
+			if holds != tt.holds && known || known != tt.known {
+				t.Errorf("HoldsAt: holds %v, known %v; want %v, %v", holds, known, tt.holds, tt.known)
 			}
 		})
 	}

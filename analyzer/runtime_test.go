@@ -1,6 +1,8 @@
 package analyzer_test
 
 import (
+	"archive/tar"
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -185,6 +187,17 @@ func TestBodiesAtRunTime(t *testing.T) {
 		{"not read", false, "", write(payload), func(*http.Response) {}},
 		{"a bounded read (io.LimitReader)", false, "", write(payload), func(r *http.Response) { io.ReadAll(io.LimitReader(r.Body, 1024)) }},
 		{"a chunked JSON body, decoded", false, "", writeJSON(true), decodeJSON},
+		{"a chunked JSON body, decoded until io.EOF", true, "", writeJSON(true), func(r *http.Response) {
+			untilEOF(t, json.NewDecoder(r.Body).Decode)
+		}},
+		{"a chunked body, read by lines until io.EOF", true, "", writeJSON(true), func(r *http.Response) {
+			br := bufio.NewReader(r.Body)
+			untilEOF(t, func(any) error { _, err := br.ReadString('\n'); return err })
+		}},
+		{"a chunked tar archive, read to its end marker", false, "", writeTar, func(r *http.Response) {
+			tr := tar.NewReader(r.Body)
+			untilEOF(t, func(any) error { _, err := tr.Next(); return err })
+		}},
 		{"a read that fails (a corrupt gzip stream)", false, "", corruptGzip, func(r *http.Response) {
 			if _, err := io.ReadAll(r.Body); err == nil {
 				t.Error("the corrupt stream read without an error")
@@ -283,6 +296,31 @@ func writeJSON(chunked bool) http.HandlerFunc {
 func decodeJSON(r *http.Response) {
 	var v map[string]string
 	json.NewDecoder(r.Body).Decode(&v)
+}
+
+// untilEOF calls next until it returns an error, which must be io.EOF.
+func untilEOF(t *testing.T, next func(v any) error) {
+	for {
+		var v any
+		if err := next(&v); err != nil {
+			if err != io.EOF {
+				t.Errorf("read: %v, want io.EOF", err)
+			}
+			return
+		}
+	}
+}
+
+// writeTar answers with a tar archive of one file, chunked: its reader
+// returns io.EOF at the archive's end marker, before the last chunk.
+func writeTar(w http.ResponseWriter, r *http.Request) {
+	w.(http.Flusher).Flush()
+	tw := tar.NewWriter(w)
+	tw.WriteHeader(&tar.Header{Name: "f", Mode: 0o644, Size: 3})
+	tw.Write([]byte("abc"))
+	tw.Close()
+	w.(http.Flusher).Flush()
+	time.Sleep(200 * time.Millisecond)
 }
 
 // corruptGzip says its body is gzip-encoded and sends bytes that are not:

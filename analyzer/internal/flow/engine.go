@@ -36,6 +36,10 @@ type Hooks interface {
 	// end when it returns a nil error, and does nothing else with it
 	// (io.ReadAll).
 	Drains(fn *types.Func, arg int) bool
+	// EndsAtEOF reports whether fn, a method of a reader made over
+	// another (a decoder), returns io.EOF only once that reader has
+	// returned it: what the other held is read to its end then.
+	EndsAtEOF(fn *types.Func) bool
 	// StoresInto reports whether a call of fn keeps its argument arg in
 	// what its parameter holder holds (-1: its receiver), and only there,
 	// in a way no summary of its body can see.

@@ -20,7 +20,11 @@ import (
 // toySrc declares the toy resource. The cases below add functions to it.
 const toySrc = `package toy
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+	"io"
+)
 
 type Res struct{ n int }
 
@@ -41,7 +45,14 @@ func keep(r *Res) { global = r }
 func later(f func()) { go f() }
 func show(r *Res) { fmt.Println(r.n) }
 
-var _ = fmt.Sprint
+// reader reads a resource; its Next returns io.EOF at the resource's end.
+type reader struct{ r *Res }
+
+func newReader(r *Res) *reader  { return &reader{r} }
+func (d *reader) Next() error   { return io.EOF }
+func (d *reader) Other() error  { return io.EOF }
+
+var _, _ = fmt.Sprint, errors.Is
 `
 
 // toySpec: Release releases, Use uses, a Holder holds the resource in
@@ -100,10 +111,13 @@ func (toySpec) HolderFlags(types.Type) uint8 { return 0 }
 // toyHooks: nothing is known of library functions.
 type toyHooks struct{}
 
-func (toyHooks) NeverReturns(*types.Func) bool           { return false }
-func (toyHooks) FailsTest(*types.Func) bool              { return false }
-func (toyHooks) OnlyReads(fn *types.Func) bool           { return fn.Pkg() != nil && fn.Pkg().Path() == "fmt" }
+func (toyHooks) NeverReturns(*types.Func) bool { return false }
+func (toyHooks) FailsTest(*types.Func) bool    { return false }
+func (toyHooks) OnlyReads(fn *types.Func) bool {
+	return fn.Pkg() != nil && fn.Pkg().Path() == "fmt" || fn.Name() == "newReader"
+}
 func (toyHooks) Drains(*types.Func, int) bool            { return false }
+func (toyHooks) EndsAtEOF(fn *types.Func) bool           { return fn.Name() == "Next" }
 func (toyHooks) StoresInto(*types.Func, int) (int, bool) { return 0, false }
 
 // toyEngine type-checks toySrc with extra appended and returns an engine
@@ -392,6 +406,37 @@ func TestHoldsAt(t *testing.T) {
 			holds, known := c.HoldsAt(call, Condition{Param: 1, Field: "R", NonZero: true})
 			if holds != tt.holds && known || known != tt.known {
 				t.Errorf("HoldsAt: holds %v, known %v; want %v, %v", holds, known, tt.holds, tt.known)
+			}
+		})
+	}
+}
+
+// TestReadToEOF: a reader made over the resource whose method returns
+// io.EOF only at the resource's end (Hooks.EndsAtEOF: Next here) has read
+// it to its end on the path where its error is io.EOF: a leak there is a
+// Drained one.
+func TestReadToEOF(t *testing.T) {
+	tests := []struct {
+		name    string
+		body    string // the body of func f(c bool) error, after r is opened
+		drained bool   // the path that drops r has read it to its end
+	}{
+		{"err == io.EOF", "d := newReader(r)\nfor {\nif err := d.Next(); err == io.EOF {\nreturn nil\n} else if err != nil {\nr.Release()\nreturn err\n}\n}", true},
+		{"errors.Is", "d := newReader(r)\nfor {\nerr := d.Next()\nif errors.Is(err, io.EOF) {\nbreak\n}\nif err != nil {\nr.Release()\nreturn err\n}\n}\nreturn nil", true},
+		{"err != io.EOF, false", "var err error\nfor {\nif err = newReader(r).Next(); err != nil {\nif err != io.EOF {\nr.Release()\nreturn err\n}\nreturn nil\n}\n}", true},
+		{"another method", "d := newReader(r)\nif err := d.Other(); err == io.EOF {\nreturn nil\n}\nr.Release()\nreturn nil", false},
+		{"another reader", "d := newReader(new(Res))\nif err := d.Next(); err == io.EOF {\nreturn nil\n}\nr.Release()\nreturn nil", false},
+		{"the error overwritten", "d := newReader(r)\nerr := d.Next()\nerr = fmt.Errorf(\"x\")\nif err == io.EOF {\nreturn nil\n}\nr.Release()\nreturn nil", false},
+		{"any error", "d := newReader(r)\nif err := d.Next(); err != nil {\nreturn nil\n}\nr.Release()\nreturn nil", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, f := toyEngine(t, "\nfunc f(c bool) error {\nr, _ := Open()\n"+tt.body+"\n}\n")
+			fd := f.Decls[len(f.Decls)-1].(*ast.FuncDecl)
+			def := fd.Body.List[0].(*ast.AssignStmt)
+			found := c.Search(Target{Spec: toySpec{}, V: c.Info.Defs[IdentOf(def.Lhs[0])].(*types.Var), At: Place{}}, fd, def)
+			if (found.Leak == nil) != tt.drained || (found.Drained != nil) != tt.drained {
+				t.Errorf("leak %v, drained %v; want drained %v", found.Leak, found.Drained, tt.drained)
 			}
 		})
 	}

@@ -30,6 +30,7 @@ type pathState struct {
 	linked   bool       // the error variable still holds the call's error
 	relErr   *types.Var // a callee released the resource if this error is not nil
 	drainErr *types.Var // a callee read it to its end if this error is nil
+	eofErr   *types.Var // a reader made over it has read it to its end if this error is io.EOF
 	relTrue  *types.Var // a callee released it if this bool is true
 	drained  bool       // it was read to its end on this path: still held, but what it holds is given back
 	dead     uint8      // the aliases (bit 0 the variable, bit i its holder i-1) overwritten on this path
@@ -330,6 +331,7 @@ func (t *pathSearch) visit(n ast.Node, st *pathState, via *LeakExit) bool {
 		st.atExit = true
 		return false
 	}
+	st.eofErr = t.eofErrAfter(n, st.eofErr)
 	r := t.scan(n, st.dead)
 	ev, deref, unlink, call := r.ev, r.deref, r.unlink, r.call
 	switch ev {

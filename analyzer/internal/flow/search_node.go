@@ -315,6 +315,9 @@ func (t *tracked) assume(cond ast.Expr, truth bool, st pathState) ([]pathState, 
 		}
 		return []pathState{st}, false
 	}
+	if st.eofErr != nil && t.readToEOF(cond, truth, st.eofErr) {
+		st.drained = true // a decoder made over it returned io.EOF
+	}
 	// Any other condition: follow its uses.
 	r := t.scan(cond, st.dead)
 	if r.ev == EvRelease || r.ev == EvHandoff || r.ev == EvReleaseIfTrue && r.call == ast.Unparen(cond) && truth {

@@ -63,6 +63,27 @@ func (Hooks) Drains(fn *types.Func, arg int) bool {
 	return false
 }
 
+// EndsAtEOF reports whether fn, a method of a standard-library decoder
+// or buffered reader, returns io.EOF only once the reader it was made
+// over has returned io.EOF: a loop that decodes until then has read the
+// body to its end, and its connection is back in the pool. This is a
+// list because it is a promise of the method's documentation, not of
+// its types or of anything a summary can see: a framed reader may stop
+// before its reader's end (tar.Reader.Next at the archive's end marker,
+// multipart.Reader.NextPart at the closing boundary, io.LimitReader at
+// its limit), and is not listed.
+func (Hooks) EndsAtEOF(fn *types.Func) bool {
+	switch {
+	case flow.IsMethod(fn, "encoding/json", "Decoder", "Decode", "Token"),
+		flow.IsMethod(fn, "encoding/xml", "Decoder", "Decode", "Token", "RawToken"),
+		flow.IsMethod(fn, "encoding/gob", "Decoder", "Decode"),
+		flow.IsMethod(fn, "encoding/csv", "Reader", "Read"),
+		flow.IsMethod(fn, "bufio", "Reader", "Read", "ReadByte", "ReadBytes", "ReadLine", "ReadRune", "ReadSlice", "ReadString"):
+		return true
+	}
+	return false
+}
+
 // StoresInto reports whether a call of fn keeps its argument arg in what
 // its parameter holder holds (-1: its receiver), and only there:
 // Transport.RegisterProtocol keeps its round tripper in the Transport,

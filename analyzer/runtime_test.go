@@ -74,6 +74,15 @@ func TestReleasesAtRunTime(t *testing.T) {
 			}
 			return &http.Client{Transport: tr}, func() {}
 		}, nil},
+		{"CloseIdleConnections before the request", false, func() (*http.Client, func()) {
+			tr := &http.Transport{}
+			tr.CloseIdleConnections()
+			return &http.Client{Transport: tr}, func() {}
+		}, nil},
+		{"DisableKeepAlives set after the request", false, func() (*http.Client, func()) {
+			tr := &http.Transport{}
+			return &http.Client{Transport: tr}, func() { tr.DisableKeepAlives = true }
+		}, nil},
 		{"Client.CloseIdleConnections through a wrapper without one", false, func() (*http.Client, func()) {
 			c := &http.Client{Transport: wrapper{&http.Transport{}}}
 			return c, c.CloseIdleConnections
@@ -126,7 +135,10 @@ func TestReleasesAtRunTime(t *testing.T) {
 				t.Errorf("connection closed: %v, want %v", closed, tt.closes)
 			}
 			if !tt.closes {
-				if tr, ok := c.Transport.(wrapper).RoundTripper.(*http.Transport); ok {
+				if tr, ok := c.Transport.(wrapper); ok {
+					c.Transport = tr.RoundTripper
+				}
+				if tr, ok := c.Transport.(*http.Transport); ok {
 					tr.CloseIdleConnections() // do not leave it to the end of the test binary
 				}
 			}

@@ -46,7 +46,7 @@ func checkTransport(c *checker, pools []poolSource) {
 		switch {
 		case fl.Escapes || fl.Returned:
 			continue // handed on: whoever holds it owns it
-		case closesPool(c, fl) || fl.Flags&poolNoKeepAlive != 0:
+		case closesPool(c, fl) || fl.Flags&poolNoKeepAlive != 0 || fl.Flags&poolNoKeepAliveSet != 0 && offBeforeUse(c, fl):
 			continue // its idle connections are closed, or never kept
 		case src.off && fl.Flags&poolKeepAliveOn == 0:
 			continue // keep-alives off, and never turned back on
@@ -79,57 +79,6 @@ type poolCheck struct {
 	repeated map[ast.Node]string                // why a function runs repeatedly ("" if not); see repeatedFunc
 	callers  map[*types.Func][]inspector.Cursor // calls of this package's functions, built on demand
 	fix      *hoister
-}
-
-// closesPool reports whether some CloseIdleConnections call of fl
-// reaches the pool: one on the transport itself or on a holder of the
-// user's, or one on an http.Client whose pool is not behind a wrapper
-// that drops the call.
-//
-// A single release in a block that returns (the error path of a request)
-// closes the pool on that path only: the others leave it open.
-func closesPool(c *checker, fl *flow.Flow) bool {
-	early := 0
-	for _, r := range fl.Releases {
-		if closesThroughClient(c, r) && fl.Flags&poolWrapped != 0 {
-			continue
-		}
-		if !onEarlyReturn(fl, r) {
-			return true
-		}
-		early++
-	}
-	return early > 1 // one on each of several paths: take it that all are
-}
-
-// onEarlyReturn reports whether n, in the function of fl, runs (not
-// deferred) in a nested block that ends in a return:
-//
-//	if err != nil {
-//		tr.CloseIdleConnections()
-//		return err
-//	}
-func onEarlyReturn(fl *flow.Flow, n ast.Node) bool {
-	cur, ok := fl.Fn.FindNode(n)
-	if !ok {
-		return false
-	}
-	for ; cur != fl.Fn; cur = cur.Parent() {
-		switch cur.Node().(type) {
-		case *ast.DeferStmt, *ast.FuncLit:
-			return false
-		}
-		list := flow.StmtList(cur.Parent().Node())
-		if list == nil {
-			continue
-		}
-		if _, body := flow.FuncParts(fl.Fn.Node()); cur.Parent().Node() == body {
-			return false // the function's own block: it always runs
-		}
-		_, ret := list[len(list)-1].(*ast.ReturnStmt)
-		return ret
-	}
-	return false
 }
 
 // closesThroughClient reports whether n is x.CloseIdleConnections() on

@@ -260,7 +260,7 @@ func keepAlivesOff(src poolSource, fl *flow.Flow) bool {
 	switch {
 	case fl.Flags&poolKeepAliveOn != 0:
 		return false // turned back on
-	case fl.Flags&poolNoKeepAlive != 0 && fl.Flags&poolKeepAliveOff == 0:
+	case fl.Flags&poolOff != 0 && fl.Flags&poolKeepAliveOff == 0:
 		return false // off by a value not known
 	}
 	return src.off || fl.Flags&poolKeepAliveOff != 0

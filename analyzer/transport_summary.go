@@ -44,7 +44,7 @@ func summarizePool(c *checker, lf *flow.Func, f *flow.Fact) {
 			off = &flow.ResultFact{Index: idx, Kind: kindPoolOff, Path: strings.Join(fl.ReturnedAt, ".")}
 			continue
 		}
-		if fl.Flags&poolNoKeepAlive != 0 {
+		if fl.Flags&poolOff != 0 {
 			continue // not a pool that keeps connections
 		}
 		when, ok := c.Guard(lf.Cur(), cur)
@@ -334,7 +334,7 @@ func fillsReceiver(c *checker, lf *flow.Func) bool {
 			continue
 		}
 		fl := c.Follow(c.pools.spec, lf.Cur(), cur, src.result, src.at, flow.IntoParams|flow.TrustCalls)
-		if fl.IntoRecv && !fl.Escapes && !fl.Released && fl.Flags&poolNoKeepAlive == 0 {
+		if fl.IntoRecv && !fl.Escapes && !fl.Released && fl.Flags&poolOff == 0 {
 			return true
 		}
 	}
@@ -361,7 +361,7 @@ func fillsParam(c *checker, lf *flow.Func, v *types.Var) (flow.Condition, bool) 
 			continue
 		}
 		fl := c.Follow(c.pools.spec, lf.Cur(), cur, src.result, src.at, flow.IntoParams|flow.TrustCalls)
-		if !fl.IntoParam || fl.Escapes || fl.Released || fl.Flags&poolNoKeepAlive != 0 || !slices.Contains(fl.Vars, v) {
+		if !fl.IntoParam || fl.Escapes || fl.Released || fl.Flags&poolOff != 0 || !slices.Contains(fl.Vars, v) {
 			continue
 		}
 		when, _ := c.Guard(lf.Cur(), cur)

@@ -1,0 +1,175 @@
+package analyzer
+
+import (
+	"go/ast"
+	"go/types"
+
+	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/flow"
+	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/nethttp"
+	"golang.org/x/tools/go/ast/edge"
+	"golang.org/x/tools/go/ast/inspector"
+)
+
+// This file holds where the releases of a pool run, against its uses: a
+// CloseIdleConnections closes the connections idle when it runs, and a
+// Transport whose keep-alives are turned off keeps none from then on.
+//
+//	tr.CloseIdleConnections()      // before the request: closes nothing
+//	resp, err := c.Do(req)         // its connection stays idle
+//
+//	resp, err := c.Do(req)         // pooled
+//	tr.DisableKeepAlives = true    // too late for it
+
+// closesPool reports whether some CloseIdleConnections call of fl
+// reaches the pool: one on the transport itself or on a holder of the
+// user's, or one on an http.Client whose pool is not behind a wrapper
+// that drops the call.
+//
+// A single release in a block that returns (the error path of a request)
+// closes the pool on that path only: the others leave it open. A release
+// that runs before every request closes nothing they leave.
+func closesPool(c *checker, fl *flow.Flow) bool {
+	early := 0
+	for _, r := range fl.Releases {
+		if closesThroughClient(c, r) && fl.Flags&poolWrapped != 0 {
+			continue
+		}
+		if stmt, ok := stmtOf(fl, r); ok && closesIdle(r) && beforeEveryUse(fl, stmt) {
+			continue // it closes nothing the requests leave
+		}
+		if !onEarlyReturn(fl, r) {
+			return true
+		}
+		early++
+	}
+	return early > 1 // one on each of several paths: take it that all are
+}
+
+// onEarlyReturn reports whether n, in the function of fl, runs (not
+// deferred) in a nested block that ends in a return:
+//
+//	if err != nil {
+//		tr.CloseIdleConnections()
+//		return err
+//	}
+func onEarlyReturn(fl *flow.Flow, n ast.Node) bool {
+	cur, ok := fl.Fn.FindNode(n)
+	if !ok {
+		return false
+	}
+	for ; cur != fl.Fn; cur = cur.Parent() {
+		switch cur.Node().(type) {
+		case *ast.DeferStmt, *ast.FuncLit:
+			return false
+		}
+		list := flow.StmtList(cur.Parent().Node())
+		if list == nil {
+			continue
+		}
+		if _, body := flow.FuncParts(fl.Fn.Node()); cur.Parent().Node() == body {
+			return false // the function's own block: it always runs
+		}
+		_, ret := list[len(list)-1].(*ast.ReturnStmt)
+		return ret
+	}
+	return false
+}
+
+// offBeforeUse reports whether a statement of the function of fl that
+// turns pooling off (DisableKeepAlives set to true, or to a value the
+// analysis cannot read; MaxIdleConnsPerHost < 0) on the pool runs before
+// every use of it: one set after a request, or on one branch, leaves
+// that request's connection idle in the pool. The statement is found
+// from a variable that holds the pool, through fields and assertions
+// (c.Transport.(*http.Transport).DisableKeepAlives = true); when none is
+// found there, the pool is taken to be off.
+func offBeforeUse(c *checker, fl *flow.Flow) bool {
+	info := c.pass.TypesInfo
+	found := false
+	for _, v := range fl.Vars {
+		for _, use := range c.UsesOf(fl.Fn, v) {
+			sel, ok := transportField(info, use)
+			if !ok {
+				continue
+			}
+			stmt := sel.Parent()
+			as := stmt.Node().(*ast.AssignStmt)
+			if k := sel.ParentEdgeIndex(); len(as.Lhs) != len(as.Rhs) || !nethttp.TurnsOffPooling(info, sel.Node().(*ast.SelectorExpr).Sel.Name, as.Rhs[k]) {
+				continue
+			}
+			if beforeEveryUse(fl, stmt) {
+				return true
+			}
+			found = true
+		}
+	}
+	return !found
+}
+
+// transportField returns the selector of a field of an http.Transport
+// that use, a variable, reaches through fields, parentheses and type
+// assertions, when an assignment sets it: tr.F, c.Transport.(*http.Transport).F.
+func transportField(info *types.Info, use inspector.Cursor) (inspector.Cursor, bool) {
+	for cur := use; ; {
+		p := cur.Parent()
+		switch n := p.Node().(type) {
+		case *ast.SelectorExpr:
+			if n.X != cur.Node() {
+				return inspector.Cursor{}, false
+			}
+			if flow.IsNamed(info.TypeOf(n.X), "net/http", "Transport") {
+				return p, p.ParentEdgeKind() == edge.AssignStmt_Lhs
+			}
+		case *ast.TypeAssertExpr, *ast.ParenExpr, *ast.StarExpr:
+		default:
+			return inspector.Cursor{}, false
+		}
+		cur = p
+	}
+}
+
+// closesIdle reports whether n is a call of a CloseIdleConnections
+// method, which closes the connections idle when it runs (a helper that
+// releases the pool may turn its keep-alives off instead, which counts
+// from then on).
+func closesIdle(n ast.Node) bool {
+	call, ok := n.(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	return ok && sel.Sel.Name == "CloseIdleConnections"
+}
+
+// stmtOf returns the statement, directly in a block of the function of
+// fl, that holds n, if n runs there: not deferred, nor in a function
+// literal.
+func stmtOf(fl *flow.Flow, n ast.Node) (inspector.Cursor, bool) {
+	cur, ok := fl.Fn.FindNode(n)
+	for ; ok && cur != fl.Fn; cur = cur.Parent() {
+		switch cur.Node().(type) {
+		case *ast.DeferStmt, *ast.FuncLit:
+			return inspector.Cursor{}, false
+		}
+		if flow.StmtList(cur.Parent().Node()) != nil {
+			return cur, true
+		}
+	}
+	return inspector.Cursor{}, false
+}
+
+// beforeEveryUse reports whether the statement at stmt, directly in a
+// block, comes before every use of the pool that fl follows, in that
+// block: it runs before each of them.
+func beforeEveryUse(fl *flow.Flow, stmt inspector.Cursor) bool {
+	list := stmt.Parent().Node()
+	if flow.StmtList(list) == nil {
+		return false
+	}
+	for _, u := range fl.Uses {
+		if u.Pos() < stmt.Node().End() || u.Pos() >= list.End() {
+			return false
+		}
+	}
+	return true
+}

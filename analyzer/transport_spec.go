@@ -47,14 +47,14 @@ func (poolSpec) Kind() flow.Kind { return kindPool }
 
 // What poolSpec notes of a pool, in flow.Flow.Flags.
 const (
-	poolMutated      uint8 = 1 << iota // its fields are set or read after it is built, or a protocol registered: sharing it would be unsafe
-	poolNoKeepAlive                    // a call on its holder turns pooling off (an option, resty's SetCloseConnection(true))
-	poolWrapped                        // it went into a round tripper that has no CloseIdleConnections: a client's CloseIdleConnections does not reach it
-	poolFilled                         // a method that builds the pool of a holder on first use was called on it
-	poolFieldSet                       // a field of the holder it is in was set after it was built: a holder that builds its pool on first use may not
-	poolKeepAliveOff                   // DisableKeepAlives is set to the constant true (poolNoKeepAlive is set too)
-	poolKeepAliveOn                    // DisableKeepAlives is set to the constant false: keep-alives turned back on
-	poolNoKeepAliveSet                 // a statement sets DisableKeepAlives to true (or a value we cannot read), or MaxIdleConnsPerHost < 0: it counts where it runs (offBeforeUse)
+	poolMutated        uint8 = 1 << iota // its fields are set or read after it is built, or a protocol registered: sharing it would be unsafe
+	poolNoKeepAlive                      // a call on its holder turns pooling off (an option, resty's SetCloseConnection(true))
+	poolWrapped                          // it went into a round tripper that has no CloseIdleConnections: a client's CloseIdleConnections does not reach it
+	poolFilled                           // a method that builds the pool of a holder on first use was called on it
+	poolFieldSet                         // a field of the holder it is in was set after it was built: a holder that builds its pool on first use may not
+	poolKeepAliveOff                     // DisableKeepAlives is set to the constant true (poolNoKeepAlive is set too)
+	poolKeepAliveOn                      // DisableKeepAlives is set to the constant false: keep-alives turned back on
+	poolNoKeepAliveSet                   // a statement sets DisableKeepAlives to true (or a value we cannot read), or MaxIdleConnsPerHost < 0: it counts where it runs (offBeforeUse)
 
 	poolOff = poolNoKeepAlive | poolNoKeepAliveSet // pooling turned off, somewhere
 )

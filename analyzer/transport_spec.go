@@ -52,7 +52,7 @@ const (
 	poolWrapped                          // it went into a round tripper that has no CloseIdleConnections: a client's CloseIdleConnections does not reach it
 	poolFilled                           // a method that builds the pool of a holder on first use was called on it
 	poolFieldSet                         // a field of the holder it is in was set after it was built: a holder that builds its pool on first use may not
-	poolKeepAliveOff                     // DisableKeepAlives is set to the constant true (poolNoKeepAlive is set too)
+	poolKeepAliveOff                     // DisableKeepAlives is set to the constant true (poolNoKeepAliveSet is set too)
 	poolKeepAliveOn                      // DisableKeepAlives is set to the constant false: keep-alives turned back on
 	poolNoKeepAliveSet                   // a statement sets DisableKeepAlives to true (or a value we cannot read), or MaxIdleConnsPerHost < 0: it counts where it runs (offBeforeUse)
 

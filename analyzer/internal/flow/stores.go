@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
@@ -202,8 +203,11 @@ func declaredWith(fn inspector.Cursor, v *types.Var) (init ast.Expr, result int)
 }
 
 // IsNew reports whether e builds a new value of its own, which nothing
-// else holds: a pointer to a composite literal, new(T), or a call of a
-// constructor whose result (result of the call's results) is KindNew.
+// else holds: a pointer to a composite literal, new(T), a call of a
+// constructor whose result (result of the call's results) is KindNew or
+// holds a fresh resource whatever its arguments (a holder the
+// constructor built), or a call of a method that returns its receiver
+// (or an argument), itself new: New().URL(u), a builder's chain.
 func (c *Engine) IsNew(e ast.Expr, result int) bool {
 	switch x := ast.Unparen(e).(type) {
 	case *ast.UnaryExpr:
@@ -213,8 +217,23 @@ func (c *Engine) IsNew(e ast.Expr, result int) bool {
 		if IsBuiltin(c.Info, x, "new") {
 			return true
 		}
-		r := c.Summary(CalleeFunc(c.Info, x)).Result(KindNew)
-		return r != nil && r.Index == result
+		f := c.Summary(CalleeFunc(c.Info, x))
+		if slices.ContainsFunc(f.Results, func(r ResultFact) bool {
+			return r.Index == result && (r.Kind == KindNew || r.When.Param == 0 && !r.ViaRoundTripper)
+		}) {
+			return true
+		}
+		passed := false // the call returns what it is given, each new
+		for _, p := range f.Params {
+			if p.Effect&Returns == 0 || p.Result != result || p.Path != "" {
+				continue // not returned, or returned inside the result
+			}
+			if arg := holderArg(x, p.Index); arg == nil || !c.IsNew(arg, 0) {
+				return false
+			}
+			passed = true
+		}
+		return passed
 	}
 	return false // nil, shared or unknown
 }

@@ -170,7 +170,7 @@ var noProbes = awshttp.NewBuildableClient().WithDialerOptions(func(d *net.Dialer
 	d.KeepAlive = -1 // want `d.KeepAlive = -1 disables TCP keep-alive probes only`
 })
 
-func noPooling() *awshttp.BuildableClient {
+func noPooling() *awshttp.BuildableClient { // want noPooling:`^result0:new$`
 	return awshttp.NewBuildableClient().
 		WithTransportOptions(func(t *http.Transport) { t.DisableKeepAlives = true }).
 		WithDialerOptions(func(d *net.Dialer) { d.KeepAlive = -1 })

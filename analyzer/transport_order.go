@@ -37,12 +37,124 @@ func closesPool(c *checker, fl *flow.Flow) bool {
 		if stmt, ok := stmtOf(fl, r); ok && closesIdle(r) && beforeEveryUse(fl, stmt) {
 			continue // it closes nothing the requests leave
 		}
-		if !onEarlyReturn(fl, r) {
-			return true
+		if onEarlyReturn(fl, r) {
+			early++
+			continue
 		}
-		early++
+		if at, ok := registeredAt(fl, r); ok && skippedByReturn(c, fl, at) {
+			continue // a return before it leaves the pool open
+		}
+		return true
 	}
 	return early > 1 // one on each of several paths: take it that all are
+}
+
+// registeredAt returns the statement, directly in a block of the
+// function of fl, at which the release n is run or registered: the
+// call's statement, or the defer statement that defers it (or a closure
+// that holds it).
+func registeredAt(fl *flow.Flow, n ast.Node) (inspector.Cursor, bool) {
+	cur, ok := fl.Fn.FindNode(n)
+	for ; ok && cur != fl.Fn; cur = cur.Parent() {
+		if lit, isLit := cur.Node().(*ast.FuncLit); isLit {
+			if d, isDefer := cur.Parent().Parent().Node().(*ast.DeferStmt); !isDefer || d.Call.Fun != lit {
+				return inspector.Cursor{}, false // run who knows when
+			}
+		}
+		if flow.StmtList(cur.Parent().Node()) != nil {
+			return cur, true
+		}
+	}
+	return inspector.Cursor{}, false
+}
+
+// skippedByReturn reports whether a return of the function of fl can
+// leave after the first use of the pool and before the statement at,
+// which releases it (or defers its release), on a path that released
+// nothing: the requests sent before it leave their connections idle.
+// A return under a test of the first request's error does not count (a
+// failed request leaves no connection), nor one after a release on its
+// path.
+//
+//	get(c, a)
+//	if r.Method != http.MethodGet {
+//		return errX          // the connection of get stays idle
+//	}
+//	c.CloseIdleConnections()
+func skippedByReturn(c *checker, fl *flow.Flow, at inspector.Cursor) bool {
+	info := c.pass.TypesInfo
+	var first ast.Node
+	for _, u := range fl.Uses {
+		if first == nil || u.Pos() < first.Pos() {
+			first = u
+		}
+	}
+	if first == nil {
+		return false
+	}
+	failed := firstError(info, fl, first)
+	for ret := range fl.Fn.Preorder((*ast.ReturnStmt)(nil)) {
+		if pos := ret.Node().Pos(); pos < first.End() || pos >= at.Node().Pos() {
+			continue
+		}
+		if encl, _ := flow.EnclosingFunc(ret); encl != fl.Fn || releasedBefore(fl, ret) || underTestOf(info, ret, failed) {
+			continue
+		}
+		return true
+	}
+	return false
+}
+
+// firstError returns the error variable that the statement of the use
+// first assigns, if any: err in resp, err := c.Get(u) or in
+// if err := get(c, u); err != nil.
+func firstError(info *types.Info, fl *flow.Flow, first ast.Node) *types.Var {
+	cur, ok := fl.Fn.FindNode(first)
+	for ; ok && cur != fl.Fn; cur = cur.Parent() {
+		as, isAssign := cur.Node().(*ast.AssignStmt)
+		if !isAssign {
+			if flow.StmtList(cur.Parent().Node()) != nil {
+				return nil
+			}
+			continue
+		}
+		for _, l := range as.Lhs {
+			if v := flow.VarOf(info, l); v != nil && flow.IsErrorType(v.Type()) {
+				return v
+			}
+		}
+		return nil
+	}
+	return nil
+}
+
+// releasedBefore reports whether a release of fl runs (or is deferred)
+// before the return at ret on every path to it: in a block that holds
+// ret.
+func releasedBefore(fl *flow.Flow, ret inspector.Cursor) bool {
+	for _, r := range fl.Releases {
+		if at, ok := registeredAt(fl, r); ok && at.Node().End() <= ret.Node().Pos() && ret.Node().Pos() < at.Parent().Node().End() {
+			return true
+		}
+	}
+	return false
+}
+
+// underTestOf reports whether the return at ret sits in the then block of
+// an if statement whose condition mentions err.
+func underTestOf(info *types.Info, ret inspector.Cursor, err *types.Var) bool {
+	if err == nil {
+		return false
+	}
+	for cur := ret; cur.Node() != nil; cur = cur.Parent() {
+		if ifs, ok := cur.Parent().Node().(*ast.IfStmt); ok && cur.Node() == ifs.Body && flow.Mentions(info, ifs.Cond, err) {
+			return true
+		}
+		if _, ok := cur.Node().(*ast.FuncDecl); ok {
+			return false
+		}
+	}
+	return false
 }
 
 // onEarlyReturn reports whether n, in the function of fl, runs (not

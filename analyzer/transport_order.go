@@ -3,6 +3,7 @@ package analyzer
 import (
 	"go/ast"
 	"go/types"
+	"slices"
 
 	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/flow"
 	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/nethttp"
@@ -25,9 +26,10 @@ import (
 // user's, or one on an http.Client whose pool is not behind a wrapper
 // that drops the call.
 //
-// A single release in a block that returns (the error path of a request)
-// closes the pool on that path only: the others leave it open. A release
-// that runs before every request closes nothing they leave.
+// A single release in a block that returns (the error path of a request),
+// or under a test that is not about the pool, closes the pool on that
+// path only: the others leave it open. A release that runs before every
+// request closes nothing they leave.
 func closesPool(c *checker, fl *flow.Flow) bool {
 	early := 0
 	for _, r := range fl.Releases {
@@ -37,16 +39,58 @@ func closesPool(c *checker, fl *flow.Flow) bool {
 		if stmt, ok := stmtOf(fl, r); ok && closesIdle(r) && beforeEveryUse(fl, stmt) {
 			continue // it closes nothing the requests leave
 		}
-		if onEarlyReturn(fl, r) {
+		at, ok := registeredAt(fl, r)
+		if onEarlyReturn(fl, r) || ok && onBranch(c.pass.TypesInfo, fl, at) {
 			early++
 			continue
 		}
-		if at, ok := registeredAt(fl, r); ok && skippedByReturn(c, fl, at) {
+		if ok && skippedByReturn(c, fl, at) {
 			continue // a return before it leaves the pool open
 		}
 		return true
 	}
 	return early > 1 // one on each of several paths: take it that all are
+}
+
+// onBranch reports whether the statement at runs on some paths only: in
+// a branch of an if statement whose test is not about the pool (it
+// mentions none of the variables that hold it, nor an error):
+//
+//	if r.Method == http.MethodPost {
+//		tr.CloseIdleConnections()     // other methods leave the pool open
+//	}
+//
+// A test of whether the pool is there (if c.hc != nil, an assertion of
+// its type) or of a request's error decides nothing the requests leave.
+func onBranch(info *types.Info, fl *flow.Flow, at inspector.Cursor) bool {
+	for cur := at; cur != fl.Fn && cur.Node() != nil; cur = cur.Parent() {
+		ifs, ok := cur.Parent().Node().(*ast.IfStmt)
+		if !ok || cur.Node() != ifs.Body && cur.Node() != ifs.Else {
+			continue
+		}
+		if !aboutPool(info, fl, ifs) {
+			return true
+		}
+	}
+	return false
+}
+
+// aboutPool reports whether the test of ifs (its init statement
+// included) mentions a variable that holds the pool fl follows, or an
+// error.
+func aboutPool(info *types.Info, fl *flow.Flow, ifs *ast.IfStmt) bool {
+	found := false
+	ast.Inspect(ifs, func(n ast.Node) bool {
+		if found || n == ifs.Body || n == ifs.Else {
+			return false
+		}
+		if id, ok := n.(*ast.Ident); ok {
+			v, isVar := info.Uses[id].(*types.Var)
+			found = isVar && (slices.Contains(fl.Vars, v) || flow.IsErrorType(v.Type()))
+		}
+		return !found
+	})
+	return found
 }
 
 // registeredAt returns the statement, directly in a block of the

@@ -30,7 +30,7 @@ import (
 // io.EOF only at its reader's end, given cur, the one before: n's own
 // (err := dec.Decode(&v), err = r.ReadString('\n')), none if n assigns
 // cur something else, else cur.
-func (t *tracked) eofErrAfter(n ast.Node, cur *types.Var) *types.Var {
+func eofErrAfter(t *tracked, n ast.Node, cur *types.Var) *types.Var {
 	as, ok := n.(*ast.AssignStmt)
 	if !ok {
 		return cur
@@ -58,8 +58,7 @@ func (t *tracked) eofErrAfter(n ast.Node, cur *types.Var) *types.Var {
 // readToEOF reports whether cond, taken to be truth, says that the error
 // eofErr (see eofErrAfter) is io.EOF: err == io.EOF, err != io.EOF taken
 // false, or errors.Is(err, io.EOF).
-func (t *tracked) readToEOF(cond ast.Expr, truth bool, eofErr *types.Var) bool {
-	info := t.c.Info
+func readToEOF(info *types.Info, cond ast.Expr, truth bool, eofErr *types.Var) bool {
 	var errExpr ast.Expr
 	switch e := ast.Unparen(cond).(type) {
 	case *ast.BinaryExpr:

@@ -331,7 +331,7 @@ func (t *pathSearch) visit(n ast.Node, st *pathState, via *LeakExit) bool {
 		st.atExit = true
 		return false
 	}
-	st.eofErr = t.eofErrAfter(n, st.eofErr)
+	st.eofErr = eofErrAfter(&t.tracked, n, st.eofErr)
 	r := t.scan(n, st.dead)
 	ev, deref, unlink, call := r.ev, r.deref, r.unlink, r.call
 	switch ev {

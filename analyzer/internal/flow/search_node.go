@@ -315,7 +315,7 @@ func (t *tracked) assume(cond ast.Expr, truth bool, st pathState) ([]pathState, 
 		}
 		return []pathState{st}, false
 	}
-	if st.eofErr != nil && t.readToEOF(cond, truth, st.eofErr) {
+	if st.eofErr != nil && readToEOF(t.c.Info, cond, truth, st.eofErr) {
 		st.drained = true // a decoder made over it returned io.EOF
 	}
 	// Any other condition: follow its uses.

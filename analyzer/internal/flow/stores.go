@@ -223,17 +223,24 @@ func (c *Engine) IsNew(e ast.Expr, result int) bool {
 		}) {
 			return true
 		}
-		passed := false // the call returns what it is given, each new
-		for _, p := range f.Params {
-			if p.Effect&Returns == 0 || p.Result != result || p.Path != "" {
-				continue // not returned, or returned inside the result
-			}
-			if arg := holderArg(x, p.Index); arg == nil || !c.IsNew(arg, 0) {
-				return false
-			}
-			passed = true
-		}
-		return passed
+		return returnsNew(c, x, f, result)
 	}
 	return false // nil, shared or unknown
+}
+
+// returnsNew reports whether call, whose callee's summary is f, returns
+// as its result only what it is given (its receiver, an argument), each
+// new: a fluent method called on a new value.
+func returnsNew(c *Engine, call *ast.CallExpr, f *Fact, result int) bool {
+	passed := false
+	for _, p := range f.Params {
+		if p.Effect&Returns == 0 || p.Result != result || p.Path != "" {
+			continue // not returned, or returned inside the result
+		}
+		if arg := holderArg(call, p.Index); arg == nil || !c.IsNew(arg, 0) {
+			return false
+		}
+		passed = true
+	}
+	return passed
 }

@@ -36,10 +36,10 @@ func closesPool(c *checker, fl *flow.Flow) bool {
 		if closesThroughClient(c, r) && fl.Flags&poolWrapped != 0 {
 			continue
 		}
-		if stmt, ok := stmtOf(fl, r); ok && closesIdle(r) && beforeEveryUse(fl, stmt) {
+		at, deferred, ok := registeredAt(fl, r)
+		if ok && !deferred && closesIdle(r) && beforeEveryUse(fl, at) {
 			continue // it closes nothing the requests leave
 		}
-		at, ok := registeredAt(fl, r)
 		if onEarlyReturn(fl, r) || ok && onBranch(c.pass.TypesInfo, fl, at) {
 			early++
 			continue
@@ -96,20 +96,28 @@ func aboutPool(info *types.Info, fl *flow.Flow, ifs *ast.IfStmt) bool {
 // registeredAt returns the statement, directly in a block of the
 // function of fl, at which the release n is run or registered: the
 // call's statement, or the defer statement that defers it (or a closure
-// that holds it).
-func registeredAt(fl *flow.Flow, n ast.Node) (inspector.Cursor, bool) {
-	cur, ok := fl.Fn.FindNode(n)
-	for ; ok && cur != fl.Fn; cur = cur.Parent() {
-		if lit, isLit := cur.Node().(*ast.FuncLit); isLit {
-			if d, isDefer := cur.Parent().Parent().Node().(*ast.DeferStmt); !isDefer || d.Call.Fun != lit {
-				return inspector.Cursor{}, false // run who knows when
-			}
+// that holds it), and whether it is deferred.
+func registeredAt(fl *flow.Flow, n ast.Node) (at inspector.Cursor, deferred, ok bool) {
+	cur, found := fl.Fn.FindNode(n)
+	if !found {
+		return inspector.Cursor{}, false, false
+	}
+	for lit, _ := flow.EnclosingFunc(cur); lit != fl.Fn; lit, _ = flow.EnclosingFunc(cur) {
+		call, isCall := lit.Parent().Node().(*ast.CallExpr)
+		if _, isDefer := lit.Parent().Parent().Node().(*ast.DeferStmt); !isCall || call.Fun != lit.Node() || !isDefer {
+			return inspector.Cursor{}, false, false // run who knows when
+		}
+		cur, deferred = lit.Parent().Parent(), true // defer func() { ... }()
+	}
+	for ; cur != fl.Fn; cur = cur.Parent() {
+		if _, isDefer := cur.Node().(*ast.DeferStmt); isDefer {
+			deferred = true
 		}
 		if flow.StmtList(cur.Parent().Node()) != nil {
-			return cur, true
+			return cur, deferred, true
 		}
 	}
-	return inspector.Cursor{}, false
+	return inspector.Cursor{}, false, false
 }
 
 // skippedByReturn reports whether a return of the function of fl can
@@ -177,7 +185,7 @@ func firstError(info *types.Info, fl *flow.Flow, first ast.Node) *types.Var {
 // ret.
 func releasedBefore(fl *flow.Flow, ret inspector.Cursor) bool {
 	for _, r := range fl.Releases {
-		if at, ok := registeredAt(fl, r); ok && at.Node().End() <= ret.Node().Pos() && ret.Node().Pos() < at.Parent().Node().End() {
+		if at, _, ok := registeredAt(fl, r); ok && at.Node().End() <= ret.Node().Pos() && ret.Node().Pos() < at.Parent().Node().End() {
 			return true
 		}
 	}
@@ -295,23 +303,6 @@ func closesIdle(n ast.Node) bool {
 	}
 	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
 	return ok && sel.Sel.Name == "CloseIdleConnections"
-}
-
-// stmtOf returns the statement, directly in a block of the function of
-// fl, that holds n, if n runs there: not deferred, nor in a function
-// literal.
-func stmtOf(fl *flow.Flow, n ast.Node) (inspector.Cursor, bool) {
-	cur, ok := fl.Fn.FindNode(n)
-	for ; ok && cur != fl.Fn; cur = cur.Parent() {
-		switch cur.Node().(type) {
-		case *ast.DeferStmt, *ast.FuncLit:
-			return inspector.Cursor{}, false
-		}
-		if flow.StmtList(cur.Parent().Node()) != nil {
-			return cur, true
-		}
-	}
-	return inspector.Cursor{}, false
 }
 
 // beforeEveryUse reports whether the statement at stmt, directly in a

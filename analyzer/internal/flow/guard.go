@@ -304,6 +304,6 @@ func (c *guards) PassedCond(fn inspector.Cursor, call *ast.CallExpr, w Condition
 	if w.Field != "" {
 		p.Field = strings.TrimPrefix(p.Field+"."+w.Field, ".")
 	}
-	p.NonZero = w.NonZero
+	p.NonZero, p.Const = w.NonZero, w.Const
 	return p
 }

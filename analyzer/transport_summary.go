@@ -367,6 +367,40 @@ func fillsParam(c *checker, lf *flow.Func, v *types.Var) (flow.Condition, bool) 
 		when, _ := c.Guard(lf.Cur(), cur)
 		return when, true
 	}
+	return fillsThrough(c, lf, v)
+}
+
+// fillsThrough is fillsParam for a fallback that lf leaves to a helper:
+// lf passes v to a function whose summary fills that parameter under a
+// condition of its own, which v's value, the caller's, decides. lf then
+// fills v under that condition, in terms of its own parameter.
+//
+//	func fetch(c *http.Client, u string) error {
+//		ensureTransport(c)    // fills(p0), when(!p0.Transport)
+//		resp, err := c.Get(u) // fetch: fills(p0), when(!p0.Transport)
+func fillsThrough(c *checker, lf *flow.Func, v *types.Var) (flow.Condition, bool) {
+	info := c.pass.TypesInfo
+	for cur := range lf.Cur().Preorder((*ast.CallExpr)(nil)) {
+		call := cur.Node().(*ast.CallExpr)
+		fn := flow.CalleeFunc(info, call)
+		i := slices.IndexFunc(call.Args, func(arg ast.Expr) bool { return flow.VarOf(info, arg) == v })
+		if fn == nil || i < 0 {
+			continue
+		}
+		pf := c.Summary(fn).Param(i, kindPool)
+		if pf.Effect&flow.Fills == 0 || pf.Effect&flow.Keeps != 0 || pf.When.Param != i+1 {
+			continue // (one that fills whatever the argument: filled, in the flow of v)
+		}
+		if _, known := c.HoldsAt(call, pf.When); known {
+			continue // decided here (a Transport set before the call): not the caller's
+		}
+		if _, guarded := c.Guard(lf.Cur(), cur); guarded {
+			continue // under a test of lf's own: two conditions, which a fact cannot say
+		}
+		if when := c.PassedCond(lf.Cur(), call, pf.When); when.Param == flow.ParamIndex(lf.Node(), v)+1 {
+			return when, true
+		}
+	}
 	return flow.Condition{}, false
 }
 

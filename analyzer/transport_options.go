@@ -4,6 +4,8 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
+	"strings"
 
 	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/flow"
 	"golang.org/x/tools/go/ast/inspector"
@@ -125,25 +127,28 @@ func optionCall(cur inspector.Cursor) (*ast.CallExpr, bool) {
 // appliedTo says where the call of an option of lf (its parameter v)
 // puts what the option holds: into a result of lf that one of its
 // arguments flows to, or into what a parameter of lf given as an
-// argument holds.
+// argument holds; an argument may be a field of one (o.apply(&c.cfg)).
 func appliedTo(c *checker, lf *flow.Func, call *ast.CallExpr, v *types.Var) (flow.ParamFact, bool) {
 	info := c.pass.TypesInfo
 	for _, arg := range call.Args {
 		if u, ok := ast.Unparen(arg).(*ast.UnaryExpr); ok && u.Op == token.AND {
 			arg = u.X
 		}
-		a := flow.VarOf(info, arg)
-		if a == nil || a == v {
+		base, fields, ok := flow.FieldChain(info, arg)
+		a := flow.VarOf(info, base)
+		if !ok || a == nil || a == v {
 			continue
 		}
+		path := strings.Join(fields, ".")
 		if i := flow.ParamIndex(lf.Node(), a); i >= 0 {
-			return flow.ParamFact{Kind: kindPool, Effect: flow.Into, Holder: i}, true
+			return flow.ParamFact{Kind: kindPool, Effect: flow.Into, Holder: i, Path: path}, true
 		}
 		if recv := lf.Sig().Recv(); recv != nil && a == recv {
-			return flow.ParamFact{Kind: kindPool, Effect: flow.Into, Holder: -1}, true
+			return flow.ParamFact{Kind: kindPool, Effect: flow.Into, Holder: -1, Path: path}, true
 		}
 		if fl := c.FollowVar(c.pools.spec, lf.Cur(), a, nil, flow.IntoParams|flow.TrustCalls); fl.Returned && !fl.ReturnedTwice {
-			return flow.ParamFact{Kind: kindPool, Effect: flow.Returns, Result: fl.ReturnedIn}, true
+			path = strings.Join(append(slices.Clip(fl.ReturnedAt), fields...), ".")
+			return flow.ParamFact{Kind: kindPool, Effect: flow.Returns, Result: fl.ReturnedIn, Path: path}, true
 		}
 	}
 	return flow.ParamFact{}, false

@@ -279,6 +279,10 @@ func (fl *Flow) trackVar(v *types.Var, at Place, store ast.Node) {
 		switch {
 		case encl == fl.Fn:
 			fl.work = append(fl.work, flowItem{use, at})
+		case fl.handedBack(encl):
+			// A function literal that captures it, given to a callee
+			// that hands it back in a result: followed as that value.
+			fl.work = append(fl.work, flowItem{encl, Place{}})
 		case fl.mode&TrustCalls != 0 && fl.runsInPlace(encl):
 			fl.step(flowItem{use, at}, encl, -1) // judged by what it does there
 		case fl.returnsLiteral(encl):
@@ -377,6 +381,23 @@ func (fl *Flow) returnsLiteral(lit inspector.Cursor) bool {
 		fl.Cut = append(fl.Cut, cur.Parent().Node())
 	}
 	return true
+}
+
+// handedBack reports whether the function literal at lit, nested
+// directly in the function of fl, is an argument of a call whose callee
+// returns it in a result (a wrapper that makes an option of a func):
+//
+//	return newFuncOption(func(o *options) { o.hc = hc })
+func (fl *Flow) handedBack(lit inspector.Cursor) bool {
+	if encl, _ := EnclosingFunc(lit.Parent()); encl != fl.Fn {
+		return false // nested deeper
+	}
+	cur := OuterParens(lit)
+	if cur.ParentEdgeKind() != edge.CallExpr_Args {
+		return false
+	}
+	st := fl.c.ParamEffect(fl.s, cur.Parent().Node().(*ast.CallExpr), cur.ParentEdgeIndex(), Place{})
+	return st.Climb && st.Call
 }
 
 // runsInPlace reports whether the function literal at lit runs before

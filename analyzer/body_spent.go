@@ -78,6 +78,9 @@ func spentBefore(c *checker, lf *flow.Func, v *types.Var, from token.Pos) (bool,
 //	defer resp.Body.Close()
 //	return nil, errStatus
 func onErrorPath(stack []ast.Node, v *types.Var, info *types.Info) bool {
+	if i := goStarted(stack); i > 0 {
+		stack = stack[:i+1] // in a goroutine: it closes on the path of the go statement
+	}
 	for i := len(stack) - 1; i >= 0; i-- {
 		if _, ok := stack[i].(*ast.FuncLit); ok {
 			return false
@@ -98,6 +101,22 @@ func onErrorPath(stack []ast.Node, v *types.Var, info *types.Info) bool {
 		return last && !hands && !branches(list)
 	}
 	return false
+}
+
+// goStarted returns the index in stack of the go statement that starts
+// the innermost function literal of stack, as the function its call
+// calls (go func() {...}()); -1 if that literal is not so started, or if
+// there is none.
+func goStarted(stack []ast.Node) int {
+	for i := len(stack) - 1; i >= 2; i-- {
+		if lit, ok := stack[i].(*ast.FuncLit); ok {
+			if g, ok := stack[i-2].(*ast.GoStmt); ok && g.Call == stack[i-1] && ast.Unparen(g.Call.Fun) == lit {
+				return i - 2
+			}
+			return -1
+		}
+	}
+	return -1
 }
 
 // handsBack reports whether a return in stmts (outside function

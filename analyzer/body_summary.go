@@ -280,8 +280,9 @@ func holderPlace(t types.Type) (flow.Place, bool) {
 //	}
 //
 // A helper that says with a bool result whether it closed it (true) is
-// read the same way (ReleasesIfTrue): every path that returns with it
-// open returns false.
+// read the same way (ReleasesIfTrue): a path that returns with it open
+// returns false. One whose every path that returns with it open returns
+// true says the opposite (ReleasesIfFalse: true, the caller keeps it).
 //
 //	func handled(resp *http.Response) bool {
 //		if resp.StatusCode == http.StatusOK {
@@ -316,14 +317,19 @@ func releasesOnResult(c *checker, lf *flow.Func, p *types.Var) flow.Effect {
 	}
 	info := c.pass.TypesInfo
 	heldOnNil := false // some path returns it open with a nil error (false)
+	heldOnTrue := true // every path that returns it open returns true
 	for _, l := range leaks {
 		if l.Ret == nil || len(l.Ret.Results) != results.Len() {
 			return 0 // leaves otherwise
 		}
 		r := l.Ret.Results[signal]
 		heldOnNil = heldOnNil || effect == flow.ReleasesOnError && flow.IsNil(info, r) || effect == flow.ReleasesIfTrue && flow.IsFalse(info, r)
+		heldOnTrue = heldOnTrue && effect == flow.ReleasesIfTrue && flow.IsTrue(info, r)
 	}
-	if len(leaks) > 0 && !heldOnNil {
+	switch {
+	case len(leaks) > 0 && heldOnTrue && !passedOnErr:
+		return flow.ReleasesIfFalse // true says it is still open: keep := check(resp)
+	case len(leaks) > 0 && !heldOnNil:
 		return 0 // open only where the result may say it was released: it releases it on success
 	}
 	return effect

@@ -166,6 +166,8 @@ func (sm callEffects) effectAt(call *ast.CallExpr, pf ParamFact, p Place) Step {
 		return Stop(UseDrain)
 	case e&ReleasesIfTrue != 0:
 		return Stop(UseReleaseIfTrue)
+	case e&ReleasesIfFalse != 0:
+		return Stop(UseReleaseIfFalse)
 	case e&Replaces != 0:
 		return Stop(UseReplace)
 	case e&Releases != 0:

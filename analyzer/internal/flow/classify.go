@@ -32,6 +32,7 @@ const (
 	UseReleaseOnError                // passed to a callee that releases it when it returns an error
 	UseDrain                         // passed to a callee that reads it to its end, which releases it when the callee returns a nil error
 	UseReleaseIfTrue                 // passed to a callee that releases it when its bool result is true
+	UseReleaseIfFalse                // passed to a callee that releases it when its bool result is false
 	UseRelease                       // the spec's release of the resource
 	UseEscape                        // anything not followed: stored away, sent, called, a method value, passed to a callee that may keep or release it
 )

@@ -58,11 +58,12 @@ const (
 	Drains                             // reads it to its end (which gives back what it holds) when it returns a nil error, and does nothing else with it
 	ReleasesIfTrue                     // releases it when its bool result Result is true, and only then
 	ReadsFirst                         // with Releases: reads it (to its end, as far as it can) before it releases it
+	ReleasesIfFalse                    // releases it when its bool result Result is false, and only then
 )
 
 func (e Effect) String() string {
 	var names []string
-	for i, name := range []string{"borrows", "uses", "returns", "releases", "keeps", "releasesOnError", "replaces", "fills", "forwards", "into", "drains", "releasesIfTrue", "readsFirst"} {
+	for i, name := range []string{"borrows", "uses", "returns", "releases", "keeps", "releasesOnError", "replaces", "fills", "forwards", "into", "drains", "releasesIfTrue", "readsFirst", "releasesIfFalse"} {
 		if e&(1<<i) != 0 {
 			names = append(names, name)
 		}

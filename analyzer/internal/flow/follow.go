@@ -171,7 +171,7 @@ func (fl *Flow) step(it flowItem, fn inspector.Cursor, result int) {
 			return
 		}
 		fl.Escapes = true // a field, an element, a global, a captured or named result variable
-	case UseReleaseOnError, UseReleaseIfTrue:
+	case UseReleaseOnError, UseReleaseIfTrue, UseReleaseIfFalse:
 		if fl.mode&HandedBack == 0 {
 			fl.Escapes = true
 			return

@@ -32,6 +32,7 @@ type pathState struct {
 	drainErr *types.Var // a callee read it to its end if this error is nil
 	eofErr   *types.Var // a reader made over it has read it to its end if this error is io.EOF
 	relTrue  *types.Var // a callee released it if this bool is true
+	relFalse *types.Var // a callee released it if this bool is false
 	drained  bool       // it was read to its end on this path: still held, but what it holds is given back
 	dead     uint8      // the aliases (bit 0 the variable, bit i its holder i-1) overwritten on this path
 	atExit   bool       // a deferred closure on this path releases what the variable holds when the function returns
@@ -51,6 +52,7 @@ const (
 	EvReplace                     // replaces the resource in its holder (h.R = ...)
 	EvReleaseOnError              // a callee releases it if it returns an error
 	EvReleaseIfTrue               // a callee releases it if its bool result is true
+	EvReleaseIfFalse              // a callee releases it if its bool result is false
 	EvDrain                       // a callee reads it to its end, which releases it if it returns a nil error
 	EvRelease                     // releases it
 	EvHandoff                     // may hand it to code that releases it: stop following
@@ -73,6 +75,8 @@ func EventOf(k UseKind) Event {
 		return EvDrain
 	case UseReleaseIfTrue:
 		return EvReleaseIfTrue
+	case UseReleaseIfFalse:
+		return EvReleaseIfFalse
 	case UseRelease:
 		return EvRelease
 	}
@@ -351,6 +355,8 @@ func (t *pathSearch) visit(n ast.Node, st *pathState, via *LeakExit) bool {
 		return true
 	case EvReleaseIfTrue:
 		st.relTrue = boolResultOf(t.c.Info, n, call) // released on the path where this bool is true
+	case EvReleaseIfFalse:
+		st.relFalse = boolResultOf(t.c.Info, n, call) // released on the path where this bool is false
 	case EvDrain:
 		if call != nil && !returnsError(t.c.Info, call) {
 			st.drained = true // a helper that has read it to its end when it returns
@@ -453,8 +459,10 @@ func (t *pathSearch) quiet(pos token.Pos, st pathState) bool {
 	if st.drainErr != nil {
 		last = max(last, g.lastUse[st.drainErr])
 	}
-	if st.relTrue != nil {
-		last = max(last, g.lastUse[st.relTrue])
+	for _, b := range []*types.Var{st.relTrue, st.relFalse} {
+		if b != nil {
+			last = max(last, g.lastUse[b])
+		}
 	}
 	if pos <= last {
 		return false

@@ -309,19 +309,21 @@ func (t *tracked) assume(cond ast.Expr, truth bool, st pathState) ([]pathState, 
 		return []pathState{st}, false
 	}
 	// A callee's bool that says it released the resource.
-	if x := IdentOf(cond); x != nil && st.relTrue != nil && t.c.Info.ObjectOf(x) == st.relTrue {
-		if truth {
-			return nil, true // released
+	if x := IdentOf(cond); x != nil && (st.relTrue != nil || st.relFalse != nil) {
+		if obj := t.c.Info.ObjectOf(x); obj != nil && (obj == st.relTrue || obj == st.relFalse) {
+			if (obj == st.relTrue) == truth {
+				return nil, true // released
+			}
+			return []pathState{st}, false
 		}
-		return []pathState{st}, false
 	}
 	if st.eofErr != nil && readToEOF(t.c.Info, cond, truth, st.eofErr) {
 		st.drained = true // a decoder made over it returned io.EOF
 	}
 	// Any other condition: follow its uses.
 	r := t.scan(cond, st.dead)
-	if r.ev == EvRelease || r.ev == EvHandoff || r.ev == EvReleaseIfTrue && r.call == ast.Unparen(cond) && truth {
-		return nil, true // if check(resp) { ...: released there
+	if r.ev == EvRelease || r.ev == EvHandoff || r.call == ast.Unparen(cond) && (r.ev == EvReleaseIfTrue && truth || r.ev == EvReleaseIfFalse && !truth) {
+		return nil, true // if check(resp) { ...: released there (if !keep(resp) {...)
 	}
 	if r.deref {
 		st.deref = true

@@ -16,6 +16,10 @@ type graph struct {
 	body *ast.BlockStmt
 	cfg  *cfg.CFG
 	loc  map[ast.Node]nodeLoc
+	// The sends of a select's cases: go/cfg evaluates every case's
+	// communication before the select branches, so the search takes a
+	// send where its case's body begins, on that case's path only.
+	commSends map[ast.Node]bool
 
 	// For the search's shortcut (see pathSearch.quiet):
 	lastUse map[*types.Var]token.Pos  // the last mention of each variable
@@ -50,9 +54,25 @@ func (c *Engine) graph(body *ast.BlockStmt) *graph {
 		for i, n := range b.Nodes {
 			g.loc[n] = nodeLoc{b, i}
 		}
+		if send := commSend(b); send != nil {
+			if g.commSends == nil {
+				g.commSends = make(map[ast.Node]bool)
+			}
+			g.commSends[send] = true
+		}
 	}
 	c.graphs[body] = g
 	return g
+}
+
+// commSend returns the send statement of the select case whose body
+// begins at b, if b is one and its communication is a send.
+func commSend(b *cfg.Block) *ast.SendStmt {
+	if b.Kind != cfg.KindSelectCaseBody {
+		return nil
+	}
+	send, _ := b.Stmt.(*ast.CommClause).Comm.(*ast.SendStmt)
+	return send
 }
 
 // indexUses records the last mention of every variable in the body, the

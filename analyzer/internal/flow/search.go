@@ -245,7 +245,7 @@ func (t *pathSearch) searchFrom(first pathItem) (*LeakExit, bool) {
 			if it.st.linked && !t.withError && t.g.failedCase(t.c.Info, b, t.errVar) {
 				continue // case net.Error: of a switch on err.(type): the call failed, no resource
 			}
-			if entered++; !t.all && entered > quietAfter && len(b.Nodes) > 0 && t.quiet(b.Nodes[0].Pos(), it.st) {
+			if entered++; !t.all && entered > quietAfter && len(b.Nodes) > 0 && commSend(b) == nil && t.quiet(b.Nodes[0].Pos(), it.st) {
 				// Nothing from here on mentions the resource: the path
 				// leaks if it can reach a return at all.
 				if ret := t.g.exits(t.c)[b.Index]; ret != nil && !it.st.releasedAtExit() && !t.onReturn {
@@ -256,8 +256,14 @@ func (t *pathSearch) searchFrom(first pathItem) (*LeakExit, bool) {
 		}
 		st := it.st
 		stopped := false
+		if send := commSend(b); send != nil && it.i == 0 {
+			stopped = t.visit(send, &st, it.via) // select { case ch <- resp: ...: sent on this path only
+		}
 		for i := it.i; i < len(b.Nodes) && !stopped; i++ {
 			n := b.Nodes[i]
+			if t.g.commSends[n] {
+				continue // evaluated before the select branches: taken where its case begins
+			}
 			if cond, ok := n.(ast.Expr); ok && i == len(b.Nodes)-1 && len(b.Succs) == 2 {
 				for _, s := range t.assumeOn(cond, true, st) {
 					work = append(work, pathItem{b: b.Succs[0], st: s})

@@ -21,6 +21,9 @@ import (
 // closed; and, if lf builds it only under a test of a parameter (an
 // option), that condition.
 func summarizePool(c *checker, lf *flow.Func, f *flow.Fact) {
+	if name, ok := factoryImpl(c, lf); ok {
+		f.Results = append(f.Results, flow.ResultFact{Index: 0, Kind: flow.KindImpl, Path: name})
+	}
 	idx := c.pools.poolResult(lf.Sig().Results())
 	if idx < 0 {
 		return // no result can hold a pool
@@ -83,6 +86,23 @@ func summarizePool(c *checker, lf *flow.Func, f *flow.Fact) {
 		// stored into it stays in (httputil.NewSingleHostReverseProxy).
 		f.Results = append(f.Results, flow.ResultFact{Index: idx, Kind: flow.KindNew})
 	}
+}
+
+// factoryImpl returns the one type of its package (see flow.KindImpl)
+// that lf returns as its first result, an interface one of whose methods
+// can hand back a pool: the accessor of a factory.
+//
+//	func defaultFactory() Factory { return cloner{} }
+func factoryImpl(c *checker, lf *flow.Func) (string, bool) {
+	results := lf.Sig().Results()
+	if results.Len() == 0 {
+		return "", false
+	}
+	iface, ok := results.At(0).Type().Underlying().(*types.Interface)
+	if !ok || !slices.ContainsFunc(slices.Collect(iface.Methods()), func(m *types.Func) bool { return c.pools.poolResult(m.Signature().Results()) >= 0 }) {
+		return "", false
+	}
+	return flow.ImplResult(c.pass.TypesInfo, lf, 0)
 }
 
 // returnsNew reports whether lf returns, as its result idx, a new value

@@ -201,6 +201,15 @@ func (f *Fact) Result(k Kind) *ResultFact {
 // for the types that can hold their resource.
 const KindNew Kind = "new"
 
+// KindImpl is the kind of a result of interface type whose every value
+// the function returns is of one type of the function's package, named
+// by Path ("*" before it for a pointer): an accessor of a factory
+// (func defaultFactory() Factory { return cloner{} }), through which a
+// call of the interface's method runs that type's method (see
+// Engine.Concrete). Checks record it for the interfaces whose methods
+// can hand back their resource.
+const KindImpl Kind = "impl"
+
 // SplitPath returns the place a fact's field path names.
 func SplitPath(path string) Place {
 	if path == "" {

@@ -279,11 +279,11 @@ func (fl *Flow) trackVar(v *types.Var, at Place, store ast.Node) {
 		switch {
 		case encl == fl.Fn:
 			fl.work = append(fl.work, flowItem{use, at})
-		case fl.handedBack(encl):
+		case handedBack(fl.c, fl.s, fl.Fn, encl):
 			// A function literal that captures it, given to a callee
 			// that hands it back in a result: followed as that value.
 			fl.work = append(fl.work, flowItem{encl, Place{}})
-		case fl.mode&TrustCalls != 0 && fl.runsInPlace(encl):
+		case fl.mode&TrustCalls != 0 && runsInPlace(fl.c.Info, encl):
 			fl.step(flowItem{use, at}, encl, -1) // judged by what it does there
 		case fl.returnsLiteral(encl):
 			// A function literal that captures it, returned: the result
@@ -384,19 +384,20 @@ func (fl *Flow) returnsLiteral(lit inspector.Cursor) bool {
 }
 
 // handedBack reports whether the function literal at lit, nested
-// directly in the function of fl, is an argument of a call whose callee
-// returns it in a result (a wrapper that makes an option of a func):
+// directly in the function at fn, is an argument of a call whose callee
+// returns it in a result, as the summaries for s say (a wrapper that
+// makes an option of a func):
 //
 //	return newFuncOption(func(o *options) { o.hc = hc })
-func (fl *Flow) handedBack(lit inspector.Cursor) bool {
-	if encl, _ := EnclosingFunc(lit.Parent()); encl != fl.Fn {
+func handedBack(e *Engine, s Spec, fn, lit inspector.Cursor) bool {
+	if encl, _ := EnclosingFunc(lit.Parent()); encl != fn {
 		return false // nested deeper
 	}
 	cur := OuterParens(lit)
 	if cur.ParentEdgeKind() != edge.CallExpr_Args {
 		return false
 	}
-	st := fl.c.ParamEffect(fl.s, cur.Parent().Node().(*ast.CallExpr), cur.ParentEdgeIndex(), Place{})
+	st := e.ParamEffect(s, cur.Parent().Node().(*ast.CallExpr), cur.ParentEdgeIndex(), Place{})
 	return st.Climb && st.Call
 }
 
@@ -404,13 +405,13 @@ func (fl *Flow) handedBack(lit inspector.Cursor) bool {
 // the function around it returns, as far as it can tell: it is called,
 // deferred, or handed to a call (sync.Once.Do, sort.Slice), not started
 // by a go statement nor stored.
-func (fl *Flow) runsInPlace(lit inspector.Cursor) bool {
+func runsInPlace(info *types.Info, lit inspector.Cursor) bool {
 	cur := OuterParens(lit)
 	switch cur.ParentEdgeKind() {
 	case edge.CallExpr_Fun:
 		return cur.Parent().ParentEdgeKind() != edge.GoStmt_Call
 	case edge.CallExpr_Args:
-		return !isConversion(fl.c.Info, cur.Parent().Node().(*ast.CallExpr)) // handed to a call, not converted
+		return !isConversion(info, cur.Parent().Node().(*ast.CallExpr)) // handed to a call, not converted
 	}
 	return false
 }

@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/types"
 	"slices"
+	"strings"
 )
 
 // This file holds what the summaries say of calls whose callee is not
@@ -153,6 +154,67 @@ func all(facts []*Fact, ok func(*Fact) bool) bool {
 	return true
 }
 
+// implOf returns the method named as fn that runs on the result of the
+// function acc, if its summary names the one type it returns (KindImpl).
+func implOf(sm callEffects, acc, fn *types.Func) *types.Func {
+	if acc == nil || acc.Pkg() == nil {
+		return nil
+	}
+	r := sm.Summary(acc).Result(KindImpl)
+	if r == nil || r.Index != 0 {
+		return nil
+	}
+	name, ptr := strings.CutPrefix(r.Path, "*")
+	obj, _ := acc.Pkg().Scope().Lookup(name).(*types.TypeName)
+	if obj == nil {
+		return nil
+	}
+	t := obj.Type()
+	if ptr {
+		t = types.NewPointer(t)
+	}
+	m, _, _ := types.LookupFieldOrMethod(t, true, fn.Pkg(), fn.Name())
+	impl, _ := m.(*types.Func)
+	return impl
+}
+
+// ImplResult returns the type of lf's package, as KindImpl names it, of
+// every value that lf returns as its result idx, of interface type, if
+// they are all of one such type (a composite literal, its address, or a
+// conversion; nil returns aside).
+//
+//	func defaultFactory() Factory { return cloner{} }    // "cloner"
+func ImplResult(info *types.Info, lf *Func, idx int) (string, bool) {
+	results := lf.Sig().Results()
+	if lf.Fn == nil || idx >= results.Len() || !types.IsInterface(results.At(idx).Type()) {
+		return "", false
+	}
+	name := ""
+	for _, ret := range ReturnsOf(lf.Body()) {
+		if len(ret.Results) != results.Len() {
+			return "", false // a naked return, or return f(): not followed
+		}
+		e := ret.Results[idx]
+		if IsNil(info, e) {
+			continue
+		}
+		t := info.TypeOf(e)
+		n := ""
+		if ptr, ok := t.(*types.Pointer); ok {
+			t, n = ptr.Elem(), "*"
+		}
+		named, ok := types.Unalias(t).(*types.Named)
+		if !ok || named.Obj().Pkg() != lf.Fn.Pkg() || named.TypeArgs().Len() > 0 || named.Obj().Parent() != lf.Fn.Pkg().Scope() {
+			return "", false // an interface, or a type of elsewhere
+		}
+		if n += named.Obj().Name(); name != "" && n != name {
+			return "", false // two types
+		}
+		name = n
+	}
+	return name, name != ""
+}
+
 // FuncValue returns the callee of call when call.Fun is a variable of
 // this package given one value only, where it is declared: the function
 // or method it names (a method value binds its receiver), or the
@@ -186,16 +248,21 @@ func (sm callEffects) FuncOf(f ast.Expr) (*types.Func, *ast.FuncLit) {
 
 // Concrete returns the method that call, a call of the interface method
 // fn, runs when its receiver is a variable of this package given one
-// value only, where it is declared, of a type that is not an interface
-// (nil otherwise). An exported package variable may be given another
-// value by any package: it is not followed.
+// value only, where it is declared, of a type that is not an interface,
+// or the result of a function whose summary names the one type it
+// returns (KindImpl); nil otherwise. An exported package variable may be
+// given another value by any package: it is not followed.
 //
 //	var factory Factory = maker{}
 //	factory.Make()                 // runs maker.Make
+//	defaultFactory().Make()        // func defaultFactory() Factory { return maker{} }
 func (sm callEffects) Concrete(call *ast.CallExpr, fn *types.Func) *types.Func {
 	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
 	if !ok {
 		return nil
+	}
+	if acc, ok := ast.Unparen(sel.X).(*ast.CallExpr); ok {
+		return implOf(sm, CalleeFunc(sm.e.Info, acc), fn)
 	}
 	id := IdentOf(sel.X)
 	if id == nil {

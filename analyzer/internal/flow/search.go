@@ -237,7 +237,7 @@ func (t *pathSearch) searchFrom(first pathItem) (*LeakExit, bool) {
 					continue
 				}
 				if it.st.dead |= 1; t.allDead(it.st.dead) {
-					t.leakAt(it.st, t.scopeExit(it.via))
+					t.leakAt(it.st, scopeExit(t.scope, it.via))
 					continue
 				}
 				// A holder declared outside the variable's scope still holds it.
@@ -323,12 +323,12 @@ func (t *pathSearch) outOfScope(n ast.Node) bool {
 	return n.Pos() < t.scope.Pos() || n.Pos() >= t.scope.End()
 }
 
-// scopeExit describes where a path leaves v's scope.
-func (t *pathSearch) scopeExit(via *LeakExit) *LeakExit {
+// scopeExit describes where a path leaves scope, the tracked variable's.
+func scopeExit(scope *types.Scope, via *LeakExit) *LeakExit {
 	if via != nil {
 		return via
 	}
-	return &LeakExit{Pos: t.scope.End() - 1, Kind: "scope"}
+	return &LeakExit{Pos: scope.End() - 1, Kind: "scope"}
 }
 
 // visit interprets node n for the resource in state *st and reports

@@ -22,6 +22,7 @@ import (
 // response), the check looks at what happens to the result:
 //
 //	http.Get(u)                  // dropped: reported
+//	must(http.Get(u)).StatusCode // dropped once a field is read: reported
 //	_, err := http.Get(u)        // discarded: reported
 //	return http.Get(u)           // handed to the caller: fine
 //	resp, err := http.Get(u)     // searched along the control-flow graph
@@ -117,6 +118,12 @@ func checkResponse(c *checker, r response) {
 	case *ast.DeferStmt:
 		reportDropped(c, r, "is dropped by the defer statement")
 		return
+	case *ast.SelectorExpr:
+		// must(http.Get(u)).StatusCode: a field read, the response gone.
+		if sel := info.Selections[p]; sel != nil && sel.Kind() == types.FieldVal && p.Sel.Name != "Body" && slices.Equal(at, responsePlace) {
+			reportDropped(c, r, fmt.Sprintf("is dropped once its %s is read", p.Sel.Name))
+		}
+		return // a method of it, or its Body: used on
 	case *ast.AssignStmt:
 		lhs, errLHS = flow.PickLHS(p.Lhs, p.Rhs, call, flow.ResultTypes(info, call, fn), idx)
 	case *ast.ValueSpec:

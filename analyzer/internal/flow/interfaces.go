@@ -180,8 +180,8 @@ func implOf(sm callEffects, acc, fn *types.Func) *types.Func {
 
 // ImplResult returns the type of lf's package, as KindImpl names it, of
 // every value that lf returns as its result idx, of interface type, if
-// they are all of one such type (a composite literal, its address, or a
-// conversion; nil returns aside).
+// they are all of one type that is not an interface (nil returns
+// aside).
 //
 //	func defaultFactory() Factory { return cloner{} }    // "cloner"
 func ImplResult(info *types.Info, lf *Func, idx int) (string, bool) {
@@ -204,7 +204,7 @@ func ImplResult(info *types.Info, lf *Func, idx int) (string, bool) {
 			t, n = ptr.Elem(), "*"
 		}
 		named, ok := types.Unalias(t).(*types.Named)
-		if !ok || named.Obj().Pkg() != lf.Fn.Pkg() || named.TypeArgs().Len() > 0 || named.Obj().Parent() != lf.Fn.Pkg().Scope() {
+		if !ok || types.IsInterface(named) || named.Obj().Pkg() != lf.Fn.Pkg() || named.TypeArgs().Len() > 0 || named.Obj().Parent() != lf.Fn.Pkg().Scope() {
 			return "", false // an interface, or a type of elsewhere
 		}
 		if n += named.Obj().Name(); name != "" && n != name {

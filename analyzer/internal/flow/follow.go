@@ -283,7 +283,7 @@ func (fl *Flow) trackVar(v *types.Var, at Place, store ast.Node) {
 			// A function literal that captures it, given to a callee
 			// that hands it back in a result: followed as that value.
 			fl.work = append(fl.work, flowItem{encl, Place{}})
-		case fl.mode&TrustCalls != 0 && runsInPlace(fl.c.Info, encl):
+		case fl.mode&TrustCalls != 0 && runsInPlace(fl.c.Info, encl), waitedFor(fl.c.Info, fl.Fn, encl):
 			fl.step(flowItem{use, at}, encl, -1) // judged by what it does there
 		case fl.returnsLiteral(encl):
 			// A function literal that captures it, returned: the result

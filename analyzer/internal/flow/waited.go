@@ -12,10 +12,12 @@ import (
 // waitedFor reports whether the function literal at lit, nested directly
 // in the function at fn, runs in a goroutine that fn waits for: one
 // started by a go statement that calls Done on a variable of fn whose
-// Wait fn calls after that statement (a sync.WaitGroup), or one handed
-// to the Go method of a variable whose Wait fn calls after that call (an
-// errgroup.Group, WaitGroup.Go). What the literal does with a value it
-// captures then happens before fn goes on past the Wait, as if in place.
+// Wait fn calls after that statement (a sync.WaitGroup), or that closes
+// or sends on a channel of fn that fn receives from after it; or one
+// handed to the Go method of a variable whose Wait fn calls after that
+// call (an errgroup.Group, WaitGroup.Go). What the literal does with a
+// value it captures then happens before fn goes on past the wait, as if
+// in place.
 //
 //	var wg sync.WaitGroup
 //	for _, u := range urls {
@@ -35,7 +37,7 @@ func waitedFor(info *types.Info, fn, lit inspector.Cursor) bool {
 		if cur.Parent().ParentEdgeKind() != edge.GoStmt_Call {
 			return false
 		}
-		group = doneOn(info, lit.Node().(*ast.FuncLit).Body)
+		group = signalOn(info, lit.Node().(*ast.FuncLit).Body)
 		after = cur.Parent().Node().End()
 	case edge.CallExpr_Args: // g.Go(func() error { ... })
 		call := cur.Parent().Node().(*ast.CallExpr)
@@ -44,23 +46,32 @@ func waitedFor(info *types.Info, fn, lit inspector.Cursor) bool {
 		}
 		after = call.End()
 	}
-	if group == nil || !HasMethod(group.Type(), "Wait") {
+	if group == nil {
 		return false
 	}
 	_, body := FuncParts(fn.Node())
-	return callsOn(info, body, group, "Wait", after)
+	return waitsOn(info, body, group, after)
 }
 
-// doneOn returns the variable, declared outside body, whose Done method
-// body calls (defer wg.Done()), if one.
-func doneOn(info *types.Info, body *ast.BlockStmt) *types.Var {
+// signalOn returns the variable, declared outside body, on which body
+// says it is done: it calls its Done method (defer wg.Done()), closes it
+// or sends on it (a channel); nil if none.
+func signalOn(info *types.Info, body *ast.BlockStmt) *types.Var {
 	var v *types.Var
+	outside := func(e ast.Expr) {
+		if w := VarOf(info, e); w != nil && !PosIn(w.Pos(), body) {
+			v = w
+		}
+	}
 	ast.Inspect(body, func(n ast.Node) bool {
-		if call, ok := n.(*ast.CallExpr); ok && v == nil {
-			if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok && sel.Sel.Name == "Done" && len(call.Args) == 0 {
-				if w := VarOf(info, sel.X); w != nil && !PosIn(w.Pos(), body) {
-					v = w
-				}
+		switch n := n.(type) {
+		case *ast.SendStmt: // done <- struct{}{}
+			outside(n.Chan)
+		case *ast.CallExpr:
+			if sel, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr); ok && sel.Sel.Name == "Done" && len(n.Args) == 0 {
+				outside(sel.X)
+			} else if IsBuiltin(info, n, "close") && len(n.Args) == 1 {
+				outside(n.Args[0])
 			}
 		}
 		return v == nil
@@ -68,18 +79,29 @@ func doneOn(info *types.Info, body *ast.BlockStmt) *types.Var {
 	return v
 }
 
-// callsOn reports whether body, outside its function literals, calls
-// the method name of v after the position after.
-func callsOn(info *types.Info, body *ast.BlockStmt, v *types.Var, name string, after token.Pos) bool {
+// waitsOn reports whether body, outside its function literals, waits on
+// v after the position after: calls its Wait method, or receives from
+// it (a channel, also by ranging over it).
+func waitsOn(info *types.Info, body *ast.BlockStmt, v *types.Var, after token.Pos) bool {
+	_, isChan := v.Type().Underlying().(*types.Chan)
+	if !isChan && !HasMethod(v.Type(), "Wait") {
+		return false
+	}
 	found := false
 	ast.Inspect(body, func(n ast.Node) bool {
+		if n == nil || n.Pos() < after && !PosIn(after, n) {
+			return false // before the start (and not around it)
+		}
 		switch n := n.(type) {
 		case *ast.FuncLit:
 			return false
 		case *ast.CallExpr:
-			if sel, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr); ok && sel.Sel.Name == name && n.Pos() >= after && VarOf(info, sel.X) == v {
-				found = true
-			}
+			sel, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr)
+			found = !isChan && ok && sel.Sel.Name == "Wait" && VarOf(info, sel.X) == v
+		case *ast.UnaryExpr:
+			found = isChan && n.Op == token.ARROW && VarOf(info, n.X) == v
+		case *ast.RangeStmt:
+			found = isChan && VarOf(info, n.X) == v
 		}
 		return !found
 	})

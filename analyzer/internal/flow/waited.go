@@ -89,8 +89,8 @@ func waitsOn(info *types.Info, body *ast.BlockStmt, v *types.Var, after token.Po
 	}
 	found := false
 	ast.Inspect(body, func(n ast.Node) bool {
-		if n == nil || n.Pos() < after && !PosIn(after, n) {
-			return false // before the start (and not around it)
+		if found || n == nil || n.Pos() < after && !PosIn(after, n) {
+			return false // found, or before the start (and not around it)
 		}
 		switch n := n.(type) {
 		case *ast.FuncLit:

@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
@@ -30,37 +31,36 @@ func waitedFor(info *types.Info, fn, lit inspector.Cursor) bool {
 		return false // nested deeper
 	}
 	cur := OuterParens(lit)
-	var group *types.Var
+	var signals []*types.Var // what the goroutine says it is done on
 	var after token.Pos
 	switch cur.ParentEdgeKind() {
 	case edge.CallExpr_Fun: // go func() { defer wg.Done(); ... }()
 		if cur.Parent().ParentEdgeKind() != edge.GoStmt_Call {
 			return false
 		}
-		group = signalOn(info, lit.Node().(*ast.FuncLit).Body)
+		signals = signalsOn(info, lit.Node().(*ast.FuncLit).Body)
 		after = cur.Parent().Node().End()
 	case edge.CallExpr_Args: // g.Go(func() error { ... })
 		call := cur.Parent().Node().(*ast.CallExpr)
 		if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok && sel.Sel.Name == "Go" {
-			group = VarOf(info, sel.X)
+			if g := VarOf(info, sel.X); g != nil {
+				signals = append(signals, g)
+			}
 		}
 		after = call.End()
 	}
-	if group == nil {
-		return false
-	}
 	_, body := FuncParts(fn.Node())
-	return waitsOn(info, body, group, after)
+	return slices.ContainsFunc(signals, func(v *types.Var) bool { return waitsOn(info, body, v, after) })
 }
 
-// signalOn returns the variable, declared outside body, on which body
-// says it is done: it calls its Done method (defer wg.Done()), closes it
-// or sends on it (a channel); nil if none.
-func signalOn(info *types.Info, body *ast.BlockStmt) *types.Var {
-	var v *types.Var
+// signalsOn returns the variables, declared outside body, on which body
+// says it is done: it calls their Done method (defer wg.Done()), closes
+// them or sends on them (channels).
+func signalsOn(info *types.Info, body *ast.BlockStmt) []*types.Var {
+	var vars []*types.Var
 	outside := func(e ast.Expr) {
 		if w := VarOf(info, e); w != nil && !PosIn(w.Pos(), body) {
-			v = w
+			vars = append(vars, w)
 		}
 	}
 	ast.Inspect(body, func(n ast.Node) bool {
@@ -74,9 +74,9 @@ func signalOn(info *types.Info, body *ast.BlockStmt) *types.Var {
 				outside(n.Args[0])
 			}
 		}
-		return v == nil
+		return true
 	})
-	return v
+	return vars
 }
 
 // waitsOn reports whether body, outside its function literals, waits on

@@ -254,10 +254,15 @@ func TestFollow(t *testing.T) {
 		{"captured by a converted literal", "r := New(); f := action(func() { r.Use() }); _ = f; return nil", []string{"r", "f"}, 0, false, false, nil},
 		{"copied into a literal", "h := &Holder{R: New()}; return &Wrapper{H: *h}", []string{"h"}, 0, false, false, Place{"H", "R"}},
 		{"copied into a result", "h := &Holder{R: New()}; return *h", []string{"h"}, 0, false, false, Place{"R"}},
+		{"captured by a goroutine waited for", "r := New(); var g group; go func() { defer g.Done(); r.Use() }(); g.Wait(); return nil", []string{"r"}, 1, false, false, nil},
+		{"captured by a goroutine handed to Go", "r := New(); var g group; g.Go(func() { r.Use() }); g.Wait(); return nil", []string{"r"}, 1, false, false, nil},
+		{"captured by a goroutine that closes a channel received from", "r := New(); done := make(chan bool); go func() { r.Use(); close(done) }(); <-done; return nil", []string{"r"}, 1, false, false, nil},
+		{"captured by a goroutine waited for before", "r := New(); var g group; g.Wait(); go func() { defer g.Done(); r.Use() }(); return nil", []string{"r"}, 0, false, true, nil},
+		{"captured by a goroutine that signals what nobody waits on", "r := New(); done := make(chan bool, 1); go func() { r.Use(); done <- true }(); return nil", []string{"r"}, 0, false, true, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, f := toyEngine(t, "\nfunc sharedHolder() *Holder { return nil }\n\ntype action func()\n\ntype Wrapper struct{ H Holder }\n\nfunc f() any {\n"+tt.body+"\n}\n")
+			c, f := toyEngine(t, "\nfunc sharedHolder() *Holder { return nil }\n\ntype action func()\n\ntype Wrapper struct{ H Holder }\n\ntype group struct{}\n\nfunc (*group) Done()        {}\nfunc (*group) Wait()        {}\nfunc (*group) Go(f func()) {}\n\nfunc f() any {\n"+tt.body+"\n}\n")
 			var fd *ast.FuncDecl
 			for _, d := range f.Decls {
 				if d, ok := d.(*ast.FuncDecl); ok && d.Name.Name == "f" {

@@ -81,7 +81,8 @@ func signalsOn(info *types.Info, body *ast.BlockStmt) []*types.Var {
 
 // waitsOn reports whether body, outside its function literals, waits on
 // v after the position after: calls its Wait method, or receives from
-// it (a channel, also by ranging over it).
+// it (a channel, also by ranging over it), other than in a case of a
+// select, which may take another.
 func waitsOn(info *types.Info, body *ast.BlockStmt, v *types.Var, after token.Pos) bool {
 	_, isChan := v.Type().Underlying().(*types.Chan)
 	if !isChan && !HasMethod(v.Type(), "Wait") {
@@ -93,8 +94,8 @@ func waitsOn(info *types.Info, body *ast.BlockStmt, v *types.Var, after token.Po
 			return false // found, or before the start (and not around it)
 		}
 		switch n := n.(type) {
-		case *ast.FuncLit:
-			return false
+		case *ast.FuncLit, *ast.SelectStmt:
+			return false // (a select's case is one alternative: the goroutine may run on)
 		case *ast.CallExpr:
 			sel, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr)
 			found = !isChan && ok && sel.Sel.Name == "Wait" && VarOf(info, sel.X) == v

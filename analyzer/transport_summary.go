@@ -98,11 +98,17 @@ func factoryImpl(c *checker, lf *flow.Func) (string, bool) {
 	if results.Len() == 0 {
 		return "", false
 	}
-	iface, ok := results.At(0).Type().Underlying().(*types.Interface)
-	if !ok || !slices.ContainsFunc(slices.Collect(iface.Methods()), func(m *types.Func) bool { return c.pools.poolResult(m.Signature().Results()) >= 0 }) {
-		return "", false
+	t := results.At(0).Type()
+	iface, ok := t.Underlying().(*types.Interface)
+	if !ok || flow.IsErrorType(t) {
+		return "", false // (func f() error: the commonest interface result, on every package's path)
 	}
-	return flow.ImplResult(c.pass.TypesInfo, lf, 0)
+	for m := range iface.Methods() {
+		if c.pools.poolResult(m.Signature().Results()) >= 0 {
+			return flow.ImplResult(c.pass.TypesInfo, lf, 0)
+		}
+	}
+	return "", false
 }
 
 // returnsNew reports whether lf returns, as its result idx, a new value

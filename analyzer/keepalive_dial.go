@@ -441,7 +441,7 @@ func keepAliveArg(c *checker, call *ast.CallExpr, r ast.Expr) bool {
 	if lit == nil || lf == nil {
 		return false
 	}
-	kvs, configOn := nethttp.DialerLitKeepAlive(info, lit)
+	kvs, configOn := nethttp.DialerLitKeepAlive(info, lit, c.setOnce)
 	if configOn || len(kvs) != 1 {
 		return false
 	}

@@ -25,7 +25,7 @@ func dialerLitToggle(c *checker, lit *ast.CompositeLit, v *types.Var) ast.Node {
 	var keepAlive []ast.Node // KeyValueExpr or AssignStmt
 	var values []ast.Expr
 	if lit != nil {
-		kvs, configOn := nethttp.DialerLitKeepAlive(info, lit)
+		kvs, configOn := nethttp.DialerLitKeepAlive(info, lit, c.setOnce)
 		if configOn {
 			return nil // probes configured, or unknown
 		}
@@ -41,7 +41,7 @@ func dialerLitToggle(c *checker, lit *ast.CompositeLit, v *types.Var) ast.Node {
 				keepAlive = append(keepAlive, w.Stmt)
 				values = append(values, w.RHS)
 			case flow.IsFieldOf(w.Field, "net", "Dialer", "KeepAliveConfig"):
-				if w.RHS == nil || !nethttp.IsConfigOff(info, w.RHS) {
+				if w.RHS == nil || !nethttp.IsConfigOff(info, c.setOnce(w.RHS)) {
 					return nil
 				}
 			default: // KeepAliveConfig.Enable
@@ -83,4 +83,15 @@ func keepAliveWrites(c *checker, v *types.Var) []flow.Write {
 		}
 	}
 	return out
+}
+
+// setOnce returns the value that e holds when it is a variable set once,
+// where it is declared, whose fields the package never sets
+// (cfg := net.KeepAliveConfig{Enable: false}); e otherwise.
+func (c *checker) setOnce(e ast.Expr) ast.Expr {
+	v := flow.VarOf(c.pass.TypesInfo, e)
+	if rhs, _, ok := c.Origin(v); ok && rhs != nil && !c.FieldsWritten(v) {
+		return rhs
+	}
+	return e
 }

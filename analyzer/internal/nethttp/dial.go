@@ -99,8 +99,10 @@ func NetDialerLit(info *types.Info, e ast.Expr) *ast.CompositeLit {
 // DialerLitKeepAlive returns the KeepAlive settings of a net.Dialer
 // literal: the fields that set KeepAlive, and whether its KeepAliveConfig
 // (if set) may enable probes. Per net's documentation, probes are off
-// when KeepAlive is negative and KeepAliveConfig.Enable is false.
-func DialerLitKeepAlive(info *types.Info, lit *ast.CompositeLit) (keepAlive []*ast.KeyValueExpr, configOn bool) {
+// when KeepAlive is negative and KeepAliveConfig.Enable is false. value
+// returns what an expression holds (the literal a variable was set to
+// for good), or the expression itself.
+func DialerLitKeepAlive(info *types.Info, lit *ast.CompositeLit, value func(ast.Expr) ast.Expr) (keepAlive []*ast.KeyValueExpr, configOn bool) {
 	for _, elt := range lit.Elts {
 		kv, ok := elt.(*ast.KeyValueExpr)
 		if !ok || flow.IdentOf(kv.Key) == nil {
@@ -110,7 +112,7 @@ func DialerLitKeepAlive(info *types.Info, lit *ast.CompositeLit) (keepAlive []*a
 		case "KeepAlive":
 			keepAlive = append(keepAlive, kv)
 		case "KeepAliveConfig":
-			configOn = configOn || !IsConfigOff(info, kv.Value)
+			configOn = configOn || !IsConfigOff(info, value(kv.Value))
 		}
 	}
 	return keepAlive, configOn

@@ -101,12 +101,13 @@ func vetSmoke(t *testing.T, dir string, pkgs ...string) []string {
 		t.Fatalf("go vet failed: %v\n%s", err, tail(out.String(), 40))
 	}
 	// The output is a stream of "# package" lines and JSON objects:
-	// {"pkg": {"httpleakcheck": [diagnostics] or {"error": ...}}}.
+	// {"pkg": {"httpleakcheck": [diagnostics] or {"error": ...}}},
+	// with "go: downloading ..." lines on a machine that lacks a module.
 	var js bytes.Buffer
 	sc := bufio.NewScanner(&out)
 	sc.Buffer(nil, 1<<26)
 	for sc.Scan() {
-		if !strings.HasPrefix(sc.Text(), "#") {
+		if !strings.HasPrefix(sc.Text(), "#") && !strings.HasPrefix(sc.Text(), "go: ") {
 			js.WriteString(sc.Text() + "\n")
 		}
 	}

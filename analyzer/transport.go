@@ -204,30 +204,34 @@ func closesTestServer(c *checker, fn inspector.Cursor) bool {
 	for encl, ok := fn, true; ok; encl, ok = flow.EnclosingFunc(encl.Parent()) {
 		fn = encl // the outermost: the test function
 	}
-	for cur := range fn.Preorder((*ast.CallExpr)(nil)) {
-		callee := flow.CalleeFunc(c.pass.TypesInfo, cur.Node().(*ast.CallExpr))
-		if closesServer(callee) {
-			return true
+	info := c.pass.TypesInfo
+	for cur := range fn.Preorder((*ast.CallExpr)(nil), (*ast.SelectorExpr)(nil)) {
+		if sel, ok := cur.Node().(*ast.SelectorExpr); ok {
+			if closesServer(info, sel) {
+				return true // srv.Close(), t.Cleanup(srv.Close), defer srv.Close()
+			}
+			continue
 		}
-		if lf := c.LocalFunc(callee); lf != nil && lf.Body() != nil {
+		if lf := c.LocalFunc(flow.CalleeFunc(info, cur.Node().(*ast.CallExpr))); lf != nil && lf.Body() != nil {
 			found := false
 			ast.Inspect(lf.Body(), func(n ast.Node) bool {
-				if call, ok := n.(*ast.CallExpr); ok && closesServer(flow.CalleeFunc(c.pass.TypesInfo, call)) {
+				if sel, ok := n.(*ast.SelectorExpr); ok && closesServer(info, sel) {
 					found = true
 				}
 				return !found
 			})
 			if found {
-				return true // teardown()
+				return true // teardown(), or a setup that registers the close: t.Cleanup(srv.Close)
 			}
 		}
 	}
 	return false
 }
 
-// closesServer reports whether fn is httptest.Server's Close or
-// CloseClientConnections.
-func closesServer(fn *types.Func) bool {
+// closesServer reports whether sel selects httptest.Server's Close or
+// CloseClientConnections, called or as a method value.
+func closesServer(info *types.Info, sel *ast.SelectorExpr) bool {
+	fn, _ := info.Uses[sel.Sel].(*types.Func)
 	return flow.IsMethod(fn, "net/http/httptest", "Server", "Close", "CloseClientConnections")
 }
 

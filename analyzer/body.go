@@ -170,6 +170,10 @@ func checkResponse(c *checker, r response) {
 		advice = "check the error the call returns (discarded here), then defer %s.Close()"
 	case errLHS == nil:
 		advice = "defer %s.Close() right after the call"
+	case r.withError:
+		// A wrapper that returns its response with an error (the last
+		// attempt's, say): the error path owns it too.
+		advice = "defer %s.Close() before the error check, under a nil test: " + types.ExprString(origin.Fun) + " may return the response along with a non-nil error"
 	}
 	checkDrain(c, r.cur, fnCur, v, at)
 	if d, loop := deferredInLoop(c, cur, fnCur, v, at); d != nil {
@@ -200,6 +204,8 @@ func checkResponse(c *checker, r response) {
 	}
 	closer := v.Name() + ".Body"
 	switch {
+	case isAny(v.Type()):
+		closer = v.Name() + ".(*http.Response).Body" // from an executor of func() (any, error)
 	case len(at) == 0:
 		closer = v.Name() // the Body itself, from a wrapper that returns it
 	case flow.IsNamed(v.Type(), nethttp.Resty, "Response"):

@@ -73,6 +73,9 @@ func summarizeResponse(c *checker, lf *flow.Func, f *flow.Fact) {
 		if carriesOwnership(t, false) && stream < 0 {
 			stream = i // an io.ReadCloser: the Body of a response, returned as is
 		}
+		if isAny(t) && lf.Decl == nil && ri < 0 {
+			ri = i // func() (any, error) { return http.Get(u) }, handed to an executor that returns what it returns (gobreaker's)
+		}
 	}
 	if ri < 0 && holder < 0 {
 		if stream < 0 || !returnsBody(lf, stream) {
@@ -474,4 +477,10 @@ func returnsBody(lf *flow.Func, ri int) bool {
 		}
 	}
 	return false
+}
+
+// isAny reports whether t is the empty interface.
+func isAny(t types.Type) bool {
+	iface, ok := t.Underlying().(*types.Interface)
+	return ok && iface.Empty()
 }

@@ -117,12 +117,17 @@ func bodyPlace(t types.Type) (flow.Place, bool) {
 func bodyParamEffect(c *checker, lf *flow.Func, i int, p *types.Var) (flow.Effect, flow.Condition) {
 	at, _ := bodyPlace(p.Type())
 	var when flow.Condition
-	replaces, drains, released := false, false, false
+	replaces, drains, released, shows := false, false, false, false
 	for use := range identUses(c, lf.Cur(), p) {
 		stack := flow.StackOf(use, lf.Cur())
 		switch u := c.Classify(c.body, stack, at, -1); u.Kind {
 		case flow.UseRead:
 			continue
+		case flow.UseEscape:
+			if u.Hook {
+				shows = true // p.OnRequestEnd(req, resp): a hook, which may take it over
+				continue
+			}
 		case flow.UseDrain:
 			drains = true
 			continue
@@ -140,6 +145,12 @@ func bodyParamEffect(c *checker, lf *flow.Func, i int, p *types.Var) (flow.Effec
 			continue
 		}
 		return 0, flow.Condition{}
+	}
+	if shows {
+		if released || replaces || drains || when.Param != 0 {
+			return 0, flow.Condition{}
+		}
+		return flow.Shows, flow.Condition{} // a caller's wrapper that returns it after the call is still its producer
 	}
 	if released {
 		// Closed: on every path (a closing helper, which may read it to

@@ -188,6 +188,8 @@ func (sm callEffects) effectAt(call *ast.CallExpr, pf ParamFact, p Place) Step {
 		return Step{Kind: UseStore, Into: true, Holder: pf.Holder, At: SplitPath(pf.Path), Used: e&Uses != 0}
 	case e&Uses != 0:
 		return Stop(UseUse)
+	case e&Shows != 0:
+		return Step{Kind: UseEscape, Call: true, Hook: true} // as if the caller called the hook
 	case e&(Borrows|Fills) != 0:
 		return Stop(UseRead)
 	}

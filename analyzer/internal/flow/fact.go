@@ -59,11 +59,12 @@ const (
 	ReleasesIfTrue                     // releases it when its bool result Result is true, and only then
 	ReadsFirst                         // with Releases: reads it (to its end, as far as it can) before it releases it
 	ReleasesIfFalse                    // releases it when its bool result Result is false, and only then
+	Shows                              // hands it to code not known (a func value of unknown origin, an interface's method: a hook), and only reads it otherwise
 )
 
 func (e Effect) String() string {
 	var names []string
-	for i, name := range []string{"borrows", "uses", "returns", "releases", "keeps", "releasesOnError", "replaces", "fills", "forwards", "into", "drains", "releasesIfTrue", "readsFirst", "releasesIfFalse"} {
+	for i, name := range []string{"borrows", "uses", "returns", "releases", "keeps", "releasesOnError", "replaces", "fills", "forwards", "into", "drains", "releasesIfTrue", "readsFirst", "releasesIfFalse", "shows"} {
 		if e&(1<<i) != 0 {
 			names = append(names, name)
 		}

@@ -256,7 +256,7 @@ func (c *checker) scan() starts {
 				}
 			}
 			if pools {
-				if src, ok := poolCall(c, cur, fn); ok && (!src.noKeepAlive || src.off) && !c.NeverRuns(cur) {
+				if src, ok := poolCall(c, cur, fn); ok && (!src.noKeepAlive || src.off) && !src.passed && !c.NeverRuns(cur) {
 					found.pools = append(found.pools, src)
 				}
 			}

@@ -149,8 +149,8 @@ func resultProduced(r *flow.ResultFact) produced {
 func forwarded(c *checker, fn *types.Func, call *ast.CallExpr) (produced, bool) {
 	found := false
 	for _, p := range append(flow.ParametricForwards(fn), c.Summary(fn).Params...) {
-		if p.Effect&flow.Forwards == 0 || p.Index >= len(call.Args) {
-			continue
+		if p.Effect&flow.Forwards == 0 || p.Index >= len(call.Args) || p.Path != "" {
+			continue // (one kept in a field of the result: not a response's place)
 		}
 		found = true
 		if r := funcArgProduced(c, ast.Unparen(call.Args[p.Index])); r.idx == p.From && (len(r.in) == 0 || forwardsType(c, call, p)) {

@@ -1,6 +1,8 @@
 package analyzer
 
 import (
+	"go/ast"
+	"go/types"
 	"strings"
 
 	"golang.org/x/tools/go/ast/inspector"
@@ -62,4 +64,92 @@ func within(inner, w flow.Condition) bool {
 // dots; "" for the value itself) is inner or a field inside it.
 func fieldWithin(inner, path string) bool {
 	return inner == "" || path == inner || strings.HasPrefix(path, inner+".")
+}
+
+// usedOnlyWhen returns the test under which lf uses, keeps or returns
+// the pool that its parameter v holds at field: a default that another
+// field of v overrides, as a config's Transport serves only a config
+// without a client of its own. ok is false if lf may use it otherwise.
+//
+//	if c.HTTPClient == nil {
+//		c.HTTPClient = &http.Client{Transport: c.Transport}   // c.Transport: only when !p0.HTTPClient
+//	}
+func usedOnlyWhen(c *checker, lf *flow.Func, v *types.Var, field string) (when flow.Condition, ok bool) {
+	fl := c.FollowVar(c.pools.spec, lf.Cur(), v, flow.SplitPath(field), flow.TrustCalls|flow.CutParams)
+	if fl.Escapes || fl.Released || len(fl.Cut)+len(fl.Uses) == 0 {
+		return flow.Condition{}, false
+	}
+	for _, n := range append(fl.Cut, fl.Uses...) {
+		if ret, ok := n.(*ast.ReturnStmt); ok && keepsWhole(c, lf, ret, v) {
+			continue // &Client{config: *c}: kept where it was, for the result's methods to use or not
+		}
+		at, found := lf.Cur().FindNode(n)
+		if !found {
+			return flow.Condition{}, false
+		}
+		w, ok := c.Guard(lf.Cur(), at)
+		if !ok || w.NonZero || w.Const != "" || when.Param != 0 && w != when || fieldWithin(field, w.Field) || fieldWithin(w.Field, field) {
+			return flow.Condition{}, false // not one nil test of another field
+		}
+		when = w
+	}
+	return when, when.Param == holderIndex(lf, v)+1
+}
+
+// keepsWhole reports whether ret returns v itself, or a copy of what it
+// points to, rather than a field of it.
+func keepsWhole(c *checker, lf *flow.Func, ret *ast.ReturnStmt, v *types.Var) bool {
+	at, ok := lf.Cur().FindNode(ret)
+	if !ok {
+		return false
+	}
+	whole := false
+	for cur := range at.Preorder((*ast.Ident)(nil)) {
+		if c.pass.TypesInfo.Uses[cur.Node().(*ast.Ident)] == v {
+			_, sel := cur.Parent().Node().(*ast.SelectorExpr)
+			whole = whole || !sel
+		}
+	}
+	return whole
+}
+
+// holderIndex returns the index of lf's parameter v (-1: the receiver,
+// or not a parameter).
+func holderIndex(lf *flow.Func, v *types.Var) int {
+	params := lf.Sig().Params()
+	for i := range params.Len() {
+		if params.At(i) == v {
+			return i
+		}
+	}
+	return -1
+}
+
+// overridden returns the field of lf's parameter v, a pointer to a
+// struct, whose pool lf uses only under a nil test of another field
+// (usedOnlyWhen), and that test.
+func overridden(c *checker, lf *flow.Func, v *types.Var) (string, flow.Condition, bool) {
+	ptr, ok := v.Type().Underlying().(*types.Pointer)
+	if !ok {
+		return "", flow.Condition{}, false
+	}
+	st, ok := ptr.Elem().Underlying().(*types.Struct)
+	if !ok {
+		return "", flow.Condition{}, false
+	}
+	var pooled []*types.Var
+	for f := range st.Fields() {
+		if c.pools.holdsPool(f.Type()) {
+			pooled = append(pooled, f)
+		}
+	}
+	if len(pooled) < 2 {
+		return "", flow.Condition{}, false // nothing to override it with
+	}
+	for _, f := range pooled {
+		if when, ok := usedOnlyWhen(c, lf, v, f.Name()); ok {
+			return f.Name(), when, true
+		}
+	}
+	return "", flow.Condition{}, false
 }

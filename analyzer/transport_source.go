@@ -42,6 +42,11 @@ type poolSource struct {
 	// bare: a client without a Transport, which has a pool of its own
 	// only once a fallback fills it (see bareClient).
 	bare bool
+	// passed: the helper builds the pool only when the caller leaves
+	// something out (a nil Transport), and the argument is the
+	// enclosing function's own parameter: a wrapper, whose summary
+	// passes the test up (when), and whose own check stays quiet.
+	passed bool
 }
 
 // poolAt reports whether the node at cur builds a new connection pool:
@@ -138,6 +143,9 @@ func poolCall(c *checker, cur inspector.Cursor, fn *types.Func) (poolSource, boo
 		}
 	}
 	if r == nil {
+		r = forwardedPool(c, fn, call)
+	}
+	if r == nil {
 		if r = c.Summary(fn).Result(kindPoolOff); r != nil {
 			src, ok := sourceFromResult(c, cur, r, fn.Name())
 			src.off = true
@@ -145,6 +153,43 @@ func poolCall(c *checker, cur inspector.Cursor, fn *types.Func) (poolSource, boo
 		}
 	}
 	return sourceFromResult(c, cur, r, fn.Name())
+}
+
+// forwardedPool returns what a call of fn hands back through a func it
+// is given, when fn returns what the func returns or keeps it in its
+// result (flow.Forwards), and the func given builds a fresh pool every
+// time: a config made with the transport maker the caller picks.
+//
+//	func DefaultConfig() *Config { return defaultConfig(cleanhttp.DefaultPooledTransport) }
+//	func defaultConfig(mk func() *http.Transport) *Config { return &Config{Transport: mk()} }
+func forwardedPool(c *checker, fn *types.Func, call *ast.CallExpr) *flow.ResultFact {
+	for _, p := range append(flow.ParametricForwards(fn), c.Summary(fn).Params...) {
+		if p.Effect&flow.Forwards == 0 || p.Index >= len(call.Args) {
+			continue
+		}
+		arg := ast.Unparen(call.Args[p.Index])
+		lit, _ := arg.(*ast.FuncLit)
+		made := flow.FuncNamed(c.pass.TypesInfo, arg)
+		if made == nil && lit == nil {
+			made, lit = c.FuncOf(arg)
+		}
+		var r *flow.ResultFact
+		switch {
+		case lit != nil:
+			r = c.FuncLitSummary(lit).Result(kindPool)
+		case made != nil:
+			r = c.Summary(made).Result(kindPool)
+		}
+		if r == nil || r.Index != p.From || r.When.Param != 0 || r.Lazy {
+			continue // it builds none, or not always
+		}
+		path := p.Path
+		if path != "" && r.Path != "" {
+			path += "."
+		}
+		return &flow.ResultFact{Index: p.Result, Kind: kindPool, Path: path + r.Path}
+	}
+	return nil
 }
 
 // cloneOf returns the Transport literal that the Transport a Clone call
@@ -233,18 +278,28 @@ func sourceFromResult(c *checker, cur inspector.Cursor, r *flow.ResultFact, name
 	if sig.Variadic() && r.When.Param == sig.Params().Len() {
 		holds, known = c.optionsBuild(call, r.When, holds, known)
 	}
-	if known && !holds || !known && !r.When.NonZero {
+	passed := false
+	if !known && !r.When.NonZero {
+		fn, _ := flow.EnclosingFunc(cur)
+		passed = c.PassedCond(fn, call, r.When).Param != 0
+	}
+	if known && !holds || !known && !r.When.NonZero && !passed {
 		// The helper builds no pool for this argument; or builds one
 		// only when the caller leaves something out (a nil Transport) and
 		// the argument, not a literal, is taken to set it.
 		return poolSource{}, false
+	}
+	if r.And.Param != 0 {
+		if holds, known := c.HoldsAt(call, r.And); known && !holds || !known && !r.And.NonZero {
+			return poolSource{}, false // nor where it leaves the other out
+		}
 	}
 	var at flow.Place
 	if r.Path != "" {
 		at = strings.Split(r.Path, ".")
 	}
 	src := poolSource{cur: cur, expr: call, typ: sig.Results().At(r.Index).Type(), helper: name, result: r.Index, at: at, lazy: r.Lazy,
-		noKeepAlive: nethttp.ChainTurnsOffPooling(info, call)}
+		noKeepAlive: nethttp.ChainTurnsOffPooling(info, call), passed: passed}
 	if !known {
 		src.when = r.When
 	}

@@ -123,7 +123,7 @@ func (s poolSpec) Selector(stack []ast.Node, i int, sel *ast.SelectorExpr, selec
 		if pf.Effect&flow.Fills != 0 {
 			st.Flags |= poolFilled
 		}
-		if sets := flow.SplitPath(pf.Sets); len(sets) > len(p) && slices.Equal(sets[:len(p)], p) {
+		if sets := flow.SplitPath(pf.Sets); len(sets) > len(p) && slices.Equal(sets[:len(p)], p) && pf.SetsWhen.Param == 0 {
 			st.Flags |= poolFieldSet // a setter gave the holder it sits in a client of the caller's
 		}
 		return st
@@ -171,10 +171,12 @@ func (s poolSpec) Selector(stack []ast.Node, i int, sel *ast.SelectorExpr, selec
 				return flow.Step{Kind: flow.UseRead, Flags: poolFieldSet} // another field of the holder, set
 			}
 			return flow.Stop(flow.UseRead) // another field of the holder
-		case len(p) > 0 && p[0] != sel.Sel.Name && k < 0 && types.IsInterface(selection.Obj().Type()):
+		case len(p) > 0 && p[0] != sel.Sel.Name && k < 0 && (types.IsInterface(selection.Obj().Type()) || pointsBack(selection.Obj().Type(), recv)):
 			// Another field of the holder, which may reach the same
 			// pool: a service that points back to its client
-			// (client.Account.Get(ctx), godo's). Somewhere in it.
+			// (client.Account.Get(ctx), godo's; c.Repositories.Get,
+			// go-github's, a *RepositoriesService whose client is c).
+			// Somewhere in it.
 			return flow.Step{Climb: true}
 		case len(p) > 0 && p[0] != sel.Sel.Name:
 			return flow.Stop(flow.UseRead) // another field of the holder
@@ -185,6 +187,32 @@ func (s poolSpec) Selector(stack []ast.Node, i int, sel *ast.SelectorExpr, selec
 		}
 	}
 	return flow.Stop(flow.UseEscape) // a method value, client.Transport
+}
+
+// pointsBack reports whether t, the type of a field of a holder of type
+// holder, is a pointer to a struct with a field that points to a holder
+// of that type: a service object that points back to its client.
+//
+//	type service struct{ client *Client }
+//	type RepositoriesService service      // Client.Repositories: *RepositoriesService
+func pointsBack(t, holder types.Type) bool {
+	ptr, ok := types.Unalias(t).(*types.Pointer)
+	if !ok {
+		return false
+	}
+	st, ok := ptr.Elem().Underlying().(*types.Struct)
+	if !ok {
+		return false
+	}
+	if hp, ok := types.Unalias(holder).(*types.Pointer); ok {
+		holder = hp.Elem()
+	}
+	for f := range st.Fields() {
+		if fp, ok := types.Unalias(f.Type()).(*types.Pointer); ok && types.Identical(fp.Elem(), holder) {
+			return true
+		}
+	}
+	return false
 }
 
 // runByOnce reports whether the method value at stack[i] is handed to

@@ -50,25 +50,33 @@ func summarizePool(c *checker, lf *flow.Func, f *flow.Fact) {
 		if fl.Flags&poolOff != 0 {
 			continue // not a pool that keeps connections
 		}
+		var and flow.Condition
 		when, ok := c.Guard(lf.Cur(), cur)
-		if !ok && src.when.Param != 0 {
-			when, ok = c.PassedCond(lf.Cur(), cur.Node().(*ast.CallExpr), src.when), true
+		if src.when.Param != 0 {
+			switch passed := c.PassedCond(lf.Cur(), cur.Node().(*ast.CallExpr), src.when); {
+			case !ok:
+				when, ok = passed, true
+			case passed != when:
+				and = passed // if opts == nil { return }; privateNew(opts): both
+			}
 		}
 		if !ok {
 			when, ok = optionGuard(c, lf, cur)
 		}
 		if !ok {
-			when, ok = defaultCond(c, lf, cur, src)
+			if when, ok = defaultCond(c, lf, cur, src); ok && when.Field != "" {
+				and, _ = usedOnlyWhen(c, lf, lf.Sig().Params().At(when.Param-1), when.Field)
+			}
 		}
 		if !ok {
 			when = optionsMayReplace(c, lf, fl)
 		}
-		r := flow.ResultFact{Index: idx, Kind: kindPool, Path: strings.Join(fl.ReturnedAt, "."), When: when, Lazy: src.lazy && !filled(fl)}
+		r := flow.ResultFact{Index: idx, Kind: kindPool, Path: strings.Join(fl.ReturnedAt, "."), When: when, And: and, Lazy: src.lazy && !filled(fl)}
 		if out == nil {
 			out = &r
 		} else {
-			if out.When != r.When {
-				out.When = flow.Condition{} // built under different conditions: say always
+			if out.When != r.When || out.And != r.And {
+				out.When, out.And = flow.Condition{}, flow.Condition{} // built under different conditions: say always
 			}
 			out.Lazy = out.Lazy && r.Lazy
 		}
@@ -225,81 +233,13 @@ func summarizePoolParams(c *checker, lf *flow.Func, f *flow.Fact) {
 			pf.Effect = flow.Borrows
 		}
 		if pf.Effect&flow.Fills == 0 {
-			pf.Sets = setsField(c, lf, v) // (a method that fills it sets a pool of its own)
+			pf.Sets, pf.SetsWhen = setsField(c, lf, v) // (a method that fills it sets a pool of its own)
+		}
+		if i > 0 && !fl.Escapes {
+			pf.Default, pf.DefaultWhen, _ = overridden(c, lf, v)
 		}
 		f.Params = append(f.Params, pf)
 	}
-}
-
-// setsField returns the field of what v, a pointer parameter of lf (or
-// its receiver), points to, fields joined by dots, that lf sets before
-// it can return, with a value that does not come from that field, so
-// that the pool that sat there is dropped unused: a setter, a builder's
-// method. It returns "" if there is none.
-//
-//	func (a *API) SetClient(hc *http.Client) { a.hc = hc }             // sets(hc)
-//	func (b *Builder) Client(hc *http.Client) *Builder { b.hc = hc; return b }
-func setsField(c *checker, lf *flow.Func, v *types.Var) string {
-	if !flow.IsPointerType(v.Type()) {
-		return "" // a copy: the caller's value keeps its fields
-	}
-	info := c.pass.TypesInfo
-	var seen []string // the fields of v the statements so far mention
-	for _, stmt := range lf.Body().List {
-		if as, ok := stmt.(*ast.AssignStmt); ok && as.Tok == token.ASSIGN && len(as.Lhs) == len(as.Rhs) {
-			for i, lhs := range as.Lhs {
-				path, ok := fieldPath(info, lhs, v)
-				if !ok || len(path) == 0 || slices.Contains(seen, path) || !c.pools.holdsPool(info.TypeOf(lhs)) {
-					continue
-				}
-				if rhs := fieldsOf(info, as.Rhs[i], v); !slices.ContainsFunc(rhs, func(r string) bool { return r == path || strings.HasPrefix(r, path+".") }) {
-					return path
-				}
-			}
-		}
-		if es, ok := stmt.(*ast.ExprStmt); ok {
-			if path := setsThrough(c, es.X, v); path != "" && !slices.Contains(seen, path) {
-				return path
-			}
-		}
-		if len(flow.ReturnsOf(stmt)) > 0 {
-			return "" // it may return before
-		}
-		seen = append(seen, fieldsOf(info, stmt, v)...)
-	}
-	return ""
-}
-
-// setsThrough returns the field of what v points to that the call e
-// sets through a setter of what v, or a field of it, holds, fields
-// joined by dots, and "" if it sets none:
-//
-//	func (o *Options) SetHTTPClient(c *http.Client) *Options {
-//		o.httpOptions.SetHTTPClient(c) // sets(httpOptions.httpClient)
-func setsThrough(c *checker, e ast.Expr, v *types.Var) string {
-	call, ok := ast.Unparen(e).(*ast.CallExpr)
-	if !ok {
-		return ""
-	}
-	fn := flow.CalleeFunc(c.pass.TypesInfo, call)
-	if fn == nil {
-		return ""
-	}
-	args := call.Args
-	idx := 0
-	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok && fn.Signature().Recv() != nil {
-		args, idx = append([]ast.Expr{sel.X}, args...), -1
-	}
-	for i, arg := range args {
-		path, ok := fieldPath(c.pass.TypesInfo, arg, v)
-		if !ok {
-			continue
-		}
-		if sets := c.Summary(fn).Param(idx+i, kindPool).Sets; sets != "" {
-			return strings.TrimPrefix(path+"."+sets, ".")
-		}
-	}
-	return ""
 }
 
 // fieldPath returns the fields that e selects from v (v.a.b: "a.b"),
@@ -356,7 +296,7 @@ func fieldsOf(info *types.Info, n ast.Node, v *types.Var) []string {
 func fillsReceiver(c *checker, lf *flow.Func) bool {
 	for cur := range lf.Cur().Preorder((*ast.CompositeLit)(nil), (*ast.CallExpr)(nil)) {
 		src, ok := poolAt(c, cur)
-		if !ok || src.noKeepAlive || src.lazy {
+		if !ok || src.noKeepAlive || src.lazy || src.passed {
 			continue
 		}
 		fl := c.Follow(c.pools.spec, lf.Cur(), cur, src.result, src.at, flow.IntoParams|flow.TrustCalls)
@@ -383,7 +323,7 @@ func fillsParam(c *checker, lf *flow.Func, v *types.Var) (flow.Condition, bool) 
 	}
 	for cur := range lf.Cur().Preorder((*ast.CompositeLit)(nil), (*ast.CallExpr)(nil)) {
 		src, ok := poolAt(c, cur)
-		if !ok || src.noKeepAlive || src.lazy {
+		if !ok || src.noKeepAlive || src.lazy || src.passed {
 			continue
 		}
 		fl := c.Follow(c.pools.spec, lf.Cur(), cur, src.result, src.at, flow.IntoParams|flow.TrustCalls)

@@ -155,8 +155,13 @@ func (sm callEffects) EffectAt(s Spec, call *ast.CallExpr, pf ParamFact, p Place
 // effectAt is EffectAt but for the fill.
 func (sm callEffects) effectAt(call *ast.CallExpr, pf ParamFact, p Place) Step {
 	e := pf.Effect
+	if pf.Default != "" && hasPrefix(p, SplitPath(pf.Default)) {
+		if holds, known := sm.e.HoldsAt(call, pf.DefaultWhen); known && !holds {
+			return Stop(UseRead) // a default that the argument overrides: never used
+		}
+	}
 	switch {
-	case pf.Sets != "" && hasPrefix(p, SplitPath(pf.Sets)):
+	case pf.Sets != "" && hasPrefix(p, SplitPath(pf.Sets)) && sm.setsAt(call, pf):
 		return Stop(UseReplace) // the field that holds it gets another value
 	case e&Keeps != 0:
 		return Stop(UseEscape)
@@ -194,6 +199,16 @@ func (sm callEffects) effectAt(call *ast.CallExpr, pf ParamFact, p Place) Step {
 		return Stop(UseRead)
 	}
 	return Step{Kind: UseEscape, Call: true} // nothing known of it
+}
+
+// setsAt reports whether call, a call of a setter that pf says sets a
+// field, sets it: always, or when the argument passes its test.
+func (sm callEffects) setsAt(call *ast.CallExpr, pf ParamFact) bool {
+	if pf.SetsWhen.Param == 0 {
+		return true
+	}
+	holds, known := sm.e.HoldsAt(call, pf.SetsWhen)
+	return known && holds
 }
 
 // hasPrefix reports whether p starts with the fields of prefix.

@@ -125,6 +125,10 @@ func (c *Engine) Classify(s Spec, stack []ast.Node, p Place, result int) (u Use)
 				u.Kind, u.Call = s.Called(), true // called: a func value
 				return u
 			}
+			if sameLayout(info, parent, e) {
+				e = parent // (*ReposService)(&c.common): the same object, its fields where they were
+				continue
+			}
 			st := c.argEffect(s, parent, e, p)
 			u.Flags |= st.Flags
 			u.Filled = u.Filled || st.Filled
@@ -343,4 +347,29 @@ func deferredOrGo(stack []ast.Node, i int) bool {
 		return st.Call == stack[i]
 	}
 	return false
+}
+
+// sameLayout reports whether call converts e to a type with the same
+// fields, as a pointer or not: the converted value is the same object,
+// with the resource at the same place.
+//
+//	type RepositoriesService service
+//	c.Repositories = (*RepositoriesService)(&c.common)
+func sameLayout(info *types.Info, call *ast.CallExpr, e ast.Expr) bool {
+	if len(call.Args) != 1 || !isConversion(info, call) {
+		return false
+	}
+	from, to := info.TypeOf(e), info.TypeOf(call)
+	if from == nil || to == nil {
+		return false
+	}
+	if fp, ok := from.Underlying().(*types.Pointer); ok {
+		tp, ok := to.Underlying().(*types.Pointer)
+		if !ok {
+			return false
+		}
+		from, to = fp.Elem(), tp.Elem()
+	}
+	_, isStruct := from.Underlying().(*types.Struct)
+	return isStruct && types.Identical(from.Underlying(), to.Underlying())
 }

@@ -29,7 +29,7 @@ type ParamFact struct {
 	Effect Effect
 	When   Condition // Releases: only then
 	Result int       // Returns, Forwards: the result that holds it
-	Path   string    // Returns, Into: where it sits in that result or holder, fields joined by dots
+	Path   string    // Returns, Into, Forwards: where it sits in that result or holder, fields joined by dots
 	From   int       // Forwards: the result of the parameter's call that the function returns
 	Holder int       // Into: the parameter that holds it then (-1: the receiver)
 	// Sets: the field of the value it holds (fields joined by dots)
@@ -37,6 +37,15 @@ type ParamFact struct {
 	// dropping the resource that sat there unused (a setter, a
 	// builder's method).
 	Sets string
+	// SetsWhen: it sets Sets only then (a setter that ignores a nil
+	// argument).
+	SetsWhen Condition
+	// Default: a field of the value it holds whose resource the
+	// function uses, keeps or returns only when DefaultWhen holds (a
+	// default that another field overrides: a config's Transport, used
+	// only when the config has no client).
+	Default     string
+	DefaultWhen Condition
 }
 
 // An Effect is what a function does with a parameter's resource: a set
@@ -53,7 +62,7 @@ const (
 	ReleasesOnError                    // may release it when it returns a non-nil error, and only then (open when it returns nil)
 	Replaces                           // replaces the resource in it without releasing it (h.R = copy)
 	Fills                              // puts a fresh resource of its own in it (one built on first use, kept in the receiver)
-	Forwards                           // a func: the function returns, as its result Result, what a call of it returns as its result From (Kind is empty: any resource)
+	Forwards                           // a func: the function returns, as its result Result (at Path), what a call of it returns as its result From (Kind is empty: any resource)
 	Into                               // stores it into what another parameter holds (Holder, at Path): a setter, an option applied to the receiver
 	Drains                             // reads it to its end (which gives back what it holds) when it returns a nil error, and does nothing else with it
 	ReleasesIfTrue                     // releases it when its bool result Result is true, and only then
@@ -99,6 +108,10 @@ type ResultFact struct {
 	// builds it only when an option asks for it, or releases it only
 	// when the caller passes somewhere to put it).
 	When Condition
+	// And: with When, a second test that must hold too (a default
+	// stored where the config has no Transport, and used only where it
+	// has no client either).
+	And Condition
 }
 
 // AFact marks Fact as an analysis fact.
@@ -119,7 +132,11 @@ func (f *Fact) String() string {
 		}
 		s += p.Effect.String()
 		if p.Effect&Forwards != 0 {
-			s += fmt.Sprintf("(%d<-%d)", p.Result, p.From)
+			s += fmt.Sprintf("(%d", p.Result)
+			if p.Path != "" {
+				s += "@" + p.Path
+			}
+			s += fmt.Sprintf("<-%d)", p.From)
 		}
 		if p.Effect&Into != 0 {
 			if p.Holder >= 0 {
@@ -144,6 +161,12 @@ func (f *Fact) String() string {
 		}
 		if p.Sets != "" {
 			s += ",sets(" + p.Sets + ")"
+			if p.SetsWhen.Param != 0 {
+				s += "when(" + p.SetsWhen.String() + ")"
+			}
+		}
+		if p.Default != "" {
+			s += ",default(" + p.Default + ":" + p.DefaultWhen.String() + ")"
 		}
 		parts = append(parts, s)
 	}
@@ -166,6 +189,9 @@ func (f *Fact) String() string {
 		}
 		if r.When.Param != 0 {
 			s += ",when(" + r.When.String() + ")"
+		}
+		if r.And.Param != 0 {
+			s += ",and(" + r.And.String() + ")"
 		}
 		parts = append(parts, s)
 	}

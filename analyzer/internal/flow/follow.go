@@ -276,9 +276,15 @@ func (fl *Flow) trackVar(v *types.Var, at Place, store ast.Node) {
 			continue // the store that put it there: v.f = value
 		}
 		encl, _ := EnclosingFunc(use)
-		switch {
-		case encl == fl.Fn:
+		if encl == fl.Fn {
 			fl.work = append(fl.work, flowItem{use, at})
+			continue
+		}
+		kind := fl.c.Classify(fl.s, StackOf(use, encl), at, -1).Kind
+		switch {
+		case kind == UseRead:
+			// A function literal that reads only what holds nothing of
+			// it: func() { c.random.Float64() }.
 		case handedBack(fl.c, fl.s, fl.Fn, encl):
 			// A function literal that captures it, given to a callee
 			// that hands it back in a result: followed as that value.
@@ -288,7 +294,7 @@ func (fl *Flow) trackVar(v *types.Var, at Place, store ast.Node) {
 		case fl.returnsLiteral(encl):
 			// A function literal that captures it, returned: the result
 			// holds it (a wrapper made of a func).
-		case fl.c.Classify(fl.s, StackOf(use, encl), at, -1).Kind == UseRelease:
+		case kind == UseRelease:
 			fl.Released = true
 			fl.Releases = append(fl.Releases, use.Node())
 		default:

@@ -122,7 +122,7 @@ func (g *graph) exits(c *Engine) map[int32]*ast.ReturnStmt {
 			preds[s.Index] = append(preds[s.Index], b)
 		}
 		for _, n := range b.Nodes {
-			if c.failsTest(n) {
+			if failsTest(c, n) {
 				dead[b.Index] = true
 			}
 		}

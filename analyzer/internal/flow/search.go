@@ -334,7 +334,7 @@ func scopeExit(scope *types.Scope, via *LeakExit) *LeakExit {
 // visit interprets node n for the resource in state *st and reports
 // whether the path stops there.
 func (t *pathSearch) visit(n ast.Node, st *pathState, via *LeakExit) bool {
-	if t.c.failsTest(n) {
+	if failsTest(t.c, n) {
 		return true // the test has failed on this path: a leak here does not matter
 	}
 	if st.dead&1 == 0 && t.releasesAtExit(n) {

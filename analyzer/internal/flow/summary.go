@@ -2,6 +2,7 @@ package flow
 
 import (
 	"go/ast"
+	"go/token"
 	"go/types"
 	"slices"
 
@@ -248,7 +249,7 @@ func (s *Summaries) summarize(lf *Func) *Fact {
 	lf.state = summarizing
 	f := &lf.fact
 	f.NoReturn = s.EndsInNoReturn(lf.Body())
-	s.forwards(lf, f)
+	forwards(s.e.Info, lf, f)
 	for _, sum := range s.e.Summarizers {
 		sum(lf, f)
 	}
@@ -313,7 +314,7 @@ func (s *Summaries) MayReturn(call *ast.CallExpr) bool {
 
 // failsTest reports whether the statement n is a call that fails a test
 // and goes on (Hooks.FailsTest): a path past it needs no release.
-func (e *Engine) failsTest(n ast.Node) bool {
+func failsTest(e *Engine, n ast.Node) bool {
 	es, ok := n.(*ast.ExprStmt)
 	if !ok {
 		return false
@@ -333,7 +334,7 @@ func (e *Engine) failsTest(n ast.Node) bool {
 //		if err == nil {
 //			return res, nil
 //		}
-func (s *Summaries) forwards(lf *Func, f *Fact) {
+func forwards(info *types.Info, lf *Func, f *Fact) {
 	params := lf.Sig().Params()
 	funcParam := make(map[*types.Var]int) // the func parameters, by index
 	for i := range params.Len() {
@@ -344,7 +345,6 @@ func (s *Summaries) forwards(lf *Func, f *Fact) {
 	if len(funcParam) == 0 {
 		return // the common case
 	}
-	info := s.e.Info
 	callOf := func(e ast.Expr) (int, bool) { // the index of the func parameter e calls
 		call, ok := ast.Unparen(e).(*ast.CallExpr)
 		if !ok {
@@ -354,22 +354,74 @@ func (s *Summaries) forwards(lf *Func, f *Fact) {
 		i, ok := funcParam[v]
 		return i, ok && v != nil
 	}
-	type origin struct{ param, result int }
-	bound := make(map[*types.Var]origin) // variables assigned a result of a call of a func parameter
+	type origin struct {
+		param, result int
+		path          string // where the call's result sits in the value
+	}
+	var inLit func(e ast.Expr, path string) (origin, bool)
+	inLit = func(e ast.Expr, path string) (origin, bool) { // &Config{Transport: fn()}
+		if u, ok := ast.Unparen(e).(*ast.UnaryExpr); ok && u.Op == token.AND {
+			e = u.X
+		}
+		lit, ok := ast.Unparen(e).(*ast.CompositeLit)
+		if !ok {
+			return origin{}, false
+		}
+		for _, elt := range lit.Elts {
+			kv, ok := elt.(*ast.KeyValueExpr)
+			if !ok {
+				continue
+			}
+			key, ok := kv.Key.(*ast.Ident)
+			if !ok {
+				continue
+			}
+			if i, ok := callOf(kv.Value); ok {
+				return origin{i, 0, path + key.Name}, true
+			}
+			if o, ok := inLit(kv.Value, path+key.Name+"."); ok {
+				return o, true
+			}
+		}
+		return origin{}, false
+	}
+	bound := make(map[*types.Var]origin) // variables assigned a result of a call of a func parameter, or a value that holds one
+	bind := func(lhs, rhs ast.Expr) {
+		v, ok := info.ObjectOf(IdentOf(lhs)).(*types.Var)
+		if !ok {
+			if sel, isSel := ast.Unparen(lhs).(*ast.SelectorExpr); isSel {
+				if i, ok := callOf(rhs); ok && VarOf(info, sel.X) != nil {
+					bound[VarOf(info, sel.X)] = origin{i, 0, sel.Sel.Name} // c.Transport = fn(); return c
+				}
+			}
+			return
+		}
+		if o, ok := inLit(rhs, ""); ok {
+			bound[v] = o
+		}
+	}
 	ast.Inspect(lf.Body(), func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.FuncLit:
 			return false // its returns are its own
+		case *ast.ValueSpec:
+			if len(n.Names) == 1 && len(n.Values) == 1 {
+				bind(n.Names[0], n.Values[0])
+			}
 		case *ast.AssignStmt:
 			if len(n.Rhs) != 1 {
 				break
 			}
-			if i, ok := callOf(n.Rhs[0]); ok {
+			if i, ok := callOf(n.Rhs[0]); ok && IdentOf(n.Lhs[0]) != nil {
 				for k, lhs := range n.Lhs {
 					if v, ok := info.ObjectOf(IdentOf(lhs)).(*types.Var); ok {
-						bound[v] = origin{i, k}
+						bound[v] = origin{i, k, ""}
 					}
 				}
+				break
+			}
+			if len(n.Lhs) == 1 {
+				bind(n.Lhs[0], n.Rhs[0])
 			}
 		case *ast.ReturnStmt:
 			for r, e := range n.Results {
@@ -378,10 +430,12 @@ func (s *Summaries) forwards(lf *Func, f *Fact) {
 				}
 				o, ok := bound[VarOf(info, e)]
 				if i, direct := callOf(e); direct && len(n.Results) == 1 {
-					o, ok = origin{i, r}, true // return operation()
+					o, ok = origin{i, r, ""}, true // return operation()
+				} else if lo, lit := inLit(e, ""); lit {
+					o, ok = lo, true // return &Config{Transport: fn()}
 				}
 				if ok && !slices.ContainsFunc(f.Params, func(p ParamFact) bool { return p.Index == o.param && p.Result == r }) {
-					f.Params = append(f.Params, ParamFact{Index: o.param, Effect: Forwards, Result: r, From: o.result})
+					f.Params = append(f.Params, ParamFact{Index: o.param, Effect: Forwards, Result: r, From: o.result, Path: o.path})
 				}
 			}
 		}

@@ -80,7 +80,7 @@ func usedOnlyWhen(c *checker, lf *flow.Func, v *types.Var, field string) (when f
 		return flow.Condition{}, false
 	}
 	for _, n := range append(fl.Cut, fl.Uses...) {
-		if ret, ok := n.(*ast.ReturnStmt); ok && keepsWhole(c, lf, ret, v) {
+		if ret, ok := n.(*ast.ReturnStmt); ok && keepsWhole(c, lf, ret, v, field) {
 			continue // &Client{config: *c}: kept where it was, for the result's methods to use or not
 		}
 		at, found := lf.Cur().FindNode(n)
@@ -97,18 +97,23 @@ func usedOnlyWhen(c *checker, lf *flow.Func, v *types.Var, field string) (when f
 }
 
 // keepsWhole reports whether ret returns v itself, or a copy of what it
-// points to, rather than a field of it.
-func keepsWhole(c *checker, lf *flow.Func, ret *ast.ReturnStmt, v *types.Var) bool {
+// points to, and does not select field from it: the pool stays where it
+// was, in a config the result keeps whole.
+func keepsWhole(c *checker, lf *flow.Func, ret *ast.ReturnStmt, v *types.Var, field string) bool {
 	at, ok := lf.Cur().FindNode(ret)
 	if !ok {
 		return false
 	}
 	whole := false
 	for cur := range at.Preorder((*ast.Ident)(nil)) {
-		if c.pass.TypesInfo.Uses[cur.Node().(*ast.Ident)] == v {
-			_, sel := cur.Parent().Node().(*ast.SelectorExpr)
-			whole = whole || !sel
+		if c.pass.TypesInfo.Uses[cur.Node().(*ast.Ident)] != v {
+			continue
 		}
+		sel, ok := cur.Parent().Node().(*ast.SelectorExpr)
+		if ok && sel.Sel.Name == flow.SplitPath(field)[0] {
+			return false // &Client{hc: &http.Client{Transport: c.Transport}, cfg: c}: used here
+		}
+		whole = whole || !ok
 	}
 	return whole
 }

@@ -207,6 +207,9 @@ func pointsBack(t, holder types.Type) bool {
 	if hp, ok := types.Unalias(holder).(*types.Pointer); ok {
 		holder = hp.Elem()
 	}
+	if types.Identical(ptr.Elem(), holder) {
+		return false // c.parent: another value of the holder's type, not a service of this one
+	}
 	for f := range st.Fields() {
 		if fp, ok := types.Unalias(f.Type()).(*types.Pointer); ok && types.Identical(fp.Elem(), holder) {
 			return true

@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"go/ast"
+	"go/token"
 	"go/types"
 	"strings"
 
@@ -157,4 +158,83 @@ func overridden(c *checker, lf *flow.Func, v *types.Var) (string, flow.Condition
 		}
 	}
 	return "", flow.Condition{}, false
+}
+
+// zeroFields returns the fields of lf's result idx, a pointer to a
+// struct, that can hold a pool and that every return leaves nil, joined
+// by commas: a default config that leaves the client out, for the
+// constructor it is given to to build one (fact zero(HttpClient)).
+//
+//	func DefaultConfig() *Config {
+//		config := &Config{Address: "http://127.0.0.1:4646"}
+//		if addr := os.Getenv("NOMAD_ADDR"); addr != "" {
+//			config.Address = addr
+//		}
+//		return config
+func zeroFields(c *checker, lf *flow.Func, idx int) string {
+	ptr, ok := lf.Sig().Results().At(idx).Type().Underlying().(*types.Pointer)
+	if !ok {
+		return ""
+	}
+	st, ok := ptr.Elem().Underlying().(*types.Struct)
+	if !ok {
+		return ""
+	}
+	var rets []*ast.ReturnStmt
+	ast.Inspect(lf.Body(), func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false // its returns are its own
+		case *ast.ReturnStmt:
+			rets = append(rets, n)
+		}
+		return true
+	})
+	var zero []string
+	for f := range st.Fields() {
+		if !c.pools.holdsPool(f.Type()) {
+			continue
+		}
+		all := len(rets) > 0
+		for _, ret := range rets {
+			if len(ret.Results) != lf.Sig().Results().Len() || !onlyFieldsOf(c, lf, ret.Results[idx]) {
+				all = false
+				break
+			}
+			if z, known := c.ZeroAt(ret.Results[idx], []string{f.Name()}, ret); !known || !z {
+				all = false
+				break
+			}
+		}
+		if all {
+			zero = append(zero, f.Name())
+		}
+	}
+	return strings.Join(zero, ",")
+}
+
+// onlyFieldsOf reports whether e is not a local variable of lf, or one
+// that lf only selects fields of (no method, no hand-off, no address of
+// a field): then the assignments to its fields say what it holds.
+func onlyFieldsOf(c *checker, lf *flow.Func, e ast.Expr) bool {
+	info := c.pass.TypesInfo
+	v := flow.VarOf(info, e)
+	if v == nil {
+		return true // nil, a literal, a call: ZeroAt reads them
+	}
+	for use := range identUses(c, lf.Cur(), v) {
+		switch p := use.Parent().Node().(type) {
+		case *ast.ReturnStmt:
+		case *ast.SelectorExpr:
+			if sel := info.Selections[p]; sel == nil || sel.Kind() != types.FieldVal {
+				return false // a method: it may set the field
+			}
+			if u, ok := use.Parent().Parent().Node().(*ast.UnaryExpr); ok && u.Op == token.AND {
+				return false // &c.HTTPClient: set through the pointer, maybe
+			}
+		default:
+			return false
+		}
+	}
+	return true
 }

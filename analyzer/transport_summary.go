@@ -92,7 +92,7 @@ func summarizePool(c *checker, lf *flow.Func, f *flow.Fact) {
 	case returnsNew(c, lf, idx):
 		// No pool yet, but a holder of the caller's own, which a pool
 		// stored into it stays in (httputil.NewSingleHostReverseProxy).
-		f.Results = append(f.Results, flow.ResultFact{Index: idx, Kind: flow.KindNew})
+		f.Results = append(f.Results, flow.ResultFact{Index: idx, Kind: flow.KindNew, Zero: zeroFields(c, lf, idx)})
 	}
 }
 

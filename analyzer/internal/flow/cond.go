@@ -150,6 +150,9 @@ func (c *conds) zeroBefore(e ast.Expr, fields []string, depth int, at ast.Node) 
 		if len(fields) == 0 && IsBuiltin(info, x, "new") {
 			return false, true // new(T) is never nil
 		}
+		if len(fields) > 0 && c.zeroResult(x, fields[0]) {
+			return true, true // DefaultConfig() leaves HTTPClient nil (and its fields: of nothing)
+		}
 	case *ast.UnaryExpr:
 		if x.Op == token.AND {
 			if len(fields) == 0 {
@@ -205,6 +208,28 @@ func (c *conds) zeroBefore(e ast.Expr, fields []string, depth int, at ast.Node) 
 		}
 	}
 	return false, false
+}
+
+// zeroResult reports whether call, a call of a function whose summary
+// says so, returns a value whose field is nil.
+func (c *conds) zeroResult(call *ast.CallExpr, field string) bool {
+	fn := CalleeFunc(c.idx.info, call)
+	if fn == nil {
+		return false
+	}
+	for _, r := range c.idx.e.Summary(fn).Results {
+		if r.Index == 0 && slices.Contains(strings.Split(r.Zero, ","), field) {
+			return true
+		}
+	}
+	return false
+}
+
+// ZeroAt reports whether the field path fields of e is known to be zero
+// at at, a statement or call that reads it, and whether it is known at
+// all (see HoldsAt).
+func (c *conds) ZeroAt(e ast.Expr, fields []string, at ast.Node) (zero, known bool) {
+	return c.zeroBefore(e, fields, 0, at)
 }
 
 // constAt returns the constant value of e, or of the local variable e

@@ -112,6 +112,11 @@ type ResultFact struct {
 	// stored where the config has no Transport, and used only where it
 	// has no client either).
 	And Condition
+	// Zero: fields of the result, a pointer to a struct, that every
+	// return leaves nil, whatever the arguments (a default config
+	// without a client: the constructor it is given to builds one),
+	// joined by commas.
+	Zero string
 }
 
 // AFact marks Fact as an analysis fact.
@@ -192,6 +197,9 @@ func (f *Fact) String() string {
 		}
 		if r.And.Param != 0 {
 			s += ",and(" + r.And.String() + ")"
+		}
+		if r.Zero != "" {
+			s += ",zero(" + r.Zero + ")"
 		}
 		parts = append(parts, s)
 	}

@@ -167,8 +167,11 @@ func (c *checker) inertMention(stack []ast.Node) (set string, ok bool) {
 		e, i = sel, i-1
 		fields = append(fields, sel.Sel.Name)
 	}
-	if len(fields) == 0 || c.pools.holdsPool(info.TypeOf(e)) {
-		return "", false // the parameter itself, or a field that may hold a pool
+	if len(fields) == 0 {
+		return "", c.onlyReadsRecv(stack, i) // c.setBaseURL(u): a method that only reads the pool
+	}
+	if c.pools.holdsPool(info.TypeOf(e)) {
+		return "", false // a field that may hold a pool
 	}
 	switch parent := stack[i-1].(type) {
 	case *ast.AssignStmt:
@@ -182,6 +185,26 @@ func (c *checker) inertMention(stack []ast.Node) (set string, ok bool) {
 		return "", parent.Op != token.AND
 	}
 	return "", true // read: compared, passed on, a method of the field; it holds no pool
+}
+
+// onlyReadsRecv reports whether the parameter at stack[i] is the
+// receiver of a method called there whose summary says it only reads
+// the pool and sets no field that holds one.
+func (c *checker) onlyReadsRecv(stack []ast.Node, i int) bool {
+	if i < 2 {
+		return false
+	}
+	sel, ok := stack[i-1].(*ast.SelectorExpr)
+	if !ok || sel.X != stack[i] {
+		return false
+	}
+	call, ok := stack[i-2].(*ast.CallExpr)
+	fn, isFunc := c.pass.TypesInfo.Uses[sel.Sel].(*types.Func)
+	if !ok || call.Fun != sel || !isFunc {
+		return false
+	}
+	pf := c.Summary(fn).Param(-1, kindPool)
+	return pf.Effect == flow.Borrows && pf.Sets == ""
 }
 
 // inertOptions reports whether call gives its variadic parameter (the

@@ -294,7 +294,20 @@ func nilDefault(info *types.Info, as inspector.Cursor, v *types.Var, path Place)
 //	func (c *Client) Get(name string, out any) (*Res, error) {
 //		return c.open(name, out)    // fresh when out is nil
 func (c *guards) PassedCond(fn inspector.Cursor, call *ast.CallExpr, w Condition) Condition {
-	if w.Param-1 >= len(call.Args) || call.Ellipsis.IsValid() {
+	if call.Ellipsis.IsValid() {
+		// f(as, opts...): the options are the function's own, forwarded
+		// whole; a test of the slice is a test of its parameter.
+		if w.Param != len(call.Args) || w.Field != "" || w.Const != "" {
+			return Condition{}
+		}
+		p, ok := c.paramPath(fn, call.Args[w.Param-1])
+		if !ok || p.Field != "" {
+			return Condition{}
+		}
+		p.NonZero = w.NonZero
+		return p
+	}
+	if w.Param-1 >= len(call.Args) {
 		return Condition{}
 	}
 	p, ok := c.paramPath(fn, call.Args[w.Param-1])

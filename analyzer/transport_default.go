@@ -180,16 +180,7 @@ func zeroFields(c *checker, lf *flow.Func, idx int) string {
 	if !ok {
 		return ""
 	}
-	var rets []*ast.ReturnStmt
-	ast.Inspect(lf.Body(), func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.FuncLit:
-			return false // its returns are its own
-		case *ast.ReturnStmt:
-			rets = append(rets, n)
-		}
-		return true
-	})
+	rets := flow.ReturnsOf(lf.Body())
 	var zero []string
 	for f := range st.Fields() {
 		if !c.pools.holdsPool(f.Type()) {

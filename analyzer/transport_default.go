@@ -94,7 +94,7 @@ func usedOnlyWhen(c *checker, lf *flow.Func, v *types.Var, field string) (when f
 		}
 		when = w
 	}
-	return when, when.Param == holderIndex(lf, v)+1
+	return when, when.Param == flow.ParamIndex(lf.Node(), v)+1
 }
 
 // keepsWhole reports whether ret returns v itself, or a copy of what it
@@ -117,18 +117,6 @@ func keepsWhole(c *checker, lf *flow.Func, ret *ast.ReturnStmt, v *types.Var, fi
 		whole = whole || !ok
 	}
 	return whole
-}
-
-// holderIndex returns the index of lf's parameter v (-1: the receiver,
-// or not a parameter).
-func holderIndex(lf *flow.Func, v *types.Var) int {
-	params := lf.Sig().Params()
-	for i := range params.Len() {
-		if params.At(i) == v {
-			return i
-		}
-	}
-	return -1
 }
 
 // overridden returns the field of lf's parameter v, a pointer to a

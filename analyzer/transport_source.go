@@ -204,9 +204,8 @@ func cloneOf(c *checker, call *ast.CallExpr) *ast.CompositeLit {
 	if !ok {
 		return nil
 	}
-	v := flow.VarOf(c.pass.TypesInfo, sel.X)
-	rhs, _, ok := c.Origin(v)
-	if !ok || rhs == nil || c.FieldsWritten(v) {
+	rhs := c.setOnce(sel.X)
+	if rhs == sel.X {
 		return nil
 	}
 	rhs = ast.Unparen(rhs)

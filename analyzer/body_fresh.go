@@ -230,7 +230,8 @@ func summarizeHolder(c *checker, lf *flow.Func, f *flow.Fact, ri int, produced m
 		}
 		for _, n := range fl.Releases {
 			cur, ok := lf.Cur().FindNode(n)
-			if !ok || slices.ContainsFunc(fl.Vars, func(w *types.Var) bool { return !onErrorPath(flow.StackOf(cur, lf.Cur()), w, c.pass.TypesInfo) }) {
+			stack := flow.StackOf(cur, lf.Cur())
+			if !ok || !closedWithError(c, lf, stack) && slices.ContainsFunc(fl.Vars, func(w *types.Var) bool { return !onErrorPath(stack, w, c.pass.TypesInfo) }) {
 				return // closed on a path that hands it back (in the holder, say)
 			}
 		}

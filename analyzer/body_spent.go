@@ -47,7 +47,7 @@ func spentBefore(c *checker, lf *flow.Func, v *types.Var, from token.Pos) (bool,
 				closed = w
 				continue
 			}
-			if onErrorPath(stack, v, info) || ev == flow.EvRelease && (neverHandedBack(c, lf, v, stack) || closedOnError(c, lf, stack)) {
+			if onErrorPath(stack, v, info) || ev == flow.EvRelease && (neverHandedBack(c, lf, v, stack) || closedOnError(c, lf, stack) || closedWithError(c, lf, stack)) {
 				continue
 			}
 			return true, flow.Condition{}
@@ -271,6 +271,77 @@ func closedOnError(c *checker, lf *flow.Func, stack []ast.Node) bool {
 		return false
 	}
 	return false
+}
+
+// closedWithError reports whether the close at the top of stack is a
+// statement of a nested block (not deferred) that ends by returning an
+// error that is not nil there: the error an enclosing if tested not nil,
+// or one made on the spot. The response that return hands back, if any,
+// is closed, and the caller that sees the error has nothing to close.
+//
+//	if err := CheckResponse(resp); err != nil {
+//		resp.Body.Close()
+//		return response, err
+//	}
+func closedWithError(c *checker, lf *flow.Func, stack []ast.Node) bool {
+	results := lf.Sig().Results()
+	if results.Len() < 2 || !flow.IsErrorType(results.At(results.Len()-1).Type()) {
+		return false
+	}
+	for i := len(stack) - 2; i > 0; i-- {
+		switch stack[i].(type) {
+		case *ast.FuncLit, *ast.DeferStmt, *ast.GoStmt:
+			return false
+		}
+		list := flow.StmtList(stack[i])
+		if list == nil {
+			continue
+		}
+		ret, ok := list[len(list)-1].(*ast.ReturnStmt)
+		if !ok || len(ret.Results) != results.Len() || branches(list) {
+			return false
+		}
+		return errorNotNil(c.pass.TypesInfo, ret.Results[len(ret.Results)-1], stack[i-1], stack[i])
+	}
+	return false
+}
+
+// errorNotNil reports whether e, returned at the end of block (whose
+// parent is parent), is an error known not to be nil: a variable that
+// parent tests not nil (if err != nil { ... }), and that block does not
+// assign; a call of errors.New or fmt.Errorf; a pointer to a literal; a
+// package's error variable (io.EOF, a sentinel).
+func errorNotNil(info *types.Info, e ast.Expr, parent, block ast.Node) bool {
+	switch x := ast.Unparen(e).(type) {
+	case *ast.CallExpr:
+		return flow.IsFunc(flow.CalleeFunc(info, x), "errors", "New") || flow.IsFunc(flow.CalleeFunc(info, x), "fmt", "Errorf")
+	case *ast.UnaryExpr:
+		_, lit := ast.Unparen(x.X).(*ast.CompositeLit)
+		return x.Op == token.AND && lit
+	}
+	if sel, ok := ast.Unparen(e).(*ast.SelectorExpr); ok {
+		e = sel.Sel // io.EOF
+	}
+	v := flow.VarOf(info, e)
+	if v != nil && v.Pkg() != nil && v.Parent() == v.Pkg().Scope() {
+		return true
+	}
+	ifs, ok := parent.(*ast.IfStmt)
+	if v == nil || !ok || ifs.Body != block {
+		return false
+	}
+	cond, ok := ast.Unparen(ifs.Cond).(*ast.BinaryExpr)
+	if !ok || cond.Op != token.NEQ || !flow.IsNil(info, cond.Y) || flow.VarOf(info, cond.X) != v {
+		return false
+	}
+	assigned := false
+	ast.Inspect(block, func(n ast.Node) bool {
+		if as, ok := n.(*ast.AssignStmt); ok && slices.ContainsFunc(as.Lhs, func(l ast.Expr) bool { return flow.VarOf(info, l) == v }) {
+			assigned = true
+		}
+		return !assigned
+	})
+	return !assigned
 }
 
 // deferredCloseOnError reports whether lf closes the response in v in a

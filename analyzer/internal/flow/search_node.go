@@ -298,8 +298,9 @@ func (t *tracked) assume(cond ast.Expr, truth bool, st pathState) ([]pathState, 
 			}
 		}
 	}
-	// ok of _, ok := err.(T): true only if the call failed.
-	if x := IdentOf(cond); x != nil && st.linked && t.errVar != nil && t.c.Info.ObjectOf(IdentOf(t.c.assertedBy(x))) == t.errVar {
+	// ok of _, ok := err.(T), errors.Is(err, target), errors.As(err,
+	// &target): true only if the call failed.
+	if x := IdentOf(cond); st.linked && t.errVar != nil && (x != nil && t.c.Info.ObjectOf(IdentOf(t.c.assertedBy(x))) == t.errVar || errorMatched(t.c.Info, cond, t.errVar)) {
 		switch {
 		case truth && !t.withError:
 			return nil, false // the call failed: no resource
@@ -332,6 +333,16 @@ func (t *tracked) assume(cond ast.Expr, truth bool, st pathState) ([]pathState, 
 		st.err = errInspected
 	}
 	return []pathState{st}, false
+}
+
+// errorMatched reports whether cond calls errors.Is or errors.As on err
+// (with a target that is not nil): true only if err is not nil.
+func errorMatched(info *types.Info, cond ast.Expr, err *types.Var) bool {
+	call, ok := ast.Unparen(cond).(*ast.CallExpr)
+	if !ok || len(call.Args) != 2 || VarOf(info, call.Args[0]) != err || IsNil(info, call.Args[1]) {
+		return false
+	}
+	return IsFunc(CalleeFunc(info, call), "errors", "Is", "As")
 }
 
 // compare is assume for a comparison e of the resource with a status

@@ -54,7 +54,7 @@ func checkTransport(c *checker, pools []poolSource) {
 			continue // never used (or never built): it holds no connections
 		case (src.lazy || src.bare) && (fl.Replaced || fl.Flags&poolFieldSet != 0):
 			continue // given a client of the caller's, or content, first: it may not build its own
-		case replacedBeforeUse(fl, src.expr.Pos()):
+		case replacedBeforeUse(c, fl, src.expr.Pos()):
 			continue // a setter gave its holder another client first: it never holds a connection
 		case closesRequests(c, fn, fl):
 			continue // req.Close = true: each connection is closed after its request
@@ -424,11 +424,22 @@ func literalCloses(info *types.Info, e ast.Expr) bool {
 //	a.SetClient(shared)     // replaces it
 //	a.Get(u)
 //	cc := *shared; cc.Transport = tr; cc.Do(req)    // shared's pool is not used
-func replacedBeforeUse(fl *flow.Flow, from token.Pos) bool {
-	if len(fl.Replacements) == 0 || len(fl.Uses) == 0 {
-		return false
+func replacedBeforeUse(c *checker, fl *flow.Flow, from token.Pos) bool {
+	under, ok := replacedBefore(c, fl, from, fl.Uses)
+	return ok && len(fl.Uses) > 0 && under.Param == 0
+}
+
+// replacedBefore reports whether each of nodes comes after a statement
+// that replaces the pool fl follows (see replacedBeforeUse), in that
+// statement's block; or after an if that replaces it under a test that a
+// parameter is not nil (if hc != nil { c.hc = hc }), which is then under:
+// the pool stays where that test fails.
+func replacedBefore(c *checker, fl *flow.Flow, from token.Pos, nodes []ast.Node) (under flow.Condition, ok bool) {
+	type cover struct {
+		from, to token.Pos
+		under    flow.Condition
 	}
-	var after [][2]token.Pos // from the end of each replacement's statement to the end of its block
+	var after []cover // from the end of each replacement's statement to the end of its block
 	for _, r := range fl.Replacements {
 		if r.Pos() < from {
 			continue // before the pool was built: it replaced something else
@@ -437,17 +448,41 @@ func replacedBeforeUse(fl *flow.Flow, from token.Pos) bool {
 		if !ok {
 			continue
 		}
-		for ; cur != fl.Fn; cur = cur.Parent() {
-			if flow.StmtList(cur.Parent().Node()) != nil {
-				after = append(after, [2]token.Pos{cur.Node().End(), cur.Parent().Node().End()})
-				break
+		stmt, ok := blockStmt(fl.Fn, cur)
+		if !ok {
+			continue
+		}
+		var w flow.Condition
+		if ifs, ok := stmt.Parent().Parent().Node().(*ast.IfStmt); ok && ifs.Body == stmt.Parent().Node() && ifs.Else == nil {
+			outer, _ := c.Guard(fl.Fn, stmt.Parent().Parent())
+			if g, ok := c.Guard(fl.Fn, stmt); ok && g.NonZero && g.Const == "" && g != outer {
+				w = g // this if's own test
+				stmt, _ = blockStmt(fl.Fn, stmt.Parent().Parent())
 			}
 		}
+		after = append(after, cover{stmt.Node().End(), stmt.Parent().Node().End(), w})
 	}
-	for _, u := range fl.Uses {
-		if !slices.ContainsFunc(after, func(s [2]token.Pos) bool { return s[0] <= u.Pos() && u.Pos() < s[1] }) {
-			return false
+	for _, u := range nodes {
+		in := func(s cover) bool { return s.from <= u.Pos() && u.Pos() < s.to }
+		if slices.ContainsFunc(after, func(s cover) bool { return in(s) && s.under.Param == 0 }) {
+			continue
+		}
+		k := slices.IndexFunc(after, in)
+		if k < 0 || under.Param != 0 && after[k].under != under {
+			return flow.Condition{}, false
+		}
+		under = after[k].under
+	}
+	return under, len(after) > 0
+}
+
+// blockStmt returns the statement of a block (or case clause) of the
+// function at fn that holds cur, or is cur.
+func blockStmt(fn, cur inspector.Cursor) (inspector.Cursor, bool) {
+	for ; cur != fn && cur.Node() != nil; cur = cur.Parent() {
+		if flow.StmtList(cur.Parent().Node()) != nil {
+			return cur, true
 		}
 	}
-	return true
+	return inspector.Cursor{}, false
 }

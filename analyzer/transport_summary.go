@@ -41,6 +41,10 @@ func summarizePool(c *checker, lf *flow.Func, f *flow.Fact) {
 		if !fl.Returned || fl.Escapes || fl.Released || fl.IntoRecv {
 			continue // not handed to the caller (the receiver keeps it)
 		}
+		under, replaced := replacedBefore(c, fl, cur.Node().Pos(), returnsAfter(lf, cur.Node().Pos(), fl.Uses))
+		if replaced && under.Param == 0 {
+			continue // given another client before it is used or returned: dropped empty (govultr.NewClient)
+		}
 		if keepAlivesOff(src, fl) {
 			// Keep-alives off by a constant: the caller's pool only if
 			// it turns them back on (gorequest.New).
@@ -71,13 +75,21 @@ func summarizePool(c *checker, lf *flow.Func, f *flow.Fact) {
 		if !ok {
 			when = optionsMayReplace(c, lf, fl)
 		}
+		if replaced { // kept only where the parameter it is replaced with is nil
+			switch kept := under.Not(); {
+			case when.Param == 0 || when == kept:
+				when = kept
+			case and.Param == 0:
+				and = kept
+			default:
+				continue // too many tests to say
+			}
+		}
 		r := flow.ResultFact{Index: idx, Kind: kindPool, Path: strings.Join(fl.ReturnedAt, "."), When: when, And: and, Lazy: src.lazy && !filled(fl)}
 		if out == nil {
 			out = &r
 		} else {
-			if out.When != r.When || out.And != r.And {
-				out.When, out.And = flow.Condition{}, flow.Condition{} // built under different conditions: say always
-			}
+			out.When, out.And = eitherCond(*out, r)
 			out.Lazy = out.Lazy && r.Lazy
 		}
 		if out.When.Param == 0 && !out.Lazy {
@@ -94,6 +106,40 @@ func summarizePool(c *checker, lf *flow.Func, f *flow.Fact) {
 		// stored into it stays in (httputil.NewSingleHostReverseProxy).
 		f.Results = append(f.Results, flow.ResultFact{Index: idx, Kind: flow.KindNew, Zero: zeroFields(c, lf, idx)})
 	}
+}
+
+// returnsAfter returns uses with the return statements of lf after pos.
+func returnsAfter(lf *flow.Func, pos token.Pos, uses []ast.Node) []ast.Node {
+	nodes := slices.Clone(uses)
+	for _, ret := range flow.ReturnsOf(lf.Body()) {
+		if ret.Pos() > pos {
+			nodes = append(nodes, ret)
+		}
+	}
+	return nodes
+}
+
+// eitherCond returns the tests (when, and) under which a pool is built
+// where a builds one under its tests and b under its own: always, unless
+// flow.Condition.Or can join them, also where one path tests that a
+// parameter is nil and the other that it is not (a and b), then b:
+//
+//	if hc != nil {
+//		c = resty.NewWithClient(hc) // when(p0),and(!p0.Transport)
+//	} else {
+//		c = resty.New() // when(!p0)
+//	}                   // both: when(!p0.Transport)
+func eitherCond(a, b flow.ResultFact) (when, and flow.Condition) {
+	if a.And.Param != 0 {
+		a, b = b, a
+	}
+	if b.And.Param != 0 && a.And.Param == 0 && a.When.Param != 0 && b.When == a.When.Not() {
+		b.When, b.And = b.And, flow.Condition{} // not a, or a and b: not a, or b
+	}
+	if when, ok := a.When.Or(b.When); ok && a.And == b.And {
+		return when, a.And
+	}
+	return flow.Condition{}, flow.Condition{}
 }
 
 // factoryImpl returns the one type of its package (see flow.KindImpl)
@@ -120,12 +166,18 @@ func factoryImpl(c *checker, lf *flow.Func) (string, bool) {
 }
 
 // returnsNew reports whether lf returns, as its result idx, a new value
-// of its own (a pointer to a struct it builds, flow.Engine.IsNew) that
-// it keeps nowhere else, on every return that does not return nil:
+// of its own (a pointer to a struct it builds, flow.Engine.IsNew, or to
+// a struct variable of its own) that it keeps nowhere else, on every
+// return that does not return nil:
 //
 //	func NewSingleHostReverseProxy(target *url.URL) *ReverseProxy {
 //		...
 //		return &ReverseProxy{Director: director}
+//
+//	func NewClient(token string) *Client {
+//		client := Client{token: token}
+//		...
+//		return &client
 func returnsNew(c *checker, lf *flow.Func, idx int) bool {
 	results := lf.Sig().Results()
 	if !flow.IsPointerType(results.At(idx).Type()) {
@@ -138,24 +190,46 @@ func returnsNew(c *checker, lf *flow.Func, idx int) bool {
 			return false // a naked return, or return f(): not followed
 		}
 		e := ret.Results[idx]
-		switch v := flow.VarOf(info, e); {
+		v := flow.VarOf(info, e)
+		switch {
 		case flow.IsNil(info, e):
 			continue
 		case c.IsNew(e, 0):
-		case v != nil:
+			found = true
+			continue
+		case v == nil:
+			if v = addrOfLocal(info, lf, e); v == nil {
+				return false
+			}
+			if _, _, ok := c.LocalOrigin(lf.Cur(), v); !ok {
+				return false // given another value: maybe a copy of one kept elsewhere
+			}
+		default:
 			init, result, ok := c.LocalOrigin(lf.Cur(), v)
 			if !ok || init == nil || !c.IsNew(init, result) {
 				return false
 			}
-			if fl := c.FollowVar(c.pools.spec, lf.Cur(), v, nil, flow.TrustCalls); fl.Escapes || fl.ReturnedTwice {
-				return false // kept elsewhere too
-			}
-		default:
-			return false
+		}
+		if fl := c.FollowVar(c.pools.spec, lf.Cur(), v, nil, flow.TrustCalls); fl.Escapes || fl.ReturnedTwice {
+			return false // kept elsewhere too
 		}
 		found = true
 	}
 	return found
+}
+
+// addrOfLocal returns v when e takes the address of v, a struct variable
+// declared in the body of lf: a value of lf's own, each time it runs.
+func addrOfLocal(info *types.Info, lf *flow.Func, e ast.Expr) *types.Var {
+	u, ok := ast.Unparen(e).(*ast.UnaryExpr)
+	if !ok || u.Op != token.AND {
+		return nil
+	}
+	v := flow.VarOf(info, u.X)
+	if v == nil || !flow.IsStructType(v.Type()) || !flow.PosIn(v.Pos(), lf.Body()) {
+		return nil
+	}
+	return v
 }
 
 // summarizePoolParams records in f what lf does with the pool that its
@@ -202,7 +276,7 @@ func summarizePoolParams(c *checker, lf *flow.Func, f *flow.Fact) {
 				pf.When = when
 			}
 		}
-		if pf.Effect&flow.Fills == 0 && replacedBeforeUse(fl, token.NoPos) {
+		if pf.Effect&flow.Fills == 0 && replacedBeforeUse(c, fl, token.NoPos) {
 			pf.Effect &^= flow.Uses // it sends only through a copy given another pool first
 		}
 		holder, others := holderParam(lf, fl, v)

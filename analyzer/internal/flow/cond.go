@@ -1,7 +1,6 @@
 package flow
 
 import (
-	"fmt"
 	"go/ast"
 	"go/constant"
 	"go/token"
@@ -34,46 +33,6 @@ const maxDepth = 8
 type conds struct {
 	idx *Index
 }
-
-// A Condition says when an effect happens: when a parameter, or the
-// field at a path inside it, is non-zero (or zero). The zero condition
-// (Param 0) holds always.
-type Condition struct {
-	Param   int    // 1 + the index of the parameter; 0: always
-	Field   string // the fields selected from it, joined by dots; "": the parameter itself
-	NonZero bool   // the effect happens when it is non-zero (or differs from Const); when it is zero (equals Const) if false
-	Const   string // if not empty: the constant it is compared with, as go/constant writes it ("HEAD" in quotes)
-}
-
-func (w Condition) String() string {
-	if w.Param == 0 {
-		return ""
-	}
-	s := fmt.Sprintf("p%d", w.Param-1)
-	if w.Field != "" {
-		s += "." + w.Field
-	}
-	switch {
-	case w.Const != "" && w.NonZero:
-		s += "!=" + w.Const
-	case w.Const != "":
-		s += "==" + w.Const
-	case !w.NonZero:
-		s = "!" + s
-	}
-	return s
-}
-
-// depth returns how many fields w selects from its parameter.
-func (w Condition) depth() int {
-	if w.Field == "" {
-		return 0
-	}
-	return strings.Count(w.Field, ".") + 1
-}
-
-// Not returns the negation of w (which must not be always).
-func (w Condition) Not() Condition { w.NonZero = !w.NonZero; return w }
 
 // HoldsAt evaluates w at call, a call of a function whose summary says
 // w: whether it holds, and whether the argument decides it (a constant,

@@ -150,8 +150,7 @@ func (fl *Flow) step(it flowItem, fn inspector.Cursor, result int) {
 			}
 			return
 		}
-		fl.ReturnedTwice = fl.ReturnedTwice || fl.Returned && (fl.ReturnedIn != u.Result || !slices.Equal(fl.ReturnedAt, u.At))
-		fl.Returned, fl.ReturnedIn, fl.ReturnedAt = true, u.Result, u.At
+		fl.returned(u.Result, u.At)
 		if fl.mode&CutParams != 0 {
 			fl.Cut = append(fl.Cut, u.Node)
 		}
@@ -259,7 +258,7 @@ func (fl *Flow) trackVar(v *types.Var, at Place, store ast.Node) {
 	if slices.Contains(fl.tracked, key) {
 		return // already followed, holding it there
 	}
-	if slices.Contains(fl.Vars, v) && (len(at) > maxPlaces || slices.ContainsFunc(fl.tracked, func(k varAt) bool {
+	if slices.Contains(fl.Vars, v) && (len(at) > maxPlaces || pointsBackTo(fl.c.Info, store, v) || slices.ContainsFunc(fl.tracked, func(k varAt) bool {
 		return k.v == v && (k.at == "" || strings.HasPrefix(key.at, k.at+".")) // x.next = x: no end of places
 	})) {
 		return
@@ -298,7 +297,7 @@ func (fl *Flow) trackVar(v *types.Var, at Place, store ast.Node) {
 			fl.Released = true
 			fl.Releases = append(fl.Releases, use.Node())
 		default:
-			if lit, ok := fl.storedLiteral(use); ok {
+			if lit, ok := storedLiteral(fl.c.Info, fl.Fn, use); ok {
 				// A function literal that captures it, stored: the
 				// literal holds it, somewhere.
 				fl.work = append(fl.work, flowItem{lit, Place{}})
@@ -309,21 +308,42 @@ func (fl *Flow) trackVar(v *types.Var, at Place, store ast.Node) {
 	}
 }
 
+// pointsBackTo reports whether store assigns v's field a literal that
+// holds v itself: a service wired to its client (x.svc = &Svc{c: x}),
+// which holds nothing of v's that v does not.
+func pointsBackTo(info *types.Info, store ast.Node, v *types.Var) bool {
+	as, ok := store.(*ast.AssignStmt)
+	if !ok || len(as.Rhs) != 1 {
+		return false
+	}
+	rhs := ast.Unparen(as.Rhs[0])
+	if u, ok := rhs.(*ast.UnaryExpr); ok && u.Op == token.AND {
+		rhs = ast.Unparen(u.X)
+	}
+	lit, ok := rhs.(*ast.CompositeLit)
+	return ok && slices.ContainsFunc(lit.Elts, func(e ast.Expr) bool {
+		if kv, ok := e.(*ast.KeyValueExpr); ok {
+			e = kv.Value
+		}
+		return VarOf(info, e) == v
+	})
+}
+
 // storedLiteral returns the function literal, nested directly in the
-// function of fl, that holds use, if its value is stored by an
+// function at fn, that holds use, if its value is stored by an
 // assignment or a declaration (and so followed as any value is):
 //
 //	wrap := func() *Res { return r }
 //	h.Makers["r"] = func() *Res { return wrap() }
-func (fl *Flow) storedLiteral(use inspector.Cursor) (inspector.Cursor, bool) {
-	for lit := use.Parent(); lit.Node() != nil && lit != fl.Fn; lit = lit.Parent() {
+func storedLiteral(info *types.Info, fn, use inspector.Cursor) (inspector.Cursor, bool) {
+	for lit := use.Parent(); lit.Node() != nil && lit != fn; lit = lit.Parent() {
 		if _, ok := lit.Node().(*ast.FuncLit); !ok {
 			continue
 		}
-		if encl, _ := EnclosingFunc(lit.Parent()); encl != fl.Fn {
+		if encl, _ := EnclosingFunc(lit.Parent()); encl != fn {
 			continue // nested deeper: the outer literal holds it
 		}
-		value := converted(fl.c.Info, lit) // f := HandlerFunc(func(...) {...})
+		value := converted(info, lit) // f := HandlerFunc(func(...) {...})
 		switch value.ParentEdgeKind() {
 		case edge.AssignStmt_Rhs, edge.ValueSpec_Values:
 			return value, true
@@ -360,13 +380,19 @@ func (fl *Flow) nakedReturns(v *types.Var, at Place) {
 	i := ResultIndex(fl.Fn.Node(), v)
 	for _, ret := range ReturnsOf(body) {
 		if len(ret.Results) == 0 {
-			fl.ReturnedTwice = fl.ReturnedTwice || fl.Returned && (fl.ReturnedIn != i || !slices.Equal(fl.ReturnedAt, at))
-			fl.Returned, fl.ReturnedIn, fl.ReturnedAt = true, i, at
+			fl.returned(i, at)
 			if fl.mode&CutParams != 0 {
 				fl.Cut = append(fl.Cut, ret)
 			}
 		}
 	}
+}
+
+// returned notes that the function of fl returns the resource as its
+// result i, at at in it.
+func (fl *Flow) returned(i int, at Place) {
+	fl.ReturnedTwice = fl.ReturnedTwice || fl.Returned && (fl.ReturnedIn != i || !slices.Equal(fl.ReturnedAt, at))
+	fl.Returned, fl.ReturnedIn, fl.ReturnedAt = true, i, at
 }
 
 // returnsLiteral reports whether the function literal at lit, nested in

@@ -88,6 +88,10 @@ func (fl *Flow) storedIn(lhs ast.Expr, at Place, holder bool) (*types.Var, Place
 func (fl *Flow) intoHolder(v *types.Var, at Place) (*types.Var, Place) {
 	switch {
 	case isLocal(fl.Fn, v) && fl.freshHolder(v):
+	case ResultIndex(fl.Fn.Node(), v) >= 0 && IsStructType(v.Type()):
+		// A named result of a struct type: a value of the function's
+		// own, which a naked return returns.
+		fl.nakedReturns(v, at)
 	case fl.mode&(IntoParams|CutParams) != 0 && isParam(fl.Fn.Node(), v):
 		fl.IntoParam = true
 		fl.IntoRecv = fl.IntoRecv || ParamIndex(fl.Fn.Node(), v) < 0

@@ -389,9 +389,18 @@ func (fl *Flow) nakedReturns(v *types.Var, at Place) {
 }
 
 // returned notes that the function of fl returns the resource as its
-// result i, at at in it.
+// result i, at at in it. Returned in the same result at two places, it
+// is somewhere in the fields they share (an SDK client whose every
+// service holds the request handler it was given).
 func (fl *Flow) returned(i int, at Place) {
 	fl.ReturnedTwice = fl.ReturnedTwice || fl.Returned && (fl.ReturnedIn != i || !slices.Equal(fl.ReturnedAt, at))
+	if fl.Returned && fl.ReturnedIn == i {
+		n := 0
+		for n < len(at) && n < len(fl.ReturnedAt) && at[n] == fl.ReturnedAt[n] {
+			n++
+		}
+		at = at[:n]
+	}
 	fl.Returned, fl.ReturnedIn, fl.ReturnedAt = true, i, at
 }
 

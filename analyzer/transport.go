@@ -453,12 +453,20 @@ func replacedBefore(c *checker, fl *flow.Flow, from token.Pos, nodes []ast.Node)
 			continue
 		}
 		var w flow.Condition
-		if ifs, ok := stmt.Parent().Parent().Node().(*ast.IfStmt); ok && ifs.Body == stmt.Parent().Node() && ifs.Else == nil {
-			outer, _ := c.Guard(fl.Fn, stmt.Parent().Parent())
-			if g, ok := c.Guard(fl.Fn, stmt); ok && g.NonZero && g.Const == "" && g != outer {
-				w = g // this if's own test
-				stmt, _ = blockStmt(fl.Fn, stmt.Parent().Parent())
+		for {
+			ifs, ok := stmt.Parent().Parent().Node().(*ast.IfStmt)
+			if !ok || ifs.Body != stmt.Parent().Node() || ifs.Else != nil {
+				break
 			}
+			outer, _ := c.Guard(fl.Fn, stmt.Parent().Parent())
+			g, ok := c.Guard(fl.Fn, stmt)
+			if !ok || !g.NonZero || g.Const != "" || g == outer || w.Param != 0 && !implies(w, g) {
+				break
+			}
+			if w.Param == 0 {
+				w = g // this if's own test
+			}
+			stmt, _ = blockStmt(fl.Fn, stmt.Parent().Parent()) // and an outer one it implies: if cfg != nil { if cfg.HTTPClient != nil {...} }
 		}
 		after = append(after, cover{stmt.Node().End(), stmt.Parent().Node().End(), w})
 	}
@@ -474,6 +482,13 @@ func replacedBefore(c *checker, fl *flow.Flow, from token.Pos, nodes []ast.Node)
 		under = after[k].under
 	}
 	return under, len(after) > 0
+}
+
+// implies reports whether w, a test that a parameter or a field inside
+// it is not zero, implies g, a test of the same kind of the parameter or
+// of a field on the way (cfg.HTTPClient != nil implies cfg != nil).
+func implies(w, g flow.Condition) bool {
+	return w.Param == g.Param && g.NonZero && (g.Field == "" || w.Field == g.Field || strings.HasPrefix(w.Field, g.Field+"."))
 }
 
 // blockStmt returns the statement of a block (or case clause) of the

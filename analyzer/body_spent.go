@@ -275,9 +275,10 @@ func closedOnError(c *checker, lf *flow.Func, stack []ast.Node) bool {
 
 // closedWithError reports whether the close at the top of stack is a
 // statement of a nested block (not deferred) that ends by returning an
-// error that is not nil there: the error an enclosing if tested not nil,
-// or one made on the spot. The response that return hands back, if any,
-// is closed, and the caller that sees the error has nothing to close.
+// error that is not nil there (errorNotNil): the error an enclosing if
+// tested not nil, one made on the spot, a sentinel. The response that
+// return hands back, if any, is closed, and the caller that sees the
+// error has nothing to close.
 //
 //	if err := CheckResponse(resp); err != nil {
 //		resp.Body.Close()

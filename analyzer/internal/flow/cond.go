@@ -209,27 +209,7 @@ func (c *conds) constAt(e ast.Expr, depth int) constant.Value {
 // FieldsWritten reports whether a field of the variable v is assigned
 // anywhere in the package.
 func (c *conds) FieldsWritten(v *types.Var) bool {
-	for _, w := range c.idx.Writes().Fields {
-		if c.writtenVar(w.Base) == v {
-			return true
-		}
-	}
-	return false
-}
-
-// writtenVar returns the variable at the root of base, the value whose
-// field a write sets (v in v.A.B = x); nil if none.
-func (c *conds) writtenVar(base ast.Expr) *types.Var {
-	for {
-		switch b := ast.Unparen(base).(type) {
-		case *ast.SelectorExpr:
-			base = b.X
-			continue
-		case *ast.Ident:
-			return VarOf(c.idx.info, b)
-		}
-		return nil
-	}
+	return len(c.idx.Writes().FieldsOf[v]) > 0
 }
 
 // lastSet returns the value that the field path fields of the local
@@ -257,12 +237,12 @@ func (c *conds) lastSet(v *types.Var, fields []string, at ast.Node) (ast.Expr, b
 	loop := hasLoopAround(site)
 	var last inspector.Cursor
 	var set ast.Expr
-	for _, w := range c.idx.Writes().Fields {
+	for _, w := range c.idx.Writes().FieldsOf[v] {
 		base, path, ok := FieldChain(c.idx.info, w.Base)
-		if !ok || VarOf(c.idx.info, base) != v {
-			if !ok && c.writtenVar(w.Base) == v {
-				return nil, false // through something other than fields
-			}
+		if !ok {
+			return nil, false // through something other than fields
+		}
+		if VarOf(c.idx.info, base) != v {
 			continue
 		}
 		path = append(path, w.Field.Name())

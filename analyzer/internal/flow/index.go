@@ -54,8 +54,9 @@ type Write struct {
 
 // Writes holds every write to a variable or a struct field in a package.
 type Writes struct {
-	Vars   map[*types.Var][]Write
-	Fields []Write // in source order
+	Vars     map[*types.Var][]Write
+	Fields   []Write                // in source order
+	FieldsOf map[*types.Var][]Write // Fields by the variable at the root of their base (v in v.A.B = x)
 }
 
 // Writes returns the package's index of writes, built on first use.
@@ -102,9 +103,24 @@ func (x *Index) writesTo(v *types.Var) []Write {
 	return w.Vars[v]
 }
 
+// rootVar returns the variable at the root of base, the value whose
+// field a write sets (v in v.A.B = x); nil if none.
+func rootVar(info *types.Info, base ast.Expr) *types.Var {
+	for {
+		switch b := ast.Unparen(base).(type) {
+		case *ast.SelectorExpr:
+			base = b.X
+			continue
+		case *ast.Ident:
+			return VarOf(info, b)
+		}
+		return nil
+	}
+}
+
 // collectWrites returns the writes in nodes.
 func collectWrites(info *types.Info, nodes []ast.Node) *Writes {
-	w := &Writes{Vars: make(map[*types.Var][]Write)}
+	w := &Writes{Vars: make(map[*types.Var][]Write), FieldsOf: make(map[*types.Var][]Write)}
 	add := func(lhs, rhs ast.Expr, zero bool, stmt *ast.AssignStmt) {
 		switch lhs := ast.Unparen(lhs).(type) {
 		case *ast.Ident:
@@ -113,7 +129,11 @@ func collectWrites(info *types.Info, nodes []ast.Node) *Writes {
 			}
 		case *ast.SelectorExpr:
 			if f := FieldOf(info, lhs); f != nil && stmt != nil {
-				w.Fields = append(w.Fields, Write{Pos: lhs.Pos(), Stmt: stmt, Field: f, Base: lhs.X, RHS: rhs})
+				fw := Write{Pos: lhs.Pos(), Stmt: stmt, Field: f, Base: lhs.X, RHS: rhs}
+				w.Fields = append(w.Fields, fw)
+				if v := rootVar(info, lhs.X); v != nil {
+					w.FieldsOf[v] = append(w.FieldsOf[v], fw)
+				}
 			}
 		}
 	}

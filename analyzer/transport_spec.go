@@ -284,10 +284,20 @@ func (p *pools) holdsPool(t types.Type) bool {
 	key := keyOf(t)
 	held, ok := p.poolTypes[key]
 	if !ok {
-		held = p.ptypes.CanHoldPool(t, nethttp.HoldsPoolDepth)
+		p.poolTypes[key] = false // what a cycle back here finds (type Option func(*Client), Client{opts []Option})
+		held = p.ptypes.CanHoldPool(t, nethttp.HoldsPoolDepth, p.optionSlice)
 		p.poolTypes[key] = held
 	}
 	return held
+}
+
+// optionSlice reports whether t is a slice of options of many types,
+// applied by a method of their interface: a client that keeps them and
+// applies them to each of its requests (openai-go's Client and its
+// services, Options []option.RequestOption) holds what they hold.
+func (p *pools) optionSlice(t types.Type) bool {
+	sl, ok := t.Underlying().(*types.Slice)
+	return ok && types.IsInterface(sl.Elem()) && p.isOption(t)
 }
 
 // A typeKey identifies a type, or a pointer to it, in a map: go/types

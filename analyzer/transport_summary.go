@@ -9,6 +9,7 @@ import (
 
 	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/flow"
 	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/nethttp"
+	"golang.org/x/tools/go/ast/edge"
 )
 
 // This file holds what the summaries of functions say for the transport
@@ -255,7 +256,7 @@ func summarizePoolParams(c *checker, lf *flow.Func, f *flow.Fact) {
 				f.Params = append(f.Params, pf)
 				continue
 			}
-			if _, ok := optionElem(v.Type()).Underlying().(*types.Interface); ok {
+			if _, ok := optionElem(v.Type()).Underlying().(*types.Interface); ok && !forwardedWhole(c, lf, v) {
 				continue // option values not applied here: left unknown (their types are many)
 			}
 		} else if !c.pools.holdsPool(v.Type()) || sig.Variadic() && i == len(vars)-1 {
@@ -469,4 +470,26 @@ func holderVar(lf *flow.Func, i int) *types.Var {
 		return lf.Sig().Recv()
 	}
 	return lf.Sig().Params().At(i)
+}
+
+// forwardedWhole reports whether lf moves its variadic parameter v only
+// as a whole: handed on to calls (f(x, opts...), append), stored (r.Opts
+// = opts, Client{Options: opts}) or given another value; never ranged
+// over, indexed or called here. The callees' summaries and the stores
+// then say what lf does with it (clients that keep their options and
+// apply them to each request).
+func forwardedWhole(c *checker, lf *flow.Func, v *types.Var) bool {
+	for _, use := range c.UsesOf(lf.Cur(), v) {
+		switch kind, _ := use.ParentEdge(); kind {
+		case edge.AssignStmt_Lhs, edge.AssignStmt_Rhs, edge.KeyValueExpr_Value:
+			continue
+		case edge.CallExpr_Args:
+			call := use.Parent().Node().(*ast.CallExpr)
+			if call.Ellipsis.IsValid() && call.Args[len(call.Args)-1] == use.Node() {
+				continue
+			}
+		}
+		return false
+	}
+	return true
 }

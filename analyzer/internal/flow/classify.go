@@ -71,9 +71,11 @@ func (c *Engine) Classify(s Spec, stack []ast.Node, p Place, result int) (u Use)
 	for ; i > 0; i-- {
 		u.Node, u.Depth = stack[i-1], len(stack)-i
 		switch parent := stack[i-1].(type) {
-		case *ast.ParenExpr:
-			e = parent
-			continue
+		case *ast.ParenExpr, *ast.SliceExpr: // (x), s[i:j]: the same value, the same elements
+			if sl, ok := parent.(*ast.SliceExpr); !ok || sl.X == e {
+				e = parent.(ast.Expr)
+				continue
+			}
 		case *ast.UnaryExpr:
 			if parent.Op == token.AND && IsStructType(info.TypeOf(e)) {
 				e = parent // &v of a struct value: the same object

@@ -61,10 +61,11 @@ func NewPoolTypes(pkg *types.Package) *PoolTypes { return &PoolTypes{pkg: pkg} }
 // CanHoldPool reports whether a value of type t can be or hold a
 // connection pool: an http.Transport, Client or RoundTripper (or a
 // pointer to one), an interface that a pool implements (see
-// IsPoolInterface), or a struct (or a pointer to one) with a field that
-// can, up to depth levels down.
-func (p *PoolTypes) CanHoldPool(t types.Type, depth int) bool {
-	if IsPoolType(t) || IsSDKClientType(t) || p.IsPoolInterface(t) {
+// IsPoolInterface), a type that holds says can (if not nil: the caller's
+// own kinds of holder), or a struct (or a pointer to one) with a field
+// that can, up to depth levels down.
+func (p *PoolTypes) CanHoldPool(t types.Type, depth int, holds func(types.Type) bool) bool {
+	if IsPoolType(t) || IsSDKClientType(t) || p.IsPoolInterface(t) || holds != nil && holds(t) {
 		return true
 	}
 	if ptr, ok := types.Unalias(t).(*types.Pointer); ok {
@@ -78,7 +79,7 @@ func (p *PoolTypes) CanHoldPool(t types.Type, depth int) bool {
 		return false
 	}
 	for f := range st.Fields() {
-		if p.CanHoldPool(f.Type(), depth-1) {
+		if p.CanHoldPool(f.Type(), depth-1, holds) {
 			return true
 		}
 	}

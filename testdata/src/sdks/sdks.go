@@ -200,7 +200,7 @@ func DriveShared(ctx context.Context) error {
 	return err
 }
 
-func DriveForwarded(ctx context.Context, opts ...option.ClientOption) error {
+func DriveForwarded(ctx context.Context, opts ...option.ClientOption) error { // want DriveForwarded:`^param1:pool:uses$`
 	svc, err := drive.NewService(ctx, opts...)
 	if err != nil {
 		return err

@@ -472,10 +472,10 @@ func holderVar(lf *flow.Func, i int) *types.Var {
 	return lf.Sig().Params().At(i)
 }
 
-// forwardedWhole reports whether lf moves its variadic parameter v only
-// as a whole: handed on to calls (f(x, opts...), append), stored (r.Opts
-// = opts, Client{Options: opts}) or given another value; never ranged
-// over, indexed or called here. The callees' summaries and the stores
+// forwardedWhole reports whether lf moves its parameter v, a slice of
+// options, only as a whole: handed on to calls (f(x, opts...), append),
+// stored (r.Opts = opts, Client{Options: opts}) or given another value;
+// never ranged over, indexed or called here. The callees' summaries and the stores
 // then say what lf does with it (clients that keep their options and
 // apply them to each request).
 func forwardedWhole(c *checker, lf *flow.Func, v *types.Var) bool {

@@ -42,7 +42,11 @@ func summarizePool(c *checker, lf *flow.Func, f *flow.Fact) {
 		if !fl.Returned || fl.Escapes || fl.Released || fl.IntoRecv {
 			continue // not handed to the caller (the receiver keeps it)
 		}
-		under, replaced := replacedBefore(c, fl, cur.Node().Pos(), returnsAfter(lf, cur.Node().Pos(), fl.Uses))
+		var under flow.Condition
+		replaced := false
+		if len(fl.Replacements) > 0 { // (the returns are read only then)
+			under, replaced = replacedBefore(c, fl, cur.Node().Pos(), returnsAfter(lf, cur.Node().Pos(), fl.Uses))
+		}
 		if replaced && under.Param == 0 {
 			continue // given another client before it is used or returned: dropped empty (govultr.NewClient)
 		}

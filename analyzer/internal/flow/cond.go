@@ -228,16 +228,20 @@ func (c *conds) lastSet(v *types.Var, fields []string, at ast.Node) (ast.Expr, b
 	if at == nil || v.Kind() == types.PackageVar || v.Kind() == types.FieldVar {
 		return nil, false
 	}
-	root := c.idx.e.Root()
-	site, found := root.FindByPos(at.Pos(), at.End())
-	if !found || site.Node() != at {
+	writes := c.idx.Writes().FieldsOf[v]
+	if len(writes) == 0 {
+		return nil, true // no field of v is written: its value decides
+	}
+	s := c.idx.e.Summaries
+	site, found := s.cursorOf(at)
+	if !found {
 		return nil, false
 	}
 	fn, _ := EnclosingFunc(site)
 	loop := hasLoopAround(site)
 	var last inspector.Cursor
 	var set ast.Expr
-	for _, w := range c.idx.Writes().FieldsOf[v] {
+	for _, w := range writes {
 		base, path, ok := FieldChain(c.idx.info, w.Base)
 		if !ok {
 			return nil, false // through something other than fields
@@ -256,8 +260,8 @@ func (c *conds) lastSet(v *types.Var, fields []string, at ast.Node) (ast.Expr, b
 			}
 			continue // runs after at
 		}
-		cur, found := root.FindByPos(w.Stmt.Pos(), w.Stmt.End())
-		if wf, _ := EnclosingFunc(cur); !found || cur.Node() != w.Stmt || wf != fn || len(path) != len(fields) || w.RHS == nil {
+		cur, found := s.cursorOf(w.Stmt)
+		if wf, _ := EnclosingFunc(cur); !found || wf != fn || len(path) != len(fields) || w.RHS == nil {
 			return nil, false
 		}
 		last, set = cur, w.RHS

@@ -57,33 +57,6 @@ func (lf *Func) Type() *ast.FuncType {
 	return t
 }
 
-// Cur returns the cursor of the function's declaration.
-//
-// When the engine has a cursor of the package's syntax (the checks have
-// the inspector their pass requires) it comes from there. Otherwise (the
-// summaries, which run on every package) the function gets an inspector
-// of its own: a summary looks at few functions of a package, and an
-// inspector of the whole package would cost as much as the summaries.
-func (lf *Func) Cur() inspector.Cursor {
-	if lf.cur != (inspector.Cursor{}) {
-		return lf.cur
-	}
-	if e := lf.s.e; e.opts.Root != (inspector.Cursor{}) {
-		lf.s.cursors()
-		return lf.cur
-	}
-	// A file of this one declaration, which starts where it does (the
-	// inspector sizes its events from the file's extent).
-	file := &ast.File{Package: lf.Decl.Pos(), Name: &ast.Ident{NamePos: lf.Decl.Pos(), Name: "_"}, Decls: []ast.Decl{lf.Decl}}
-	root := inspector.New([]*ast.File{file}).Root()
-	for file := range root.Children() {
-		for cur := range file.Children() {
-			lf.cur = cur
-		}
-	}
-	return lf.cur
-}
-
 const (
 	unsummarized uint8 = iota
 	summarizing
@@ -118,20 +91,6 @@ func (s *Summaries) funcOf(d ast.Node) *types.Func {
 	}
 	fn, _ := s.e.Info.Defs[fd.Name].(*types.Func)
 	return fn
-}
-
-// cursors gives every function its declaration's cursor: they come in
-// the same order as the declarations.
-func (s *Summaries) cursors() {
-	i := 0
-	for file := range s.e.Root().Children() {
-		for cur := range file.Children() {
-			if s.funcOf(cur.Node()) != nil {
-				s.funcs[i].cur = cur
-				i++
-			}
-		}
-	}
 }
 
 // LocalFunc returns the entry of fn among the package's functions, or
@@ -219,23 +178,6 @@ func (s *Summaries) CallSummary(call *ast.CallExpr) *Fact {
 // wherever it is in this package's syntax.
 func (s *Summaries) FuncLitSummary(lit *ast.FuncLit) *Fact {
 	return s.LiteralSummary(s.litCursor(lit))
-}
-
-// litCursor returns a cursor of the function literal lit: from the
-// package's syntax when the engine has its cursor, else from an
-// inspector of its own (see Func.Cur).
-func (s *Summaries) litCursor(lit *ast.FuncLit) inspector.Cursor {
-	if s.e.opts.Root != (inspector.Cursor{}) {
-		if cur, ok := s.e.opts.Root.FindByPos(lit.Pos(), lit.End()); ok && cur.Node() == lit {
-			return cur
-		}
-	}
-	decl := &ast.GenDecl{TokPos: lit.Pos(), Specs: []ast.Spec{&ast.ValueSpec{Values: []ast.Expr{lit}}}}
-	file := &ast.File{Package: lit.Pos(), Name: &ast.Ident{NamePos: lit.Pos(), Name: "_"}, Decls: []ast.Decl{decl}}
-	for cur := range inspector.New([]*ast.File{file}).Root().Preorder((*ast.FuncLit)(nil)) {
-		return cur
-	}
-	return inspector.Cursor{}
 }
 
 // summarize returns the summary of lf, computed on first use.

@@ -42,7 +42,8 @@ func checkTransport(c *checker, pools []poolSource) {
 		if !ok {
 			continue // package-level variable: built once
 		}
-		fl := c.Follow(c.pools.spec, fn, src.cur, src.result, src.at, 0)
+		fl := flow.Lift(c.Follow(c.pools.spec, fn, src.cur, src.result, src.at, 0))
+		fn = fl.Fn // (a literal run on the spot hands it to the code around)
 		switch {
 		case fl.Escapes || fl.Returned:
 			continue // handed on: whoever holds it owns it

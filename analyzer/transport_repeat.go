@@ -39,6 +39,23 @@ func (t *poolCheck) repeatedAt(cur inspector.Cursor, vars []*types.Var) string {
 	}
 }
 
+// localOnce reports whether call, once.Do(f) or sync.OnceFunc(f) (or
+// OnceValue, OnceValues), makes its Once in the function that calls it:
+// the Once is a local variable, or the func that OnceFunc returns is
+// kept in one. Each run of the function then has a new Once, and runs f.
+func localOnce(info *types.Info, call inspector.Cursor) bool {
+	var v *types.Var
+	if sel, ok := ast.Unparen(call.Node().(*ast.CallExpr).Fun).(*ast.SelectorExpr); ok && flow.IsMethod(flow.CalleeFunc(info, call.Node().(*ast.CallExpr)), "sync", "Once", "Do") {
+		v = flow.VarOf(info, sel.X)
+	} else if kind, i := flow.OuterParens(call).ParentEdge(); kind == edge.AssignStmt_Rhs {
+		as := flow.OuterParens(call).Parent().Node().(*ast.AssignStmt)
+		if len(as.Lhs) == len(as.Rhs) {
+			v = flow.VarOf(info, as.Lhs[i])
+		}
+	}
+	return v != nil && !v.IsField() && v.Parent() != nil && v.Pkg() != nil && v.Parent() != v.Pkg().Scope()
+}
+
 // varsDeclaredIn reports whether every variable of vars is declared in n.
 func varsDeclaredIn(vars []*types.Var, n ast.Node) bool {
 	for _, v := range vars {
@@ -75,7 +92,9 @@ func (t *poolCheck) computeRepeated(fn inspector.Cursor) string {
 			callee := flow.CalleeFunc(info, outer.Parent().Node().(*ast.CallExpr))
 			switch {
 			case flow.IsMethod(callee, "sync", "Once", "Do"), flow.IsFunc(callee, "sync", "OnceFunc", "OnceValue", "OnceValues"):
-				return "" // runs once
+				if !localOnce(info, outer.Parent()) {
+					return "" // runs once
+				}
 			case flow.IsMethod(callee, "testing", "F", "Fuzz"):
 				return "in a fuzz target"
 			}

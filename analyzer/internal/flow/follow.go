@@ -43,8 +43,9 @@ type Flow struct {
 	Filled        bool         // a callee filled it (a holder given a resource of its own where it had none)
 	Cut           []ast.Node   // with CutParams: the stores into parameters, not followed, and the returns
 
-	work    []flowItem // values still to look at
-	tracked []varAt    // the variables followed, and where each holds it
+	work     []flowItem // values still to look at
+	tracked  []varAt    // the variables followed, and where each holds it
+	captured *capture   // the store into a variable captured from around Fn, a literal (see Lift)
 }
 
 // A Mode says how Follow judges what it cannot see, for the check
@@ -121,6 +122,9 @@ func (fl *Flow) run(result int) {
 		fl.step(it, fl.Fn, result)
 		result = -1
 	}
+	if fl.captured != nil { // stored into a variable of the code around: an escape, unless Lift follows it there
+		fl.captured.only, fl.Escapes = !fl.Escapes, true
+	}
 }
 
 // step applies the use of the value at it, in the function at fn, to fl.
@@ -169,7 +173,7 @@ func (fl *Flow) step(it flowItem, fn inspector.Cursor, result int) {
 			fl.trackVar(v, at, u.Node)
 			return
 		}
-		fl.Escapes = true // a field, an element, a global, a captured or named result variable
+		fl.Escapes = !captureStore(fl, u) // a field, an element, a global, a named result variable (a captured one: see Lift)
 	case UseReleaseOnError, UseReleaseIfTrue, UseReleaseIfFalse:
 		if fl.mode&HandedBack == 0 {
 			fl.Escapes = true

@@ -139,7 +139,7 @@ func (s *dialResolver) bodyToggles(body *ast.BlockStmt, depth int, seen map[*typ
 			}
 			hold(lhs, n.Values)
 		case *ast.CallExpr:
-			if nethttp.IsKeepAliveOff(s.info, n) || keepAliveOffValue(s.c, n) {
+			if nethttp.IsKeepAliveOff(s.info, n) || nethttp.IsSetKeepAlive(s.info, n) && s.c.FalseAt(n.Args[0]) || keepAliveOffValue(s.c, n) {
 				addToggle(n)
 			}
 			if nethttp.IsDialResults(s.info.TypeOf(n)) {
@@ -165,12 +165,13 @@ func (s *dialResolver) bodyToggles(body *ast.BlockStmt, depth int, seen map[*typ
 }
 
 // keepAliveOffValue reports whether call calls, through a local func
-// value, SetKeepAlive bound to a connection, with false:
+// value, SetKeepAlive bound to a connection, with false (or a variable
+// set once to it):
 //
 //	setKeepAlive := conn.(*net.TCPConn).SetKeepAlive
 //	setKeepAlive(false)
 func keepAliveOffValue(c *checker, call *ast.CallExpr) bool {
-	if _, ok := ast.Unparen(call.Fun).(*ast.Ident); !ok || len(call.Args) != 1 || !flow.IsFalse(c.pass.TypesInfo, call.Args[0]) {
+	if _, ok := ast.Unparen(call.Fun).(*ast.Ident); !ok || len(call.Args) != 1 || !c.FalseAt(call.Args[0]) {
 		return false // the cheap tests first
 	}
 	fn, _ := c.FuncValue(call)

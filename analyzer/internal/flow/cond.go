@@ -206,6 +206,16 @@ func (c *conds) constAt(e ast.Expr, depth int) constant.Value {
 	return nil
 }
 
+// FalseAt reports whether e is the constant false, or a local variable
+// set once to it:
+//
+//	keepAlive := false
+//	conn.(*net.TCPConn).SetKeepAlive(keepAlive)
+func (c *conds) FalseAt(e ast.Expr) bool {
+	v := c.constAt(e, 0)
+	return v != nil && v.Kind() == constant.Bool && !constant.BoolVal(v)
+}
+
 // FieldsWritten reports whether a field of the variable v is assigned
 // anywhere in the package.
 func (c *conds) FieldsWritten(v *types.Var) bool {

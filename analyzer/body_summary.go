@@ -10,6 +10,7 @@ import (
 
 	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/flow"
 	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/nethttp"
+	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
 )
 
@@ -118,6 +119,7 @@ func bodyParamEffect(c *checker, lf *flow.Func, i int, p *types.Var) (flow.Effec
 	at, _ := bodyPlace(p.Type())
 	var when flow.Condition
 	replaces, drains, released, shows := false, false, false, false
+	var releases []inspector.Cursor
 	for use := range identUses(c, lf.Cur(), p) {
 		stack := flow.StackOf(use, lf.Cur())
 		switch u := c.Classify(c.body, stack, at, -1); u.Kind {
@@ -142,6 +144,7 @@ func bodyParamEffect(c *checker, lf *flow.Func, i int, p *types.Var) (flow.Effec
 				continue
 			}
 			released = true
+			releases = append(releases, use)
 			continue
 		}
 		return 0, flow.Condition{}
@@ -157,6 +160,9 @@ func bodyParamEffect(c *checker, lf *flow.Func, i int, p *types.Var) (flow.Effec
 		// its end first), or on some only (nothing to say).
 		if when.Param != 0 || replaces {
 			return 0, flow.Condition{}
+		}
+		if eff := releasedUnderResult(c, lf, releases); eff != 0 {
+			return eff, flow.Condition{}
 		}
 		if leaks, _, _, drained := c.SearchParam(flow.Target{Spec: c.body, V: p, At: at}, lf.Node()); len(leaks) > 0 || drained {
 			return 0, flow.Condition{}
@@ -179,6 +185,94 @@ func bodyParamEffect(c *checker, lf *flow.Func, i int, p *types.Var) (flow.Effec
 		return flow.Releases, when
 	}
 	return flow.Borrows, flow.Condition{}
+}
+
+// releasedUnderResult says, of a function whose one result is a bool
+// variable (named, or the one every return gives), what that result
+// tells of the releases (each a use of the parameter) when each sits in
+// the body of an if, a statement of the function's body, that tests the
+// variable, set before the if and never after, and every return comes
+// after it: ReleasesIfTrue (if done {...}), ReleasesIfFalse (if !keep
+// {...}), or 0 if it is not so.
+//
+//	func check(resp *http.Response) (done bool) {
+//		done = resp.StatusCode >= 400
+//		if done {
+//			resp.Body.Close()
+//		}
+//		return done
+//	}
+func releasedUnderResult(c *checker, lf *flow.Func, releases []inspector.Cursor) flow.Effect {
+	info := c.pass.TypesInfo
+	results := lf.Sig().Results()
+	if len(releases) == 0 || results.Len() != 1 {
+		return 0
+	}
+	if b, ok := results.At(0).Type().Underlying().(*types.Basic); !ok || b.Info()&types.IsBoolean == 0 {
+		return 0
+	}
+	r := results.At(0)
+	rets := flow.ReturnsOf(lf.Body())
+	for _, ret := range rets {
+		switch {
+		case len(ret.Results) == 0 && r.Name() != "":
+		case len(ret.Results) == 1 && (r.Name() == "" || r.Name() == "_") && flow.VarOf(info, ret.Results[0]) != nil:
+			r = flow.VarOf(info, ret.Results[0]) // the variable the first return gives: every other must give it too
+		case len(ret.Results) == 1 && flow.VarOf(info, ret.Results[0]) == r:
+		default:
+			return 0
+		}
+	}
+	var effect flow.Effect
+	var first token.Pos // the earliest if
+	for _, use := range releases {
+		ifs, eff := resultTest(info, lf, use, r)
+		if eff == 0 || effect != 0 && eff != effect {
+			return 0
+		}
+		effect = eff
+		if first == token.NoPos || ifs.Pos() < first {
+			first = ifs.Pos()
+		}
+	}
+	for _, ret := range rets {
+		if ret.Pos() < first {
+			return 0 // a return before the test
+		}
+	}
+	for use := range identUses(c, lf.Cur(), r) {
+		if use.ParentEdgeKind() == edge.AssignStmt_Lhs && use.Node().Pos() > first {
+			return 0 // set again after the test
+		}
+	}
+	return effect
+}
+
+// resultTest returns the if, a statement of lf's body, in whose body the
+// release at use sits, and what its test of r says: ReleasesIfTrue for
+// if r, ReleasesIfFalse for if !r; 0 for anything else.
+func resultTest(info *types.Info, lf *flow.Func, use inspector.Cursor, r *types.Var) (*ast.IfStmt, flow.Effect) {
+	for cur := use; cur.Node() != lf.Body(); cur = cur.Parent() {
+		ifs, ok := cur.Parent().Node().(*ast.IfStmt)
+		if !ok || ifs.Body != cur.Node() {
+			if _, lit := cur.Node().(*ast.FuncLit); lit {
+				return nil, 0
+			}
+			continue
+		}
+		if cur.Parent().Parent().Node() != lf.Body() || ifs.Init != nil {
+			return nil, 0 // nested, or in a loop: not every path
+		}
+		cond, eff := ast.Unparen(ifs.Cond), flow.ReleasesIfTrue
+		if u, ok := cond.(*ast.UnaryExpr); ok && u.Op == token.NOT {
+			cond, eff = ast.Unparen(u.X), flow.ReleasesIfFalse
+		}
+		if flow.VarOf(info, cond) != r {
+			return nil, 0
+		}
+		return ifs, eff
+	}
+	return nil, 0
 }
 
 // drainsOnReturn reports whether lf has read the body in its parameter p

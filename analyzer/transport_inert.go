@@ -10,6 +10,7 @@ import (
 	"golang.org/x/tools/go/ast/inspector"
 
 	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/flow"
+	"golang.org/x/tools/go/ast/edge"
 )
 
 // Functional options that cannot replace a pool. A constructor that
@@ -212,10 +213,16 @@ func (c *checker) onlyReadsRecv(stack []ast.Node, i int) bool {
 // functions whose summary says so, or function literals that do
 // nothing else. It returns the fields they set.
 func (c *checker) inertOptions(call *ast.CallExpr, idx int) (sets []string, ok bool) {
-	if call.Ellipsis.IsValid() || len(call.Args) <= idx {
+	if len(call.Args) <= idx {
 		return nil, false
 	}
-	for _, arg := range call.Args[idx:] {
+	args := call.Args[idx:]
+	if call.Ellipsis.IsValid() {
+		if args, ok = c.optionsIn(args[0]); !ok {
+			return nil, false
+		}
+	}
+	for _, arg := range args {
 		if lit := funcLitOf(c.pass.TypesInfo, arg); lit != nil {
 			fields, ok := c.inertOption(lit.Type, lit.Body)
 			if !ok {
@@ -239,6 +246,40 @@ func (c *checker) inertOptions(call *ast.CallExpr, idx int) (sets []string, ok b
 	return sets, true
 }
 
+// optionsIn returns the options a local slice passed on whole (f(o...))
+// is built of, where every write to it is a literal or appends to it:
+//
+//	o := []Option{WithUserAgent(ua)}
+//	if timeout > 0 {
+//		o = append(o, WithTimeout(timeout))
+//	}
+func (c *checker) optionsIn(e ast.Expr) ([]ast.Expr, bool) {
+	info := c.pass.TypesInfo
+	v := flow.VarOf(info, e)
+	if v == nil || v.Kind() != types.LocalVar {
+		return nil, false // a parameter's, or not a variable
+	}
+	var elems []ast.Expr
+	for _, w := range c.WritesTo(v) {
+		switch rhs := ast.Unparen(w.RHS).(type) {
+		case nil:
+			if !w.Zero {
+				return nil, false
+			}
+		case *ast.CompositeLit:
+			elems = append(elems, rhs.Elts...)
+		case *ast.CallExpr:
+			if !flow.IsBuiltin(info, rhs, "append") || rhs.Ellipsis.IsValid() || flow.VarOf(info, rhs.Args[0]) != v {
+				return nil, false
+			}
+			elems = append(elems, rhs.Args[1:]...)
+		default:
+			return nil, false
+		}
+	}
+	return elems, true
+}
+
 // optionsBuild says whether call builds the pool that its callee builds
 // under w, a condition on its options (the variadic parameter), which
 // HoldsAt evaluated as holds, known: built when no option is given, and
@@ -246,11 +287,12 @@ func (c *checker) inertOptions(call *ast.CallExpr, idx int) (sets []string, ok b
 // sets the field w names (p1.Retry.Max: an option that turns a feature
 // on), and one of the options given sets it, or a field on its path
 // (holds), or none of them can (does not hold; nor when it cannot read
-// them). Options passed on (opts...) leave it to the caller.
+// them). Options passed on (opts...) leave it to the caller, unless
+// they are a local slice of options that cannot replace it (optionsIn).
 func (c *checker) optionsBuild(call *ast.CallExpr, w flow.Condition, holds, known bool) (bool, bool) {
 	switch {
 	case w.Field == "" && !w.NonZero:
-		if known && !holds {
+		if !known || !holds { // (o... of a local slice: not known to be empty)
 			if _, ok := c.inertOptions(call, w.Param-1); ok {
 				return true, true // none given can replace it
 			}
@@ -304,6 +346,9 @@ func optionGuard(c *checker, lf *flow.Func, cur inspector.Cursor) (flow.Conditio
 			if n.Body != p.Node() || n.Init != nil {
 				continue
 			}
+			if defaultOfOptions(c, lf, k, n) {
+				return flow.Condition{Param: k + 1}, true // built where no option given sets it
+			}
 			base, fields, ok := flow.FieldChain(info, setOperand(info, n.Cond))
 			v := flow.VarOf(info, base)
 			if !ok || len(fields) == 0 || v == nil || flow.ParamIndex(lf.Node(), v) >= 0 || !appliesOptions(c, lf, k, v) {
@@ -313,6 +358,38 @@ func optionGuard(c *checker, lf *flow.Func, cur inspector.Cursor) (flow.Conditio
 		}
 	}
 	return flow.Condition{}, false
+}
+
+// defaultOfOptions reports whether ifs builds a default where a field of
+// a local value that lf applies its options k to is nil, tested as it is
+// or through a local copy that only ifs assigns:
+//
+//	for _, o := range opts { o(&s) }
+//	hc := s.hc
+//	if hc == nil {
+//		hc = &http.Client{Transport: &http.Transport{...}}
+func defaultOfOptions(c *checker, lf *flow.Func, k int, ifs *ast.IfStmt) bool {
+	info := c.pass.TypesInfo
+	b, ok := ast.Unparen(ifs.Cond).(*ast.BinaryExpr)
+	if !ok || b.Op != token.EQL || !flow.IsNil(info, b.Y) {
+		return false
+	}
+	base, fields, ok := flow.FieldChain(info, b.X)
+	v := flow.VarOf(info, base)
+	if ok && len(fields) == 0 && v != nil && flow.ParamIndex(lf.Node(), v) < 0 {
+		for _, use := range c.UsesOf(lf.Cur(), v) {
+			if use.ParentEdgeKind() == edge.AssignStmt_Lhs && !flow.PosIn(use.Node().Pos(), ifs.Body) {
+				return false // assigned elsewhere: not the copy it was declared as
+			}
+		}
+		init, result := flow.DeclaredWith(lf.Cur(), v)
+		if init == nil || result != 0 {
+			return false
+		}
+		base, fields, ok = flow.FieldChain(info, init) // hc := s.hc
+		v = flow.VarOf(info, base)
+	}
+	return ok && len(fields) > 0 && v != nil && flow.ParamIndex(lf.Node(), v) < 0 && appliesOptions(c, lf, k, v)
 }
 
 // setOperand returns what cond tests to be set: x for x, x != 0, x != nil,

@@ -153,3 +153,37 @@ func appliedTo(c *checker, lf *flow.Func, call *ast.CallExpr, v *types.Var) (flo
 	}
 	return flow.ParamFact{}, false
 }
+
+// optionFills reports whether every value lf returns as its result idx,
+// of an option type, is a function literal that builds a pool of its own
+// and puts it in the value it is applied to, on every run: each option
+// made so builds one pool more when the constructor applies it.
+//
+//	func WithTLSConfig(cfg *tls.Config) ClientOption {
+//		return func(c *Client) error {
+//			c.Client = &http.Client{Transport: &http.Transport{TLSClientConfig: cfg}}
+func optionFills(c *checker, lf *flow.Func, idx int) bool {
+	results := lf.Sig().Results()
+	if _, ok := results.At(idx).Type().Underlying().(*types.Signature); !ok || !c.pools.isOption(results.At(idx).Type()) {
+		return false
+	}
+	rets := flow.ReturnsOf(lf.Body())
+	for _, ret := range rets {
+		if len(ret.Results) != results.Len() {
+			return false
+		}
+		lit := funcLitOf(c.pass.TypesInfo, ret.Results[idx])
+		if lit == nil || len(lit.Type.Params.List) == 0 || len(lit.Type.Params.List[0].Names) == 0 {
+			return false
+		}
+		cur, ok := lf.Cur().FindNode(lit)
+		v, _ := c.pass.TypesInfo.Defs[lit.Type.Params.List[0].Names[0]].(*types.Var)
+		if !ok || v == nil {
+			return false
+		}
+		if when, ok := fillsWithOwn(c, cur, v); !ok || when.Param != 0 {
+			return false
+		}
+	}
+	return len(rets) > 0
+}

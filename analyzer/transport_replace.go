@@ -3,6 +3,7 @@ package analyzer
 import (
 	"go/ast"
 	"go/token"
+	"go/types"
 	"slices"
 	"strings"
 
@@ -101,4 +102,29 @@ func blockStmt(fn, cur inspector.Cursor) (inspector.Cursor, bool) {
 		}
 	}
 	return inspector.Cursor{}, false
+}
+
+// returnsAfter returns uses with the return statements of lf after pos.
+func returnsAfter(lf *flow.Func, pos token.Pos, uses []ast.Node) []ast.Node {
+	nodes := slices.Clone(uses)
+	for _, ret := range flow.ReturnsOf(lf.Body()) {
+		if ret.Pos() > pos {
+			nodes = append(nodes, ret)
+		}
+	}
+	return nodes
+}
+
+// copiedAndReplaced reports whether v, a parameter or receiver that is a
+// value (not a pointer), is a copy of the caller's whose pool lf
+// replaces before every return: what it returns holds another client,
+// and the caller's value keeps its own.
+//
+//	func (c Call) WithClient(hc *http.Client) Call { c.client = hc; return c }
+func copiedAndReplaced(c *checker, lf *flow.Func, fl *flow.Flow, v *types.Var) bool {
+	if flow.IsPointerType(v.Type()) || len(fl.Replacements) == 0 {
+		return false
+	}
+	under, ok := replacedBefore(c, fl, token.NoPos, returnsAfter(lf, token.NoPos, nil))
+	return ok && under.Param == 0
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/flow"
 	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/nethttp"
 	"golang.org/x/tools/go/ast/edge"
+	"golang.org/x/tools/go/ast/inspector"
 )
 
 // This file holds what the summaries of functions say for the transport
@@ -27,6 +28,9 @@ func summarizePool(c *checker, lf *flow.Func, f *flow.Fact) {
 	}
 	idx := c.pools.poolResult(lf.Sig().Results())
 	if idx < 0 {
+		if lf.Sig().Results().Len() == 1 && optionFills(c, lf, 0) {
+			f.Results = append(f.Results, flow.ResultFact{Index: 0, Kind: kindPool}) // each option applied builds one
+		}
 		return // no result can hold a pool
 	}
 	var out, off *flow.ResultFact
@@ -111,17 +115,6 @@ func summarizePool(c *checker, lf *flow.Func, f *flow.Fact) {
 		// stored into it stays in (httputil.NewSingleHostReverseProxy).
 		f.Results = append(f.Results, flow.ResultFact{Index: idx, Kind: flow.KindNew, Zero: zeroFields(c, lf, idx)})
 	}
-}
-
-// returnsAfter returns uses with the return statements of lf after pos.
-func returnsAfter(lf *flow.Func, pos token.Pos, uses []ast.Node) []ast.Node {
-	nodes := slices.Clone(uses)
-	for _, ret := range flow.ReturnsOf(lf.Body()) {
-		if ret.Pos() > pos {
-			nodes = append(nodes, ret)
-		}
-	}
-	return nodes
 }
 
 // eitherCond returns the tests (when, and) under which a pool is built
@@ -298,6 +291,8 @@ func summarizePoolParams(c *checker, lf *flow.Func, f *flow.Fact) {
 			// Closed, or its keep-alives turned off for good: it keeps no
 			// idle connection (func noKeepAlive(t *http.Transport) { t.DisableKeepAlives = true }).
 			pf.Effect |= flow.Releases
+		case fl.Returned && copiedAndReplaced(c, lf, fl, v):
+			pf.Effect |= flow.Borrows // a copy returned with the pool replaced: func (c Call) WithClient(hc) Call
 		case fl.Returned:
 			pf.Effect |= flow.Returns
 			pf.Result, pf.Path = fl.ReturnedIn, strings.Join(fl.ReturnedAt, ".")
@@ -400,19 +395,28 @@ func fillsParam(c *checker, lf *flow.Func, v *types.Var) (flow.Condition, bool) 
 	if !nethttp.IsHTTPClient(v.Type()) || !flow.IsPointerType(v.Type()) {
 		return flow.Condition{}, false // (a holder of the user's fills through its methods: fillsReceiver)
 	}
-	for cur := range lf.Cur().Preorder((*ast.CompositeLit)(nil), (*ast.CallExpr)(nil)) {
+	if when, ok := fillsWithOwn(c, lf.Cur(), v); ok {
+		return when, true
+	}
+	return fillsThrough(c, lf, v)
+}
+
+// fillsWithOwn returns the condition under which the function at fn
+// builds a pool and stores it into what its parameter v points to.
+func fillsWithOwn(c *checker, fn inspector.Cursor, v *types.Var) (flow.Condition, bool) {
+	for cur := range fn.Preorder((*ast.CompositeLit)(nil), (*ast.CallExpr)(nil)) {
 		src, ok := poolAt(c, cur)
 		if !ok || src.noKeepAlive || src.lazy || src.passed {
 			continue
 		}
-		fl := c.Follow(c.pools.spec, lf.Cur(), cur, src.result, src.at, flow.IntoParams|flow.TrustCalls)
+		fl := c.Follow(c.pools.spec, fn, cur, src.result, src.at, flow.IntoParams|flow.TrustCalls)
 		if !fl.IntoParam || fl.Escapes || fl.Released || fl.Flags&poolOff != 0 || !slices.Contains(fl.Vars, v) {
 			continue
 		}
-		when, _ := c.Guard(lf.Cur(), cur)
+		when, _ := c.Guard(fn, cur)
 		return when, true
 	}
-	return fillsThrough(c, lf, v)
+	return flow.Condition{}, false
 }
 
 // fillsThrough is fillsParam for a fallback that lf leaves to a helper:

@@ -192,7 +192,7 @@ func (c *guards) paramPath(fn inspector.Cursor, e ast.Expr) (Condition, bool) {
 			}
 			// A local copy of a parameter (or of a field of one), not
 			// changed yet: hc := opts.Client; if hc == nil { ... }
-			init, result := declaredWith(fn, v)
+			init, result := DeclaredWith(fn, v)
 			if init == nil || result != 0 {
 				return Condition{}, false
 			}

@@ -71,10 +71,10 @@ func (x *Index) Writes() *Writes {
 	return x.written
 }
 
-// writesTo returns the writes to v: those of its function for a local
+// WritesTo returns the writes to v: those of its function for a local
 // variable (a walk of that function alone, kept for its other
 // variables), else those of the package.
-func (x *Index) writesTo(v *types.Var) []Write {
+func (x *Index) WritesTo(v *types.Var) []Write {
 	if x.written != nil || v.Kind() != types.LocalVar || v.Parent() == nil {
 		return x.Writes().Vars[v]
 	}
@@ -183,7 +183,7 @@ func (x *Index) Origin(v *types.Var) (rhs ast.Expr, zero, ok bool) {
 	if v == nil || v.Kind() != types.LocalVar && v.Kind() != types.PackageVar || v.Pkg() != x.pkg {
 		return nil, false, false // a parameter, result or field: given its value elsewhere
 	}
-	defs := x.writesTo(v)
+	defs := x.WritesTo(v)
 	if len(defs) != 1 || defs[0].Pos != v.Pos() || (defs[0].RHS == nil && !defs[0].Zero) {
 		return nil, false, false // assigned again, declared elsewhere, or unknown
 	}
@@ -198,7 +198,7 @@ func (x *Index) DefiningCall(v *types.Var) *ast.CallExpr {
 	if v == nil || v.Kind() != types.LocalVar && v.Kind() != types.PackageVar {
 		return nil
 	}
-	defs := x.writesTo(v)
+	defs := x.WritesTo(v)
 	if len(defs) != 1 || defs[0].Pos != v.Pos() || defs[0].Stmt == nil || len(defs[0].Stmt.Rhs) != 1 {
 		return nil
 	}
@@ -231,7 +231,7 @@ func (x *Index) assertedBy(ok *ast.Ident) ast.Expr {
 	if !isVar || v.Kind() != types.LocalVar {
 		return nil
 	}
-	writes := x.writesTo(v)
+	writes := x.WritesTo(v)
 	if len(writes) != 1 || writes[0].Stmt == nil {
 		return nil
 	}

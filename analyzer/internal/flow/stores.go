@@ -172,14 +172,14 @@ func (c *Engine) LocalOrigin(fn inspector.Cursor, v *types.Var) (init ast.Expr, 
 			return nil, 0, false // reassigned
 		}
 	}
-	init, result = declaredWith(fn, v)
+	init, result = DeclaredWith(fn, v)
 	return init, result, true
 }
 
-// declaredWith returns the expression that the variable v is declared
+// DeclaredWith returns the expression that the variable v is declared
 // with in the function at fn (result: which result of it, if a call with
 // several): v := x, var v = x, v, err := f(); nil if none or not known.
-func declaredWith(fn inspector.Cursor, v *types.Var) (init ast.Expr, result int) {
+func DeclaredWith(fn inspector.Cursor, v *types.Var) (init ast.Expr, result int) {
 	def, found := fn.FindByPos(v.Pos(), v.Pos()+token.Pos(len(v.Name())))
 	if !found {
 		return nil, 0

@@ -216,9 +216,14 @@ func unguarded(fn, cur inspector.Cursor) bool {
 			released = types.ExprString(sel.X)
 		}
 	}
-	for ; cur.Node() != nil && cur != fn; cur = cur.Parent() {
+	var from ast.Node // the child of cur the climb came from
+	for ; cur.Node() != nil && cur != fn; from, cur = cur.Node(), cur.Parent() {
 		switch n := cur.Node().(type) {
 		case *ast.IfStmt:
+			if x, ok := assertedIn(n, from, released); ok {
+				released = x // t is x, where x has the method
+				continue
+			}
 			if !testsPresence(n, released) {
 				return false
 			}
@@ -233,6 +238,27 @@ func unguarded(fn, cur inspector.Cursor) bool {
 		}
 	}
 	return true
+}
+
+// assertedIn returns x when ifs, entered through its body (from), tests
+// that x has the method the release calls on t, the variable named
+// released:
+//
+//	if t, ok := x.(interface{ CloseIdleConnections() }); ok {
+//		t.CloseIdleConnections()
+func assertedIn(ifs *ast.IfStmt, from ast.Node, released string) (string, bool) {
+	as, ok := ifs.Init.(*ast.AssignStmt)
+	if !ok || from != ifs.Body || ifs.Else != nil || len(as.Lhs) != 2 || len(as.Rhs) != 1 || as.Tok != token.DEFINE {
+		return "", false
+	}
+	t, ok1 := as.Lhs[0].(*ast.Ident)
+	okv, ok2 := as.Lhs[1].(*ast.Ident)
+	cond, ok3 := ast.Unparen(ifs.Cond).(*ast.Ident)
+	assert, ok4 := ast.Unparen(as.Rhs[0]).(*ast.TypeAssertExpr)
+	if !ok1 || !ok2 || !ok3 || !ok4 || assert.Type == nil || t.Name != released || cond.Name != okv.Name {
+		return "", false
+	}
+	return types.ExprString(assert.X), true
 }
 
 // testsPresence reports whether ifs, with no else, only tests that x

@@ -156,9 +156,10 @@ func (t *poolCheck) report(src poolSource, fl *flow.Flow, why string) {
 // servesEndlessLoop reports whether a request through the pool built at
 // cur is sent from a worker loop that does not build it: a loop that
 // runs until the process (or its context) ends, whose pool is as
-// long-lived as a shared one. A worker loop ranges over a channel, or
-// is endless and waits for work (see waitsForWork); an endless loop that
-// only retries does not count.
+// long-lived as a shared one. A worker loop ranges over a channel (one
+// the function closes itself does not count: the loop ends with the
+// batch it was given), or is endless and waits for work (see
+// waitsForWork); an endless loop that only retries does not count.
 //
 //	c := &http.Client{Transport: &http.Transport{...}}
 //	for {
@@ -182,10 +183,28 @@ func servesEndlessLoop(c *checker, cur inspector.Cursor, fl *flow.Flow) bool {
 					return true
 				}
 			case *ast.RangeStmt:
-				if _, ok := info.TypeOf(l.X).Underlying().(*types.Chan); ok {
+				if _, ok := info.TypeOf(l.X).Underlying().(*types.Chan); ok && !closesChan(info, fl.Fn, l.X) {
 					return true
 				}
 			}
+		}
+	}
+	return false
+}
+
+// closesChan reports whether the function at fn (or a literal in it)
+// closes the channel in the local variable ch: a loop that ranges over
+// it ends once fn is done with it, as a batch of jobs fanned out to
+// workers does.
+func closesChan(info *types.Info, fn inspector.Cursor, ch ast.Expr) bool {
+	v := flow.VarOf(info, ch)
+	if v == nil || !flow.PosIn(v.Pos(), fn.Node()) {
+		return false
+	}
+	for cur := range fn.Preorder((*ast.CallExpr)(nil)) {
+		call := cur.Node().(*ast.CallExpr)
+		if flow.IsBuiltin(info, call, "close") && len(call.Args) == 1 && flow.VarOf(info, call.Args[0]) == v {
+			return true
 		}
 	}
 	return false

@@ -197,6 +197,9 @@ func summarizeResponse(c *checker, lf *flow.Func, f *flow.Fact) {
 func summarizeHolder(c *checker, lf *flow.Func, f *flow.Fact, ri int, produced map[*types.Var]fresh, returns []*ast.ReturnStmt) {
 	results := lf.Sig().Results()
 	place, _ := holderPlace(results.At(ri).Type())
+	if !closesThroughClose(c, results.At(ri).Type()) {
+		return // a Close of its own that does not close the body: its users cannot
+	}
 	var out *fresh
 	for _, ret := range returns { // return c.BareDo(req): a wrapper
 		var e ast.Expr
@@ -484,4 +487,16 @@ func returnsBody(lf *flow.Func, ri int) bool {
 func isAny(t types.Type) bool {
 	iface, ok := t.Underlying().(*types.Interface)
 	return ok && iface.Empty()
+}
+
+// closesThroughClose reports whether the Close method of t, a library's
+// response type, closes the response it holds (its summary says so), or
+// t has none: its users close the body through it, or through the field.
+func closesThroughClose(c *checker, t types.Type) bool {
+	m, _, _ := types.LookupFieldOrMethod(t, true, nil, "Close")
+	fn, ok := m.(*types.Func)
+	if !ok {
+		return true
+	}
+	return c.Summary(fn).Param(-1, kindBody).Effect&flow.Releases != 0
 }

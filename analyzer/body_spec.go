@@ -91,7 +91,7 @@ func (bodySpec) Literal(t types.Type, kv *ast.KeyValueExpr, field *types.Var) fl
 	switch {
 	case field == nil:
 		return flow.UseEscape // an element of a slice or map
-	case !carriesOwnership(field.Type(), true):
+	case !carriesOwnership(field.Type(), true) && !isHolder(field.Type()):
 		if kv != nil {
 			return flow.UseRead
 		}
@@ -115,11 +115,19 @@ func holdsResponse(t types.Type) bool {
 		return false
 	}
 	for f := range st.Fields() {
-		if carriesOwnership(f.Type(), false) {
+		if carriesOwnership(f.Type(), false) || isHolder(f.Type()) {
 			return true
 		}
 	}
 	return false
+}
+
+// isHolder reports whether t is a library's response type (see
+// holderPlace): a struct that embeds one, or has a field of one, takes
+// over the response it holds (type Stream struct{ *streamReader }).
+func isHolder(t types.Type) bool {
+	_, ok := holderPlace(t)
+	return ok
 }
 
 // NothingToRelease reports whether e compares v.StatusCode (or a

@@ -332,9 +332,10 @@ func wrapsCloser(c *checker, lf *flow.Func, p *types.Var) (int, flow.Place, bool
 // in the exported field that holds a *http.Response, embedded or not
 // (go-github's Response embeds one: Place{"Response", "Body"}), or in
 // a field Body of an interface type with a Close method (esapi's
-// Response: Place{"Body"}). A struct with two such fields has none
-// (which one holds the fresh response cannot be told from the type),
-// nor has one with a Close method of its own, nor a type of net/http.
+// Response: Place{"Body"}), or in an unexported field that holds one
+// when the type has a Close method (a stream its users close). A struct
+// with two such fields has none (which one holds the fresh response
+// cannot be told from the type), nor has a type of net/http.
 func holderPlace(t types.Type) (flow.Place, bool) {
 	orig := t
 	if ptr, ok := t.Underlying().(*types.Pointer); ok {
@@ -351,8 +352,8 @@ func holderPlace(t types.Type) (flow.Place, bool) {
 	for f := range st.Fields() {
 		switch {
 		case nethttp.IsResponse(f.Type()):
-			if place != nil || !f.Exported() {
-				return nil, false
+			if place != nil || !f.Exported() && !flow.HasMethod(orig, "Close") {
+				return nil, false // (an unexported one its users close through its Close)
 			}
 			place = flow.Place{f.Name(), "Body"}
 		case f.Name() == "Body" && types.IsInterface(f.Type()) && flow.HasMethod(f.Type(), "Close"):
@@ -362,8 +363,8 @@ func holderPlace(t types.Type) (flow.Place, bool) {
 			place = responsePlace
 		}
 	}
-	if place == nil || flow.HasMethod(orig, "Close") {
-		return nil, false // (the method lookup last: most types hold no response)
+	if place == nil {
+		return nil, false
 	}
 	return place, true
 }

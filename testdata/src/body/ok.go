@@ -62,9 +62,9 @@ func sent(ch chan<- *http.Response) {
 // B13: stored in a struct that is returned and has a Close method (bodyclose #42).
 type wrapped struct{ resp *http.Response }
 
-func (w *wrapped) Close() error { return w.resp.Body.Close() }
+func (w *wrapped) Close() error { return w.resp.Body.Close() } // want Close:`^recv:body:releases$`
 
-func storedInStruct() (*wrapped, error) {
+func storedInStruct() (*wrapped, error) { // want storedInStruct:`^result0:body@resp.Body$`
 	resp, err := http.Get(u)
 	if err != nil {
 		return nil, err

@@ -79,7 +79,37 @@ func poolLit(c *checker, cur inspector.Cursor) (poolSource, bool) {
 		return poolSource{}, false
 	}
 	return poolSource{cur: cur, expr: lit, typ: info.TypeOf(lit), lit: lit, what: "new http.Transport", result: -1,
-		noKeepAlive: nethttp.LitTurnsOffPooling(info, lit), off: nethttp.LitKeepAlivesOff(info, lit)}, true
+		noKeepAlive: litTurnsOffPooling(c, lit), off: nethttp.LitKeepAlivesOff(info, lit)}, true
+}
+
+// litTurnsOffPooling is nethttp.LitTurnsOffPooling, but for a
+// DisableKeepAlives given a value known to be false where lit is built,
+// which turns nothing off: a field a local literal leaves out, a
+// variable set once to false.
+//
+//	opts := Options{DialTimeout: d} // ShortLived left false
+//	tr := &http.Transport{DisableKeepAlives: opts.ShortLived}
+func litTurnsOffPooling(c *checker, lit *ast.CompositeLit) bool {
+	info := c.pass.TypesInfo
+	for _, elt := range lit.Elts {
+		kv, ok := elt.(*ast.KeyValueExpr)
+		if !ok {
+			continue
+		}
+		switch id := flow.IdentOf(kv.Key); {
+		case id == nil || !nethttp.TurnsOffPooling(info, id.Name, kv.Value):
+			continue
+		case id.Name != "DisableKeepAlives":
+			return true
+		}
+		if base, fields, ok := flow.FieldChain(info, kv.Value); ok {
+			if zero, known := c.ZeroAt(base, fields, lit); known && zero {
+				continue // false here
+			}
+		}
+		return true
+	}
+	return false
 }
 
 // bareClient reports whether lit is an http.Client literal that names no

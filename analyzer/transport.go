@@ -45,6 +45,8 @@ func checkTransport(c *checker, pools []poolSource) {
 		fl := flow.Lift(c.Follow(c.pools.spec, fn, src.cur, src.result, src.at, 0))
 		fn = fl.Fn // (a literal run on the spot hands it to the code around)
 		switch {
+		case src.closer != 0 && !cleanupCalls(c, src, fl):
+			continue // its cleanup handed on: whoever holds it releases the pool
 		case fl.Escapes || fl.Returned:
 			continue // handed on: whoever holds it owns it
 		case closesPool(c, fl) || fl.Flags&poolNoKeepAlive != 0 || fl.Flags&poolNoKeepAliveSet != 0 && offBeforeUse(c, fl):
@@ -80,6 +82,58 @@ type poolCheck struct {
 	repeated map[ast.Node]string                // why a function runs repeatedly ("" if not); see repeatedFunc
 	callers  map[*types.Func][]inspector.Cursor // calls of this package's functions, built on demand
 	fix      *hoister
+}
+
+// cleanupCalls adds to fl's releases the calls of the cleanup that the
+// helper call at src returns with the pool (src.closer), kept in a
+// variable: c, cleanup := newClient(); defer cleanup(). It reports false
+// when the cleanup goes anywhere else than to calls (returned, stored,
+// passed on), and true when there is none to call (dropped with _).
+func cleanupCalls(c *checker, src poolSource, fl *flow.Flow) bool {
+	as, ok := src.cur.Parent().Node().(*ast.AssignStmt)
+	if !ok || len(as.Rhs) != 1 || len(as.Lhs) < src.closer {
+		return false // a cleanup not kept in a variable of this function
+	}
+	v := flow.VarOf(c.pass.TypesInfo, as.Lhs[src.closer-1])
+	if v == nil {
+		return true // _: never called
+	}
+	for _, use := range c.UsesOf(fl.Fn, v) {
+		if use.Node() == as.Lhs[src.closer-1] {
+			continue
+		}
+		if flow.OuterParens(use).ParentEdgeKind() != edge.CallExpr_Fun {
+			return false
+		}
+		fl.Releases = append(fl.Releases, flow.OuterParens(use).Parent().Node())
+	}
+	return true
+}
+
+// cleanupReturned returns the result (its index + 1) that lf returns the
+// cleanup of the helper call at src in, as it is: c, cleanup :=
+// newClient(); return &Service{c: c}, cleanup; 0 if the cleanup is
+// dropped (_). It reports false when lf does anything else with it.
+func cleanupReturned(c *checker, src poolSource, lf *flow.Func) (int, bool) {
+	as, ok := src.cur.Parent().Node().(*ast.AssignStmt)
+	if !ok || len(as.Rhs) != 1 || len(as.Lhs) < src.closer {
+		return 0, false
+	}
+	v := flow.VarOf(c.pass.TypesInfo, as.Lhs[src.closer-1])
+	if v == nil {
+		return 0, true
+	}
+	k := 0
+	for _, use := range c.UsesOf(lf.Cur(), v) {
+		switch {
+		case use.Node() == as.Lhs[src.closer-1]:
+		case use.ParentEdgeKind() == edge.ReturnStmt_Results && (k == 0 || k == use.ParentEdgeIndex()+1):
+			k = use.ParentEdgeIndex() + 1
+		default:
+			return 0, false
+		}
+	}
+	return k, k != 0
 }
 
 // closesThroughClient reports whether n is x.CloseIdleConnections() on

@@ -42,6 +42,9 @@ type poolSource struct {
 	// bare: a client without a Transport, which has a pool of its own
 	// only once a fallback fills it (see bareClient).
 	bare bool
+	// closer: the result (its index + 1; 0 if none) of the helper, a
+	// cleanup func, whose call releases the pool (flow.ResultFact.Closer).
+	closer int
 	// passed: the helper builds the pool only when the caller leaves
 	// something out (a nil Transport), and the argument is the
 	// enclosing function's own parameter: a wrapper, whose summary
@@ -328,7 +331,7 @@ func sourceFromResult(c *checker, cur inspector.Cursor, r *flow.ResultFact, name
 		at = strings.Split(r.Path, ".")
 	}
 	src := poolSource{cur: cur, expr: call, typ: sig.Results().At(r.Index).Type(), helper: name, result: r.Index, at: at, lazy: r.Lazy,
-		noKeepAlive: nethttp.ChainTurnsOffPooling(info, call), passed: passed}
+		noKeepAlive: nethttp.ChainTurnsOffPooling(info, call), passed: passed, closer: r.Closer}
 	if !known {
 		src.when = r.When
 	}

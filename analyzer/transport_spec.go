@@ -87,8 +87,11 @@ func (s poolSpec) Selector(stack []ast.Node, i int, sel *ast.SelectorExpr, selec
 		}
 		if !called {
 			if !runByOnce(info, stack, i) {
-				if fn.Name() == "CloseIdleConnections" || fn.Name() == "Close" {
-					break // a release, called who knows when
+				switch {
+				case fn.Name() == "CloseIdleConnections", flow.IsMethod(fn, nethttp.HTTP3Pkg, "Transport", "Close"):
+					return flow.Stop(flow.UseRelease) // a release, called who knows when (a closer: see Use.Closer)
+				case fn.Name() == "Close":
+					return flow.Stop(flow.UseEscape)
 				}
 				// A method value holds the receiver, and so the pool, as a
 				// closure would: follow it (returned, called...).
@@ -326,6 +329,32 @@ func (p *pools) poolResult(results *types.Tuple) int {
 			}
 			idx = i
 		}
+	}
+	return idx
+}
+
+// besideCleanup returns the index of the one result of results that can
+// hold a pool and is not a func() (or func() error), when the only other
+// one that can is such a func: a constructor that returns a cleanup with
+// its value (return c, tr.CloseIdleConnections); -1 otherwise.
+func (p *pools) besideCleanup(results *types.Tuple) int {
+	idx, cleanups := -1, 0
+	for i := range results.Len() {
+		t := results.At(i).Type()
+		if !p.holdsPool(t) {
+			continue
+		}
+		if sig, ok := t.Underlying().(*types.Signature); ok && sig.Params().Len() == 0 && sig.Results().Len() <= 1 {
+			cleanups++
+			continue
+		}
+		if idx >= 0 {
+			return -1
+		}
+		idx = i
+	}
+	if cleanups != 1 {
+		return -1
 	}
 	return idx
 }

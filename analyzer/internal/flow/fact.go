@@ -117,6 +117,9 @@ type ResultFact struct {
 	// without a client: the constructor it is given to builds one),
 	// joined by commas.
 	Zero string
+	// Closer: the result (its index + 1; 0 if none), a func, whose call
+	// releases the resource (a cleanup: return c, tr.CloseIdleConnections).
+	Closer int
 }
 
 // AFact marks Fact as an analysis fact.
@@ -200,6 +203,9 @@ func (f *Fact) String() string {
 		}
 		if r.Zero != "" {
 			s += ",zero(" + r.Zero + ")"
+		}
+		if r.Closer != 0 {
+			s += fmt.Sprintf(",closer(%d)", r.Closer-1)
 		}
 		parts = append(parts, s)
 	}

@@ -46,6 +46,11 @@ type Flow struct {
 	work     []flowItem // values still to look at
 	tracked  []varAt    // the variables followed, and where each holds it
 	captured *capture   // the store into a variable captured from around Fn, a literal (see Lift)
+
+	// CloserIn: the result (its index + 1; 0 if none) that Fn returns a
+	// method value of the spec's release of it in, a cleanup its caller
+	// calls (return c, tr.CloseIdleConnections).
+	CloserIn int
 }
 
 // A Mode says how Follow judges what it cannot see, for the check
@@ -184,6 +189,7 @@ func (fl *Flow) step(it flowItem, fn inspector.Cursor, result int) {
 		switch {
 		case fl.mode&HandedBack != 0 && u.Hook:
 			fl.Hooks = append(fl.Hooks, u.Node)
+		case u.Closer && closerReturned(fl, it.cur): // return c, tr.CloseIdleConnections
 		case fl.mode&TrustCalls == 0 || !u.Call:
 			fl.Escapes = true
 		default:

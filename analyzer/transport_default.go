@@ -176,7 +176,7 @@ func zeroFields(c *checker, lf *flow.Func, idx int) string {
 		}
 		all := len(rets) > 0
 		for _, ret := range rets {
-			if len(ret.Results) != lf.Sig().Results().Len() || !onlyFieldsOf(c, lf, ret.Results[idx]) {
+			if len(ret.Results) != lf.Sig().Results().Len() || !onlyFieldsOf(c, lf.Cur(), ret.Results[idx]) {
 				all = false
 				break
 			}
@@ -195,13 +195,13 @@ func zeroFields(c *checker, lf *flow.Func, idx int) string {
 // onlyFieldsOf reports whether e is not a local variable of lf, or one
 // that lf only selects fields of (no method, no hand-off, no address of
 // a field): then the assignments to its fields say what it holds.
-func onlyFieldsOf(c *checker, lf *flow.Func, e ast.Expr) bool {
+func onlyFieldsOf(c *checker, fn inspector.Cursor, e ast.Expr) bool {
 	info := c.pass.TypesInfo
 	v := flow.VarOf(info, e)
 	if v == nil {
 		return true // nil, a literal, a call: ZeroAt reads them
 	}
-	for use := range identUses(c, lf.Cur(), v) {
+	for use := range identUses(c, fn, v) {
 		switch p := use.Parent().Node().(type) {
 		case *ast.ReturnStmt:
 		case *ast.SelectorExpr:

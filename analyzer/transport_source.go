@@ -82,17 +82,18 @@ func poolLit(c *checker, cur inspector.Cursor) (poolSource, bool) {
 		return poolSource{}, false
 	}
 	return poolSource{cur: cur, expr: lit, typ: info.TypeOf(lit), lit: lit, what: "new http.Transport", result: -1,
-		noKeepAlive: litTurnsOffPooling(c, lit), off: nethttp.LitKeepAlivesOff(info, lit)}, true
+		noKeepAlive: litTurnsOffPooling(c, cur, lit), off: nethttp.LitKeepAlivesOff(info, lit)}, true
 }
 
 // litTurnsOffPooling is nethttp.LitTurnsOffPooling, but for a
 // DisableKeepAlives given a value known to be false where lit is built,
-// which turns nothing off: a field a local literal leaves out, a
-// variable set once to false.
+// which turns nothing off: a field a local literal leaves out (a variable
+// whose address nothing takes, which no method is called on: options
+// applied to &o may set it), a variable set once to false.
 //
 //	opts := Options{DialTimeout: d} // ShortLived left false
 //	tr := &http.Transport{DisableKeepAlives: opts.ShortLived}
-func litTurnsOffPooling(c *checker, lit *ast.CompositeLit) bool {
+func litTurnsOffPooling(c *checker, cur inspector.Cursor, lit *ast.CompositeLit) bool {
 	info := c.pass.TypesInfo
 	for _, elt := range lit.Elts {
 		kv, ok := elt.(*ast.KeyValueExpr)
@@ -105,9 +106,14 @@ func litTurnsOffPooling(c *checker, lit *ast.CompositeLit) bool {
 		case id.Name != "DisableKeepAlives":
 			return true
 		}
-		if base, fields, ok := flow.FieldChain(info, kv.Value); ok {
-			if zero, known := c.ZeroAt(base, fields, lit); known && zero {
-				continue // false here
+		if c.FalseAt(kv.Value) {
+			continue // a variable set once to false
+		}
+		if base, fields, ok := flow.FieldChain(info, kv.Value); ok && len(fields) > 0 {
+			if fn, ok := flow.EnclosingFunc(cur); ok && onlyFieldsOf(c, fn, base) {
+				if zero, known := c.ZeroAt(base, fields, lit); known && zero {
+					continue // a field left false
+				}
 			}
 		}
 		return true

@@ -488,15 +488,3 @@ func isAny(t types.Type) bool {
 	iface, ok := t.Underlying().(*types.Interface)
 	return ok && iface.Empty()
 }
-
-// closesThroughClose reports whether the Close method of t, a library's
-// response type, closes the response it holds (its summary says so), or
-// t has none: its users close the body through it, or through the field.
-func closesThroughClose(c *checker, t types.Type) bool {
-	m, _, _ := types.LookupFieldOrMethod(t, true, nil, "Close")
-	fn, ok := m.(*types.Func)
-	if !ok {
-		return true
-	}
-	return c.Summary(fn).Param(-1, kindBody).Effect&flow.Releases != 0
-}

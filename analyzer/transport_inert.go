@@ -218,7 +218,7 @@ func (c *checker) inertOptions(call *ast.CallExpr, idx int) (sets []string, ok b
 	}
 	args := call.Args[idx:]
 	if call.Ellipsis.IsValid() {
-		if args, ok = c.optionsIn(args[0]); !ok {
+		if args, ok = optionsIn(c, args[0]); !ok {
 			return nil, false
 		}
 	}
@@ -253,7 +253,7 @@ func (c *checker) inertOptions(call *ast.CallExpr, idx int) (sets []string, ok b
 //	if timeout > 0 {
 //		o = append(o, WithTimeout(timeout))
 //	}
-func (c *checker) optionsIn(e ast.Expr) ([]ast.Expr, bool) {
+func optionsIn(c *checker, e ast.Expr) ([]ast.Expr, bool) {
 	info := c.pass.TypesInfo
 	v := flow.VarOf(info, e)
 	if v == nil || v.Kind() != types.LocalVar {

@@ -90,16 +90,15 @@ type poolCheck struct {
 // when the cleanup goes anywhere else than to calls (returned, stored,
 // passed on), and true when there is none to call (dropped with _).
 func cleanupCalls(c *checker, src poolSource, fl *flow.Flow) bool {
-	as, ok := src.cur.Parent().Node().(*ast.AssignStmt)
-	if !ok || len(as.Rhs) != 1 || len(as.Lhs) < src.closer {
+	v, lhs, ok := cleanupVar(c, src)
+	if !ok {
 		return false // a cleanup not kept in a variable of this function
 	}
-	v := flow.VarOf(c.pass.TypesInfo, as.Lhs[src.closer-1])
 	if v == nil {
 		return true // _: never called
 	}
 	for _, use := range c.UsesOf(fl.Fn, v) {
-		if use.Node() == as.Lhs[src.closer-1] {
+		if use.Node() == lhs {
 			continue
 		}
 		if flow.OuterParens(use).ParentEdgeKind() != edge.CallExpr_Fun {
@@ -115,18 +114,14 @@ func cleanupCalls(c *checker, src poolSource, fl *flow.Flow) bool {
 // newClient(); return &Service{c: c}, cleanup; 0 if the cleanup is
 // dropped (_). It reports false when lf does anything else with it.
 func cleanupReturned(c *checker, src poolSource, lf *flow.Func) (int, bool) {
-	as, ok := src.cur.Parent().Node().(*ast.AssignStmt)
-	if !ok || len(as.Rhs) != 1 || len(as.Lhs) < src.closer {
-		return 0, false
-	}
-	v := flow.VarOf(c.pass.TypesInfo, as.Lhs[src.closer-1])
-	if v == nil {
-		return 0, true
+	v, lhs, ok := cleanupVar(c, src)
+	if !ok || v == nil {
+		return 0, ok
 	}
 	k := 0
 	for _, use := range c.UsesOf(lf.Cur(), v) {
 		switch {
-		case use.Node() == as.Lhs[src.closer-1]:
+		case use.Node() == lhs:
 		case use.ParentEdgeKind() == edge.ReturnStmt_Results && (k == 0 || k == use.ParentEdgeIndex()+1):
 			k = use.ParentEdgeIndex() + 1
 		default:
@@ -134,6 +129,18 @@ func cleanupReturned(c *checker, src poolSource, lf *flow.Func) (int, bool) {
 		}
 	}
 	return k, k != 0
+}
+
+// cleanupVar returns the variable that the helper call at src assigns
+// its cleanup (result src.closer) to, and where; nil for _. It reports
+// false when the call's results are not assigned.
+func cleanupVar(c *checker, src poolSource) (*types.Var, ast.Expr, bool) {
+	as, ok := src.cur.Parent().Node().(*ast.AssignStmt)
+	if !ok || len(as.Rhs) != 1 || len(as.Lhs) < src.closer {
+		return nil, nil, false
+	}
+	lhs := as.Lhs[src.closer-1]
+	return flow.VarOf(c.pass.TypesInfo, lhs), lhs, true
 }
 
 // closesThroughClient reports whether n is x.CloseIdleConnections() on

@@ -53,7 +53,7 @@ func localOnce(info *types.Info, call inspector.Cursor) bool {
 			v = flow.VarOf(info, as.Lhs[i])
 		}
 	}
-	return v != nil && !v.IsField() && v.Parent() != nil && v.Pkg() != nil && v.Parent() != v.Pkg().Scope()
+	return v != nil && v.Kind() == types.LocalVar
 }
 
 // varsDeclaredIn reports whether every variable of vars is declared in n.

@@ -42,7 +42,7 @@ func captureStore(fl *Flow, u Use) bool {
 		return false
 	}
 	v, ok := fl.c.Info.Uses[id].(*types.Var)
-	if !ok || v.IsField() || v.Parent() == nil || v.Pkg() == nil || v.Parent() == v.Pkg().Scope() || PosIn(v.Pos(), fl.Fn.Node()) {
+	if !ok || v.Kind() == types.PackageVar || v.Kind() == types.FieldVar || PosIn(v.Pos(), fl.Fn.Node()) {
 		return false // a package variable, or one of the literal's own
 	}
 	if fl.captured != nil && fl.captured.v != v {

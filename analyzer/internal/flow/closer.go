@@ -23,3 +23,20 @@ func closerReturned(fl *Flow, cur inspector.Cursor) bool {
 	fl.CloserIn = sel.ParentEdgeIndex() + 1
 	return true
 }
+
+// closerLiteral reports whether the function literal at lit, which
+// releases the value, is returned as it is by fl's function (a cleanup),
+// and notes which result in fl.CloserIn:
+//
+//	return c, func() { tr.CloseIdleConnections() }
+func closerLiteral(fl *Flow, lit inspector.Cursor) bool {
+	if encl, _ := EnclosingFunc(lit.Parent()); encl != fl.Fn || fl.CloserIn != 0 {
+		return false // nested deeper
+	}
+	cur := converted(fl.c.Info, lit)
+	if cur.ParentEdgeKind() != edge.ReturnStmt_Results {
+		return false
+	}
+	fl.CloserIn = cur.ParentEdgeIndex() + 1
+	return true
+}

@@ -326,7 +326,7 @@ func (fl *Flow) trackVar(v *types.Var, at Place, store ast.Node) {
 			fl.work = append(fl.work, flowItem{encl, Place{}})
 		case fl.mode&TrustCalls != 0 && runsInPlace(fl.c.Info, encl), waitedFor(fl.c.Info, fl.Fn, encl):
 			fl.step(flowItem{use, at}, encl, -1) // judged by what it does there
-		case fl.returnsLiteral(encl):
+		case kind == UseRelease && closerLiteral(fl, encl), fl.returnsLiteral(encl):
 			// A function literal that captures it, returned: the result
 			// holds it (a wrapper made of a func).
 		case kind == UseRelease:

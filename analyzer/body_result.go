@@ -54,7 +54,7 @@ func releasesOnResult(c *checker, lf *flow.Func, p *types.Var) flow.Effect {
 		signal = results.Len() - 1
 	default:
 		for i := range results.Len() {
-			if b, ok := results.At(i).Type().Underlying().(*types.Basic); ok && b.Info()&types.IsBoolean != 0 {
+			if flow.IsBool(results.At(i).Type()) {
 				signal, effect = i, flow.ReleasesIfTrue
 				break
 			}
@@ -101,7 +101,7 @@ func noBodyIfTrue(c *checker, lf *flow.Func, p *types.Var) bool {
 	if results.Len() != 1 || !nethttp.IsResponse(p.Type()) {
 		return false
 	}
-	if b, ok := results.At(0).Type().Underlying().(*types.Basic); !ok || b.Kind() != types.Bool {
+	if !flow.IsBool(results.At(0).Type()) {
 		return false
 	}
 	var implies func(e ast.Expr) bool
@@ -154,7 +154,7 @@ func releasedUnderResult(c *checker, lf *flow.Func, releases []inspector.Cursor)
 	if len(releases) == 0 || results.Len() != 1 {
 		return 0
 	}
-	if b, ok := results.At(0).Type().Underlying().(*types.Basic); !ok || b.Info()&types.IsBoolean == 0 {
+	if !flow.IsBool(results.At(0).Type()) {
 		return 0
 	}
 	r := results.At(0)

@@ -397,7 +397,7 @@ func defaultOfOptions(c *checker, lf *flow.Func, k int, ifs *ast.IfStmt) bool {
 func setOperand(info *types.Info, cond ast.Expr) ast.Expr {
 	b, ok := ast.Unparen(cond).(*ast.BinaryExpr)
 	if !ok {
-		if t, ok := info.TypeOf(cond).Underlying().(*types.Basic); ok && t.Info()&types.IsBoolean != 0 {
+		if flow.IsBool(info.TypeOf(cond)) {
 			return cond
 		}
 		return nil

@@ -30,13 +30,21 @@ func closerReturned(fl *Flow, cur inspector.Cursor) bool {
 //
 //	return c, func() { tr.CloseIdleConnections() }
 func closerLiteral(fl *Flow, lit inspector.Cursor) bool {
-	if encl, _ := EnclosingFunc(lit.Parent()); encl != fl.Fn || fl.CloserIn != 0 {
-		return false // nested deeper
-	}
-	cur := converted(fl.c.Info, lit)
-	if cur.ParentEdgeKind() != edge.ReturnStmt_Results {
+	cur, ok := returnedLiteral(fl, lit)
+	if !ok || fl.CloserIn != 0 {
 		return false
 	}
 	fl.CloserIn = cur.ParentEdgeIndex() + 1
 	return true
+}
+
+// returnedLiteral returns the result expression of fl's function that
+// is the function literal at lit, nested directly in it, as it is or
+// converted (to a func type with methods).
+func returnedLiteral(fl *Flow, lit inspector.Cursor) (inspector.Cursor, bool) {
+	if encl, _ := EnclosingFunc(lit.Parent()); encl != fl.Fn {
+		return inspector.Cursor{}, false // nested deeper
+	}
+	cur := converted(fl.c.Info, lit)
+	return cur, cur.ParentEdgeKind() == edge.ReturnStmt_Results
 }

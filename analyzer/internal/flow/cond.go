@@ -307,8 +307,8 @@ func isZeroConst(v constant.Value) bool {
 	return false
 }
 
-// isBool reports whether t is a boolean type.
-func isBool(t types.Type) bool {
+// IsBool reports whether t is a boolean type.
+func IsBool(t types.Type) bool {
 	b, ok := t.Underlying().(*types.Basic)
 	return ok && b.Info()&types.IsBoolean != 0
 }
@@ -369,7 +369,7 @@ func boolResultOf(info *types.Info, n ast.Node, call *ast.CallExpr) *types.Var {
 		case !ok && i == 0:
 			rt = info.TypeOf(call)
 		}
-		if rt != nil && isBool(rt) {
+		if rt != nil && IsBool(rt) {
 			v, _ := info.ObjectOf(IdentOf(as.Lhs[i])).(*types.Var)
 			return v
 		}

@@ -446,11 +446,8 @@ func (fl *Flow) returned(i int, at Place) {
 //
 //	return HandlerFunc(func(x *Req) error { return next.Do(x) })
 func (fl *Flow) returnsLiteral(lit inspector.Cursor) bool {
-	if encl, _ := EnclosingFunc(lit.Parent()); encl != fl.Fn {
-		return false // nested deeper
-	}
-	cur := converted(fl.c.Info, lit)
-	if cur.ParentEdgeKind() != edge.ReturnStmt_Results {
+	cur, ok := returnedLiteral(fl, lit)
+	if !ok {
 		return false
 	}
 	fl.Returned, fl.ReturnedIn, fl.ReturnedAt = true, cur.ParentEdgeIndex(), Place{}

@@ -209,7 +209,7 @@ func (g *graph) branchEnding(b *cfg.Block) *ast.BranchStmt {
 //	switch r.State {
 //	case Empty:    // r.State == Empty
 func (g *graph) caseTest(cond ast.Expr, info *types.Info) ast.Expr {
-	if t := info.TypeOf(cond); t == nil || isBool(t) {
+	if t := info.TypeOf(cond); t == nil || IsBool(t) {
 		return cond // an if's or a for's condition, or a case of a tagless switch
 	}
 	if g.caseTags == nil {

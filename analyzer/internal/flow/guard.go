@@ -158,7 +158,7 @@ func (c *guards) paramTest(fn inspector.Cursor, e ast.Expr, truth bool) (Conditi
 		}
 	}
 	w, ok := c.paramPath(fn, e)
-	if !ok || !isBool(info.TypeOf(e)) {
+	if !ok || !IsBool(info.TypeOf(e)) {
 		return Condition{}, false
 	}
 	w.NonZero = truth

@@ -259,10 +259,16 @@ func TestFollow(t *testing.T) {
 		{"captured by a goroutine that closes a channel received from", "r := New(); done := make(chan bool); go func() { r.Use(); close(done) }(); <-done; return nil", []string{"r"}, 1, false, false, nil},
 		{"captured by a goroutine waited for before", "r := New(); var g group; g.Wait(); go func() { defer g.Done(); r.Use() }(); return nil", []string{"r"}, 0, false, true, nil},
 		{"captured by a goroutine that signals what nobody waits on", "r := New(); done := make(chan bool, 1); go func() { r.Use(); done <- true }(); return nil", []string{"r"}, 0, false, true, nil},
+		{"overwritten before its use", "r := New(); r = other(); r.Use(); return nil", []string{"r"}, 0, false, false, nil},
+		{"used before it is overwritten", "r := New(); r.Use(); r = other(); r.Use(); return nil", []string{"r"}, 1, false, false, nil},
+		{"overwritten on a branch", "r := New(); if r != nil { r = other() }; r.Use(); return nil", []string{"r"}, 1, false, false, nil},
+		{"overwritten in a loop's body", "r := New(); for range 3 { r = other(); r.Use() }; return nil", []string{"r"}, 0, false, false, nil},
+		{"overwritten, then given back", "r := New(); q := r; r = other(); r = q; r.Use(); return nil", []string{"r", "q"}, 1, false, false, nil},
+		{"overwritten before a label", "r := New(); r = other(); again: r.Use(); if r != nil { goto again }; return nil", []string{"r"}, 1, false, false, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, f := toyEngine(t, "\nfunc sharedHolder() *Holder { return nil }\n\ntype action func()\n\ntype Wrapper struct{ H Holder }\n\ntype group struct{}\n\nfunc (*group) Done()        {}\nfunc (*group) Wait()        {}\nfunc (*group) Go(f func()) {}\n\nfunc f() any {\n"+tt.body+"\n}\n")
+			c, f := toyEngine(t, "\nfunc sharedHolder() *Holder { return nil }\n\nfunc other() *Res { return nil }\n\ntype action func()\n\ntype Wrapper struct{ H Holder }\n\ntype group struct{}\n\nfunc (*group) Done()        {}\nfunc (*group) Wait()        {}\nfunc (*group) Go(f func()) {}\n\nfunc f() any {\n"+tt.body+"\n}\n")
 			var fd *ast.FuncDecl
 			for _, d := range f.Decls {
 				if d, ok := d.(*ast.FuncDecl); ok && d.Name.Name == "f" {
@@ -372,7 +378,7 @@ func TestNeverRuns(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, f := toyEngine(t, "\nfunc sharedHolder() *Holder { return nil }\n\nfunc f(c bool, p *Holder) {\n"+tt.body+"\n}\n")
+			c, f := toyEngine(t, "\nfunc sharedHolder() *Holder { return nil }\n\nfunc other() *Res { return nil }\n\nfunc f(c bool, p *Holder) {\n"+tt.body+"\n}\n")
 			if got := c.NeverRuns(markedIdent(t, c, f)); got != tt.never {
 				t.Errorf("NeverRuns %v, want %v", got, tt.never)
 			}

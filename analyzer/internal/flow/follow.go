@@ -46,6 +46,7 @@ type Flow struct {
 	work     []flowItem // values still to look at
 	tracked  []varAt    // the variables followed, and where each holds it
 	captured *capture   // the store into a variable captured from around Fn, a literal (see Lift)
+	over     overwrites // the uses after an assignment of another value
 
 	// CloserIn: the result (its index + 1; 0 if none) that Fn returns a
 	// method value of the spec's release of it in, a cleanup its caller
@@ -126,6 +127,9 @@ func (fl *Flow) run(result int) {
 		fl.work = fl.work[:len(fl.work)-1]
 		fl.step(it, fl.Fn, result)
 		result = -1
+		if len(fl.work) == 0 {
+			fl.work = fl.over.revive()
+		}
 	}
 	if fl.captured != nil { // stored into a variable of the code around: an escape, unless Lift follows it there
 		fl.captured.only, fl.Escapes = !fl.Escapes, true
@@ -164,7 +168,7 @@ func (fl *Flow) step(it flowItem, fn inspector.Cursor, result int) {
 			fl.Cut = append(fl.Cut, u.Node)
 		}
 	case UseStore:
-		if vars := fl.switchVars(u.Node); vars != nil {
+		if vars := switchVars(fl.c.Info, fl.Fn, u.Node); vars != nil {
 			for _, v := range vars {
 				fl.trackVar(v, u.At, u.Node)
 			}
@@ -291,6 +295,7 @@ func testsPresence(ifs *ast.IfStmt, x string) bool {
 // releases the resource.
 func (fl *Flow) trackVar(v *types.Var, at Place, store ast.Node) {
 	key := varAt{v, strings.Join(at, ".")}
+	fl.over.stored(v, store)
 	if slices.Contains(fl.tracked, key) {
 		return // already followed, holding it there
 	}
@@ -303,7 +308,9 @@ func (fl *Flow) trackVar(v *types.Var, at Place, store ast.Node) {
 	if !slices.Contains(fl.Vars, v) {
 		fl.Vars = append(fl.Vars, v)
 	}
-	for _, use := range fl.c.UsesOf(fl.Fn, v) {
+	uses := fl.c.UsesOf(fl.Fn, v)
+	overs := overwritesOf(fl.Fn, v, uses, store)
+	for _, use := range uses {
 		if use.ParentEdgeKind() == edge.AssignStmt_Lhs {
 			continue // overwritten: another value
 		}
@@ -311,6 +318,10 @@ func (fl *Flow) trackVar(v *types.Var, at Place, store ast.Node) {
 			continue // the store that put it there: v.f = value
 		}
 		encl, _ := EnclosingFunc(use)
+		if ov, ok := hide(overs, use); ok && encl == fl.Fn {
+			fl.over.hidden = append(fl.over.hidden, hiddenUse{flowItem{use, at}, ov})
+			continue
+		}
 		if encl == fl.Fn {
 			fl.work = append(fl.work, flowItem{use, at})
 			continue

@@ -15,21 +15,21 @@ import (
 // of their own.
 
 // switchVars returns the variables of the clauses of the type switch
-// whose guard is the assignment as (switch t := x.(type)), or nil if it
-// is none.
-func (fl *Flow) switchVars(n ast.Node) []*types.Var {
+// in the function at fn whose guard is the assignment n (switch t :=
+// x.(type)), or nil if it is none.
+func switchVars(info *types.Info, fn inspector.Cursor, n ast.Node) []*types.Var {
 	if as, ok := n.(*ast.AssignStmt); !ok || len(as.Rhs) != 1 {
 		return nil
 	} else if ta, ok := ast.Unparen(as.Rhs[0]).(*ast.TypeAssertExpr); !ok || ta.Type != nil {
 		return nil
 	}
-	cur, ok := fl.Fn.FindNode(n)
+	cur, ok := fn.FindNode(n)
 	if !ok || cur.ParentEdgeKind() != edge.TypeSwitchStmt_Assign {
 		return nil
 	}
 	var vars []*types.Var
 	for _, clause := range cur.Parent().Node().(*ast.TypeSwitchStmt).Body.List {
-		if v, ok := fl.c.Info.Implicits[clause].(*types.Var); ok {
+		if v, ok := info.Implicits[clause].(*types.Var); ok {
 			vars = append(vars, v)
 		}
 	}

@@ -92,22 +92,85 @@ func (t *tracked) releasesAtExit(n ast.Node) bool {
 	return t.scan(d, ^uint8(1)).ev >= EvRelease // the variable's own mentions only
 }
 
-// before reports whether one of defers, for which releases holds, runs
+// before returns one of defers, for which releases holds, that runs
 // before def on every path: it comes before def in a statement list that
-// holds def.
-func (defers deferIndex) before(def ast.Node, releases func(ast.Node) bool) bool {
+// holds def (nil if none).
+func (defers deferIndex) before(def ast.Node, releases func(ast.Node) bool) *ast.DeferStmt {
 	for _, d := range defers {
 		if d.stmt.Pos() < def.Pos() && d.start <= def.Pos() && def.Pos() < d.end && releases(d.stmt) {
-			return true
+			return d.stmt
 		}
 	}
-	return false
+	return nil
+}
+
+// exitGuard returns which result of the function with signature sig
+// (its index + 1) the deferred closure run by d releases under a test
+// that it is not nil, as a function that closes on failure does:
+//
+//	defer func() {
+//		if err != nil {
+//			resp.Body.Close()
+//		}
+//	}()
+//
+// It is 0 when the closure releases whatever the function returns.
+func exitGuard(info *types.Info, sig *ast.FuncType, d *ast.DeferStmt) int8 {
+	lit, ok := ast.Unparen(d.Call.Fun).(*ast.FuncLit)
+	if !ok || len(lit.Body.List) != 1 || sig == nil || sig.Results == nil {
+		return 0
+	}
+	ifs, ok := lit.Body.List[0].(*ast.IfStmt)
+	if !ok || ifs.Init != nil || ifs.Else != nil {
+		return 0
+	}
+	for _, conj := range conjuncts(ifs.Cond) {
+		b, ok := conj.(*ast.BinaryExpr)
+		if !ok || b.Op != token.NEQ || !IsNil(info, b.Y) {
+			continue
+		}
+		if id, ok := ast.Unparen(b.X).(*ast.Ident); ok {
+			if v, ok := info.Uses[id].(*types.Var); ok && isResultOf(v, sig) {
+				return int8(resultIndex(sig, v) + 1)
+			}
+		}
+	}
+	return 0
+}
+
+// conjuncts returns the operands of the && chain e (e itself if none).
+func conjuncts(e ast.Expr) []ast.Expr {
+	if b, ok := ast.Unparen(e).(*ast.BinaryExpr); ok && b.Op == token.LAND {
+		return append(conjuncts(b.X), conjuncts(b.Y)...)
+	}
+	return []ast.Expr{ast.Unparen(e)}
+}
+
+// resultIndex returns the index of the named result v in sig.
+func resultIndex(sig *ast.FuncType, v *types.Var) int {
+	k := 0
+	for _, f := range sig.Results.List {
+		for _, name := range f.Names {
+			if name.Pos() == v.Pos() {
+				return k
+			}
+			k++
+		}
+	}
+	return -1
 }
 
 // releasedAtExit reports whether a path in state st that leaves the
-// function now releases the resource: a deferred closure registered on
-// it releases the variable, which still holds the resource.
-func (st pathState) releasedAtExit() bool { return st.atExit && st.dead&1 == 0 }
+// function by ret releases the resource: a deferred closure registered
+// on it releases the variable, which still holds the resource, unless it
+// releases only under a test of a result that ret makes nil.
+func (st pathState) releasedAtExit(info *types.Info, ret *ast.ReturnStmt) bool {
+	if !st.atExit || st.dead&1 != 0 {
+		return false
+	}
+	k := int(st.exitIf) - 1
+	return k < 0 || k >= len(ret.Results) || !IsNil(info, ret.Results[k])
+}
 
 // declares reports whether n declares v (again: a loop went round),
 // which leaves the one a deferred closure captured as it was.

@@ -36,6 +36,7 @@ type pathState struct {
 	drained  bool       // it was read to its end on this path: still held, but what it holds is given back
 	dead     uint8      // the aliases (bit 0 the variable, bit i its holder i-1) overwritten on this path
 	atExit   bool       // a deferred closure on this path releases what the variable holds when the function returns
+	exitIf   int8       // if not 0, only when the result exitIf-1 is not nil then (see exitGuard)
 }
 
 // reportable reports whether a resource still held in state st is a
@@ -206,7 +207,10 @@ func (t *pathSearch) search(def ast.Node) (*LeakExit, bool) {
 	if !ok {
 		return nil, true // not in the graph (unreachable code): stay quiet
 	}
-	st := pathState{linked: t.errVar != nil, drained: t.drainedFirst, atExit: t.g.deferredClosures().before(def, t.releasesAtExit)}
+	st := pathState{linked: t.errVar != nil, drained: t.drainedFirst}
+	if d := t.g.deferredClosures().before(def, t.releasesAtExit); d != nil {
+		st.atExit, st.exitIf = true, exitGuard(t.c.Info, t.sig, d)
+	}
 	return t.searchFrom(pathItem{b: start.b, i: start.i + 1, st: st})
 }
 
@@ -248,7 +252,7 @@ func (t *pathSearch) searchFrom(first pathItem) (*LeakExit, bool) {
 			if entered++; !t.all && entered > quietAfter && len(b.Nodes) > 0 && commSend(b) == nil && t.quiet(b.Nodes[0].Pos(), it.st) {
 				// Nothing from here on mentions the resource: the path
 				// leaks if it can reach a return at all.
-				if ret := t.g.exits(t.c)[b.Index]; ret != nil && !it.st.releasedAtExit() && !t.onReturn {
+				if ret := t.g.exits(t.c)[b.Index]; ret != nil && !it.st.releasedAtExit(t.c.Info, ret) && !t.onReturn {
 					t.leakAt(it.st, t.returnExit(ret))
 				}
 				continue
@@ -338,7 +342,7 @@ func (t *pathSearch) visit(n ast.Node, st *pathState, via *LeakExit) bool {
 		return true // the test has failed on this path: a leak here does not matter
 	}
 	if st.dead&1 == 0 && t.releasesAtExit(n) {
-		st.atExit = true
+		st.atExit, st.exitIf = true, exitGuard(t.c.Info, t.sig, n.(*ast.DeferStmt))
 		return false
 	}
 	st.eofErr = eofErrAfter(&t.tracked, n, st.eofErr)
@@ -398,7 +402,7 @@ func (t *pathSearch) visit(n ast.Node, st *pathState, via *LeakExit) bool {
 		// Another alias still holds it.
 	}
 	if ret, ok := n.(*ast.ReturnStmt); ok {
-		if st.releasedAtExit() || t.onReturn {
+		if st.releasedAtExit(t.c.Info, ret) || t.onReturn {
 			t.done = true // released by the deferred closure, or the deferred release
 			return true
 		}

@@ -160,8 +160,8 @@ func checkKeepAlive(c *checker, installs []dialInstall) {
 // summarizeDial records in f whether lf is a dial func (it returns a
 // net.Conn or *net.TCPConn and an error) that turns off TCP keep-alive on
 // the connections it returns, itself or through the dial funcs and
-// net.Dialers it uses; or a maker of a net.Dialer that turns it off
-// (under a test of its flag parameter, if any).
+// net.Dialers it uses; or a maker of a net.Dialer, or of a dial func,
+// that turns it off (under a test of its flag parameter, if any).
 func summarizeDial(c *checker, lf *flow.Func, f *flow.Fact) {
 	dials := &dialResolver{c: c, info: c.pass.TypesInfo}
 	seen := func() map[*types.Func]bool { // the functions followed: this one, against recursion
@@ -171,6 +171,10 @@ func summarizeDial(c *checker, lf *flow.Func, f *flow.Fact) {
 		return map[*types.Func]bool{lf.Fn.Origin(): true}
 	}
 	if w, ok := dials.makerToggle(lf); ok {
+		f.Results = append(f.Results, flow.ResultFact{Index: 0, Kind: kindDialConn, When: w})
+		return
+	}
+	if w, ok := dials.dialMakerToggle(lf, seen()); ok {
 		f.Results = append(f.Results, flow.ResultFact{Index: 0, Kind: kindDialConn, When: w})
 		return
 	}

@@ -40,6 +40,12 @@ func (s *dialResolver) dialSources(e ast.Expr, depth int, seen map[*types.Func]b
 	case *ast.FuncLit:
 		return s.bodyToggles(e.Body, depth+1, seen)
 	case *ast.CallExpr:
+		if fn := flow.CalleeFunc(s.info, e); fn != nil && fn.Pkg() != s.c.pass.Pkg {
+			if r := s.c.Summary(fn.Origin()).Result(kindDialConn); r != nil && s.toggledAt(e, r.When) {
+				return []ast.Node{e}, nil // dep.Dialer(false): a maker of dial funcs of another package, known from its fact
+			}
+			return nil, nil
+		}
 		for _, r := range makerResults(s.c, e) {
 			t, f := s.dialSources(r, depth+1, seen)
 			toggles = append(toggles, t...)
@@ -423,6 +429,38 @@ func (s *dialResolver) makerToggle(lf *flow.Func) (flow.Condition, bool) {
 		}
 		if t := s.dialerToggle(ret.Results[0], 1); t != nil {
 			return toggleGuard(s.c, lf, t), true
+		}
+	}
+	return flow.Condition{}, false
+}
+
+// dialMakerToggle reports whether lf is a maker of a dial func (its one
+// result) that returns one turning TCP keep-alive off, and the test of
+// its parameters under which it does so (zero if none):
+//
+//	func Dialer(keepAlive bool) DialFunc {
+//		d := &net.Dialer{Timeout: 5 * time.Second}
+//		if !keepAlive {
+//			d.KeepAlive = -1   // off for Dialer(false) only
+//		}
+//		return d.DialContext
+//	}
+func (s *dialResolver) dialMakerToggle(lf *flow.Func, seen map[*types.Func]bool) (flow.Condition, bool) {
+	res := lf.Sig().Results()
+	if res.Len() != 1 {
+		return flow.Condition{}, false
+	}
+	if sig, ok := res.At(0).Type().Underlying().(*types.Signature); !ok || !nethttp.IsDialResults(sig.Results()) {
+		return flow.Condition{}, false
+	}
+	for _, ret := range flow.ReturnsOf(lf.Body()) {
+		if len(ret.Results) != 1 {
+			continue
+		}
+		if toggles, foreign := s.dialSources(ret.Results[0], 1, seen); len(toggles) > 0 {
+			return toggleGuard(s.c, lf, toggles[0]), true
+		} else if len(foreign) > 0 {
+			return flow.Condition{}, true
 		}
 	}
 	return flow.Condition{}, false

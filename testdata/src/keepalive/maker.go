@@ -15,7 +15,7 @@ func newDialer(timeout time.Duration) *net.Dialer { // want newDialer:`^result0:
 	}
 }
 
-func timeoutDialer(timeout time.Duration) func(network, addr string) (net.Conn, error) {
+func timeoutDialer(timeout time.Duration) func(network, addr string) (net.Conn, error) { // want timeoutDialer:`^result0:noKeepAliveConn$`
 	return func(network, addr string) (net.Conn, error) {
 		conn, err := net.DialTimeout(network, addr, timeout)
 		if err != nil {

@@ -1,0 +1,116 @@
+package analyzer
+
+import (
+	"go/ast"
+	"go/types"
+
+	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/flow"
+	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/nethttp"
+)
+
+// This file holds the makers the keepalive check follows: functions that
+// return a net.Dialer or a dial func, read from their return statements
+// in this package and summarized for others.
+
+// makerToggle reports whether lf is a maker of a net.Dialer (its one
+// result) that turns TCP keep-alive off on a dialer it returns, and the
+// test of its parameters under which it does so (zero if none):
+//
+//	func NewDialer() *net.Dialer { return &net.Dialer{KeepAlive: -1} }
+func (s *dialResolver) makerToggle(lf *flow.Func) (flow.Condition, bool) {
+	res := lf.Sig().Results()
+	if res.Len() != 1 || !flow.IsNamed(res.At(0).Type(), "net", "Dialer") {
+		return flow.Condition{}, false
+	}
+	for _, ret := range flow.ReturnsOf(lf.Body()) {
+		if len(ret.Results) != 1 {
+			continue
+		}
+		if t := s.dialerToggle(ret.Results[0], 1); t != nil {
+			return toggleGuard(s.c, lf, t), true
+		}
+	}
+	return flow.Condition{}, false
+}
+
+// dialMakerToggle reports whether lf is a maker of a dial func (its one
+// result) that returns one turning TCP keep-alive off, and the test of
+// its parameters under which it does so (zero if none):
+//
+//	func Dialer(keepAlive bool) DialFunc {
+//		d := &net.Dialer{Timeout: 5 * time.Second}
+//		if !keepAlive {
+//			d.KeepAlive = -1   // off for Dialer(false) only
+//		}
+//		return d.DialContext
+//	}
+func (s *dialResolver) dialMakerToggle(lf *flow.Func, seen map[*types.Func]bool) (flow.Condition, bool) {
+	res := lf.Sig().Results()
+	if res.Len() != 1 {
+		return flow.Condition{}, false
+	}
+	if sig, ok := res.At(0).Type().Underlying().(*types.Signature); !ok || !nethttp.IsDialResults(sig.Results()) {
+		return flow.Condition{}, false
+	}
+	for _, ret := range flow.ReturnsOf(lf.Body()) {
+		if len(ret.Results) != 1 {
+			continue
+		}
+		if toggles, foreign := s.dialSources(ret.Results[0], 1, seen); len(toggles) > 0 {
+			return toggleGuard(s.c, lf, toggles[0]), true
+		} else if len(foreign) > 0 {
+			return flow.Condition{}, true
+		}
+	}
+	return flow.Condition{}, false
+}
+
+// keepAliveArg reports whether r, a value that the maker call returns, is
+// a net.Dialer literal whose KeepAlive is a parameter of the maker, given
+// a negative constant by call (and whose KeepAliveConfig, if any, leaves
+// probes off):
+//
+//	func newDialer(keepAlive time.Duration) *net.Dialer { return &net.Dialer{KeepAlive: keepAlive} }
+//	newDialer(-1)
+func keepAliveArg(c *checker, call *ast.CallExpr, r ast.Expr) bool {
+	info := c.pass.TypesInfo
+	lit := nethttp.NetDialerLit(info, r)
+	lf := c.LocalFunc(flow.CalleeFunc(info, call).Origin())
+	if lit == nil || lf == nil {
+		return false
+	}
+	kvs, configOn := nethttp.DialerLitKeepAlive(info, lit, c.setOnce)
+	if configOn || len(kvs) != 1 {
+		return false
+	}
+	v := flow.VarOf(info, kvs[0].Value)
+	if v == nil {
+		return false
+	}
+	i := flow.ParamIndex(lf.Node(), v)
+	return i >= 0 && i < len(call.Args) && !call.Ellipsis.IsValid() && flow.IsNegative(info, call.Args[i])
+}
+
+// makerResults returns the values that call returns, when it calls a
+// function of this package with one result (a maker of dial funcs or
+// dialers), read from its return statements:
+//
+//	func newDialer() *net.Dialer { return &net.Dialer{KeepAlive: -1} }
+//	&http.Transport{DialContext: newDialer().DialContext}
+func makerResults(c *checker, call *ast.CallExpr) []ast.Expr {
+	fn := flow.CalleeFunc(c.pass.TypesInfo, call)
+	if fn == nil || fn.Pkg() != c.pass.Pkg || fn.Signature().Results().Len() != 1 {
+		return nil
+	}
+	lf := c.LocalFunc(fn.Origin())
+	if lf == nil {
+		return nil // no body
+	}
+	var results []ast.Expr
+	for _, ret := range flow.ReturnsOf(lf.Body()) {
+		if len(ret.Results) == 1 {
+			results = append(results, ret.Results[0])
+		}
+	}
+	return results
+}

@@ -262,6 +262,7 @@ func (c *checker) scan() starts {
 			}
 			if dials {
 				checkDialerOption(c, cur, fn)
+				found.installs = callInstalls(c, cur, fn, found.installs)
 			}
 		case *ast.CompositeLit:
 			if pools {

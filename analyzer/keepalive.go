@@ -31,12 +31,14 @@ const kaConsequence = "disables TCP keep-alive probes only; the http.Transport s
 //
 //	&http.Transport{DialContext: dial}   // at is the KeyValueExpr
 //	t.DialContext = dial                 // at is the AssignStmt
+//	dep.UseShortDial(t)                  // at is the CallExpr
 type dialInstall struct {
-	at        ast.Node  // the KeyValueExpr or AssignStmt that installs the dial func
-	dial      ast.Expr  // the dial func
-	transport ast.Node  // the Transport literal, or the assignment
-	base      ast.Expr  // for an assignment, the Transport assigned to (t above)
-	next      token.Pos // for an assignment, the start of the line after it, if a statement may go there
+	at        ast.Node    // the KeyValueExpr or AssignStmt that installs the dial func, or the call of a helper that does
+	dial      ast.Expr    // the dial func
+	helper    *types.Func // for a call, the helper (see callInstalls)
+	transport ast.Node    // the Transport literal, or the assignment
+	base      ast.Expr    // for an assignment, the Transport assigned to (t above)
+	next      token.Pos   // for an assignment, the start of the line after it, if a statement may go there
 }
 
 // A kaFinding is one keepalive diagnostic under construction.
@@ -99,7 +101,11 @@ func checkKeepAlive(c *checker, installs []dialInstall) {
 		}
 	}
 	for _, in := range installs {
-		toggles, foreign := dials.dialSources(in.dial, 0, make(map[*types.Func]bool))
+		var toggles []ast.Node
+		foreign := []*types.Func{in.helper}
+		if in.helper == nil {
+			toggles, foreign = dials.dialSources(in.dial, 0, make(map[*types.Func]bool))
+		}
 		if len(toggles) == 0 && len(foreign) == 0 {
 			continue // the dial func leaves TCP keep-alive alone, as far as we can tell
 		}
@@ -183,6 +189,12 @@ func summarizeDial(c *checker, lf *flow.Func, f *flow.Fact) {
 		// it is given.
 		params := lf.Sig().Params()
 		for i := range params.Len() {
+			if flow.IsNamed(params.At(i).Type(), "net/http", "Transport") {
+				if w, ok := dials.transportInstall(lf, params.At(i), seen()); ok {
+					f.Params = append(f.Params, flow.ParamFact{Index: i, Kind: kindDialConn, Effect: flow.Uses, When: w})
+					break
+				}
+			}
 			if !nethttp.IsConnOrDialer(params.At(i).Type()) {
 				continue
 			}

@@ -1,7 +1,8 @@
 // Package unknowntransport installs a dial func that turns off TCP
 // keep-alive on transports whose origin the package does not show: a
 // parameter, a struct field, a call's result. They may well set
-// DisableKeepAlives, so none is reported.
+// DisableKeepAlives, so none is reported (configure says in its fact
+// that it installs one on its parameter: its callers judge their own).
 package unknowntransport
 
 import (
@@ -14,7 +15,7 @@ func noProbesDial(ctx context.Context, network, addr string) (net.Conn, error) {
 	return (&net.Dialer{KeepAlive: -1}).DialContext(ctx, network, addr)
 }
 
-func configure(t *http.Transport) { // want configure:`^param0:pool:borrows$`
+func configure(t *http.Transport) { // want configure:`^param0:noKeepAliveConn:uses param0:pool:borrows$`
 	t.DialContext = noProbesDial
 }
 

@@ -176,11 +176,11 @@ func summarizeDial(c *checker, lf *flow.Func, f *flow.Fact) {
 		}
 		return map[*types.Func]bool{lf.Fn.Origin(): true}
 	}
-	if w, ok := dials.makerToggle(lf); ok {
+	if w, ok := makerToggle(dials, lf); ok {
 		f.Results = append(f.Results, flow.ResultFact{Index: 0, Kind: kindDialConn, When: w})
 		return
 	}
-	if w, ok := dials.dialMakerToggle(lf, seen()); ok {
+	if w, ok := dialMakerToggle(dials, lf, seen()); ok {
 		f.Results = append(f.Results, flow.ResultFact{Index: 0, Kind: kindDialConn, When: w})
 		return
 	}
@@ -190,7 +190,7 @@ func summarizeDial(c *checker, lf *flow.Func, f *flow.Fact) {
 		params := lf.Sig().Params()
 		for i := range params.Len() {
 			if flow.IsNamed(params.At(i).Type(), "net/http", "Transport") {
-				if w, ok := dials.transportInstall(lf, params.At(i), seen()); ok {
+				if w, ok := transportInstall(dials, lf, params.At(i), seen()); ok {
 					f.Params = append(f.Params, flow.ParamFact{Index: i, Kind: kindDialConn, Effect: flow.Uses, When: w})
 					break
 				}

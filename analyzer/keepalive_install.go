@@ -25,7 +25,7 @@ import (
 // that turns TCP keep-alive off (zero if none; the test of the install,
 // or else of the toggle in lf), and whether it does so, by an assignment
 // to the parameter's field; one that also sets DisableKeepAlives does not.
-func (s *dialResolver) transportInstall(lf *flow.Func, p *types.Var, seen map[*types.Func]bool) (flow.Condition, bool) {
+func transportInstall(s *dialResolver, lf *flow.Func, p *types.Var, seen map[*types.Func]bool) (flow.Condition, bool) {
 	var install, toggle ast.Node
 	disables := false
 	ast.Inspect(lf.Body(), func(n ast.Node) bool {

@@ -10,14 +10,15 @@ import (
 
 // This file holds the makers the keepalive check follows: functions that
 // return a net.Dialer or a dial func, read from their return statements
-// in this package and summarized for others.
+// in this package and summarized for others. They are functions of the
+// function summarized, given the resolver of the package it is in.
 
 // makerToggle reports whether lf is a maker of a net.Dialer (its one
 // result) that turns TCP keep-alive off on a dialer it returns, and the
 // test of its parameters under which it does so (zero if none):
 //
 //	func NewDialer() *net.Dialer { return &net.Dialer{KeepAlive: -1} }
-func (s *dialResolver) makerToggle(lf *flow.Func) (flow.Condition, bool) {
+func makerToggle(s *dialResolver, lf *flow.Func) (flow.Condition, bool) {
 	res := lf.Sig().Results()
 	if res.Len() != 1 || !flow.IsNamed(res.At(0).Type(), "net", "Dialer") {
 		return flow.Condition{}, false
@@ -44,7 +45,7 @@ func (s *dialResolver) makerToggle(lf *flow.Func) (flow.Condition, bool) {
 //		}
 //		return d.DialContext
 //	}
-func (s *dialResolver) dialMakerToggle(lf *flow.Func, seen map[*types.Func]bool) (flow.Condition, bool) {
+func dialMakerToggle(s *dialResolver, lf *flow.Func, seen map[*types.Func]bool) (flow.Condition, bool) {
 	res := lf.Sig().Results()
 	if res.Len() != 1 {
 		return flow.Condition{}, false

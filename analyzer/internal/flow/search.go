@@ -463,18 +463,7 @@ func (t *pathSearch) quiet(pos token.Pos, st pathState) bool {
 	for _, f := range t.closers {
 		last = max(last, g.lastUse[f])
 	}
-	if st.relErr != nil {
-		last = max(last, g.lastUse[st.relErr])
-	}
-	if st.drainErr != nil {
-		last = max(last, g.lastUse[st.drainErr])
-	}
-	for _, b := range []*types.Var{st.relTrue, st.relFalse} {
-		if b != nil {
-			last = max(last, g.lastUse[b])
-		}
-	}
-	if pos <= last {
+	if pos <= st.lastMention(g, last) {
 		return false
 	}
 	for _, l := range g.loops {
@@ -483,6 +472,18 @@ func (t *pathSearch) quiet(pos token.Pos, st pathState) bool {
 		}
 	}
 	return true
+}
+
+// lastMention returns the last mention in g of the variables whose value
+// decides, in state st, what a callee did to the resource (an error, a
+// bool), or last if later.
+func (st pathState) lastMention(g *graph, last token.Pos) token.Pos {
+	for _, v := range []*types.Var{st.relErr, st.drainErr, st.relTrue, st.relFalse} {
+		if v != nil {
+			last = max(last, g.lastUse[v])
+		}
+	}
+	return last
 }
 
 // isResultOf reports whether v is a named result declared in sig.

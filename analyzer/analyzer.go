@@ -243,7 +243,7 @@ func (c *checker) scan() starts {
 	var found starts
 	body := c.cfg.enabled(nameBody) || c.cfg.enabled(nameDrain) || c.cfg.enabled(nameBodyEOF)
 	pools, dials := c.cfg.enabled(nameTransport), c.cfg.enabled(nameKeepAlive)
-	for cur := range c.Root().Preorder((*ast.CallExpr)(nil), (*ast.CompositeLit)(nil), (*ast.AssignStmt)(nil)) {
+	for cur := range c.Root().Preorder((*ast.CallExpr)(nil), (*ast.CompositeLit)(nil), (*ast.AssignStmt)(nil), (*ast.RangeStmt)(nil)) {
 		switch n := cur.Node().(type) {
 		case *ast.CallExpr:
 			fn := flow.CalleeFunc(c.pass.TypesInfo, n)
@@ -278,6 +278,13 @@ func (c *checker) scan() starts {
 		case *ast.AssignStmt:
 			if dials {
 				found.installs = assignInstalls(c, cur, found.installs)
+			}
+			if v, def := receivedAt(c.pass.TypesInfo, cur); v != nil && body {
+				checkReceived(c, cur, v, def)
+			}
+		case *ast.RangeStmt:
+			if v, def := receivedAt(c.pass.TypesInfo, cur); v != nil && body {
+				checkReceived(c, cur, v, def)
 			}
 		}
 	}

@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"cmp"
 	"go/ast"
 	"go/token"
 	"go/types"
@@ -124,7 +125,9 @@ type Target struct {
 // graph, and says what it found: the first path's exit that leaves the
 // resource held, and whether some path released or handed it off.
 // Local variables of fn that the resource is copied into on the way are
-// followed too.
+// followed too. When def is a range over a channel (for resp := range
+// ch), the search starts at its body, and a path that comes round to the
+// next receive with the resource held leaks it.
 func (c *Engine) Search(t Target, fn ast.Node, def ast.Node) Found {
 	sig, body := FuncParts(fn)
 	s := &pathSearch{
@@ -163,11 +166,12 @@ func (c *Engine) SearchParam(t Target, fn ast.Node) (leaks []*LeakExit, done, pa
 type pathSearch struct {
 	tracked
 	g       *graph
-	sig     *ast.FuncType // the enclosing function's signature
-	leak    *LeakExit     // the first leak found
-	drained *LeakExit     // the first leak found after the resource was read to its end
-	done    bool          // some path released or handed off the resource
-	scope   *types.Scope  // v's scope
+	sig     *ast.FuncType  // the enclosing function's signature
+	leak    *LeakExit      // the first leak found
+	drained *LeakExit      // the first leak found after the resource was read to its end
+	done    bool           // some path released or handed off the resource
+	scope   *types.Scope   // v's scope
+	rng     *ast.RangeStmt // the range over a channel v is the variable of, if the search is of one (see Search)
 
 	retry        bool // see Target.Retry
 	drainedFirst bool // see Target.Drained
@@ -203,6 +207,12 @@ type pathItem struct {
 // the first leaking exit found (nil if none) and whether some path
 // released or handed off the resource.
 func (t *pathSearch) search(def ast.Node) (*LeakExit, bool) {
+	if rng, ok := def.(*ast.RangeStmt); ok {
+		if t.rng = rng; rangeBody(t.g.cfg, rng) == nil {
+			return nil, true
+		}
+		return t.searchFrom(pathItem{b: rangeBody(t.g.cfg, rng)})
+	}
 	start, ok := t.g.loc[def]
 	if !ok {
 		return nil, true // not in the graph (unreachable code): stay quiet
@@ -229,6 +239,12 @@ func (t *pathSearch) searchFrom(first pathItem) (*LeakExit, bool) {
 		it := work[len(work)-1]
 		work = work[:len(work)-1]
 		b := it.b
+		if b.Kind == cfg.KindRangeLoop && b.Stmt == t.rng && t.rng != nil && it.st.dead&1 == 0 {
+			if it.st.dead |= 1; t.allDead(it.st.dead) { // the next round gives v another value
+				t.leakAt(it.st, cmp.Or(it.via, &LeakExit{Pos: t.rng.Body.Rbrace, Kind: "scope"}))
+				continue
+			}
+		}
 		if it.i == 0 {
 			key := visitKey{b.Index, it.st}
 			if visited[key] {
@@ -253,7 +269,7 @@ func (t *pathSearch) searchFrom(first pathItem) (*LeakExit, bool) {
 				// Nothing from here on mentions the resource: the path
 				// leaks if it can reach a return at all.
 				if ret := t.g.exits(t.c)[b.Index]; ret != nil && !it.st.releasedAtExit(t.c.Info, ret) && !t.onReturn {
-					t.leakAt(it.st, t.returnExit(ret))
+					t.leakAt(it.st, returnExit(t.g.body, ret))
 				}
 				continue
 			}
@@ -418,7 +434,7 @@ func (t *pathSearch) visit(n ast.Node, st *pathState, via *LeakExit) bool {
 			t.done = true // a naked return hands the named result to the caller
 			return true
 		}
-		t.leakAt(*st, t.returnExit(ret))
+		t.leakAt(*st, returnExit(t.g.body, ret))
 		return true
 	}
 	return false
@@ -432,58 +448,12 @@ func (t *pathSearch) assumeOn(cond ast.Expr, truth bool, st pathState) []pathSta
 	return states
 }
 
-// returnExit describes a leak at ret, explicit or at the end of the body.
-func (t *pathSearch) returnExit(ret *ast.ReturnStmt) *LeakExit {
-	if ret.Return == t.g.body.End()-1 {
+// returnExit describes a leak at ret, explicit or at the end of body.
+func returnExit(body *ast.BlockStmt, ret *ast.ReturnStmt) *LeakExit {
+	if ret.Return == body.End()-1 {
 		return &LeakExit{Pos: ret.Pos(), Kind: "end", Ret: ret}
 	}
 	return &LeakExit{Pos: ret.Pos(), Kind: "return", Ret: ret}
-}
-
-// quiet reports whether no node at or after pos can mention the tracked
-// variables (the error too, while it holds the call's error in state
-// st): pos is past their last mention, outside any loop around that
-// mention, in a function without goto. The search then need not look at
-// what follows (which keeps it linear in functions with many resources).
-func (t *pathSearch) quiet(pos token.Pos, st pathState) bool {
-	g := t.g
-	if g.lastUse == nil {
-		g.indexUses(t.c.Info)
-	}
-	if g.hasGoto || isResultOf(t.v, t.sig) {
-		return false // a naked return mentions a named result without naming it
-	}
-	last := g.lastUse[t.v]
-	if st.linked && g.lastUse[t.errVar] > last { // err matters while it holds the call's error
-		last = g.lastUse[t.errVar]
-	}
-	for _, h := range t.holders {
-		last = max(last, g.lastUse[h.v])
-	}
-	for _, f := range t.closers {
-		last = max(last, g.lastUse[f])
-	}
-	if pos <= st.lastMention(g, last) {
-		return false
-	}
-	for _, l := range g.loops {
-		if l.Pos() <= last && pos < l.End() {
-			return false // a back edge may lead to the mention again
-		}
-	}
-	return true
-}
-
-// lastMention returns the last mention in g of the variables whose value
-// decides, in state st, what a callee did to the resource (an error, a
-// bool), or last if later.
-func (st pathState) lastMention(g *graph, last token.Pos) token.Pos {
-	for _, v := range []*types.Var{st.relErr, st.drainErr, st.relTrue, st.relFalse} {
-		if v != nil {
-			last = max(last, g.lastUse[v])
-		}
-	}
-	return last
 }
 
 // isResultOf reports whether v is a named result declared in sig.
@@ -501,4 +471,15 @@ func returnsError(info *types.Info, call *ast.CallExpr) bool {
 	default:
 		return IsErrorType(t)
 	}
+}
+
+// rangeBody returns the block of g that starts the body of rng (nil if
+// it has none: an empty body).
+func rangeBody(g *cfg.CFG, rng *ast.RangeStmt) *cfg.Block {
+	for _, b := range g.Blocks {
+		if b.Kind == cfg.KindRangeBody && b.Stmt == rng {
+			return b
+		}
+	}
+	return nil
 }

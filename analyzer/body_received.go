@@ -1,0 +1,86 @@
+package analyzer
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+
+	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/flow"
+	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/nethttp"
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ast/inspector"
+)
+
+// This file holds the body check of responses received from a channel:
+// the sender handed the response on, so the receiver owns it and must
+// close it on every path, as if it had made the call.
+//
+//	for resp := range results {
+//		if resp.StatusCode != http.StatusOK {
+//			continue          // leaks: resp.Body is still open
+//		}
+//		...
+//		resp.Body.Close()
+//	}
+
+// receivedAt returns the variable that the statement at cur receives a
+// response into from a channel, and the node its search starts from:
+// the range statement (for resp := range ch: its body), or the
+// assignment (resp := <-ch: after it). A receive that also says whether the channel is closed
+// (resp, ok := <-ch) is left alone: its response is nil when it is.
+func receivedAt(info *types.Info, cur inspector.Cursor) (*types.Var, ast.Node) {
+	var id *ast.Ident
+	switch n := cur.Node().(type) {
+	case *ast.RangeStmt:
+		if _, ok := info.TypeOf(n.X).Underlying().(*types.Chan); !ok || n.Tok != token.DEFINE {
+			return nil, nil
+		}
+		id, _ = n.Key.(*ast.Ident) // the one variable of a range over a channel
+	case *ast.AssignStmt:
+		if len(n.Lhs) != 1 || len(n.Rhs) != 1 || n.Tok != token.DEFINE {
+			return nil, nil
+		}
+		if u, ok := ast.Unparen(n.Rhs[0]).(*ast.UnaryExpr); ok && u.Op == token.ARROW {
+			id, _ = n.Lhs[0].(*ast.Ident)
+		}
+	}
+	if id == nil {
+		return nil, nil
+	}
+	v, ok := info.Defs[id].(*types.Var)
+	if !ok || !nethttp.IsResponse(v.Type()) {
+		return nil, nil
+	}
+	return v, cur.Node()
+}
+
+// checkReceived reports the response received into v at cur, searched
+// from def, if a path leaves its body open.
+func checkReceived(c *checker, cur inspector.Cursor, v *types.Var, def ast.Node) {
+	fn, _ := flow.EnclosingFunc(cur)
+	if _, body := flow.FuncParts(fn.Node()); body == nil {
+		return
+	}
+	found := c.Search(flow.Target{Spec: c.body, V: v, At: responsePlace}, fn.Node(), def)
+	if found.Leak == nil {
+		return
+	}
+	where := ""
+	if fd := flow.EnclosingDecl(cur); fd != nil {
+		where = " in " + flow.FuncName(fd)
+	}
+	closer := v.Name() + ".Body"
+	advice := "defer " + closer + ".Close() right after the receive"
+	if _, ok := def.(*ast.RangeStmt); ok {
+		advice = "close it before each continue and at the end of the loop's body (a defer there runs only when the function returns)"
+	}
+	c.report(analysis.Diagnostic{
+		Pos:      v.Pos(),
+		End:      v.Pos() + token.Pos(len(v.Name())),
+		Category: nameBody,
+		Message: fmt.Sprintf("%s is not closed on every path%s: the response was received from a channel, so it is this code's to close, and the connection leaks (it never returns to the pool, and sits in CLOSE_WAIT once the server hangs up); %s",
+			closer, where, advice),
+		Related: []analysis.RelatedInformation{{Pos: found.Leak.Pos, Message: leakMessage(found.Leak, closer, v.Name())}},
+	})
+}

@@ -72,6 +72,9 @@ func (fl *Flow) storedIn(lhs ast.Expr, at Place, holder bool) (*types.Var, Place
 		if !ok || fl.s.Literal(v.Type(), nil, FieldOf(info, firstSelector(lhs))) != UseHold {
 			return nil, nil
 		}
+		if !holder && isParam(fl.Fn.Node(), v) && inCopy(info, lhs) {
+			return v, append(fields, at...) // the function's own copy: a struct parameter or value receiver
+		}
 		return fl.intoHolder(v, append(fields, at...))
 	case *ast.IndexExpr:
 		// x[k] or x.f[k]: an element of a map or slice that a local
@@ -99,6 +102,25 @@ func (fl *Flow) intoHolder(v *types.Var, at Place) (*types.Var, Place) {
 		return nil, nil
 	}
 	return v, at
+}
+
+// inCopy reports whether the field chain sel (x.f or x.f.g) lies in the
+// struct value x itself, never through a pointer: a store into it stays
+// in x, and does not reach what x shares with its caller.
+//
+//	func (c Client) Get() { c.hc = ... }         // in c, the caller's copy untouched
+//	func (c Client) Get() { c.state.hc = ... }   // through the pointer c.state: shared
+func inCopy(info *types.Info, sel ast.Expr) bool {
+	for {
+		s, ok := ast.Unparen(sel).(*ast.SelectorExpr)
+		if !ok {
+			return true
+		}
+		if t := info.TypeOf(s.X); t == nil || !IsStructType(t) {
+			return false
+		}
+		sel = s.X
+	}
 }
 
 // firstSelector returns the innermost selector of a chain x.f.g: x.f.

@@ -254,6 +254,7 @@ func (c *checker) scan() starts {
 				if r, ok := responseAt(c, cur, fn); ok {
 					checkResponse(c, r)
 				}
+				callbacks(c, cur, fn)
 			}
 			if pools {
 				if src, ok := poolCall(c, cur, fn); ok && (!src.noKeepAlive || src.off) && !src.passed && !c.NeverRuns(cur) {

@@ -35,6 +35,7 @@ func summarizeBodyParams(c *checker, lf *flow.Func, f *flow.Fact) {
 		if summarizeHolderParam(c, lf, f, i, p) {
 			continue
 		}
+		summarizeCallback(c, lf, f, i, p)
 		if !carriesOwnership(p.Type(), c.http) {
 			// Callers can see from the type that it does not close it;
 			// but a reader it reads to its end gives back what it held.

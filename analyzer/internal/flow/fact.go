@@ -30,7 +30,7 @@ type ParamFact struct {
 	When   Condition // Releases: only then
 	Result int       // Returns, Forwards: the result that holds it
 	Path   string    // Returns, Into, Forwards: where it sits in that result or holder, fields joined by dots
-	From   int       // Forwards: the result of the parameter's call that the function returns
+	From   int       // Forwards: the result of the parameter's call that the function returns; Hands: the argument of its call that gets the resource
 	Holder int       // Into: the parameter that holds it then (-1: the receiver)
 	// Sets: the field of the value it holds (fields joined by dots)
 	// that the function sets to another value before it can return,
@@ -69,11 +69,12 @@ const (
 	ReadsFirst                         // with Releases: reads it (to its end, as far as it can) before it releases it
 	ReleasesIfFalse                    // releases it when its bool result Result is false, and only then
 	Shows                              // hands it to code not known (a func value of unknown origin, an interface's method: a hook), and only reads it otherwise
+	Hands                              // a func: the function calls it with a fresh resource as its argument From, which it leaves to the func to release
 )
 
 func (e Effect) String() string {
 	var names []string
-	for i, name := range []string{"borrows", "uses", "returns", "releases", "keeps", "releasesOnError", "replaces", "fills", "forwards", "into", "drains", "releasesIfTrue", "readsFirst", "releasesIfFalse", "shows"} {
+	for i, name := range []string{"borrows", "uses", "returns", "releases", "keeps", "releasesOnError", "replaces", "fills", "forwards", "into", "drains", "releasesIfTrue", "readsFirst", "releasesIfFalse", "shows", "hands"} {
 		if e&(1<<i) != 0 {
 			names = append(names, name)
 		}
@@ -145,6 +146,9 @@ func (f *Fact) String() string {
 				s += "@" + p.Path
 			}
 			s += fmt.Sprintf("<-%d)", p.From)
+		}
+		if p.Effect&Hands != 0 {
+			s += fmt.Sprintf("(%d)", p.From)
 		}
 		if p.Effect&Into != 0 {
 			if p.Holder >= 0 {

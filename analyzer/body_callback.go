@@ -1,0 +1,147 @@
+package analyzer
+
+import (
+	"fmt"
+	"go/ast"
+	"go/types"
+
+	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/flow"
+	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/nethttp"
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ast/inspector"
+)
+
+// This file holds the body check of callbacks: a helper that sends the
+// request and hands the response to a func it is given, without closing
+// it, leaves the close to that func.
+//
+//	func Handle(req *http.Request, fn func(*http.Response) error) error {
+//		resp, err := client.Do(req)
+//		if err != nil {
+//			return err
+//		}
+//		return fn(resp)          // summary: param1:body:hands(0)
+//	}
+//
+//	Handle(req, func(resp *http.Response) error {
+//		ok = resp.StatusCode == http.StatusOK
+//		return nil               // leaks: resp.Body is still open
+//	})
+
+// summarizeCallback records in f that lf hands a fresh response to its
+// parameter p (the i-th), a func, as the argument of a call of it, and
+// does nothing else with that response: no close, no other use.
+func summarizeCallback(c *checker, lf *flow.Func, f *flow.Fact, i int, p *types.Var) {
+	sig, ok := p.Type().Underlying().(*types.Signature)
+	if !ok || p.Name() == "" || p.Name() == "_" || !hasResponseParam(sig) {
+		return
+	}
+	info := c.pass.TypesInfo
+	for use := range identUses(c, lf.Cur(), p) {
+		call, ok := use.Parent().Node().(*ast.CallExpr)
+		if !ok || call.Fun != use.Node() || call.Ellipsis.IsValid() {
+			continue
+		}
+		for j, arg := range call.Args {
+			v := flow.VarOf(info, arg)
+			if v == nil || !nethttp.IsResponse(v.Type()) || !onlyHanded(c, lf, v, arg) {
+				continue
+			}
+			f.Params = append(f.Params, flow.ParamFact{Index: i, Kind: kindBody, Effect: flow.Hands, From: j})
+			return
+		}
+	}
+}
+
+// hasResponseParam reports whether a func of signature sig takes a
+// response.
+func hasResponseParam(sig *types.Signature) bool {
+	for v := range sig.Params().Variables() {
+		if nethttp.IsResponse(v.Type()) {
+			return true
+		}
+	}
+	return false
+}
+
+// onlyHanded reports whether the local variable v of lf gets a fresh
+// response where it is declared, never another value, and arg is its
+// only use.
+func onlyHanded(c *checker, lf *flow.Func, v *types.Var, arg ast.Expr) bool {
+	init, result, ok := c.LocalOrigin(lf.Cur(), v)
+	call, isCall := ast.Unparen(init).(*ast.CallExpr)
+	if !ok || !isCall {
+		return false
+	}
+	if p := producer(c, flow.CalleeFunc(c.pass.TypesInfo, call), call); p.idx != max(result, 0) || p.viaRT {
+		return false
+	}
+	for use := range identUses(c, lf.Cur(), v) {
+		if use.Node() != arg {
+			return false
+		}
+	}
+	return true
+}
+
+// checkCallback reports the func literal lit, given to a call of fn as
+// its argument k, if fn's summary says it hands lit a response and a path
+// of lit leaves that response's body open.
+func checkCallback(c *checker, fn *types.Func, k int, lit *ast.FuncLit) {
+	pf := c.Summary(fn.Origin()).Param(k, kindBody)
+	if pf.Effect&flow.Hands == 0 {
+		return
+	}
+	params := paramIdents(lit.Type)
+	if pf.From >= len(params) || params[pf.From] == nil {
+		return // unnamed, or _: never closed, but never used either
+	}
+	v, ok := c.pass.TypesInfo.Defs[params[pf.From]].(*types.Var)
+	if !ok {
+		return
+	}
+	leaks, _, _, _ := c.SearchParam(flow.Target{Spec: c.body, V: v, At: responsePlace}, lit)
+	if len(leaks) == 0 {
+		return
+	}
+	closer := v.Name() + ".Body"
+	c.report(analysis.Diagnostic{
+		Pos:      v.Pos(),
+		End:      params[pf.From].End(),
+		Category: nameBody,
+		Message: fmt.Sprintf("%s is not closed on every path in the func literal given to %s, which hands it the response and leaves closing it to the func: the connection leaks (it never returns to the pool, and sits in CLOSE_WAIT once the server hangs up); close it, e.g. defer %s.Close() first in the func",
+			closer, dialFuncName(fn), closer),
+		Related: []analysis.RelatedInformation{{Pos: leaks[0].Pos, Message: leakMessage(leaks[0], closer, v.Name())}},
+	})
+}
+
+// callbacks runs checkCallback on the func literals among the arguments
+// of the call at cur, a call of fn, that take a response.
+func callbacks(c *checker, cur inspector.Cursor, fn *types.Func) {
+	call := cur.Node().(*ast.CallExpr)
+	for k, arg := range call.Args {
+		if lit, ok := arg.(*ast.FuncLit); ok && fn != nil && !call.Ellipsis.IsValid() {
+			if sig, ok := c.pass.TypesInfo.TypeOf(lit).(*types.Signature); ok && hasResponseParam(sig) {
+				checkCallback(c, fn, k, lit)
+			}
+		}
+	}
+}
+
+// paramIdents returns the names of the parameters of ft, one a
+// parameter, nil for one that has none (or is _).
+func paramIdents(ft *ast.FuncType) []*ast.Ident {
+	var ids []*ast.Ident
+	for _, f := range ft.Params.List {
+		if len(f.Names) == 0 {
+			ids = append(ids, nil)
+		}
+		for _, name := range f.Names {
+			if name.Name == "_" {
+				name = nil
+			}
+			ids = append(ids, name)
+		}
+	}
+	return ids
+}

@@ -52,8 +52,12 @@ func (o *overwrites) stored(v *types.Var, n ast.Node) {
 
 // overwritesOf returns the assignments among uses, the uses of v in fn,
 // that are statements of a block and give v a value not known to be
-// the followed one (store put it there).
+// the followed one (store put it there; v is a parameter, followed from
+// the function's entry, when store is nil).
 func overwritesOf(fn inspector.Cursor, v *types.Var, uses []inspector.Cursor, store ast.Node) []overwrite {
+	if store == nil && v.Kind() == types.LocalVar {
+		return nil // followed from no known point: whatever it holds where its caller looks (an option applied to it)
+	}
 	var overs []overwrite
 	for _, use := range uses {
 		if use.ParentEdgeKind() != edge.AssignStmt_Lhs {

@@ -116,16 +116,51 @@ func checkCallback(c *checker, fn *types.Func, k int, lit *ast.FuncLit) {
 }
 
 // callbacks runs checkCallback on the func literals among the arguments
-// of the call at cur, a call of fn, that take a response.
+// of the call at cur, a call of fn, that take a response, and
+// checkNamedCallback on the functions and methods among them.
 func callbacks(c *checker, cur inspector.Cursor, fn *types.Func) {
 	call := cur.Node().(*ast.CallExpr)
+	if fn == nil || call.Ellipsis.IsValid() {
+		return
+	}
+	info := c.pass.TypesInfo
 	for k, arg := range call.Args {
-		if lit, ok := arg.(*ast.FuncLit); ok && fn != nil && !call.Ellipsis.IsValid() {
-			if sig, ok := c.pass.TypesInfo.TypeOf(lit).(*types.Signature); ok && hasResponseParam(sig) {
-				checkCallback(c, fn, k, lit)
+		sig, ok := info.TypeOf(arg).(*types.Signature)
+		if !ok || !hasResponseParam(sig) {
+			continue
+		}
+		switch a := ast.Unparen(arg).(type) {
+		case *ast.FuncLit:
+			checkCallback(c, fn, k, a)
+		case *ast.SelectorExpr: // pkg.Func, or a method value h.handle
+			if f, ok := info.Uses[a.Sel].(*types.Func); ok {
+				checkNamedCallback(c, fn, k, arg, f)
+			}
+		case *ast.Ident:
+			if f, ok := info.Uses[a].(*types.Func); ok {
+				checkNamedCallback(c, fn, k, arg, f)
 			}
 		}
 	}
+}
+
+// checkNamedCallback reports the function or method f, given to a call
+// of fn as its argument arg (the k-th), if fn's summary says it hands f a
+// response and f's says it only reads it.
+//
+//	dep.Handle(req, logStatus)   // func logStatus(resp *http.Response) error: param0:body:borrows
+func checkNamedCallback(c *checker, fn *types.Func, k int, arg ast.Expr, f *types.Func) {
+	pf := c.Summary(fn.Origin()).Param(k, kindBody)
+	if pf.Effect&flow.Hands == 0 || c.Summary(f.Origin()).Param(pf.From, kindBody).Effect != flow.Borrows {
+		return
+	}
+	c.report(analysis.Diagnostic{
+		Pos:      arg.Pos(),
+		End:      arg.End(),
+		Category: nameBody,
+		Message: fmt.Sprintf("%s hands %s a response and leaves closing it to it, but %s never closes it: the connection leaks (it never returns to the pool, and sits in CLOSE_WAIT once the server hangs up); close the Body in %s, e.g. defer resp.Body.Close() first",
+			dialFuncName(fn), types.ExprString(arg), types.ExprString(arg), types.ExprString(arg)),
+	})
 }
 
 // paramIdents returns the names of the parameters of ft, one a

@@ -38,6 +38,7 @@ func runSummaries(pass *analysis.Pass) (any, error) {
 	if pass.Pkg.Name() != "main" {
 		exportInterfaceFacts(c)
 		exportDialerVars(c)
+		exportFactoryVars(c)
 	}
 	return &summaryFacts{importFact: pass.ImportObjectFact}, nil
 }

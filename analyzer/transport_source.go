@@ -177,8 +177,8 @@ func poolCall(c *checker, cur inspector.Cursor, fn *types.Func) (poolSource, boo
 	if recv := fn.Signature().Recv(); r == nil && recv != nil && types.IsInterface(recv.Type()) && c.pools.poolResult(fn.Signature().Results()) >= 0 {
 		if impl := c.Concrete(call, fn); impl != nil {
 			r = c.Summary(impl).Result(kindPool) // var F Factory = maker{}; F.Make()
-		} else {
-			r = factoryPool(c, fn)
+		} else if r = factoryPool(c, fn); r == nil {
+			r = factoryVarPool(c, call, fn) // pkg.DefaultFactory.Make()
 		}
 	}
 	if r == nil {

@@ -121,6 +121,9 @@ type ResultFact struct {
 	// Closer: the result (its index + 1; 0 if none), a func, whose call
 	// releases the resource (a cleanup: return c, tr.CloseIdleConnections).
 	Closer int
+	// Method: in a variable's fact, the method of the value it holds
+	// whose result this is (a default factory: DefaultFactory.Make()).
+	Method string
 }
 
 // AFact marks Fact as an analysis fact.
@@ -184,6 +187,9 @@ func (f *Fact) String() string {
 	}
 	for _, r := range f.Results {
 		s := fmt.Sprintf("result%d:%s", r.Index, r.Kind)
+		if r.Method != "" {
+			s = r.Method + "()." + s
+		}
 		if r.Path != "" {
 			s += "@" + r.Path
 		}

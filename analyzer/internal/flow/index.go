@@ -128,7 +128,9 @@ func collectWrites(info *types.Info, nodes []ast.Node) *Writes {
 				w.Vars[v] = append(w.Vars[v], Write{Pos: lhs.Pos(), Stmt: stmt, RHS: rhs, Zero: zero})
 			}
 		case *ast.SelectorExpr:
-			if f := FieldOf(info, lhs); f != nil && stmt != nil {
+			if v, ok := info.Uses[lhs.Sel].(*types.Var); ok && v.Kind() == types.PackageVar {
+				w.Vars[v] = append(w.Vars[v], Write{Pos: lhs.Pos(), Stmt: stmt, RHS: rhs, Zero: zero}) // pkg.V = x
+			} else if f := FieldOf(info, lhs); f != nil && stmt != nil {
 				fw := Write{Pos: lhs.Pos(), Stmt: stmt, Field: f, Base: lhs.X, RHS: rhs}
 				w.Fields = append(w.Fields, fw)
 				if v := rootVar(info, lhs.X); v != nil {

@@ -55,14 +55,30 @@ func SourcePerCall(u string) error {
 	return resp.Body.Close()
 }
 
-// An exported interface may be implemented anywhere, and an exported
-// variable given another value by any package: not followed.
+// An exported variable that the package gives one value where it
+// declares it, and never another, is a default factory: its method
+// runs. (Another package may give it another value: the analysis cannot
+// see the importers, and takes the default.) One the package gives
+// another value is not followed.
 type Factory interface{ Make() http.RoundTripper }
 
 var Default Factory = cloningFactory{}
 
 func ExportedFactoryPerCall(u string) error {
-	c := &http.Client{Transport: Default.Make()}
+	c := &http.Client{Transport: Default.Make()} // want `connection pool of client c from Make\(\) is built on every call of ExportedFactoryPerCall`
+	resp, err := c.Get(u)
+	if err != nil {
+		return err
+	}
+	return resp.Body.Close()
+}
+
+var Swappable Factory = cloningFactory{}
+
+func SwapFactory(f Factory) { Swappable = f }
+
+func SwappableFactoryPerCall(u string) error {
+	c := &http.Client{Transport: Swappable.Make()}
 	resp, err := c.Get(u)
 	if err != nil {
 		return err

@@ -39,6 +39,7 @@ func runSummaries(pass *analysis.Pass) (any, error) {
 		exportInterfaceFacts(c)
 		exportDialerVars(c)
 		exportFactoryVars(c)
+		c.ExportFuncVars()
 	}
 	return &summaryFacts{importFact: pass.ImportObjectFact}, nil
 }

@@ -152,11 +152,9 @@ func poolCall(c *checker, cur inspector.Cursor, fn *types.Func) (poolSource, boo
 		if !c.pools.mayReturnPool(call) {
 			return poolSource{}, false // a conversion, or no result can hold a pool
 		}
-		if _, lit := c.FuncValue(call); lit != nil {
-			// newClient := func() *http.Client { ... }; newClient()
-			return sourceFromResult(c, cur, c.CallSummary(call).Result(kindPool), types.ExprString(call.Fun))
-		}
-		return poolSource{}, false
+		// newClient := func() *http.Client { ... }; newClient(), or a
+		// func variable of another package: dep.NewClient(t)
+		return sourceFromResult(c, cur, c.CallSummary(call).Result(kindPool), types.ExprString(call.Fun))
 	}
 	if nethttp.IsClone(fn) {
 		src := poolSource{cur: cur, expr: call, typ: info.TypeOf(call), what: "cloned http.Transport", result: -1}

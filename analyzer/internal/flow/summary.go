@@ -162,7 +162,10 @@ func (s *Summaries) LiteralSummary(lit inspector.Cursor) *Fact {
 }
 
 // CallSummary returns the summary of what call calls: a function or
-// method, or a function value that FuncValue resolves.
+// method, a function value that FuncValue resolves, or a func variable
+// of another package, set once to a func literal, whose package says
+// what it does (dep.Open(name), var Open = func(name string) *Resource
+// {...}: see ExportFuncVars).
 func (s *Summaries) CallSummary(call *ast.CallExpr) *Fact {
 	if fn := CalleeFunc(s.e.Info, call); fn != nil {
 		return s.Summary(fn)
@@ -171,7 +174,36 @@ func (s *Summaries) CallSummary(call *ast.CallExpr) *Fact {
 	if lit != nil {
 		return s.FuncLitSummary(lit)
 	}
+	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok && fn == nil {
+		if v, ok := s.e.Info.Uses[sel.Sel].(*types.Var); ok && v.Kind() == types.PackageVar && len(s.e.WritesTo(v)) == 0 {
+			return s.e.VarFact(v) // (unless this package gives it another value)
+		}
+	}
 	return s.Summary(fn)
+}
+
+// ExportFuncVars exports, for each exported package-level variable of a
+// func type that the package gives one func literal where it declares it
+// and never another, the literal's summary as a fact on the variable.
+func (s *Summaries) ExportFuncVars() {
+	scope := s.e.Pass.Pkg.Scope()
+	for _, name := range scope.Names() {
+		v, ok := scope.Lookup(name).(*types.Var)
+		if !ok || !v.Exported() {
+			continue
+		}
+		if _, isFunc := v.Type().Underlying().(*types.Signature); !isFunc {
+			continue
+		}
+		rhs, zero, ok := s.e.Origin(v)
+		lit, isLit := ast.Unparen(rhs).(*ast.FuncLit)
+		if !ok || zero || !isLit {
+			continue
+		}
+		if f := s.FuncLitSummary(lit); !f.empty() {
+			s.e.Pass.ExportObjectFact(v, f)
+		}
+	}
 }
 
 // FuncLitSummary is LiteralSummary for the function literal lit, found

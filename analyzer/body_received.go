@@ -9,6 +9,7 @@ import (
 	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/flow"
 	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/nethttp"
 	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
 )
 
@@ -28,7 +29,8 @@ import (
 // response into from a channel, and the node its search starts from:
 // the range statement (for resp := range ch: its body), or the
 // assignment (resp := <-ch: after it). A receive that also says whether the channel is closed
-// (resp, ok := <-ch) is left alone: its response is nil when it is.
+// (resp, ok := <-ch) is left alone: its response is nil when it is; so
+// is a select's case (case resp := <-ch:).
 func receivedAt(info *types.Info, cur inspector.Cursor) (*types.Var, ast.Node) {
 	var id *ast.Ident
 	switch n := cur.Node().(type) {
@@ -38,8 +40,8 @@ func receivedAt(info *types.Info, cur inspector.Cursor) (*types.Var, ast.Node) {
 		}
 		id, _ = n.Key.(*ast.Ident) // the one variable of a range over a channel
 	case *ast.AssignStmt:
-		if len(n.Lhs) != 1 || len(n.Rhs) != 1 || n.Tok != token.DEFINE {
-			return nil, nil
+		if len(n.Lhs) != 1 || len(n.Rhs) != 1 || n.Tok != token.DEFINE || cur.ParentEdgeKind() == edge.CommClause_Comm {
+			return nil, nil // (a select's case resp := <-ch: left alone)
 		}
 		if u, ok := ast.Unparen(n.Rhs[0]).(*ast.UnaryExpr); ok && u.Op == token.ARROW {
 			id, _ = n.Lhs[0].(*ast.Ident)

@@ -435,3 +435,15 @@ func hasLoopAround(cur inspector.Cursor) bool {
 	}
 	return false
 }
+
+// succeeded reports whether e only tests that the call that gave v its
+// resource, and errVar its error, succeeded: the error is nil (err ==
+// nil), or v is not (v != nil).
+func succeeded(info *types.Info, e ast.Expr, v, errVar *types.Var) bool {
+	b, ok := e.(*ast.BinaryExpr)
+	if !ok || !IsNil(info, b.Y) {
+		return false
+	}
+	x := VarOf(info, b.X)
+	return b.Op == token.EQL && x == errVar && x != nil || b.Op == token.NEQ && x == v
+}

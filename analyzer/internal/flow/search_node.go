@@ -457,8 +457,18 @@ func (t *tracked) guardedRelease(b *cfg.Block) bool {
 		}
 	}
 	info := t.c.Info
-	if Mentions(info, ifs.Cond, t.v) || t.errVar != nil && Mentions(info, ifs.Cond, t.errVar) {
-		return false // a condition on the variable: follow both branches
+	others := 0 // the conjuncts that are not a test that the call succeeded
+	for _, conj := range conjuncts(ifs.Cond) {
+		if succeeded(t.c.Info, conj, t.v, t.errVar) {
+			continue // err == nil && i < max: false only where there is no response, or a counter says so
+		}
+		if Mentions(info, conj, t.v) || t.errVar != nil && Mentions(info, conj, t.errVar) {
+			return false // a condition on the variable: follow both branches
+		}
+		others++
+	}
+	if others == 0 {
+		return false
 	}
 	r := t.scan(ifs.Body, 0)
 	return r.ev == EvRelease || r.ev == EvHandoff

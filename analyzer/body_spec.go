@@ -101,8 +101,18 @@ func (bodySpec) Literal(t types.Type, kv *ast.KeyValueExpr, field *types.Var) fl
 }
 
 // CanCarry reports whether a parameter of type t could take over a
-// response or its Body: one of those, or a struct that holds one.
-func (bodySpec) CanCarry(t types.Type) bool { return carriesOwnership(t, true) || holdsResponse(t) }
+// response or its Body: one of those, a struct that holds one, or a
+// slice, array or map of them (func closeAll(rs []*http.Response)).
+func (bodySpec) CanCarry(t types.Type) bool {
+	if e, ok := t.Underlying().(interface{ Elem() types.Type }); ok {
+		if _, isPtr := t.Underlying().(*types.Pointer); !isPtr {
+			if _, isChan := t.Underlying().(*types.Chan); !isChan {
+				t = e.Elem() // a slice, an array or a map: what its elements can carry
+			}
+		}
+	}
+	return carriesOwnership(t, true) || holdsResponse(t)
+}
 
 // holdsResponse reports whether t is a struct, or a pointer to one, with
 // a field that can carry a response or its Body.

@@ -71,6 +71,9 @@ func (sm callEffects) ParamEffect(s Spec, call *ast.CallExpr, k int, p Place) St
 			if IsBuiltin(info, call, "append") {
 				return Step{Climb: true, Call: true} // the new slice holds it
 			}
+			if IsBuiltin(info, call, "len") || IsBuiltin(info, call, "cap") {
+				return Stop(UseRead) // len(held)
+			}
 			return Stop(UseEscape)
 		}
 	}

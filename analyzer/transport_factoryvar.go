@@ -81,14 +81,7 @@ func factoryVarPool(c *checker, call *ast.CallExpr, fn *types.Func) *flow.Result
 	if !ok {
 		return nil
 	}
-	var id *ast.Ident
-	switch x := ast.Unparen(sel.X).(type) {
-	case *ast.SelectorExpr:
-		id = x.Sel
-	case *ast.Ident:
-		id = x
-	}
-	v, ok := c.pass.TypesInfo.Uses[id].(*types.Var)
+	v, ok := c.pass.TypesInfo.Uses[flow.NameOf(sel.X)].(*types.Var)
 	if !ok || v.Kind() != types.PackageVar || !v.Exported() {
 		return nil // an unexported one: Concrete's
 	}

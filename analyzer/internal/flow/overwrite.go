@@ -67,7 +67,7 @@ func overwritesOf(fn inspector.Cursor, v *types.Var, uses []inspector.Cursor, st
 		if tok := as.Node().(*ast.AssignStmt).Tok; as.Node() == store || tok != token.ASSIGN && tok != token.DEFINE {
 			continue // the store itself, or v op= x
 		}
-		if encl, _ := EnclosingFunc(as); encl != fn || stmtList(as.Parent().Node()) == nil {
+		if encl, _ := EnclosingFunc(as); encl != fn || StmtList(as.Parent().Node()) == nil {
 			continue
 		}
 		overs = append(overs, overwrite{v, as})
@@ -88,7 +88,7 @@ func hide(overs []overwrite, use inspector.Cursor) (overwrite, bool) {
 		if cur.Node() == nil {
 			continue
 		}
-		list := stmtList(block.Node())
+		list := StmtList(block.Node())
 		_, from := ov.stmt.ParentEdge()
 		_, to := cur.ParentEdge()
 		if from < to && !slices.ContainsFunc(list[from+1:to+1], func(s ast.Stmt) bool {
@@ -99,19 +99,6 @@ func hide(overs []overwrite, use inspector.Cursor) (overwrite, bool) {
 		}
 	}
 	return overwrite{}, false
-}
-
-// stmtList returns the statements of a block, a case or a select clause.
-func stmtList(n ast.Node) []ast.Stmt {
-	switch n := n.(type) {
-	case *ast.BlockStmt:
-		return n.List
-	case *ast.CaseClause:
-		return n.Body
-	case *ast.CommClause:
-		return n.Body
-	}
-	return nil
 }
 
 // revive returns the hidden uses whose overwrite turned out to store the

@@ -22,6 +22,18 @@ func IdentOf(e ast.Expr) *ast.Ident {
 	return id
 }
 
+// NameOf returns the identifier that names e: e itself, or the selected
+// name of x.y (a qualified identifier, a field); nil for anything else.
+func NameOf(e ast.Expr) *ast.Ident {
+	switch x := ast.Unparen(e).(type) {
+	case *ast.SelectorExpr:
+		return x.Sel
+	case *ast.Ident:
+		return x
+	}
+	return nil
+}
+
 // SameName reports whether e is an identifier (in parentheses or not)
 // named name.
 func SameName(e ast.Expr, name string) bool {

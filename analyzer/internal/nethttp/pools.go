@@ -316,13 +316,6 @@ func IsDefaultTransport(info *types.Info, e ast.Expr) bool {
 	if !ok {
 		return false
 	}
-	var id *ast.Ident
-	switch x := ast.Unparen(ta.X).(type) {
-	case *ast.SelectorExpr:
-		id = x.Sel
-	case *ast.Ident:
-		id = x
-	}
-	v, ok := info.Uses[id].(*types.Var)
+	v, ok := info.Uses[flow.NameOf(ta.X)].(*types.Var)
 	return ok && v.Pkg() != nil && v.Pkg().Path() == "net/http" && v.Name() == "DefaultTransport"
 }

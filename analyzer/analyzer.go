@@ -280,12 +280,12 @@ func (c *checker) scan() starts {
 			if dials {
 				found.installs = assignInstalls(c, cur, found.installs)
 			}
-			if v, def := receivedAt(c.pass.TypesInfo, cur); v != nil && body {
-				checkReceived(c, cur, v, def)
+			if body {
+				checkReceived(c, cur)
 			}
 		case *ast.RangeStmt:
-			if v, def := receivedAt(c.pass.TypesInfo, cur); v != nil && body {
-				checkReceived(c, cur, v, def)
+			if body {
+				checkReceived(c, cur)
 			}
 		}
 	}

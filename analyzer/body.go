@@ -37,6 +37,10 @@ import (
 // summarized in body_summary.go and body_fresh.go; the rules for test
 // code are in body_testcode.go.
 
+// bodyConsequence is what a body left open on some path costs, as the
+// body check's messages say it.
+const bodyConsequence = "the connection leaks (it never returns to the pool, and sits in CLOSE_WAIT once the server hangs up)"
+
 // A response is a call that produces a response the caller must close:
 // result idx of the call at cur, a call of fn (nil if unknown), whose
 // body sits at at in it; withError if it may come with a non-nil error.
@@ -220,7 +224,7 @@ func checkResponse(c *checker, r response) {
 		Pos:      origin.Pos(),
 		End:      origin.End(),
 		Category: category,
-		Message: fmt.Sprintf("%s is not closed on every path%s: the connection leaks (it never returns to the pool, and sits in CLOSE_WAIT once the server hangs up); close it, e.g. "+advice,
+		Message: fmt.Sprintf("%s is not closed on every path%s: "+bodyConsequence+"; close it, e.g. "+advice,
 			closer, where, closer),
 		Related: []analysis.RelatedInformation{{Pos: leak.Pos, Message: leakMessage(leak, closer, v.Name())}},
 	}

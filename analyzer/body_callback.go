@@ -109,8 +109,8 @@ func checkCallback(c *checker, fn *types.Func, k int, lit *ast.FuncLit) {
 		Pos:      v.Pos(),
 		End:      params[pf.From].End(),
 		Category: nameBody,
-		Message: fmt.Sprintf("%s is not closed on every path in the func literal given to %s, which hands it the response and leaves closing it to the func: the connection leaks (it never returns to the pool, and sits in CLOSE_WAIT once the server hangs up); close it, e.g. defer %s.Close() first in the func",
-			closer, dialFuncName(fn), closer),
+		Message: fmt.Sprintf("%s is not closed on every path in the func literal given to %s, which hands it the response and leaves closing it to the func: "+bodyConsequence+"; close it, e.g. defer %s.Close() first in the func",
+			closer, qualifiedName(fn), closer),
 		Related: []analysis.RelatedInformation{{Pos: leaks[0].Pos, Message: leakMessage(leaks[0], closer, v.Name())}},
 	})
 }
@@ -124,10 +124,13 @@ func callbacks(c *checker, cur inspector.Cursor, fn *types.Func) {
 		return
 	}
 	info := c.pass.TypesInfo
+	params := fn.Signature().Params()
 	for k, arg := range call.Args {
-		sig, ok := info.TypeOf(arg).(*types.Signature)
-		if !ok || !hasResponseParam(sig) {
-			continue
+		if k >= params.Len() {
+			break
+		}
+		if sig, ok := params.At(k).Type().Underlying().(*types.Signature); !ok || !hasResponseParam(sig) {
+			continue // (the callee's parameter types first: no lookup for most calls)
 		}
 		switch a := ast.Unparen(arg).(type) {
 		case *ast.FuncLit:
@@ -158,8 +161,8 @@ func checkNamedCallback(c *checker, fn *types.Func, k int, arg ast.Expr, f *type
 		Pos:      arg.Pos(),
 		End:      arg.End(),
 		Category: nameBody,
-		Message: fmt.Sprintf("%s hands %s a response and leaves closing it to it, but %s never closes it: the connection leaks (it never returns to the pool, and sits in CLOSE_WAIT once the server hangs up); close the Body in %s, e.g. defer resp.Body.Close() first",
-			dialFuncName(fn), types.ExprString(arg), types.ExprString(arg), types.ExprString(arg)),
+		Message: fmt.Sprintf("%s hands %s a response and leaves closing it to it, but %s never closes it: "+bodyConsequence+"; close the Body in %s, e.g. defer resp.Body.Close() first",
+			qualifiedName(fn), types.ExprString(arg), types.ExprString(arg), types.ExprString(arg)),
 	})
 }
 

@@ -28,9 +28,9 @@ import (
 // receivedAt returns the variable that the statement at cur receives a
 // response into from a channel, and the node its search starts from:
 // the range statement (for resp := range ch: its body), or the
-// assignment (resp := <-ch: after it). A receive that also says whether the channel is closed
-// (resp, ok := <-ch) is left alone: its response is nil when it is; so
-// is a select's case (case resp := <-ch:).
+// assignment (resp := <-ch: after it). A receive that also says whether
+// the channel is closed (resp, ok := <-ch) is left alone: its response
+// is nil when it is; so is a select's case (case resp := <-ch:).
 func receivedAt(info *types.Info, cur inspector.Cursor) (*types.Var, ast.Node) {
 	var id *ast.Ident
 	switch n := cur.Node().(type) {
@@ -57,9 +57,13 @@ func receivedAt(info *types.Info, cur inspector.Cursor) (*types.Var, ast.Node) {
 	return v, cur.Node()
 }
 
-// checkReceived reports the response received into v at cur, searched
-// from def, if a path leaves its body open.
-func checkReceived(c *checker, cur inspector.Cursor, v *types.Var, def ast.Node) {
+// checkReceived reports the response that the statement at cur receives
+// from a channel, if a path leaves its body open.
+func checkReceived(c *checker, cur inspector.Cursor) {
+	v, def := receivedAt(c.pass.TypesInfo, cur)
+	if v == nil {
+		return
+	}
 	fn, _ := flow.EnclosingFunc(cur)
 	if _, body := flow.FuncParts(fn.Node()); body == nil {
 		return
@@ -81,7 +85,7 @@ func checkReceived(c *checker, cur inspector.Cursor, v *types.Var, def ast.Node)
 		Pos:      v.Pos(),
 		End:      v.Pos() + token.Pos(len(v.Name())),
 		Category: nameBody,
-		Message: fmt.Sprintf("%s is not closed on every path%s: the response was received from a channel, so it is this code's to close, and the connection leaks (it never returns to the pool, and sits in CLOSE_WAIT once the server hangs up); %s",
+		Message: fmt.Sprintf("%s is not closed on every path%s: the response was received from a channel, so it is this code's to close, and "+bodyConsequence+"; %s",
 			closer, where, advice),
 		Related: []analysis.RelatedInformation{{Pos: found.Leak.Pos, Message: leakMessage(found.Leak, closer, v.Name())}},
 	})

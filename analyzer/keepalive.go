@@ -127,7 +127,7 @@ func checkKeepAlive(c *checker, installs []dialInstall) {
 			if !nethttp.IsDialResults(fn.Signature().Results()) {
 				what = "helper " // a helper the dial func hands its connection to
 			}
-			add(foreignKey{in.at, fn}, in.at, what+dialFuncName(fn)+" "+kaConsequence, in, edit)
+			add(foreignKey{in.at, fn}, in.at, what+qualifiedName(fn)+" "+kaConsequence, in, edit)
 		}
 	}
 
@@ -414,9 +414,9 @@ func joinExprs(list []ast.Expr) string {
 	return strings.Join(strs, ", ")
 }
 
-// dialFuncName returns the name of fn qualified by its package name and, for
+// qualifiedName returns the name of fn qualified by its package name and, for
 // a method, its receiver type: dialers.Dial, dialers.Pool.Dial.
-func dialFuncName(fn *types.Func) string {
+func qualifiedName(fn *types.Func) string {
 	name := fn.Name()
 	if recv := fn.Signature().Recv(); recv != nil {
 		t := types.Unalias(recv.Type())

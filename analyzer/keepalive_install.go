@@ -72,9 +72,10 @@ func callInstalls(c *checker, cur inspector.Cursor, fn *types.Func, installs []d
 		return installs
 	}
 	info := c.pass.TypesInfo
+	params := fn.Signature().Params()
 	for i, arg := range call.Args {
-		if !flow.IsNamed(info.TypeOf(arg), "net/http", "Transport") {
-			continue
+		if i >= params.Len() || !flow.IsNamed(params.At(i).Type(), "net/http", "Transport") {
+			continue // (the callee's parameter types: no lookup for most calls)
 		}
 		pf := c.Summary(fn.Origin()).Param(i, kindDialConn)
 		if pf.Effect&flow.Uses == 0 || !(&dialResolver{c: c, info: info}).toggledAt(call, pf.When) {

@@ -131,7 +131,7 @@ func exitGuard(info *types.Info, sig *ast.FuncType, d *ast.DeferStmt) int8 {
 		}
 		if id, ok := ast.Unparen(b.X).(*ast.Ident); ok {
 			if v, ok := info.Uses[id].(*types.Var); ok && isResultOf(v, sig) {
-				return int8(resultIndex(sig, v) + 1)
+				return int8(fieldIndex(sig.Results, v) + 1)
 			}
 		}
 	}
@@ -144,20 +144,6 @@ func conjuncts(e ast.Expr) []ast.Expr {
 		return append(conjuncts(b.X), conjuncts(b.Y)...)
 	}
 	return []ast.Expr{ast.Unparen(e)}
-}
-
-// resultIndex returns the index of the named result v in sig.
-func resultIndex(sig *ast.FuncType, v *types.Var) int {
-	k := 0
-	for _, f := range sig.Results.List {
-		for _, name := range f.Names {
-			if name.Pos() == v.Pos() {
-				return k
-			}
-			k++
-		}
-	}
-	return -1
 }
 
 // releasedAtExit reports whether a path in state st that leaves the

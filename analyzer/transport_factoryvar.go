@@ -37,7 +37,7 @@ func exportFactoryVars(c *checker) {
 		}
 		var f flow.Fact
 		for m := range v.Type().Underlying().(*types.Interface).Methods() {
-			if r := defaultMade(c, v, m.Name()); r != nil {
+			if r := defaultMade(c, v, m); r != nil {
 				rf := *r
 				rf.Method = m.Name()
 				f.Results = append(f.Results, rf)
@@ -49,24 +49,11 @@ func exportFactoryVars(c *checker) {
 	}
 }
 
-// defaultMade returns what the method named method of the value of v, a
+// defaultMade returns what the interface method m, called on v, a
 // default factory of this package, builds on every call (nil if no pool,
 // or if v is no default factory).
-func defaultMade(c *checker, v *types.Var, method string) *flow.ResultFact {
-	rhs, zero, ok := c.Origin(v)
-	if !ok || zero || rhs == nil {
-		return nil // assigned again, or no value
-	}
-	t := c.pass.TypesInfo.TypeOf(rhs)
-	if t == nil || types.IsInterface(t) {
-		return nil
-	}
-	obj, _, _ := types.LookupFieldOrMethod(t, true, v.Pkg(), method)
-	impl, ok := obj.(*types.Func)
-	if !ok {
-		return nil
-	}
-	if r := c.Summary(impl).Result(kindPool); r != nil && r.When.Param == 0 && !r.Lazy {
+func defaultMade(c *checker, v *types.Var, m *types.Func) *flow.ResultFact {
+	if r := c.Summary(flow.ValueMethod(c.Engine, v, m)).Result(kindPool); r != nil && r.When.Param == 0 && !r.Lazy {
 		return r
 	}
 	return nil
@@ -86,7 +73,7 @@ func factoryVarPool(c *checker, call *ast.CallExpr, fn *types.Func) *flow.Result
 		return nil // an unexported one: Concrete's
 	}
 	if v.Pkg() == c.pass.Pkg {
-		return defaultMade(c, v, fn.Name())
+		return defaultMade(c, v, fn)
 	}
 	if len(c.WritesTo(v)) > 0 {
 		return nil // given another value here

@@ -272,11 +272,19 @@ func (sm callEffects) Concrete(call *ast.CallExpr, fn *types.Func) *types.Func {
 	if v == nil || v.Kind() == types.PackageVar && v.Exported() {
 		return nil
 	}
-	rhs, _, ok := sm.e.Origin(v)
+	return ValueMethod(sm.e, v, fn)
+}
+
+// ValueMethod returns the method that a call of the interface method fn
+// on the variable v runs, when this package gives v one value only,
+// where it declares it, of a type that is not an interface; nil
+// otherwise.
+func ValueMethod(e *Engine, v *types.Var, fn *types.Func) *types.Func {
+	rhs, _, ok := e.Origin(v)
 	if !ok || rhs == nil {
 		return nil
 	}
-	t := sm.e.Info.TypeOf(rhs)
+	t := e.Info.TypeOf(rhs)
 	if t == nil || types.IsInterface(t) {
 		return nil
 	}

@@ -146,18 +146,6 @@ func conjuncts(e ast.Expr) []ast.Expr {
 	return []ast.Expr{ast.Unparen(e)}
 }
 
-// releasedAtExit reports whether a path in state st that leaves the
-// function by ret releases the resource: a deferred closure registered
-// on it releases the variable, which still holds the resource, unless it
-// releases only under a test of a result that ret makes nil.
-func (st pathState) releasedAtExit(info *types.Info, ret *ast.ReturnStmt) bool {
-	if !st.atExit || st.dead&1 != 0 {
-		return false
-	}
-	k := int(st.exitIf) - 1
-	return k < 0 || k >= len(ret.Results) || !IsNil(info, ret.Results[k])
-}
-
 // declares reports whether n declares v (again: a loop went round),
 // which leaves the one a deferred closure captured as it was.
 func declares(info *types.Info, n ast.Node, v *types.Var) bool {

@@ -38,6 +38,7 @@ type pathState struct {
 	dead     uint8      // the aliases (bit 0 the variable, bit i its holder i-1) overwritten on this path
 	atExit   bool       // a deferred closure on this path releases what the variable holds when the function returns
 	exitIf   int8       // if not 0, only when the result exitIf-1 is not nil then (see exitGuard)
+	mayNil   *types.Var // while exitIf is set: an error set from a call that may return nil (see noteErrSet)
 }
 
 // reportable reports whether a resource still held in state st is a
@@ -268,7 +269,7 @@ func (t *pathSearch) searchFrom(first pathItem) (*LeakExit, bool) {
 			if entered++; !t.all && entered > quietAfter && len(b.Nodes) > 0 && commSend(b) == nil && t.quiet(b.Nodes[0].Pos(), it.st) {
 				// Nothing from here on mentions the resource: the path
 				// leaks if it can reach a return at all.
-				if ret := t.g.exits(t.c)[b.Index]; ret != nil && !it.st.releasedAtExit(t.c.Info, ret) && !t.onReturn {
+				if ret := t.g.exits(t.c)[b.Index]; ret != nil && !t.releasedAtExit(it.st, ret) && !t.onReturn {
 					t.leakAt(it.st, returnExit(t.g.body, ret))
 				}
 				continue
@@ -361,6 +362,9 @@ func (t *pathSearch) visit(n ast.Node, st *pathState, via *LeakExit) bool {
 		st.atExit, st.exitIf = true, exitGuard(t.c.Info, t.sig, n.(*ast.DeferStmt))
 		return false
 	}
+	if st.exitIf != 0 {
+		t.noteErrSet(n, st)
+	}
 	st.eofErr = eofErrAfter(&t.tracked, n, st.eofErr)
 	r := t.scan(n, st.dead)
 	ev, deref, unlink, call := r.ev, r.deref, r.unlink, r.call
@@ -418,7 +422,7 @@ func (t *pathSearch) visit(n ast.Node, st *pathState, via *LeakExit) bool {
 		// Another alias still holds it.
 	}
 	if ret, ok := n.(*ast.ReturnStmt); ok {
-		if st.releasedAtExit(t.c.Info, ret) || t.onReturn {
+		if t.releasedAtExit(*st, ret) || t.onReturn {
 			t.done = true // released by the deferred closure, or the deferred release
 			return true
 		}

@@ -18,8 +18,8 @@ func (t *pathSearch) quiet(pos token.Pos, st pathState) bool {
 	if g.lastUse == nil {
 		g.indexUses(t.c.Info)
 	}
-	if g.hasGoto || isResultOf(t.v, t.sig) {
-		return false // a naked return mentions a named result without naming it
+	if g.hasGoto || isResultOf(t.v, t.sig) || st.exitIf != 0 {
+		return false // a naked return mentions a named result without naming it; what it returns decides
 	}
 	last := g.lastUse[t.v]
 	if st.linked && g.lastUse[t.errVar] > last { // err matters while it holds the call's error

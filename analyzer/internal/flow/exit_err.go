@@ -1,0 +1,129 @@
+package flow
+
+import (
+	"go/ast"
+	"go/types"
+)
+
+// This file holds what the search knows of the error that a deferred
+// closure tests before it releases (see exitGuard):
+//
+//	defer func() {
+//		if err != nil {
+//			resp.Body.Close()
+//		}
+//	}()
+//	...
+//	err = json.NewDecoder(resp.Body).Decode(&v)
+//	return v, err
+//
+// The return hands back nil when the decode succeeds: the closure closes
+// nothing then. A path returns nil at that result when it returns the
+// literal nil, a variable it set last from a call that may return nil
+// (and has not tested since), or the call's own error it has tested nil.
+
+// releasedAtExit reports whether a path in state st that leaves the
+// function by ret releases the resource: a deferred closure registered
+// on it releases the variable, which still holds the resource, unless it
+// releases only under a test of a result that ret may make nil.
+func (t *pathSearch) releasedAtExit(st pathState, ret *ast.ReturnStmt) bool {
+	if !st.atExit || st.dead&1 != 0 {
+		return false
+	}
+	k := int(st.exitIf) - 1
+	if k < 0 {
+		return true
+	}
+	info := t.c.Info
+	var v *types.Var
+	switch {
+	case len(ret.Results) == 0: // a naked return: the result itself
+		v = resultVar(info, t.sig, k)
+	case k < len(ret.Results):
+		if IsNil(info, ret.Results[k]) {
+			return false
+		}
+		v = VarOf(info, ret.Results[k])
+	}
+	return v == nil || v != st.mayNil && !(v == t.errVar && st.linked && st.err == errNil)
+}
+
+// resultVar returns the k-th result of sig, if it is named.
+func resultVar(info *types.Info, sig *ast.FuncType, k int) *types.Var {
+	i := 0
+	for _, field := range sig.Results.List {
+		for _, name := range field.Names {
+			if i == k {
+				v, _ := info.Defs[name].(*types.Var)
+				return v
+			}
+			i++
+		}
+		if len(field.Names) == 0 {
+			i++
+		}
+	}
+	return nil
+}
+
+// noteErrSet records in st the error variable node n sets from a call
+// that may return nil, on a path on which a deferred closure releases
+// under a test of a result (st.exitIf is set); another value for the
+// variable forgets it.
+func (t *pathSearch) noteErrSet(n ast.Node, st *pathState) {
+	as, ok := n.(*ast.AssignStmt)
+	if !ok {
+		return
+	}
+	for i, lhs := range as.Lhs {
+		id := IdentOf(lhs)
+		if id == nil {
+			continue
+		}
+		v, _ := t.c.Info.ObjectOf(id).(*types.Var)
+		if v == nil {
+			continue
+		}
+		if v == st.mayNil {
+			st.mayNil = nil
+		}
+		if IsErrorType(v.Type()) && t.mayReturnNil(as, i) {
+			st.mayNil = v
+		}
+	}
+}
+
+// mayReturnNil reports whether the i-th value that as assigns is the
+// error of a call that returns nil when it succeeds: the last result of
+// a call with several (x, err := f()), a method of another package
+// (dec.Decode(&v), w.Flush()), or a function of this package with a
+// return of nil there. Other functions may be constructors of errors
+// (newStatusError(resp)): they are taken to return one.
+func (t *pathSearch) mayReturnNil(as *ast.AssignStmt, i int) bool {
+	info := t.c.Info
+	if len(as.Rhs) == 1 && len(as.Lhs) > 1 {
+		_, ok := ast.Unparen(as.Rhs[0]).(*ast.CallExpr)
+		return ok && i == len(as.Lhs)-1
+	}
+	if len(as.Rhs) != len(as.Lhs) {
+		return false
+	}
+	call, ok := ast.Unparen(as.Rhs[i]).(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	fn := CalleeFunc(info, call)
+	if fn == nil {
+		return false
+	}
+	if lf := t.c.LocalFunc(fn); lf != nil {
+		k := fn.Signature().Results().Len() - 1
+		for _, ret := range ReturnsOf(lf.Decl.Body) {
+			if k < len(ret.Results) && IsNil(info, ret.Results[k]) {
+				return true
+			}
+		}
+		return false
+	}
+	return fn.Signature().Recv() != nil
+}

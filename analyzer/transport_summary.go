@@ -65,7 +65,7 @@ func summarizePool(c *checker, lf *flow.Func, f *flow.Fact) {
 			continue // not a pool that keeps connections
 		}
 		var and flow.Condition
-		when, ok := c.Guard(lf.Cur(), cur)
+		when, ok := c.RecvGuard(lf.Cur(), cur) // a builder's fallback: if b.base == nil
 		if src.when.Param != 0 {
 			switch passed := c.PassedCond(lf.Cur(), cur.Node().(*ast.CallExpr), src.when); {
 			case !ok:

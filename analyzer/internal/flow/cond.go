@@ -51,14 +51,14 @@ func (c *conds) HoldsAt(call *ast.CallExpr, w Condition) (holds, known bool) {
 		}
 		return (len(call.Args) < w.Param) != w.NonZero, true
 	}
-	if w.Param-1 >= len(call.Args) || call.Ellipsis.IsValid() {
+	arg := CondArg(info, call, w)
+	if arg == nil || call.Ellipsis.IsValid() {
 		return true, false
 	}
 	var fields []string
 	if w.Field != "" {
 		fields = strings.Split(w.Field, ".")
 	}
-	arg := call.Args[w.Param-1]
 	if w.Const != "" {
 		v := c.constAt(arg, 0)
 		if v == nil || len(fields) > 0 {
@@ -66,7 +66,7 @@ func (c *conds) HoldsAt(call *ast.CallExpr, w Condition) (holds, known bool) {
 		}
 		return (v.ExactString() == w.Const) != w.NonZero, true
 	}
-	if len(fields) == 0 && isInterfaceParam(info, call, w.Param-1) && !IsNil(info, arg) && !types.IsInterface(info.TypeOf(arg)) {
+	if len(fields) == 0 && w.Param > 0 && isInterfaceParam(info, call, w.Param-1) && !IsNil(info, arg) && !types.IsInterface(info.TypeOf(arg)) {
 		return w.NonZero, true // a concrete value, even a nil pointer, makes a non-nil interface
 	}
 	zero, known := c.zeroBefore(arg, fields, 0, call)
@@ -111,6 +111,11 @@ func (c *conds) zeroBefore(e ast.Expr, fields []string, depth int, at ast.Node) 
 		}
 		if len(fields) > 0 && c.zeroResult(x, fields[0]) {
 			return true, true // DefaultConfig() leaves HTTPClient nil (and its fields: of nothing)
+		}
+		if len(fields) > 0 {
+			if e, rest := c.fluentField(x, fields); e != nil {
+				return c.zeroBefore(e, rest, depth+1, at) // New().WithBase(hc).Timeout(t): base is hc
+			}
 		}
 	case *ast.UnaryExpr:
 		if x.Op == token.AND {
@@ -182,6 +187,40 @@ func (c *conds) zeroResult(call *ast.CallExpr, field string) bool {
 		}
 	}
 	return false
+}
+
+// fluentField returns where the field path fields of what call returns
+// comes from, by its callee's summary, and the path left inside it: an
+// argument that the callee returns at that field (a setter), or the
+// receiver, returned whole by a method that sets nothing on the path
+// (another setter of a builder); nil if not known.
+func (c *conds) fluentField(call *ast.CallExpr, fields []string) (ast.Expr, []string) {
+	fn := CalleeFunc(c.idx.info, call)
+	if fn == nil || call.Ellipsis.IsValid() {
+		return nil, nil
+	}
+	var recv ast.Expr
+	for _, p := range c.idx.e.Summary(fn).Params {
+		if p.Effect&Returns == 0 || p.Result != 0 {
+			continue
+		}
+		w := Condition{Param: p.Index + 1}
+		if p.Index < 0 {
+			w.Param = -1 // the receiver
+		}
+		arg := CondArg(c.idx.info, call, w)
+		if arg == nil {
+			continue
+		}
+		path := strings.Split(p.Path, ".")
+		switch {
+		case p.Path == "" && p.Index < 0 && !hasPrefix(Place(fields), Place(strings.Split(p.Sets, "."))):
+			recv = arg
+		case p.Path != "" && hasPrefix(Place(fields), Place(path)):
+			return arg, fields[len(path):]
+		}
+	}
+	return recv, fields
 }
 
 // ZeroAt reports whether the field path fields of e is known to be zero

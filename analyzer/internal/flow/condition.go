@@ -2,6 +2,8 @@ package flow
 
 import (
 	"fmt"
+	"go/ast"
+	"go/types"
 	"strings"
 )
 
@@ -12,7 +14,7 @@ import (
 // field at a path inside it, is non-zero (or zero). The zero condition
 // (Param 0) holds always.
 type Condition struct {
-	Param   int    // 1 + the index of the parameter; 0: always
+	Param   int    // 1 + the index of the parameter; 0: always; -1: the receiver (see RecvGuard)
 	Field   string // the fields selected from it, joined by dots; "": the parameter itself
 	NonZero bool   // the effect happens when it is non-zero (or differs from Const); when it is zero (equals Const) if false
 	Const   string // if not empty: the constant it is compared with, as go/constant writes it ("HEAD" in quotes)
@@ -23,6 +25,9 @@ func (w Condition) String() string {
 		return ""
 	}
 	s := fmt.Sprintf("p%d", w.Param-1)
+	if w.Param < 0 {
+		s = "recv"
+	}
 	if w.Field != "" {
 		s += "." + w.Field
 	}
@@ -67,4 +72,23 @@ func (w Condition) Or(o Condition) (Condition, bool) {
 		return o, true
 	}
 	return Condition{}, false
+}
+
+// CondArg returns the expression of call that w tests: the argument of
+// its parameter, or the receiver of a method call; nil if call has none.
+func CondArg(info *types.Info, call *ast.CallExpr, w Condition) ast.Expr {
+	if w.Param < 0 {
+		sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+		if !ok {
+			return nil
+		}
+		if s, ok := info.Selections[sel]; !ok || s.Kind() != types.MethodVal {
+			return nil
+		}
+		return sel.X
+	}
+	if w.Param == 0 || w.Param > len(call.Args) {
+		return nil
+	}
+	return call.Args[w.Param-1]
 }

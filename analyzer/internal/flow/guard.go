@@ -30,7 +30,19 @@ type guards struct {
 //
 // Only parameters the function never assigns (nor their fields) count.
 func (c *guards) Guard(fn, cur inspector.Cursor) (Condition, bool) {
-	return c.GuardFrom(fn, cur, token.NoPos)
+	return c.guardFrom(fn, cur, token.NoPos, false)
+}
+
+// RecvGuard is Guard where a test of a field of the receiver counts too
+// (Condition.Param is then -1): a builder that makes its own resource
+// only when it was given none.
+//
+//	func (b *Builder) Conn() *Conn {
+//		if b.base != nil { return b.base }   // recv.base
+//		return dial()
+//	}
+func (c *guards) RecvGuard(fn, cur inspector.Cursor) (Condition, bool) {
+	return c.guardFrom(fn, cur, token.NoPos, true)
 }
 
 // GuardFrom is Guard where only the ifs that return after from count:
@@ -39,22 +51,27 @@ func (c *guards) Guard(fn, cur inspector.Cursor) (Condition, bool) {
 //	if rt == nil { return nil, errNoTransport }   // before from: not a guard of what follows from
 //	resp, err := rt.RoundTrip(req)                // from
 func (c *guards) GuardFrom(fn, cur inspector.Cursor, from token.Pos) (Condition, bool) {
+	return c.guardFrom(fn, cur, from, false)
+}
+
+// guardFrom is GuardFrom, with tests of the receiver's fields if recv.
+func (c *guards) guardFrom(fn, cur inspector.Cursor, from token.Pos, recv bool) (Condition, bool) {
 	for ; cur.Node() != nil && cur != fn; cur = cur.Parent() {
 		parent := cur.Parent()
 		if ifs, ok := parent.Node().(*ast.IfStmt); ok && ifs.Init == nil {
 			switch cur.Node() {
 			case ifs.Body:
-				if w, ok := c.paramTest(fn, ifs.Cond, true); ok {
+				if w, ok := c.paramTest(fn, ifs.Cond, true, recv); ok {
 					return w, true
 				}
 			case ifs.Else:
-				if w, ok := c.paramTest(fn, ifs.Cond, false); ok {
+				if w, ok := c.paramTest(fn, ifs.Cond, false, recv); ok {
 					return w, true
 				}
 			}
 		}
 		if cc, ok := parent.Node().(*ast.CaseClause); ok && cur.ParentEdgeKind() == edge.CaseClause_Body {
-			if w, ok := c.caseTest(fn, parent, cc); ok {
+			if w, ok := c.caseTest(fn, parent, cc, recv); ok {
 				return w, true
 			}
 		}
@@ -70,7 +87,7 @@ func (c *guards) GuardFrom(fn, cur inspector.Cursor, from token.Pos) (Condition,
 			if _, ok := ifs.Body.List[len(ifs.Body.List)-1].(*ast.ReturnStmt); !ok {
 				continue
 			}
-			if w, ok := c.paramTest(fn, ifs.Cond, false); ok {
+			if w, ok := c.paramTest(fn, ifs.Cond, false, recv); ok {
 				return w, true
 			}
 		}
@@ -82,13 +99,13 @@ func (c *guards) GuardFrom(fn, cur inspector.Cursor, from token.Pos) (Condition,
 // under which the clause cc, at cur, of a switch without a tag runs: its
 // own test, or the negation of an earlier clause's (of any other clause's
 // for the default), each a single expression.
-func (c *guards) caseTest(fn, cur inspector.Cursor, cc *ast.CaseClause) (Condition, bool) {
+func (c *guards) caseTest(fn, cur inspector.Cursor, cc *ast.CaseClause, recv bool) (Condition, bool) {
 	sw, ok := cur.Parent().Parent().Node().(*ast.SwitchStmt)
 	if !ok || sw.Tag != nil || sw.Init != nil {
 		return Condition{}, false
 	}
 	if len(cc.List) == 1 {
-		if w, ok := c.paramTest(fn, cc.List[0], true); ok {
+		if w, ok := c.paramTest(fn, cc.List[0], true, recv); ok {
 			return w, true
 		}
 	}
@@ -101,7 +118,7 @@ func (c *guards) caseTest(fn, cur inspector.Cursor, cc *ast.CaseClause) (Conditi
 			continue
 		}
 		if len(other.List) == 1 {
-			if w, ok := c.paramTest(fn, other.List[0], false); ok {
+			if w, ok := c.paramTest(fn, other.List[0], false, recv); ok {
 				return w, true
 			}
 		}
@@ -115,12 +132,12 @@ func (c *guards) caseTest(fn, cur inspector.Cursor, cc *ast.CaseClause) (Conditi
 // against zero.
 //
 //	opts.Open    !opts.Open    out != nil    cfg.Proxy == ""    n > 0    len(p.Hosts) > 0
-func (c *guards) paramTest(fn inspector.Cursor, e ast.Expr, truth bool) (Condition, bool) {
+func (c *guards) paramTest(fn inspector.Cursor, e ast.Expr, truth, recv bool) (Condition, bool) {
 	info := c.idx.info
 	switch x := ast.Unparen(e).(type) {
 	case *ast.UnaryExpr:
 		if x.Op == token.NOT {
-			return c.paramTest(fn, x.X, !truth)
+			return c.paramTest(fn, x.X, !truth, recv)
 		}
 	case *ast.BinaryExpr:
 		switch x.Op {
@@ -132,8 +149,8 @@ func (c *guards) paramTest(fn inspector.Cursor, e ast.Expr, truth bool) (Conditi
 			// rather than a nil check that guards it.
 			//
 			//	if cfg == nil || !cfg.Insecure { return }
-			wx, okx := c.paramTest(fn, x.X, truth)
-			wy, oky := c.paramTest(fn, x.Y, truth)
+			wx, okx := c.paramTest(fn, x.X, truth, recv)
+			wy, oky := c.paramTest(fn, x.Y, truth, recv)
 			if !okx || oky && wy.depth() > wx.depth() {
 				return wy, oky
 			}
@@ -145,19 +162,19 @@ func (c *guards) paramTest(fn inspector.Cursor, e ast.Expr, truth bool) (Conditi
 			} else if !isZeroValue(info, x.Y) {
 				return Condition{}, false
 			}
-			w, ok := c.paramPath(fn, lenArg(info, operand))
+			w, ok := c.paramPath(fn, lenArg(info, operand), recv)
 			w.NonZero = (x.Op == token.NEQ) == truth
 			return w, ok
 		case token.GTR:
 			if !truth || !isZeroValue(info, x.Y) {
 				return Condition{}, false // x <= 0 may be negative
 			}
-			w, ok := c.paramPath(fn, lenArg(info, x.X))
+			w, ok := c.paramPath(fn, lenArg(info, x.X), recv)
 			w.NonZero = true
 			return w, ok
 		}
 	}
-	w, ok := c.paramPath(fn, e)
+	w, ok := c.paramPath(fn, e, recv)
 	if !ok || !IsBool(info.TypeOf(e)) {
 		return Condition{}, false
 	}
@@ -166,9 +183,10 @@ func (c *guards) paramTest(fn inspector.Cursor, e ast.Expr, truth bool) (Conditi
 }
 
 // paramPath returns the condition (without its sense) naming e, a
-// parameter of the function at fn or a field path inside it, that the
-// function never assigns.
-func (c *guards) paramPath(fn inspector.Cursor, e ast.Expr) (Condition, bool) {
+// parameter of the function at fn or a field path inside it (or, if
+// recv, a field path inside its receiver), that the function never
+// assigns.
+func (c *guards) paramPath(fn inspector.Cursor, e ast.Expr, recv bool) (Condition, bool) {
 	var fields []string
 	for depth := 0; depth <= maxDepth; depth++ {
 		switch x := ast.Unparen(e).(type) {
@@ -189,6 +207,9 @@ func (c *guards) paramPath(fn inspector.Cursor, e ast.Expr) (Condition, bool) {
 			}
 			if i := ParamIndex(fn.Node(), v); i >= 0 {
 				return Condition{Param: i + 1, Field: strings.Join(fields, ".")}, true
+			}
+			if recv && len(fields) > 0 && IsRecvOf(fn.Node(), v) {
+				return Condition{Param: -1, Field: strings.Join(fields, ".")}, true
 			}
 			// A local copy of a parameter (or of a field of one), not
 			// changed yet: hc := opts.Client; if hc == nil { ... }
@@ -300,17 +321,18 @@ func (c *guards) PassedCond(fn inspector.Cursor, call *ast.CallExpr, w Condition
 		if w.Param != len(call.Args) || w.Field != "" || w.Const != "" {
 			return Condition{}
 		}
-		p, ok := c.paramPath(fn, call.Args[w.Param-1])
+		p, ok := c.paramPath(fn, call.Args[w.Param-1], false)
 		if !ok || p.Field != "" {
 			return Condition{}
 		}
 		p.NonZero = w.NonZero
 		return p
 	}
-	if w.Param-1 >= len(call.Args) {
+	arg := CondArg(c.idx.info, call, w)
+	if arg == nil {
 		return Condition{}
 	}
-	p, ok := c.paramPath(fn, call.Args[w.Param-1])
+	p, ok := c.paramPath(fn, arg, false)
 	if !ok {
 		return Condition{}
 	}

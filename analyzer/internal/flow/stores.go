@@ -139,9 +139,12 @@ func firstSelector(e ast.Expr) *ast.SelectorExpr {
 // isParam reports whether v is a parameter or the receiver of the
 // function declaration or literal fn.
 func isParam(fn ast.Node, v *types.Var) bool {
-	if ParamIndex(fn, v) >= 0 {
-		return true
-	}
+	return ParamIndex(fn, v) >= 0 || IsRecvOf(fn, v)
+}
+
+// IsRecvOf reports whether v is the receiver of the function
+// declaration fn.
+func IsRecvOf(fn ast.Node, v *types.Var) bool {
 	fd, ok := fn.(*ast.FuncDecl)
 	if !ok || fd.Recv == nil {
 		return false

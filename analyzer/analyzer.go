@@ -196,7 +196,7 @@ func run(pass *analysis.Pass, cfg *Config) (any, error) {
 		checkTransport(c, found.pools)
 	}
 	if cfg.enabled(nameKeepAlive) && len(found.installs) > 0 {
-		checkKeepAlive(c, found.installs)
+		checkKeepAlive(c, found.installs, found.turnedOff)
 	}
 	c.ignores.finish(c)
 	return nil, nil
@@ -232,7 +232,8 @@ func newChecker(pass *analysis.Pass, cfg *Config, opts flow.Options) *checker {
 // of the package.
 type starts struct {
 	pools    []poolSource  // constructions of connection pools that keep idle connections (transport)
-	installs []dialInstall // dial funcs set on an http.Transport (keepalive)
+	installs  []dialInstall // dial funcs set on an http.Transport (keepalive)
+	turnedOff []ast.Expr    // Transports given to helpers that turn their pooling off (keepalive)
 }
 
 // scan walks the package's syntax once: it runs the body check on each
@@ -264,6 +265,7 @@ func (c *checker) scan() starts {
 			if dials {
 				checkDialerOption(c, cur, fn)
 				found.installs = callInstalls(c, cur, fn, found.installs)
+				found.turnedOff = turnsOffArgs(c, n, fn, found.turnedOff)
 			}
 		case *ast.CompositeLit:
 			if pools {

@@ -82,9 +82,9 @@ type foreignKey struct {
 // so the diagnostic goes to the field or assignment that installs it, in
 // this package, and names the dial func. The dial func's package tells
 // this one through the DialNoKeepAlive fact.
-func checkKeepAlive(c *checker, installs []dialInstall) {
+func checkKeepAlive(c *checker, installs []dialInstall, turnedOff []ast.Expr) {
 	dials := &dialResolver{c: c, info: c.pass.TypesInfo}
-	origins := &transportOrigins{c: c, info: c.pass.TypesInfo}
+	origins := &transportOrigins{c: c, info: c.pass.TypesInfo, turnedOff: turnedOff}
 	findings := make(map[any]*kaFinding)
 	add := func(key any, at ast.Node, message string, in dialInstall, edit *analysis.TextEdit) {
 		f := findings[key]

@@ -16,8 +16,9 @@ import (
 // transportOrigins resolves Transports in one package. Which of them get
 // DisableKeepAlives is computed on first use.
 type transportOrigins struct {
-	c    *checker
-	info *types.Info
+	c         *checker
+	info      *types.Info
+	turnedOff []ast.Expr // Transports given to helpers that turn their pooling off (see turnsOffArgs)
 
 	disabledLits    map[*ast.CompositeLit]bool // Transport literals given DisableKeepAlives
 	disabledVars    map[*types.Var]bool        // Transport variables given DisableKeepAlives
@@ -88,8 +89,8 @@ func (s *transportOrigins) transportOrigin(e ast.Expr, depth int) trOrigin {
 
 // disablesKeepAlives reports whether the Transport of origin o gets (or
 // may get) its pooling turned off: in one of its literals, or by an
-// assignment to a variable that holds it, or to a Transport the package's
-// source cannot place.
+// assignment to a variable that holds it, or by a helper it is given, or
+// by either to a Transport the package's source cannot place.
 func (s *transportOrigins) disablesKeepAlives(o trOrigin) bool {
 	for _, lit := range o.lits {
 		for _, elt := range lit.Elts {
@@ -101,11 +102,14 @@ func (s *transportOrigins) disablesKeepAlives(o trOrigin) bool {
 	if s.disabledLits == nil {
 		s.disabledLits = make(map[*ast.CompositeLit]bool)
 		s.disabledVars = make(map[*types.Var]bool)
+		bases := s.turnedOff
 		for _, w := range s.c.Writes().Fields {
-			if !nethttp.IsTransportField(w.Field, "DisableKeepAlives", "MaxIdleConnsPerHost") || !nethttp.TurnsOffPooling(s.info, w.Field.Name(), w.RHS) {
-				continue // another field, or pooling stays on
+			if nethttp.IsTransportField(w.Field, "DisableKeepAlives", "MaxIdleConnsPerHost") && nethttp.TurnsOffPooling(s.info, w.Field.Name(), w.RHS) {
+				bases = append(bases, w.Base)
 			}
-			wo := s.transportOrigin(w.Base, 0)
+		}
+		for _, base := range bases {
+			wo := s.transportOrigin(base, 0)
 			if !wo.known {
 				s.disabledUnknown = true
 				continue
@@ -132,4 +136,31 @@ func (s *transportOrigins) disablesKeepAlives(o trOrigin) bool {
 		}
 	}
 	return false
+}
+
+// turnsOffArgs appends to out the arguments of call, a call of fn, that
+// are Transports fn turns the pooling of off, by its summary (its
+// keep-alives turned off for good, or its idle connections closed),
+// unless under a test of its arguments known not to hold:
+//
+//	func ShortLived(t *http.Transport) *http.Transport { t.DisableKeepAlives = true; return t }
+func turnsOffArgs(c *checker, call *ast.CallExpr, fn *types.Func, out []ast.Expr) []ast.Expr {
+	if fn == nil || call.Ellipsis.IsValid() {
+		return out
+	}
+	params := fn.Signature().Params()
+	for i, arg := range call.Args {
+		if i >= params.Len() || !flow.IsNamed(params.At(i).Type(), "net/http", "Transport") {
+			continue // (the callee's parameter types: no lookup for most calls)
+		}
+		pf := c.Summary(fn.Origin()).Param(i, kindPool)
+		if pf.Effect&flow.Releases == 0 {
+			continue
+		}
+		if holds, known := c.HoldsAt(call, pf.When); known && !holds {
+			continue
+		}
+		out = append(out, arg)
+	}
+	return out
 }

@@ -337,7 +337,7 @@ func (s *dialResolver) varToggle(v *types.Var, depth int) ast.Node {
 // fieldOrigin returns the value that the field chain sel (v.f.g) has
 // for good: the one the literal that v is declared with (given no other
 // value) gives that field, when the package writes no field of v
-// anywhere; nil otherwise.
+// anywhere, nor takes the address of v or of a field; nil otherwise.
 //
 //	var cfg = config{dialer: &net.Dialer{KeepAlive: -1}}
 //	... DialContext: cfg.dialer.DialContext
@@ -352,8 +352,8 @@ func fieldOrigin(c *checker, sel *ast.SelectorExpr) ast.Expr {
 	if !ok {
 		return nil
 	}
-	if c.FieldsWritten(v) {
-		return nil // a field of v set somewhere: not the literal's for good
+	if c.FieldsWritten(v) || c.Writes().Addressed[v] {
+		return nil // a field of v set somewhere, or maybe (its address is taken): not the literal's for good
 	}
 	for _, f := range fields {
 		val = ast.Unparen(val)

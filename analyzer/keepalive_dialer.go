@@ -55,7 +55,7 @@ func dialerLitToggle(c *checker, lit *ast.CompositeLit, v *types.Var) ast.Node {
 		return nil // KeepAlive zero: default probes
 	}
 	for _, val := range values {
-		if val == nil || !flow.IsNegative(info, val) {
+		if val == nil || !c.negativeValue(val) {
 			return nil // a non-negative or unknown period somewhere
 		}
 	}
@@ -85,12 +85,35 @@ func keepAliveWrites(c *checker, v *types.Var) []flow.Write {
 	return out
 }
 
+// negativeValue reports whether e is a negative constant, or a variable
+// or a field of one that holds one for good (see setOnce, fieldOrigin):
+//
+//	cfg := upstream{KeepAlive: -time.Second}
+//	d := &net.Dialer{KeepAlive: cfg.KeepAlive}
+func (c *checker) negativeValue(e ast.Expr) bool {
+	for range kaMaxDepth {
+		if flow.IsNegative(c.pass.TypesInfo, e) {
+			return true
+		}
+		next := c.setOnce(e)
+		if sel, ok := ast.Unparen(e).(*ast.SelectorExpr); ok && next == e {
+			next = fieldOrigin(c, sel)
+		}
+		if next == nil || next == e {
+			return false
+		}
+		e = next
+	}
+	return false
+}
+
 // setOnce returns the value that e holds when it is a variable set once,
-// where it is declared, whose fields the package never sets
-// (cfg := net.KeepAliveConfig{Enable: false}); e otherwise.
+// where it is declared, whose fields the package never sets nor hands
+// out the address of (cfg := net.KeepAliveConfig{Enable: false}); e
+// otherwise.
 func (c *checker) setOnce(e ast.Expr) ast.Expr {
 	v := flow.VarOf(c.pass.TypesInfo, e)
-	if rhs, _, ok := c.Origin(v); ok && rhs != nil && !c.FieldsWritten(v) {
+	if rhs, _, ok := c.Origin(v); ok && rhs != nil && !c.FieldsWritten(v) && !c.Writes().Addressed[v] {
 		return rhs
 	}
 	return e

@@ -54,9 +54,10 @@ type Write struct {
 
 // Writes holds every write to a variable or a struct field in a package.
 type Writes struct {
-	Vars     map[*types.Var][]Write
-	Fields   []Write                // in source order
-	FieldsOf map[*types.Var][]Write // Fields by the variable at the root of their base (v in v.A.B = x)
+	Vars      map[*types.Var][]Write
+	Fields    []Write                // in source order
+	FieldsOf  map[*types.Var][]Write // Fields by the variable at the root of their base (v in v.A.B = x)
+	Addressed map[*types.Var]bool    // variables whose address, or a field's, is taken (&v, &v.A): anything may set them
 }
 
 // Writes returns the package's index of writes, built on first use.
@@ -120,7 +121,7 @@ func rootVar(info *types.Info, base ast.Expr) *types.Var {
 
 // collectWrites returns the writes in nodes.
 func collectWrites(info *types.Info, nodes []ast.Node) *Writes {
-	w := &Writes{Vars: make(map[*types.Var][]Write), FieldsOf: make(map[*types.Var][]Write)}
+	w := &Writes{Vars: make(map[*types.Var][]Write), FieldsOf: make(map[*types.Var][]Write), Addressed: make(map[*types.Var]bool)}
 	add := func(lhs, rhs ast.Expr, zero bool, stmt *ast.AssignStmt) {
 		switch lhs := ast.Unparen(lhs).(type) {
 		case *ast.Ident:
@@ -159,6 +160,10 @@ func collectWrites(info *types.Info, nodes []ast.Node) *Writes {
 				default:
 					add(name, nil, false, nil)
 				}
+			}
+		case *ast.UnaryExpr:
+			if v := rootVar(info, n.X); n.Op == token.AND && v != nil {
+				w.Addressed[v] = true
 			}
 		case *ast.RangeStmt:
 			if n.Tok == token.ASSIGN {

@@ -231,7 +231,7 @@ func newChecker(pass *analysis.Pass, cfg *Config, opts flow.Options) *checker {
 // What the transport and keepalive checks start from, found in one walk
 // of the package.
 type starts struct {
-	pools    []poolSource  // constructions of connection pools that keep idle connections (transport)
+	pools     []poolSource  // constructions of connection pools that keep idle connections (transport)
 	installs  []dialInstall // dial funcs set on an http.Transport (keepalive)
 	turnedOff []ast.Expr    // Transports given to helpers that turn their pooling off (keepalive)
 }

@@ -200,7 +200,13 @@ func poolCall(c *checker, cur inspector.Cursor, fn *types.Func) (poolSource, boo
 //	func DefaultConfig() *Config { return defaultConfig(cleanhttp.DefaultPooledTransport) }
 //	func defaultConfig(mk func() *http.Transport) *Config { return &Config{Transport: mk()} }
 func forwardedPool(c *checker, fn *types.Func, call *ast.CallExpr) *flow.ResultFact {
-	for _, p := range append(flow.ParametricForwards(fn), c.Summary(fn).Params...) {
+	params := c.Summary(fn).Params
+	if recv := fn.Signature().Recv(); recv != nil && types.IsInterface(recv.Type()) {
+		// No body to say more; a body's summary is the word (it may
+		// keep what it returns too: a cache).
+		params = append(flow.ParametricForwards(fn), params...)
+	}
+	for _, p := range params {
 		if p.Effect&flow.Forwards == 0 || p.Index >= len(call.Args) {
 			continue
 		}

@@ -374,6 +374,14 @@ func forwards(info *types.Info, lf *Func, f *Fact) {
 			bound[v] = o
 		}
 	}
+	kept := make(map[*types.Var]bool) // bound variables also stored where they outlive the call: c.m[key] = v
+	keep := func(e ast.Expr) {
+		if v := VarOf(info, e); v != nil {
+			if _, ok := bound[v]; ok {
+				kept[v] = true
+			}
+		}
+	}
 	ast.Inspect(lf.Body(), func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.FuncLit:
@@ -395,14 +403,22 @@ func forwards(info *types.Info, lf *Func, f *Fact) {
 				break
 			}
 			if len(n.Lhs) == 1 {
+				if IdentOf(n.Lhs[0]) == nil {
+					keep(n.Rhs[0])
+				}
 				bind(n.Lhs[0], n.Rhs[0])
 			}
+		case *ast.SendStmt:
+			keep(n.Value)
 		case *ast.ReturnStmt:
 			for r, e := range n.Results {
 				if t := lf.Sig().Results(); len(n.Results) == t.Len() && !mayHold(t.At(r).Type()) {
 					continue // an error, a number, a string: it holds no resource
 				}
 				o, ok := bound[VarOf(info, e)]
+				if kept[VarOf(info, e)] {
+					continue // the caller's to use, not to release
+				}
 				if i, direct := callOf(e); direct && len(n.Results) == 1 {
 					o, ok = origin{i, r, ""}, true // return operation()
 				} else if lo, lit := inLit(e, ""); lit {

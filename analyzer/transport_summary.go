@@ -64,8 +64,10 @@ func summarizePool(c *checker, lf *flow.Func, f *flow.Fact) {
 		if fl.Flags&poolOff != 0 {
 			continue // not a pool that keeps connections
 		}
-		var and flow.Condition
-		when, ok := c.RecvGuard(lf.Cur(), cur) // a builder's fallback: if b.base == nil
+		when, and, ok := c.RecvGuard(lf.Cur(), cur) // a builder's fallback: if b.base == nil; and the test around it
+		if and == when {
+			and = flow.Condition{}
+		}
 		if src.when.Param != 0 {
 			switch passed := c.PassedCond(lf.Cur(), cur.Node().(*ast.CallExpr), src.when); {
 			case !ok:

@@ -30,7 +30,8 @@ type guards struct {
 //
 // Only parameters the function never assigns (nor their fields) count.
 func (c *guards) Guard(fn, cur inspector.Cursor) (Condition, bool) {
-	return c.guardFrom(fn, cur, token.NoPos, false)
+	w, _, ok := c.guardFrom(fn, cur, token.NoPos, false)
+	return w, ok
 }
 
 // RecvGuard is Guard where a test of a field of the receiver counts too
@@ -41,8 +42,15 @@ func (c *guards) Guard(fn, cur inspector.Cursor) (Condition, bool) {
 //		if b.base != nil { return b.base }   // recv.base
 //		return dial()
 //	}
-func (c *guards) RecvGuard(fn, cur inspector.Cursor) (Condition, bool) {
-	return c.guardFrom(fn, cur, token.NoPos, true)
+//
+// It also returns the test around that one, if any (the zero Condition
+// if none): if hc == nil { if insecure { <cur> } }.
+func (c *guards) RecvGuard(fn, cur inspector.Cursor) (w, outer Condition, ok bool) {
+	w, at, ok := c.guardFrom(fn, cur, token.NoPos, true)
+	if ok {
+		outer, _, _ = c.guardFrom(fn, at.Parent(), token.NoPos, true)
+	}
+	return w, outer, ok
 }
 
 // GuardFrom is Guard where only the ifs that return after from count:
@@ -51,28 +59,30 @@ func (c *guards) RecvGuard(fn, cur inspector.Cursor) (Condition, bool) {
 //	if rt == nil { return nil, errNoTransport }   // before from: not a guard of what follows from
 //	resp, err := rt.RoundTrip(req)                // from
 func (c *guards) GuardFrom(fn, cur inspector.Cursor, from token.Pos) (Condition, bool) {
-	return c.guardFrom(fn, cur, from, false)
+	w, _, ok := c.guardFrom(fn, cur, from, false)
+	return w, ok
 }
 
-// guardFrom is GuardFrom, with tests of the receiver's fields if recv.
-func (c *guards) guardFrom(fn, cur inspector.Cursor, from token.Pos, recv bool) (Condition, bool) {
+// guardFrom is GuardFrom, with tests of the receiver's fields if recv;
+// it also returns the node on the way up under the test (an if's body).
+func (c *guards) guardFrom(fn, cur inspector.Cursor, from token.Pos, recv bool) (Condition, inspector.Cursor, bool) {
 	for ; cur.Node() != nil && cur != fn; cur = cur.Parent() {
 		parent := cur.Parent()
 		if ifs, ok := parent.Node().(*ast.IfStmt); ok && ifs.Init == nil {
 			switch cur.Node() {
 			case ifs.Body:
 				if w, ok := c.paramTest(fn, ifs.Cond, true, recv); ok {
-					return w, true
+					return w, cur, true
 				}
 			case ifs.Else:
 				if w, ok := c.paramTest(fn, ifs.Cond, false, recv); ok {
-					return w, true
+					return w, cur, true
 				}
 			}
 		}
 		if cc, ok := parent.Node().(*ast.CaseClause); ok && cur.ParentEdgeKind() == edge.CaseClause_Body {
 			if w, ok := c.caseTest(fn, parent, cc, recv); ok {
-				return w, true
+				return w, cur, true
 			}
 		}
 		// An if before cur in its block that returns when its test holds.
@@ -88,11 +98,11 @@ func (c *guards) guardFrom(fn, cur inspector.Cursor, from token.Pos, recv bool) 
 				continue
 			}
 			if w, ok := c.paramTest(fn, ifs.Cond, false, recv); ok {
-				return w, true
+				return w, cur, true
 			}
 		}
 	}
-	return Condition{}, false
+	return Condition{}, cur, false
 }
 
 // caseTest returns the condition on a parameter of the function at fn
@@ -197,6 +207,13 @@ func (c *guards) paramPath(fn inspector.Cursor, e ast.Expr, recv bool) (Conditio
 			fields = append([]string{x.Sel.Name}, fields...)
 			e = x.X
 			continue
+		case *ast.UnaryExpr, *ast.CompositeLit:
+			// A local copy's literal: c := &Client{hc: opts.HTTPClient}; if c.hc == nil
+			if val := litField(x, fields); val != nil {
+				e, fields = val, fields[1:]
+				continue
+			}
+			return Condition{}, false
 		case *ast.Ident:
 			v, ok := c.idx.info.Uses[x].(*types.Var)
 			if !ok {
@@ -341,4 +358,22 @@ func (c *guards) PassedCond(fn inspector.Cursor, call *ast.CallExpr, w Condition
 	}
 	p.NonZero, p.Const = w.NonZero, w.Const
 	return p
+}
+
+// litField returns the value that e, a composite literal or its address,
+// gives the first of fields (nil if none, or if fields is empty).
+func litField(e ast.Expr, fields []string) ast.Expr {
+	if u, ok := e.(*ast.UnaryExpr); ok && u.Op == token.AND {
+		e = ast.Unparen(u.X)
+	}
+	lit, ok := e.(*ast.CompositeLit)
+	if !ok || len(fields) == 0 {
+		return nil
+	}
+	for _, elt := range lit.Elts {
+		if kv, ok := elt.(*ast.KeyValueExpr); ok && SameName(kv.Key, fields[0]) {
+			return kv.Value
+		}
+	}
+	return nil
 }

@@ -12,7 +12,9 @@ import (
 // implementations does the same (an accessor of a library's client
 // interface only reads it: ServerURL; another hands back what holds it:
 // Options). A call of a method of such an interface that says nothing
-// counts as a use of the pool (transport_spec.go).
+// counts as a use of the pool (transport_spec.go). For a method that can
+// hand back a pool, it exports the fresh pool that every type of the
+// package implementing it builds (a factory: see factoryPool).
 func exportInterfaceFacts(c *checker) {
 	if !c.http {
 		return // nothing here can hold a pool
@@ -36,9 +38,6 @@ func exportInterfaceFacts(c *checker) {
 			impls = append(impls, t)
 		}
 	}
-	if len(impls) == 0 {
-		return
-	}
 	for _, iface := range ifaces {
 		var implementing []types.Type
 		for _, t := range impls {
@@ -46,15 +45,23 @@ func exportInterfaceFacts(c *checker) {
 				implementing = append(implementing, t)
 			}
 		}
-		if len(implementing) == 0 {
-			continue
-		}
 		for m := range iface.Methods() {
 			if m.Pkg() != c.pass.Pkg || m.Name() == "Close" {
 				continue // embedded from another package (its own facts); Close may release it
 			}
+			var f flow.Fact
 			if pf, ok := implsAgree(c, implementing, m); ok {
-				c.pass.ExportObjectFact(m, &flow.Fact{Params: []flow.ParamFact{pf}})
+				f.Params = append(f.Params, pf)
+			}
+			if c.pools.poolResult(m.Signature().Results()) >= 0 {
+				if made, ok := c.Implementations(iface, m); ok && len(made) > 0 {
+					if r := implsBuild(c, made); r != nil {
+						f.Results = append(f.Results, *r)
+					}
+				}
+			}
+			if len(f.Params)+len(f.Results) > 0 {
+				c.pass.ExportObjectFact(m, &f)
 			}
 		}
 	}

@@ -171,13 +171,17 @@ func poolCall(c *checker, cur inspector.Cursor, fn *types.Func) (poolSource, boo
 			return poolSource{cur: cur, expr: call, typ: fn.Signature().Results().At(0).Type(), helper: fn.Pkg().Name() + "." + fn.Name(), sdk: true}, true
 		}
 	}
-	r := c.Summary(fn).Result(kindPool)
-	if recv := fn.Signature().Recv(); r == nil && recv != nil && types.IsInterface(recv.Type()) && c.pools.poolResult(fn.Signature().Results()) >= 0 {
+	var r *flow.ResultFact
+	if recv := fn.Signature().Recv(); recv != nil && types.IsInterface(recv.Type()) && c.pools.poolResult(fn.Signature().Results()) >= 0 {
+		// The value the call runs on first; what every implementation
+		// does (a fact of the interface's package) after.
 		if impl := c.Concrete(call, fn); impl != nil {
 			r = c.Summary(impl).Result(kindPool) // var F Factory = maker{}; F.Make()
 		} else if r = factoryPool(c, fn); r == nil {
 			r = factoryVarPool(c, call, fn) // pkg.DefaultFactory.Make()
 		}
+	} else {
+		r = c.Summary(fn).Result(kindPool)
 	}
 	if r == nil {
 		r = forwardedPool(c, fn, call)
@@ -270,19 +274,23 @@ func (p *pools) mayReturnPool(call *ast.CallExpr) bool {
 	return ok && p.poolResult(sig.Results()) >= 0
 }
 
-// factoryPool returns what the method fn of an unexported interface of
-// this package hands back when every type of the package that
-// implements the interface (one at least) builds a fresh pool in its
-// method, always and at the same place: a factory behind an interface.
-// It returns nil otherwise.
+// factoryPool returns what the method fn of an interface hands back
+// when every type that implements the interface (one at least) builds a
+// fresh pool in its method, always and at the same place: a factory
+// behind an interface. For an unexported interface of this package,
+// those are the package's types; for an exported one of another package,
+// its facts say what that package's types agree on (exportInterfaceFacts),
+// and no type of this package may implement it otherwise. It returns nil
+// otherwise.
 //
 //	type factory interface{ Make() http.RoundTripper }
 //	func (cloner) Make() http.RoundTripper { return http.DefaultTransport.(*http.Transport).Clone() }
 //	tr := defaultFactory().Make()      // a new pool
+//	tr := s.Factory.Make()             // s.Factory dep.Factory, whose every implementation in dep clones
 func factoryPool(c *checker, fn *types.Func) *flow.ResultFact {
 	named, ok := types.Unalias(fn.Signature().Recv().Type()).(*types.Named)
-	if !ok || named.Obj().Pkg() != c.pass.Pkg || named.Obj().Exported() {
-		return nil // its implementations may be anywhere
+	if !ok {
+		return nil
 	}
 	iface, ok := named.Underlying().(*types.Interface)
 	if !ok {
@@ -292,6 +300,23 @@ func factoryPool(c *checker, fn *types.Func) *flow.ResultFact {
 	if !ok {
 		return nil
 	}
+	if named.Obj().Pkg() != c.pass.Pkg {
+		r := c.Summary(fn).Result(kindPool) // what the interface's package agrees on
+		if r == nil || len(impls) > 0 && implsBuild(c, impls) == nil {
+			return nil // a type of this package implements it otherwise
+		}
+		return r
+	}
+	if named.Obj().Exported() {
+		return nil // its implementations may be anywhere
+	}
+	return implsBuild(c, impls)
+}
+
+// implsBuild returns what impls, methods of the types that implement an
+// interface (one at least), hand back when each builds a fresh pool,
+// always and at the same place; nil otherwise.
+func implsBuild(c *checker, impls []*types.Func) *flow.ResultFact {
 	var out *flow.ResultFact
 	for _, impl := range impls {
 		r := c.Summary(impl).Result(kindPool)

@@ -30,6 +30,9 @@ func makerToggle(s *dialResolver, lf *flow.Func) (flow.Condition, bool) {
 		if t := s.dialerToggle(ret.Results[0], 1); t != nil {
 			return toggleGuard(s.c, lf, t), true
 		}
+		if i := keepAliveParam(s.c, lf, ret.Results[0]); i >= 0 {
+			return flow.Condition{Param: i + 1, Negative: true}, true // NewDialer(timeout, -1)
+		}
 	}
 	return flow.Condition{}, false
 }
@@ -74,22 +77,33 @@ func dialMakerToggle(s *dialResolver, lf *flow.Func, seen map[*types.Func]bool) 
 //	func newDialer(keepAlive time.Duration) *net.Dialer { return &net.Dialer{KeepAlive: keepAlive} }
 //	newDialer(-1)
 func keepAliveArg(c *checker, call *ast.CallExpr, r ast.Expr) bool {
-	info := c.pass.TypesInfo
-	lit := nethttp.NetDialerLit(info, r)
-	lf := c.LocalFunc(flow.CalleeFunc(info, call).Origin())
-	if lit == nil || lf == nil {
+	lf := c.LocalFunc(flow.CalleeFunc(c.pass.TypesInfo, call).Origin())
+	if lf == nil {
 		return false
+	}
+	i := keepAliveParam(c, lf, r)
+	return i >= 0 && i < len(call.Args) && !call.Ellipsis.IsValid() && c.negativeValue(call.Args[i])
+}
+
+// keepAliveParam returns the index of the parameter of lf that r, a
+// value lf returns, takes its KeepAlive from: r is a net.Dialer literal
+// (or a variable set once to one) whose KeepAlive is that parameter (and whose KeepAliveConfig, if any,
+// leaves probes off); -1 if none.
+func keepAliveParam(c *checker, lf *flow.Func, r ast.Expr) int {
+	info := c.pass.TypesInfo
+	lit := nethttp.NetDialerLit(info, c.setOnce(r)) // (d := &net.Dialer{...}; return d)
+	if lit == nil {
+		return -1
 	}
 	kvs, configOn := nethttp.DialerLitKeepAlive(info, lit, c.setOnce)
 	if configOn || len(kvs) != 1 {
-		return false
+		return -1
 	}
 	v := flow.VarOf(info, kvs[0].Value)
 	if v == nil {
-		return false
+		return -1
 	}
-	i := flow.ParamIndex(lf.Node(), v)
-	return i >= 0 && i < len(call.Args) && !call.Ellipsis.IsValid() && flow.IsNegative(info, call.Args[i])
+	return flow.ParamIndex(lf.Node(), v)
 }
 
 // makerResults returns the values that call returns, when it calls a

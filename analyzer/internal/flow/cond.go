@@ -59,6 +59,13 @@ func (c *conds) HoldsAt(call *ast.CallExpr, w Condition) (holds, known bool) {
 	if w.Field != "" {
 		fields = strings.Split(w.Field, ".")
 	}
+	if w.Negative {
+		v := c.constAt(arg, 0)
+		if v == nil || len(fields) > 0 || v.Kind() != constant.Int && v.Kind() != constant.Float {
+			return true, false
+		}
+		return constant.Sign(v) < 0, true
+	}
 	if w.Const != "" {
 		v := c.constAt(arg, 0)
 		if v == nil || len(fields) > 0 {

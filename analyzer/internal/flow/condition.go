@@ -18,6 +18,9 @@ type Condition struct {
 	Field   string // the fields selected from it, joined by dots; "": the parameter itself
 	NonZero bool   // the effect happens when it is non-zero (or differs from Const); when it is zero (equals Const) if false
 	Const   string // if not empty: the constant it is compared with, as go/constant writes it ("HEAD" in quotes)
+	// Negative: the effect happens when it is a negative number (a
+	// period that turns a feature off); NonZero and Const are unused.
+	Negative bool
 }
 
 func (w Condition) String() string {
@@ -32,6 +35,8 @@ func (w Condition) String() string {
 		s += "." + w.Field
 	}
 	switch {
+	case w.Negative:
+		s += "<0"
 	case w.Const != "" && w.NonZero:
 		s += "!=" + w.Const
 	case w.Const != "":

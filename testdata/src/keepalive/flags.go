@@ -76,7 +76,7 @@ var flagOnCross = &http.Transport{
 }
 
 // A maker of dialers whose KeepAlive is its argument.
-func dialerWith(keepAlive time.Duration) *net.Dialer {
+func dialerWith(keepAlive time.Duration) *net.Dialer { // want dialerWith:`^result0:noKeepAliveConn,when\(p0<0\)$`
 	return &net.Dialer{Timeout: time.Second, KeepAlive: keepAlive}
 }
 

@@ -104,9 +104,10 @@ func (defers deferIndex) before(def ast.Node, releases func(ast.Node) bool) *ast
 	return nil
 }
 
-// exitGuard returns which result of the function with signature sig
-// (its index + 1) the deferred closure run by d releases under a test
-// that it is not nil, as a function that closes on failure does:
+// exitGuard returns the error that the deferred closure run by d
+// releases under a test that it is not nil, as a function that closes on
+// failure does: a named result of the function with signature sig, or a
+// local variable of it.
 //
 //	defer func() {
 //		if err != nil {
@@ -114,15 +115,15 @@ func (defers deferIndex) before(def ast.Node, releases func(ast.Node) bool) *ast
 //		}
 //	}()
 //
-// It is 0 when the closure releases whatever the function returns.
-func exitGuard(info *types.Info, sig *ast.FuncType, d *ast.DeferStmt) int8 {
+// It is nil when the closure releases whatever the function returns.
+func exitGuard(info *types.Info, sig *ast.FuncType, d *ast.DeferStmt) *types.Var {
 	lit, ok := ast.Unparen(d.Call.Fun).(*ast.FuncLit)
-	if !ok || len(lit.Body.List) != 1 || sig == nil || sig.Results == nil {
-		return 0
+	if !ok || len(lit.Body.List) != 1 || sig == nil {
+		return nil
 	}
 	ifs, ok := lit.Body.List[0].(*ast.IfStmt)
 	if !ok || ifs.Init != nil || ifs.Else != nil {
-		return 0
+		return nil
 	}
 	for _, conj := range conjuncts(ifs.Cond) {
 		b, ok := conj.(*ast.BinaryExpr)
@@ -130,12 +131,12 @@ func exitGuard(info *types.Info, sig *ast.FuncType, d *ast.DeferStmt) int8 {
 			continue
 		}
 		if id, ok := ast.Unparen(b.X).(*ast.Ident); ok {
-			if v, ok := info.Uses[id].(*types.Var); ok && isResultOf(v, sig) {
-				return int8(fieldIndex(sig.Results, v) + 1)
+			if v, ok := info.Uses[id].(*types.Var); ok && IsErrorType(v.Type()) && (isResultOf(v, sig) || v.Kind() == types.LocalVar) {
+				return v
 			}
 		}
 	}
-	return 0
+	return nil
 }
 
 // conjuncts returns the operands of the && chain e (e itself if none).

@@ -25,50 +25,31 @@ import (
 // releasedAtExit reports whether a path in state st that leaves the
 // function by ret releases the resource: a deferred closure registered
 // on it releases the variable, which still holds the resource, unless it
-// releases only under a test of a result that ret may make nil.
+// releases only under a test of an error that is nil then (a result that
+// ret may make nil, or a local variable that is nil on this path).
 func (t *pathSearch) releasedAtExit(st pathState, ret *ast.ReturnStmt) bool {
 	if !st.atExit || st.dead&1 != 0 {
 		return false
 	}
-	k := int(st.exitIf) - 1
-	if k < 0 {
+	v := st.exitIf
+	if v == nil {
 		return true
 	}
 	info := t.c.Info
-	var v *types.Var
-	switch {
-	case len(ret.Results) == 0: // a naked return: the result itself
-		v = resultVar(info, t.sig, k)
-	case k < len(ret.Results):
-		if IsNil(info, ret.Results[k]) {
-			return false
+	if isResultOf(v, t.sig) {
+		if k := fieldIndex(t.sig.Results, v); k < len(ret.Results) {
+			if IsNil(info, ret.Results[k]) {
+				return false
+			}
+			v = VarOf(info, ret.Results[k]) // (a naked return: the result itself)
 		}
-		v = VarOf(info, ret.Results[k])
 	}
 	return v == nil || v != st.mayNil && !(v == t.errVar && st.linked && st.err == errNil)
 }
 
-// resultVar returns the k-th result of sig, if it is named.
-func resultVar(info *types.Info, sig *ast.FuncType, k int) *types.Var {
-	i := 0
-	for _, field := range sig.Results.List {
-		for _, name := range field.Names {
-			if i == k {
-				v, _ := info.Defs[name].(*types.Var)
-				return v
-			}
-			i++
-		}
-		if len(field.Names) == 0 {
-			i++
-		}
-	}
-	return nil
-}
-
 // noteErrSet records in st the error variable node n sets from a call
 // that may return nil, on a path on which a deferred closure releases
-// under a test of a result (st.exitIf is set); another value for the
+// under a test of an error (st.exitIf is set); another value for the
 // variable forgets it.
 func (t *pathSearch) noteErrSet(n ast.Node, st *pathState) {
 	as, ok := n.(*ast.AssignStmt)

@@ -37,7 +37,7 @@ type pathState struct {
 	drained  bool       // it was read to its end on this path: still held, but what it holds is given back
 	dead     uint8      // the aliases (bit 0 the variable, bit i its holder i-1) overwritten on this path
 	atExit   bool       // a deferred closure on this path releases what the variable holds when the function returns
-	exitIf   int8       // if not 0, only when the result exitIf-1 is not nil then (see exitGuard)
+	exitIf   *types.Var // if not nil, only when this error (a result, or a local variable) is not nil then (see exitGuard)
 	mayNil   *types.Var // while exitIf is set: an error set from a call that may return nil (see noteErrSet)
 }
 
@@ -362,7 +362,7 @@ func (t *pathSearch) visit(n ast.Node, st *pathState, via *LeakExit) bool {
 		st.atExit, st.exitIf = true, exitGuard(t.c.Info, t.sig, n.(*ast.DeferStmt))
 		return false
 	}
-	if st.exitIf != 0 {
+	if st.exitIf != nil {
 		t.noteErrSet(n, st)
 	}
 	st.eofErr = eofErrAfter(&t.tracked, n, st.eofErr)

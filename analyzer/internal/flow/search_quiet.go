@@ -18,7 +18,7 @@ func (t *pathSearch) quiet(pos token.Pos, st pathState) bool {
 	if g.lastUse == nil {
 		g.indexUses(t.c.Info)
 	}
-	if g.hasGoto || isResultOf(t.v, t.sig) || st.exitIf != 0 {
+	if g.hasGoto || isResultOf(t.v, t.sig) || st.exitIf != nil {
 		return false // a naked return mentions a named result without naming it; what it returns decides
 	}
 	last := g.lastUse[t.v]

@@ -50,6 +50,7 @@ type response struct {
 	idx       int
 	at        flow.Place
 	withError bool
+	onlyError bool // it comes only with a non-nil error
 	drained   bool // the producer read its body to the end before returning it
 }
 
@@ -70,7 +71,7 @@ func responseAt(c *checker, cur inspector.Cursor, fn *types.Func) (response, boo
 	}
 	call := cur.Node().(*ast.CallExpr)
 	at := bodyAt(p.in, flow.ResultType(c.pass.TypesInfo, call, p.idx))
-	return response{cur: cur, fn: fn, idx: p.idx, at: at, withError: p.withError, drained: p.drained}, true
+	return response{cur: cur, fn: fn, idx: p.idx, at: at, withError: p.withError, onlyError: p.onlyError, drained: p.drained}, true
 }
 
 // checkResponse reports the response r if it is not closed on every
@@ -174,6 +175,8 @@ func checkResponse(c *checker, r response) {
 		advice = "check the error the call returns (discarded here), then defer %s.Close()"
 	case errLHS == nil:
 		advice = "defer %s.Close() right after the call"
+	case r.onlyError:
+		advice = "close %s where the error is not nil: " + types.ExprString(origin.Fun) + " returns the response open only along with an error"
 	case r.withError:
 		// A wrapper that returns its response with an error (the last
 		// attempt's, say): the error path owns it too.
@@ -191,7 +194,7 @@ func checkResponse(c *checker, r response) {
 	if errID != nil {
 		errVar, _ = info.ObjectOf(errID).(*types.Var)
 	}
-	target := flow.Target{Spec: c.body, V: v, At: at, ErrVar: errVar, WithError: r.withError, Drained: r.drained, Retry: retry}
+	target := flow.Target{Spec: c.body, V: v, At: at, ErrVar: errVar, WithError: r.withError, OnlyWithError: r.onlyError, Drained: r.drained, Retry: retry}
 	found := c.Search(target, fnCur.Node(), stmt.Node())
 	leak, handled, category := found.Leak, found.Handled, nameBody
 	if leak == nil {
@@ -325,12 +328,16 @@ func reportDropped(c *checker, r response, what string) {
 	if r.drained {
 		category, why = nameBodyEOF, fmt.Sprintf("%s read it to its end, so its connection went back to the pool, but the Close that net/http asks for is missing", types.ExprString(call.Fun))
 	}
+	how := "defer resp.Body.Close() after the error check"
+	if r.onlyError {
+		how = "close resp.Body where the error is not nil: " + types.ExprString(call.Fun) + " returns it open only along with an error"
+	}
 	c.report(analysis.Diagnostic{
 		Pos:      call.Pos(),
 		End:      call.End(),
 		Category: category,
-		Message: fmt.Sprintf("the response of %s %s, so its Body is never closed: %s; assign it and close its Body (defer resp.Body.Close() after the error check)",
-			types.ExprString(call.Fun), what, why),
+		Message: fmt.Sprintf("the response of %s %s, so its Body is never closed: %s; assign it and close its Body (%s)",
+			types.ExprString(call.Fun), what, why, how),
 	})
 }
 

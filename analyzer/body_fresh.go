@@ -27,6 +27,7 @@ type fresh struct {
 	viaRT     bool
 	when      flow.Condition
 	withError bool       // the producer may return it with a non-nil error
+	onlyError token.Pos  // if valid: open only along with a non-nil error, closed from there on (closedOnSuccess)
 	errVar    *types.Var // the error the producer's call returned with it, if bound
 	drained   bool       // read to its end before it is returned
 	at        token.Pos  // where the producer's call first gives it to the variable
@@ -40,6 +41,9 @@ func (out *fresh) merge(fr fresh) *fresh {
 	}
 	out.viaRT = out.viaRT && fr.viaRT
 	out.withError = out.withError || fr.withError
+	if !fr.onlyError.IsValid() {
+		out.onlyError = token.NoPos // open without an error on some path
+	}
 	out.drained = out.drained && fr.drained
 	if out.when != fr.when {
 		out.when = flow.Condition{} // fresh under different conditions: say always
@@ -108,6 +112,11 @@ func summarizeResponse(c *checker, lf *flow.Func, f *flow.Fact) {
 		return // a nil stream and no error on some path: the caller cannot tell it has one to close
 	}
 	for v, fr := range produced {
+		if at, ok := closedOnSuccess(c, lf, v, ri, returns); ok {
+			fr.onlyError = at
+			produced[v] = fr
+			continue
+		}
 		spent, when := spentBefore(c, lf, v, fr.at)
 		if spent {
 			delete(produced, v)
@@ -163,8 +172,8 @@ func summarizeResponse(c *checker, lf *flow.Func, f *flow.Fact) {
 			fr = fresh{viaRT: p.viaRT, when: when, withError: p.withError, drained: p.drained}
 		case v != nil:
 			var ok bool
-			if fr, ok = produced[v]; !ok {
-				continue
+			if fr, ok = produced[v]; !ok || fr.onlyError.IsValid() && ret.Pos() > fr.onlyError {
+				continue // (closed by then)
 			}
 			fr.withError = fr.withError || (returnsWithError(c, ret, fr.errVar, results.Len()) || nakedWithError(c, lf, ret, v)) && !eventBefore(c, lf, ret, v, flow.EvRelease) && !deferredCloseOnError(c, lf, v)
 			fr.drained = fr.drained || eventBefore(c, lf, ret, v, flow.EvDrain)
@@ -174,7 +183,8 @@ func summarizeResponse(c *checker, lf *flow.Func, f *flow.Fact) {
 		out = out.merge(fr)
 	}
 	if out != nil {
-		f.Results = append(f.Results, flow.ResultFact{Index: ri, Kind: kindBody, ViaRoundTripper: out.viaRT, When: out.when, WithError: out.withError, Drained: out.drained})
+		f.Results = append(f.Results, flow.ResultFact{Index: ri, Kind: kindBody, ViaRoundTripper: out.viaRT, When: out.when,
+			WithError: out.withError || out.onlyError.IsValid(), OnlyWithError: out.onlyError.IsValid(), Drained: out.drained})
 	}
 }
 

@@ -24,6 +24,7 @@ type produced struct {
 	viaRT     bool
 	when      flow.Condition
 	withError bool // it may come with a non-nil error
+	onlyError bool // and only with one (flow.ResultFact.OnlyWithError)
 	drained   bool // read to its end: its connection given back, its Close still owed
 }
 
@@ -134,7 +135,7 @@ func resultProduced(r *flow.ResultFact) produced {
 	if r == nil {
 		return produced{idx: -1}
 	}
-	return produced{idx: r.Index, in: flow.SplitPath(r.Path), viaRT: r.ViaRoundTripper, when: r.When, withError: r.WithError, drained: r.Drained}
+	return produced{idx: r.Index, in: flow.SplitPath(r.Path), viaRT: r.ViaRoundTripper, when: r.When, withError: r.WithError, onlyError: r.OnlyWithError, drained: r.Drained}
 }
 
 // forwarded says what call, a call of fn, produces through a func that

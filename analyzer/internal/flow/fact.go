@@ -99,6 +99,10 @@ type ResultFact struct {
 	ViaRoundTripper bool
 	// WithError: the result may be non-nil along with a non-nil error.
 	WithError bool
+	// OnlyWithError: with WithError, the result holds a fresh resource
+	// only along with a non-nil error (the function releases it where
+	// it succeeds).
+	OnlyWithError bool
 	// Drained: the function read the resource to its end before
 	// returning it: what it holds is given back, its release still owed.
 	Drained bool
@@ -198,6 +202,9 @@ func (f *Fact) String() string {
 		}
 		if r.WithError {
 			s += ",withError"
+		}
+		if r.OnlyWithError {
+			s += ",onlyWithError"
 		}
 		if r.Drained {
 			s += ",drained"

@@ -109,6 +109,9 @@ type Target struct {
 	At        Place      // where the resource sits in V
 	ErrVar    *types.Var // the error that came with the resource, if bound
 	WithError bool       // the resource may come with a non-nil error: an error check does not prune
+	// OnlyWithError: with WithError, the resource comes only along
+	// with a non-nil error: a path on which the error is nil has none.
+	OnlyWithError bool
 	Drained   bool       // the resource comes read to its end: what it holds is given back, its release still owed
 	// Retry: the variable belongs to the code around an attempt of a
 	// retry (a function literal that the code calls again): returning
@@ -132,7 +135,7 @@ type Target struct {
 func (c *Engine) Search(t Target, fn ast.Node, def ast.Node) Found {
 	sig, body := FuncParts(fn)
 	s := &pathSearch{
-		tracked:      tracked{c: c, s: t.Spec, aliases: aliases{v: t.V, at: t.At, errVar: t.ErrVar}, local: body, withError: t.WithError},
+		tracked:      tracked{c: c, s: t.Spec, aliases: aliases{v: t.V, at: t.At, errVar: t.ErrVar}, local: body, withError: t.WithError, onlyWithError: t.OnlyWithError},
 		g:            c.graph(body),
 		sig:          sig,
 		retry:        t.Retry,

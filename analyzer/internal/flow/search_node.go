@@ -22,7 +22,8 @@ type tracked struct {
 	aliases
 	local *ast.BlockStmt // the body the holders must be declared in
 
-	withError bool // the resource may come with a non-nil error: an error check does not prune
+	withError     bool // the resource may come with a non-nil error: an error check does not prune
+	onlyWithError bool // and only with one: a nil error says there is none
 }
 
 // The aliases of a tracked resource: the variable, its error, and the
@@ -391,6 +392,9 @@ func (t *tracked) compare(e *ast.BinaryExpr, truth bool, st pathState) (states [
 				return []pathState{st}, false, true // the resource may come with the error
 			}
 			return nil, false, true // the call failed: no resource
+		}
+		if t.onlyWithError {
+			return nil, false, true // no error: nothing to release
 		}
 		st.err = errNil
 		return []pathState{st}, false, true

@@ -112,7 +112,7 @@ type Target struct {
 	// OnlyWithError: with WithError, the resource comes only along
 	// with a non-nil error: a path on which the error is nil has none.
 	OnlyWithError bool
-	Drained   bool       // the resource comes read to its end: what it holds is given back, its release still owed
+	Drained       bool // the resource comes read to its end: what it holds is given back, its release still owed
 	// Retry: the variable belongs to the code around an attempt of a
 	// retry (a function literal that the code calls again): returning
 	// nil (or the call's own error) hands it over, returning another

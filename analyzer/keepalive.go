@@ -184,6 +184,10 @@ func summarizeDial(c *checker, lf *flow.Func, f *flow.Fact) {
 		f.Results = append(f.Results, flow.ResultFact{Index: 0, Kind: kindDialConn, When: w})
 		return
 	}
+	if i := dialForwarder(c.pass.TypesInfo, lf); i >= 0 {
+		f.Params = append(f.Params, flow.ParamFact{Index: i, Kind: kindDialConn, Effect: flow.Returns})
+		return
+	}
 	if !nethttp.IsDialResults(lf.Sig().Results()) {
 		// A helper that turns keep-alive off on a connection or dialer
 		// it is given.

@@ -40,7 +40,15 @@ func (s *dialResolver) dialSources(e ast.Expr, depth int, seen map[*types.Func]b
 	case *ast.FuncLit:
 		return s.bodyToggles(e.Body, depth+1, seen)
 	case *ast.CallExpr:
-		if fn := flow.CalleeFunc(s.info, e); fn != nil && fn.Pkg() != s.c.pass.Pkg {
+		fn := flow.CalleeFunc(s.info, e)
+		if fn != nil && !e.Ellipsis.IsValid() {
+			for _, p := range s.c.Summary(fn.Origin()).Params {
+				if p.Kind == kindDialConn && p.Effect&flow.Returns != 0 && p.Index >= 0 && p.Index < len(e.Args) {
+					return s.dialSources(e.Args[p.Index], depth+1, seen) // dep.WrapDial("cache", dial): a wrapper of the func it is given
+				}
+			}
+		}
+		if fn != nil && fn.Pkg() != s.c.pass.Pkg {
 			if r := s.c.Summary(fn.Origin()).Result(kindDialConn); r != nil && s.toggledAt(e, r.When) {
 				return []ast.Node{e}, nil // dep.Dialer(false): a maker of dial funcs of another package, known from its fact
 			}

@@ -129,3 +129,49 @@ func makerResults(c *checker, call *ast.CallExpr) []ast.Expr {
 	}
 	return results
 }
+
+// dialForwarder returns the index of the parameter of lf, a dial func,
+// that lf returns a dial func dialing through (a wrapper that logs or
+// times the dials of the func it is given), or -1:
+//
+//	func WrapDial(name string, next DialFunc) DialFunc {
+//		return func(ctx context.Context, network, addr string) (net.Conn, error) {
+//			return next(ctx, network, addr)
+//		}
+//	}
+func dialForwarder(info *types.Info, lf *flow.Func) int {
+	res := lf.Sig().Results()
+	if res.Len() != 1 {
+		return -1
+	}
+	if sig, ok := res.At(0).Type().Underlying().(*types.Signature); !ok || !nethttp.IsDialResults(sig.Results()) {
+		return -1
+	}
+	out := -1
+	for _, ret := range flow.ReturnsOf(lf.Body()) {
+		if len(ret.Results) != 1 {
+			return -1
+		}
+		i := -1
+		switch r := ast.Unparen(ret.Results[0]).(type) {
+		case *ast.FuncLit:
+			ast.Inspect(r.Body, func(n ast.Node) bool {
+				if call, ok := n.(*ast.CallExpr); ok && i < 0 {
+					if v := flow.VarOf(info, call.Fun); v != nil {
+						i = flow.ParamIndex(lf.Node(), v)
+					}
+				}
+				return i < 0
+			})
+		default:
+			if v := flow.VarOf(info, r); v != nil {
+				i = flow.ParamIndex(lf.Node(), v) // return next, when it needs no wrapping
+			}
+		}
+		if i < 0 || out >= 0 && i != out {
+			return -1
+		}
+		out = i
+	}
+	return out
+}

@@ -37,8 +37,14 @@ func summarizePool(c *checker, lf *flow.Func, f *flow.Fact) {
 	var out, off *flow.ResultFact
 	for cur := range lf.Cur().Preorder((*ast.CompositeLit)(nil), (*ast.CallExpr)(nil)) {
 		src, ok := poolAt(c, cur)
-		if !ok || src.noKeepAlive && !src.off || c.NeverRuns(cur) {
-			continue // not a pool, one that keeps no idle connections, or never built
+		if !ok || c.NeverRuns(cur) {
+			continue // not a pool, or never built
+		}
+		var kaOn flow.Condition // the test under which a DisableKeepAlives of a parameter's leaves them on
+		if src.noKeepAlive && !src.off {
+			if kaOn, ok = keepAliveTest(c, lf, src.lit); !ok {
+				continue // one that keeps no idle connections
+			}
 		}
 		if encl, _ := flow.EnclosingFunc(cur); encl.Node() != lf.Node() {
 			continue // in a function literal: its returns are its own
@@ -93,6 +99,16 @@ func summarizePool(c *checker, lf *flow.Func, f *flow.Fact) {
 				when = kept
 			case and.Param == 0:
 				and = kept
+			default:
+				continue // too many tests to say
+			}
+		}
+		if kaOn.Param != 0 && kaOn != when && kaOn != and {
+			switch {
+			case when.Param == 0:
+				when = kaOn
+			case and.Param == 0:
+				and = kaOn
 			default:
 				continue // too many tests to say
 			}

@@ -53,6 +53,14 @@ func (c *guards) RecvGuard(fn, cur inspector.Cursor) (w, outer Condition, ok boo
 	return w, outer, ok
 }
 
+// TestOf returns the condition on a parameter of the function at fn
+// under which e, a bool expression, evaluates to truth (see paramTest).
+//
+//	DisableKeepAlives: cfg.ShortLived     // false when !p0.ShortLived
+func (c *guards) TestOf(fn inspector.Cursor, e ast.Expr, truth bool) (Condition, bool) {
+	return c.paramTest(fn, e, truth, false)
+}
+
 // GuardFrom is Guard where only the ifs that return after from count:
 // the code from there on runs under their test.
 //

@@ -242,6 +242,11 @@ func neverHandedBack(c *checker, lf *flow.Func, v *types.Var, stack []ast.Node) 
 //			resp.Body.Close()
 //		}
 //	}()
+//
+// The test may also be of a local error that every assignment sets
+// before the defer (unnamed results: the call's own err): it holds the
+// call's failure, when there is no response to close, and the closure
+// closes nothing once the function has one.
 func closedOnError(c *checker, lf *flow.Func, stack []ast.Node) bool {
 	info := c.pass.TypesInfo
 	results := lf.Sig().Results()
@@ -249,7 +254,7 @@ func closedOnError(c *checker, lf *flow.Func, stack []ast.Node) bool {
 		return false
 	}
 	errRes := results.At(results.Len() - 1)
-	if !flow.IsErrorType(errRes.Type()) || errRes.Name() == "" {
+	if !flow.IsErrorType(errRes.Type()) {
 		return false
 	}
 	for i := len(stack) - 2; i > 1; i-- {
@@ -258,19 +263,33 @@ func closedOnError(c *checker, lf *flow.Func, stack []ast.Node) bool {
 			continue
 		}
 		cond, ok := ast.Unparen(ifs.Cond).(*ast.BinaryExpr)
-		if !ok || cond.Op != token.NEQ || !flow.IsNil(info, cond.Y) || info.ObjectOf(flow.IdentOf(cond.X)) != errRes {
+		if !ok || cond.Op != token.NEQ || !flow.IsNil(info, cond.Y) {
+			continue
+		}
+		tested, _ := info.ObjectOf(flow.IdentOf(cond.X)).(*types.Var)
+		if tested == nil || tested != errRes && (tested.Kind() != types.LocalVar || !flow.IsErrorType(tested.Type())) {
 			continue
 		}
 		for j := i - 1; j >= 2; j-- {
 			if lit, ok := stack[j].(*ast.FuncLit); ok {
 				call, ok := stack[j-1].(*ast.CallExpr)
-				_, deferred := stack[j-2].(*ast.DeferStmt)
-				return ok && call.Fun == lit && deferred
+				d, deferred := stack[j-2].(*ast.DeferStmt)
+				return ok && call.Fun == lit && deferred && (tested == errRes && errRes.Name() != "" || writtenBefore(c, tested, d))
 			}
 		}
 		return false
 	}
 	return false
+}
+
+// writtenBefore reports whether every assignment to v comes before n.
+func writtenBefore(c *checker, v *types.Var, n ast.Node) bool {
+	for _, w := range c.WritesTo(v) {
+		if w.Pos >= n.Pos() {
+			return false
+		}
+	}
+	return true
 }
 
 // closedWithError reports whether the close at the top of stack is a

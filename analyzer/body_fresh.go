@@ -266,8 +266,9 @@ func returnsWithError(c *checker, ret *ast.ReturnStmt, errVar *types.Var, n int)
 		return false
 	}
 	e := ret.Results[n-1]
-	if !flow.IsErrorType(c.pass.TypesInfo.TypeOf(e)) || flow.IsNil(c.pass.TypesInfo, e) {
-		return false
+	t := c.pass.TypesInfo.TypeOf(e)
+	if t == nil || !types.AssignableTo(t, types.Universe.Lookup("error").Type()) || flow.IsNil(c.pass.TypesInfo, e) {
+		return false // (an error of a concrete type too: &StatusError{...})
 	}
 	if id := flow.IdentOf(e); id != nil && errVar != nil && c.pass.TypesInfo.Uses[id] == errVar {
 		return false

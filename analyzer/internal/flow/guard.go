@@ -53,12 +53,14 @@ func (c *guards) RecvGuard(fn, cur inspector.Cursor) (w, outer Condition, ok boo
 	return w, outer, ok
 }
 
-// TestOf returns the condition on a parameter of the function at fn
-// under which e, a bool expression, evaluates to truth (see paramTest).
+// TestOf returns the condition on a parameter of the function at fn, or
+// a field of its receiver, under which e, a bool expression, evaluates
+// to truth (see paramTest).
 //
 //	DisableKeepAlives: cfg.ShortLived     // false when !p0.ShortLived
+//	DisableKeepAlives: f.NoReuse          // false when !recv.NoReuse
 func (c *guards) TestOf(fn inspector.Cursor, e ast.Expr, truth bool) (Condition, bool) {
-	return c.paramTest(fn, e, truth, false)
+	return c.paramTest(fn, e, truth, true)
 }
 
 // GuardFrom is Guard where only the ifs that return after from count:

@@ -266,6 +266,7 @@ func (c *checker) scan() starts {
 				checkDialerOption(c, cur, fn)
 				found.installs = callInstalls(c, cur, fn, found.installs)
 				found.turnedOff = turnsOffArgs(c, n, fn, found.turnedOff)
+				found.installs = paramInstalls(c, cur, fn, found.installs)
 			}
 		case *ast.CompositeLit:
 			if pools {

@@ -36,6 +36,7 @@ type dialInstall struct {
 	at        ast.Node    // the KeyValueExpr or AssignStmt that installs the dial func, or the call of a helper that does
 	dial      ast.Expr    // the dial func
 	helper    *types.Func // for a call, the helper (see callInstalls)
+	dialer    bool        // dial is a net.Dialer, whose method the helper installs (see paramInstalls)
 	transport ast.Node    // the Transport literal, or the assignment
 	base      ast.Expr    // for an assignment, the Transport assigned to (t above)
 	next      token.Pos   // for an assignment, the start of the line after it, if a statement may go there
@@ -103,7 +104,13 @@ func checkKeepAlive(c *checker, installs []dialInstall, turnedOff []ast.Expr) {
 	for _, in := range installs {
 		var toggles []ast.Node
 		foreign := []*types.Func{in.helper}
-		if in.helper == nil {
+		switch {
+		case in.dialer:
+			foreign = nil
+			if t := dials.dialerToggle(in.dial, 0); t != nil {
+				toggles = []ast.Node{t}
+			}
+		case in.helper == nil:
 			toggles, foreign = dials.dialSources(in.dial, 0, make(map[*types.Func]bool))
 		}
 		if len(toggles) == 0 && len(foreign) == 0 {
@@ -186,6 +193,14 @@ func summarizeDial(c *checker, lf *flow.Func, f *flow.Fact) {
 	}
 	if i := dialForwarder(c.pass.TypesInfo, lf); i >= 0 {
 		f.Params = append(f.Params, flow.ParamFact{Index: i, Kind: kindDialConn, Effect: flow.Returns})
+		return
+	}
+	if j, into, ok := dialerInstall(c.pass.TypesInfo, lf); ok {
+		pf := flow.ParamFact{Index: j, Kind: kindDialConn, Effect: flow.Returns}
+		if into >= 0 {
+			pf = flow.ParamFact{Index: j, Kind: kindDialConn, Effect: flow.Into, Holder: into}
+		}
+		f.Params = append(f.Params, pf)
 		return
 	}
 	if !nethttp.IsDialResults(lf.Sig().Results()) {

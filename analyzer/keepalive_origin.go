@@ -59,7 +59,7 @@ func (s *transportOrigins) transportOrigin(e ast.Expr, depth int) trOrigin {
 		if flow.IsNamed(s.info.TypeOf(e), "net/http", "Transport") {
 			// A helper that builds a Transport that keeps its connections
 			// alive, per its summary.
-			if r := s.c.Summary(flow.CalleeFunc(s.info, e)).Result(kindPool); r != nil && r.Path == "" && r.When.Param == 0 && !r.Lazy {
+			if r := s.c.Summary(flow.CalleeFunc(s.info, e)).Result(kindPool); r != nil && poolsAt(s.c, e, r) {
 				return trOrigin{known: true}
 			}
 		}

@@ -16,8 +16,8 @@ import (
 // net.Dialer built by lit (if not nil) and held in v (if not nil), or nil.
 // Per net's documentation, probes are off when KeepAlive is negative and
 // KeepAliveConfig.Enable is false, so every write to KeepAlive must be a
-// negative constant and every write to KeepAliveConfig must leave Enable
-// false. KeepAliveConfig{Enable: false} with a KeepAlive of zero turns
+// negative constant (or the last one, a statement, where it runs) and
+// every write to KeepAliveConfig must leave Enable false. KeepAliveConfig{Enable: false} with a KeepAlive of zero turns
 // nothing off (probes run at the default period), so it is not a toggle.
 // The toggle is the first write to KeepAlive.
 func dialerLitToggle(c *checker, lit *ast.CompositeLit, v *types.Var) ast.Node {
@@ -53,6 +53,13 @@ func dialerLitToggle(c *checker, lit *ast.CompositeLit, v *types.Var) ast.Node {
 	}
 	if len(keepAlive) == 0 {
 		return nil // KeepAlive zero: default probes
+	}
+	if last := len(values) - 1; last > 0 && values[last] != nil && c.negativeValue(values[last]) {
+		if _, set := keepAlive[last].(*ast.AssignStmt); set {
+			// Set negative after the others, where it runs (under a flag,
+			// say): d := &net.Dialer{KeepAlive: 30 * time.Second}; if !on { d.KeepAlive = -1 }
+			return keepAlive[last]
+		}
 	}
 	for _, val := range values {
 		if val == nil || !c.negativeValue(val) {

@@ -112,13 +112,13 @@ func summarizeResponse(c *checker, lf *flow.Func, f *flow.Fact) {
 		return // a nil stream and no error on some path: the caller cannot tell it has one to close
 	}
 	for v, fr := range produced {
-		if at, ok := closedOnSuccess(c, lf, v, ri, returns); ok {
-			fr.onlyError = at
-			produced[v] = fr
-			continue
-		}
 		spent, when := spentBefore(c, lf, v, fr.at)
 		if spent {
+			if at, ok := closedOnSuccess(c, lf, v, ri, returns); ok {
+				fr.onlyError = at // open only along with an error
+				produced[v] = fr
+				continue
+			}
 			delete(produced, v)
 		} else if when.Param != 0 {
 			fr.when = when // the close decides; a condition on the producer would too

@@ -80,8 +80,8 @@ func dialerInstall(info *types.Info, lf *flow.Func) (param, into int, ok bool) {
 // pools for the call's arguments, or on the Transport it is given.
 func paramInstalls(c *checker, cur inspector.Cursor, fn *types.Func, installs []dialInstall) []dialInstall {
 	call := cur.Node().(*ast.CallExpr)
-	if fn == nil || call.Ellipsis.IsValid() || len(call.Args) == 0 {
-		return installs
+	if fn == nil || call.Ellipsis.IsValid() || len(call.Args) == 0 || !mayTakeDialer(fn.Origin().Signature().Params()) {
+		return installs // (the callee's parameter types: no lookup for most calls)
 	}
 	info := c.pass.TypesInfo
 	sum := c.Summary(fn.Origin())
@@ -125,4 +125,27 @@ func poolsAt(c *checker, call *ast.CallExpr, r *flow.ResultFact) bool {
 		}
 	}
 	return true
+}
+
+// mayTakeDialer reports whether a parameter of params may carry a dialer
+// or a dial func: a net.Dialer, a func, an interface (or a type
+// parameter's constraint) with a Dial or DialContext method.
+func mayTakeDialer(params *types.Tuple) bool {
+	for p := range params.Variables() {
+		switch u := p.Type().Underlying().(type) {
+		case *types.Signature:
+			return true
+		case *types.Interface:
+			for m := range u.Methods() {
+				if m.Name() == "Dial" || m.Name() == "DialContext" {
+					return true
+				}
+			}
+		default:
+			if flow.IsNamed(p.Type(), "net", "Dialer") {
+				return true
+			}
+		}
+	}
+	return false
 }

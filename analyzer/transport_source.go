@@ -329,19 +329,22 @@ func factoryPool(c *checker, fn *types.Func) *flow.ResultFact {
 	if !ok {
 		return nil
 	}
-	impls, ok := c.Implementations(iface, fn)
-	if !ok {
-		return nil
-	}
 	if named.Obj().Pkg() != c.pass.Pkg {
 		r := c.Summary(fn).Result(kindPool) // what the interface's package agrees on
-		if r == nil || len(impls) > 0 && implsBuild(c, impls) == nil {
+		if r == nil {
+			return nil
+		}
+		if impls, ok := c.Implementations(iface, fn); !ok || len(impls) > 0 && implsBuild(c, impls) == nil {
 			return nil // a type of this package implements it otherwise
 		}
 		return r
 	}
 	if named.Obj().Exported() {
 		return nil // its implementations may be anywhere
+	}
+	impls, ok := c.Implementations(iface, fn)
+	if !ok {
+		return nil
 	}
 	return implsBuild(c, impls)
 }

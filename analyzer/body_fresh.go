@@ -255,27 +255,6 @@ func summarizeHolder(c *checker, lf *flow.Func, f *flow.Fact, ri int, produced m
 	}
 }
 
-// returnsWithError reports whether ret returns the response with an
-// error that may not be nil: not nil itself, nor errVar, the error that
-// came with the response (a non-nil one means no response).
-//
-//	if resp.StatusCode >= 400 {
-//		return resp, fmt.Errorf("status %d", resp.StatusCode)
-func returnsWithError(c *checker, ret *ast.ReturnStmt, errVar *types.Var, n int) bool {
-	if len(ret.Results) != n || n < 2 {
-		return false
-	}
-	e := ret.Results[n-1]
-	t := c.pass.TypesInfo.TypeOf(e)
-	if t == nil || !types.AssignableTo(t, types.Universe.Lookup("error").Type()) || flow.IsNil(c.pass.TypesInfo, e) {
-		return false // (an error of a concrete type too: &StatusError{...})
-	}
-	if id := flow.IdentOf(e); id != nil && errVar != nil && c.pass.TypesInfo.Uses[id] == errVar {
-		return false
-	}
-	return true
-}
-
 // nakedWithError reports whether ret, a naked return of lf that returns
 // the response in v, its named result, may return it with an error:
 // before ret, lf sets its named error result to something other than

@@ -8,10 +8,11 @@ import (
 	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/flow"
 )
 
-// This file holds the wrappers that hand the caller an open response
-// only along with an error: they return it early with an error that is
-// not nil (a status error), and close it themselves on the path that
-// succeeds:
+// This file holds what a wrapper's returns say of the error that comes
+// with its response (returnsWithError), and the wrappers that hand the
+// caller an open response only along with an error: they return it
+// early with an error that is not nil (a status error), and close it
+// themselves on the path that succeeds:
 //
 //	func GetJSON(hc *http.Client, u string, v any) (*http.Response, error) {
 //		resp, err := hc.Get(u)
@@ -68,4 +69,25 @@ func closedOnSuccess(c *checker, lf *flow.Func, v *types.Var, ri int, returns []
 		withError = true
 	}
 	return closeAt.Pos(), withError
+}
+
+// returnsWithError reports whether ret returns the response with an
+// error that may not be nil: not nil itself, nor errVar, the error that
+// came with the response (a non-nil one means no response).
+//
+//	if resp.StatusCode >= 400 {
+//		return resp, fmt.Errorf("status %d", resp.StatusCode)
+func returnsWithError(c *checker, ret *ast.ReturnStmt, errVar *types.Var, n int) bool {
+	if len(ret.Results) != n || n < 2 {
+		return false
+	}
+	e := ret.Results[n-1]
+	t := c.pass.TypesInfo.TypeOf(e)
+	if t == nil || !types.AssignableTo(t, types.Universe.Lookup("error").Type()) || flow.IsNil(c.pass.TypesInfo, e) {
+		return false // (an error of a concrete type too: &StatusError{...})
+	}
+	if id := flow.IdentOf(e); id != nil && errVar != nil && c.pass.TypesInfo.Uses[id] == errVar {
+		return false
+	}
+	return true
 }

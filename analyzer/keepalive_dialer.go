@@ -54,7 +54,7 @@ func dialerLitToggle(c *checker, lit *ast.CompositeLit, v *types.Var) ast.Node {
 	if len(keepAlive) == 0 {
 		return nil // KeepAlive zero: default probes
 	}
-	if last := len(values) - 1; last > 0 && values[last] != nil && c.negativeValue(values[last]) {
+	if last := len(values) - 1; last > 0 && values[last] != nil && negativeValue(c, values[last]) {
 		if _, set := keepAlive[last].(*ast.AssignStmt); set {
 			// Set negative after the others, where it runs (under a flag,
 			// say): d := &net.Dialer{KeepAlive: 30 * time.Second}; if !on { d.KeepAlive = -1 }
@@ -62,7 +62,7 @@ func dialerLitToggle(c *checker, lit *ast.CompositeLit, v *types.Var) ast.Node {
 		}
 	}
 	for _, val := range values {
-		if val == nil || !c.negativeValue(val) {
+		if val == nil || !negativeValue(c, val) {
 			return nil // a non-negative or unknown period somewhere
 		}
 	}
@@ -97,7 +97,7 @@ func keepAliveWrites(c *checker, v *types.Var) []flow.Write {
 //
 //	cfg := upstream{KeepAlive: -time.Second}
 //	d := &net.Dialer{KeepAlive: cfg.KeepAlive}
-func (c *checker) negativeValue(e ast.Expr) bool {
+func negativeValue(c *checker, e ast.Expr) bool {
 	for range kaMaxDepth {
 		if flow.IsNegative(c.pass.TypesInfo, e) {
 			return true

@@ -82,7 +82,7 @@ func keepAliveArg(c *checker, call *ast.CallExpr, r ast.Expr) bool {
 		return false
 	}
 	i := keepAliveParam(c, lf, r)
-	return i >= 0 && i < len(call.Args) && !call.Ellipsis.IsValid() && c.negativeValue(call.Args[i])
+	return i >= 0 && i < len(call.Args) && !call.Ellipsis.IsValid() && negativeValue(c, call.Args[i])
 }
 
 // keepAliveParam returns the index of the parameter of lf that r, a

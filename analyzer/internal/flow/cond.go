@@ -120,7 +120,7 @@ func (c *conds) zeroBefore(e ast.Expr, fields []string, depth int, at ast.Node) 
 			return true, true // DefaultConfig() leaves HTTPClient nil (and its fields: of nothing)
 		}
 		if len(fields) > 0 {
-			if e, rest := c.fluentField(x, fields); e != nil {
+			if e, rest := fluentField(c.idx, x, fields); e != nil {
 				return c.zeroBefore(e, rest, depth+1, at) // New().WithBase(hc).Timeout(t): base is hc
 			}
 		}
@@ -201,13 +201,13 @@ func (c *conds) zeroResult(call *ast.CallExpr, field string) bool {
 // argument that the callee returns at that field (a setter), or the
 // receiver, returned whole by a method that sets nothing on the path
 // (another setter of a builder); nil if not known.
-func (c *conds) fluentField(call *ast.CallExpr, fields []string) (ast.Expr, []string) {
-	fn := CalleeFunc(c.idx.info, call)
+func fluentField(idx *Index, call *ast.CallExpr, fields []string) (ast.Expr, []string) {
+	fn := CalleeFunc(idx.info, call)
 	if fn == nil || call.Ellipsis.IsValid() {
 		return nil, nil
 	}
 	var recv ast.Expr
-	for _, p := range c.idx.e.Summary(fn).Params {
+	for _, p := range idx.e.Summary(fn).Params {
 		if p.Effect&Returns == 0 || p.Result != 0 {
 			continue
 		}
@@ -215,7 +215,7 @@ func (c *conds) fluentField(call *ast.CallExpr, fields []string) (ast.Expr, []st
 		if p.Index < 0 {
 			w.Param = -1 // the receiver
 		}
-		arg := CondArg(c.idx.info, call, w)
+		arg := CondArg(idx.info, call, w)
 		if arg == nil {
 			continue
 		}

@@ -2,6 +2,7 @@ package flow
 
 import (
 	"go/ast"
+	"go/token"
 	"go/types"
 )
 
@@ -27,7 +28,7 @@ import (
 // on it releases the variable, which still holds the resource, unless it
 // releases only under a test of an error that is nil then (a result that
 // ret may make nil, or a local variable that is nil on this path).
-func (t *pathSearch) releasedAtExit(st pathState, ret *ast.ReturnStmt) bool {
+func (st pathState) releasedAtExit(t *pathSearch, ret *ast.ReturnStmt) bool {
 	if !st.atExit || st.dead&1 != 0 {
 		return false
 	}
@@ -51,7 +52,7 @@ func (t *pathSearch) releasedAtExit(st pathState, ret *ast.ReturnStmt) bool {
 // that may return nil, on a path on which a deferred closure releases
 // under a test of an error (st.exitIf is set); another value for the
 // variable forgets it.
-func (t *pathSearch) noteErrSet(n ast.Node, st *pathState) {
+func noteErrSet(c *Engine, n ast.Node, st *pathState) {
 	as, ok := n.(*ast.AssignStmt)
 	if !ok {
 		return
@@ -61,14 +62,14 @@ func (t *pathSearch) noteErrSet(n ast.Node, st *pathState) {
 		if id == nil {
 			continue
 		}
-		v, _ := t.c.Info.ObjectOf(id).(*types.Var)
+		v, _ := c.Info.ObjectOf(id).(*types.Var)
 		if v == nil {
 			continue
 		}
 		if v == st.mayNil {
 			st.mayNil = nil
 		}
-		if IsErrorType(v.Type()) && t.mayReturnNil(as, i) {
+		if IsErrorType(v.Type()) && mayReturnNil(c, as, i) {
 			st.mayNil = v
 		}
 	}
@@ -80,8 +81,8 @@ func (t *pathSearch) noteErrSet(n ast.Node, st *pathState) {
 // (dec.Decode(&v), w.Flush()), or a function of this package with a
 // return of nil there. Other functions may be constructors of errors
 // (newStatusError(resp)): they are taken to return one.
-func (t *pathSearch) mayReturnNil(as *ast.AssignStmt, i int) bool {
-	info := t.c.Info
+func mayReturnNil(c *Engine, as *ast.AssignStmt, i int) bool {
+	info := c.Info
 	if len(as.Rhs) == 1 && len(as.Lhs) > 1 {
 		_, ok := ast.Unparen(as.Rhs[0]).(*ast.CallExpr)
 		return ok && i == len(as.Lhs)-1
@@ -97,7 +98,7 @@ func (t *pathSearch) mayReturnNil(as *ast.AssignStmt, i int) bool {
 	if fn == nil {
 		return false
 	}
-	if lf := t.c.LocalFunc(fn); lf != nil {
+	if lf := c.LocalFunc(fn); lf != nil {
 		k := fn.Signature().Results().Len() - 1
 		for _, ret := range ReturnsOf(lf.Decl.Body) {
 			if k < len(ret.Results) && IsNil(info, ret.Results[k]) {
@@ -107,4 +108,13 @@ func (t *pathSearch) mayReturnNil(as *ast.AssignStmt, i int) bool {
 		return false
 	}
 	return fn.Signature().Recv() != nil
+}
+
+// stillMayBeNil returns v, an error that may be nil (see noteErrSet),
+// unless the comparison e, evaluated to truth, says it is not nil.
+func stillMayBeNil(info *types.Info, e *ast.BinaryExpr, truth bool, v *types.Var) *types.Var {
+	if v != nil && (e.Op == token.NEQ) == truth && (VarOf(info, e.X) == v && IsNil(info, e.Y) || VarOf(info, e.Y) == v && IsNil(info, e.X)) {
+		return nil // err != nil here
+	}
+	return v
 }

@@ -272,7 +272,7 @@ func (t *pathSearch) searchFrom(first pathItem) (*LeakExit, bool) {
 			if entered++; !t.all && entered > quietAfter && len(b.Nodes) > 0 && commSend(b) == nil && t.quiet(b.Nodes[0].Pos(), it.st) {
 				// Nothing from here on mentions the resource: the path
 				// leaks if it can reach a return at all.
-				if ret := t.g.exits(t.c)[b.Index]; ret != nil && !t.releasedAtExit(it.st, ret) && !t.onReturn {
+				if ret := t.g.exits(t.c)[b.Index]; ret != nil && !it.st.releasedAtExit(t, ret) && !t.onReturn {
 					t.leakAt(it.st, returnExit(t.g.body, ret))
 				}
 				continue
@@ -366,7 +366,7 @@ func (t *pathSearch) visit(n ast.Node, st *pathState, via *LeakExit) bool {
 		return false
 	}
 	if st.exitIf != nil {
-		t.noteErrSet(n, st)
+		noteErrSet(t.c, n, st)
 	}
 	st.eofErr = eofErrAfter(&t.tracked, n, st.eofErr)
 	r := t.scan(n, st.dead)
@@ -425,7 +425,7 @@ func (t *pathSearch) visit(n ast.Node, st *pathState, via *LeakExit) bool {
 		// Another alias still holds it.
 	}
 	if ret, ok := n.(*ast.ReturnStmt); ok {
-		if t.releasedAtExit(*st, ret) || t.onReturn {
+		if st.releasedAtExit(t, ret) || t.onReturn {
 			t.done = true // released by the deferred closure, or the deferred release
 			return true
 		}

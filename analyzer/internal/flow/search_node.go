@@ -294,9 +294,7 @@ func (t *tracked) assume(cond ast.Expr, truth bool, st pathState) ([]pathState, 
 			thenY(t.assume(e.X, !truth, st))
 			return out, handedOff
 		case token.EQL, token.NEQ:
-			if st.mayNil != nil && (e.Op == token.NEQ) == truth && (VarOf(t.c.Info, e.X) == st.mayNil && IsNil(t.c.Info, e.Y) || VarOf(t.c.Info, e.Y) == st.mayNil && IsNil(t.c.Info, e.X)) {
-				st.mayNil = nil // err != nil here
-			}
+			st.mayNil = stillMayBeNil(t.c.Info, e, truth, st.mayNil)
 			if states, handedOff, ok := t.compare(e, truth, st); ok {
 				return states, handedOff
 			}

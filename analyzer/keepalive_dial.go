@@ -364,22 +364,8 @@ func fieldOrigin(c *checker, sel *ast.SelectorExpr) ast.Expr {
 		return nil // a field of v set somewhere, or maybe (its address is taken): not the literal's for good
 	}
 	for _, f := range fields {
-		val = ast.Unparen(val)
-		if u, ok := val.(*ast.UnaryExpr); ok && u.Op == token.AND {
-			val = ast.Unparen(u.X)
-		}
-		lit, ok := val.(*ast.CompositeLit)
-		if !ok {
-			return nil
-		}
-		val = nil
-		for _, elt := range lit.Elts {
-			if kv, ok := elt.(*ast.KeyValueExpr); ok && flow.SameName(kv.Key, f) {
-				val = kv.Value
-			}
-		}
-		if val == nil {
-			return nil // left out: the zero value
+		if val = flow.LitField(val, f); val == nil {
+			return nil // left out (the zero value), or not a literal
 		}
 	}
 	return val

@@ -219,9 +219,11 @@ func (c *guards) paramPath(fn inspector.Cursor, e ast.Expr, recv bool) (Conditio
 			continue
 		case *ast.UnaryExpr, *ast.CompositeLit:
 			// A local copy's literal: c := &Client{hc: opts.HTTPClient}; if c.hc == nil
-			if val := litField(x, fields); val != nil {
-				e, fields = val, fields[1:]
-				continue
+			if len(fields) > 0 {
+				if val := LitField(x, fields[0]); val != nil {
+					e, fields = val, fields[1:]
+					continue
+				}
 			}
 			return Condition{}, false
 		case *ast.Ident:
@@ -370,18 +372,19 @@ func (c *guards) PassedCond(fn inspector.Cursor, call *ast.CallExpr, w Condition
 	return p
 }
 
-// litField returns the value that e, a composite literal or its address,
-// gives the first of fields (nil if none, or if fields is empty).
-func litField(e ast.Expr, fields []string) ast.Expr {
+// LitField returns the value that e, a composite literal or its address,
+// gives its field named field (nil if none: left out, or not a literal).
+func LitField(e ast.Expr, field string) ast.Expr {
+	e = ast.Unparen(e)
 	if u, ok := e.(*ast.UnaryExpr); ok && u.Op == token.AND {
 		e = ast.Unparen(u.X)
 	}
 	lit, ok := e.(*ast.CompositeLit)
-	if !ok || len(fields) == 0 {
+	if !ok {
 		return nil
 	}
 	for _, elt := range lit.Elts {
-		if kv, ok := elt.(*ast.KeyValueExpr); ok && SameName(kv.Key, fields[0]) {
+		if kv, ok := elt.(*ast.KeyValueExpr); ok && SameName(kv.Key, field) {
 			return kv.Value
 		}
 	}

@@ -49,11 +49,7 @@ func makerToggle(s *dialResolver, lf *flow.Func) (flow.Condition, bool) {
 //		return d.DialContext
 //	}
 func dialMakerToggle(s *dialResolver, lf *flow.Func, seen map[*types.Func]bool) (flow.Condition, bool) {
-	res := lf.Sig().Results()
-	if res.Len() != 1 {
-		return flow.Condition{}, false
-	}
-	if sig, ok := res.At(0).Type().Underlying().(*types.Signature); !ok || !nethttp.IsDialResults(sig.Results()) {
+	if !returnsDialFunc(lf) {
 		return flow.Condition{}, false
 	}
 	for _, ret := range flow.ReturnsOf(lf.Body()) {
@@ -140,11 +136,7 @@ func makerResults(c *checker, call *ast.CallExpr) []ast.Expr {
 //		}
 //	}
 func dialForwarder(info *types.Info, lf *flow.Func) int {
-	res := lf.Sig().Results()
-	if res.Len() != 1 {
-		return -1
-	}
-	if sig, ok := res.At(0).Type().Underlying().(*types.Signature); !ok || !nethttp.IsDialResults(sig.Results()) {
+	if !returnsDialFunc(lf) {
 		return -1
 	}
 	out := -1
@@ -174,4 +166,15 @@ func dialForwarder(info *types.Info, lf *flow.Func) int {
 		out = i
 	}
 	return out
+}
+
+// returnsDialFunc reports whether lf's one result is a dial func (a func
+// that returns a net.Conn or *net.TCPConn and an error).
+func returnsDialFunc(lf *flow.Func) bool {
+	res := lf.Sig().Results()
+	if res.Len() != 1 {
+		return false
+	}
+	sig, ok := res.At(0).Type().Underlying().(*types.Signature)
+	return ok && nethttp.IsDialResults(sig.Results())
 }

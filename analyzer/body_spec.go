@@ -174,7 +174,7 @@ func (bodySpec) HolderFlags(types.Type) uint8 { return 0 }
 
 // Called says that calling a func value that holds a response lets the
 // response escape: what it does with it is not seen.
-func (bodySpec) Called() flow.UseKind { return flow.UseEscape }
+func (bodySpec) Called(types.Type) flow.Step { return flow.Stop(flow.UseEscape) }
 
 // ParamPlace returns where a parameter of type t that takes a response
 // over holds the body: in its Body field if it is a response, or itself.

@@ -201,7 +201,10 @@ func (t *poolCheck) report(src poolSource, fl *flow.Flow, why string) {
 		d.Message = fmt.Sprintf("%s is built %s and dropped after use, so each %s leaves a new pool of idle keep-alive connections open "+
 			"(the SDK gives each client a pool of its own); build the client once, at startup or in a sync.Once, and reuse it", subject, why, each)
 	}
-	for _, r := range fl.Uses {
+	for i, r := range fl.Uses {
+		if slices.Contains(fl.Uses[:i], r) {
+			continue // reached twice: through the variable and its holder
+		}
 		d.Related = append(d.Related, analysis.RelatedInformation{Pos: r.Pos(), End: r.End(), Message: "request sent through the per-call pool"})
 	}
 	for _, r := range fl.Releases {

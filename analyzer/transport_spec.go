@@ -259,8 +259,19 @@ func (poolSpec) CanCarry(types.Type) bool { return true }
 
 // Called says that calling a func value that holds a pool (a closure
 // over a client, as an endpoint of go-kit's client is) sends a request
-// through it.
-func (poolSpec) Called() flow.UseKind { return flow.UseUse }
+// through it, unless it is an option: applied, it puts the pool into
+// what it is given.
+//
+//	op := WithTLSFromEnv()    // func(c *Config) error { c.Client = &http.Client{...} }
+//	op(cfg)
+func (s poolSpec) Called(t types.Type) flow.Step {
+	if sig, ok := t.Underlying().(*types.Signature); ok {
+		if i := s.p.filledParam(sig); i >= 0 {
+			return flow.Step{Into: true, Holder: i}
+		}
+	}
+	return flow.Stop(flow.UseUse)
+}
 
 func (poolSpec) ParamPlace(types.Type) flow.Place { return flow.Place{} }
 
@@ -480,12 +491,19 @@ func optionElem(t types.Type) types.Type {
 // fillsParam reports whether a func of type sig is given a pointer to
 // something that can hold a pool.
 func (p *pools) fillsParam(sig *types.Signature) bool {
-	for param := range sig.Params().Variables() {
-		if flow.IsPointerType(param.Type()) && p.holdsPool(param.Type()) {
-			return true
+	return p.filledParam(sig) >= 0
+}
+
+// filledParam returns the index of the first parameter of a func of type
+// sig that is a pointer to something that can hold a pool, or -1.
+func (p *pools) filledParam(sig *types.Signature) int {
+	params := sig.Params()
+	for i := range params.Len() {
+		if t := params.At(i).Type(); flow.IsPointerType(t) && p.holdsPool(t) {
+			return i
 		}
 	}
-	return false
+	return -1
 }
 
 // selfStore reports whether rhs, stored into lhs, mentions the variable

@@ -81,6 +81,25 @@ func (c *Engine) Classify(s Spec, stack []ast.Node, p Place, result int) (u Use)
 				e = parent // &v of a struct value: the same object
 				continue
 			}
+		case *ast.IndexExpr:
+			if elem := elemType(info.TypeOf(e)); parent.X == e && len(p) == 0 && elem != nil {
+				// m[k] of a map or slice that holds it somewhere: the
+				// element may hold it, where a value of its type does
+				// (t, ok := m[k]: in t).
+				e, result, p = parent, 0, s.ParamPlace(elem)
+				continue
+			}
+		case *ast.RangeStmt:
+			if elem := elemType(info.TypeOf(e)); parent.X == e && len(p) == 0 && elem != nil {
+				// for _, t := range m: in t, which the loop's body uses.
+				if parent.Value == nil {
+					u.Kind = UseRead
+				} else {
+					u.Node, p = parent.Value, s.ParamPlace(elem)
+					u.storeInto([]ast.Expr{parent.Value}, []ast.Expr{e}, e, -1)
+				}
+				return u
+			}
 		case *ast.TypeAssertExpr:
 			if parent.X == e {
 				// x.(T): the same object (t, ok := x.(T): in t; switch
@@ -123,8 +142,13 @@ func (c *Engine) Classify(s Spec, stack []ast.Node, p Place, result int) (u Use)
 			}
 			return u
 		case *ast.CallExpr:
-			if parent.Fun == e {
-				u.Kind, u.Call = s.Called(), true // called: a func value
+			if parent.Fun == e { // called: a func value
+				st := s.Called(info.TypeOf(e))
+				if into := holderArg(parent, st.Holder); st.Into && into != nil {
+					u.Kind, u.Into, u.Holder, p = UseStore, into, true, Place{}
+					return u
+				}
+				u.Kind, u.Call = st.Kind, true
 				return u
 			}
 			if sameLayout(info, parent, e) {

@@ -95,7 +95,7 @@ func (toySpec) Literal(t types.Type, kv *ast.KeyValueExpr, field *types.Var) Use
 
 func (toySpec) CanCarry(t types.Type) bool { return true }
 
-func (toySpec) Called() UseKind { return UseEscape }
+func (toySpec) Called(types.Type) Step { return Stop(UseEscape) }
 
 func (toySpec) ParamPlace(types.Type) Place { return Place{} }
 

@@ -37,9 +37,10 @@ type Spec interface {
 	// pair, nil if positional or not a literal): holds it (UseHold: the
 	// engine follows the holder), reads it, or lets it escape.
 	Literal(t types.Type, kv *ast.KeyValueExpr, field *types.Var) UseKind
-	// Called says what calling a func value that holds the resource (a
-	// closure that captured it) does to it.
-	Called() UseKind
+	// Called says what calling a func value of type t that holds the
+	// resource (a closure that captured it) does to it: a use of kind
+	// Kind, or (Into) a store into what the call's argument Holder holds.
+	Called(t types.Type) Step
 	// CanCarry reports whether a parameter of type t could take the
 	// resource over; passing the value to any other parameter only reads it.
 	CanCarry(t types.Type) bool

@@ -76,6 +76,11 @@ func (fl *Flow) storedIn(lhs ast.Expr, at Place, holder bool) (*types.Var, Place
 			return v, append(fields, at...) // the function's own copy: a struct parameter or value receiver
 		}
 		return fl.intoHolder(v, append(fields, at...))
+	case *ast.UnaryExpr:
+		// &x given to a callee that stores into what it points to: into x.
+		if lhs.Op == token.AND && holder {
+			return fl.storedIn(lhs.X, at, true)
+		}
 	case *ast.IndexExpr:
 		// x[k] or x.f[k]: an element of a map or slice that a local
 		// holder of its own, or (into params) a parameter, holds: it
@@ -168,20 +173,35 @@ func isLocal(fn inspector.Cursor, v *types.Var) bool {
 
 // freshHolder reports whether the local variable v, never reassigned,
 // holds a value of its own: a struct value (a copy, whatever it was
-// copied from), or a pointer to a composite literal built in the
-// function, to a new(T), or to the new value a constructor returns (a
-// KindNew result):
+// copied from), a map or slice made in the function, or a pointer to a
+// composite literal built in the function, to a new(T), or to the new
+// value a constructor returns (a KindNew result):
 //
 //	var h Holder    h := *shared    h := &Holder{Name: n}    h := NewHolder()
+//	m := map[string]*T{}    s := make([]*T, n)
 func (fl *Flow) freshHolder(v *types.Var) bool {
 	init, result, ok := fl.c.LocalOrigin(fl.Fn, v)
 	switch {
 	case !ok:
 		return false // reassigned: maybe to a shared value
+	case IsContainerType(v.Type()):
+		return init != nil && madeHere(fl.c.Info, init)
 	case !IsPointerType(v.Type()):
 		return IsStructType(v.Type())
 	}
 	return init != nil && fl.c.IsNew(init, result)
+}
+
+// madeHere reports whether e makes a new map or slice: a composite
+// literal or a call of make.
+func madeHere(info *types.Info, e ast.Expr) bool {
+	switch x := ast.Unparen(e).(type) {
+	case *ast.CompositeLit:
+		return true
+	case *ast.CallExpr:
+		return IsBuiltin(info, x, "make")
+	}
+	return false
 }
 
 // LocalOrigin returns the expression that the local variable v is

@@ -36,6 +36,27 @@ func IsPointerType(t types.Type) bool {
 	return ok
 }
 
+// IsContainerType reports whether t is a map or slice type, whose
+// elements a value of it holds.
+func IsContainerType(t types.Type) bool {
+	return elemType(t) != nil
+}
+
+// elemType returns the type of the elements of the map or slice type t,
+// or nil if t is neither.
+func elemType(t types.Type) types.Type {
+	if t == nil {
+		return nil
+	}
+	switch u := t.Underlying().(type) {
+	case *types.Map:
+		return u.Elem()
+	case *types.Slice:
+		return u.Elem()
+	}
+	return nil
+}
+
 // IsStructType reports whether t is a struct type (not a pointer to one).
 func IsStructType(t types.Type) bool {
 	_, ok := t.Underlying().(*types.Struct)

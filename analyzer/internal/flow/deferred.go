@@ -82,6 +82,12 @@ func (g *graph) deferredClosures() deferIndex {
 // on the way), or handing it to code that may, which it reads when the
 // function returns.
 func (t *tracked) releasesAtExit(n ast.Node) bool {
+	return t.releasesAliasAtExit(n, 0)
+}
+
+// releasesAliasAtExit is releasesAtExit for the alias k (see
+// aliases.alias): the variable (0) or a holder.
+func (t *tracked) releasesAliasAtExit(n ast.Node, k int) bool {
 	d, ok := n.(*ast.DeferStmt)
 	if !ok {
 		return false
@@ -89,7 +95,36 @@ func (t *tracked) releasesAtExit(n ast.Node) bool {
 	if _, ok := ast.Unparen(d.Call.Fun).(*ast.FuncLit); !ok {
 		return false
 	}
-	return t.scan(d, ^uint8(1)).ev >= EvRelease // the variable's own mentions only
+	// That alias's own mentions only, and those of the holders it is
+	// copied into there (for _, r := range held).
+	dead := ^uint8(1<<k) &^ (^uint8(0) << (len(t.holders) + 1))
+	return t.scan(d, dead).ev >= EvRelease
+}
+
+// heldTillExit reports whether a holder that the node n stores the
+// resource into (into, a set of aliases) is released at exit by a
+// deferred closure that runs before n on every path, and not only on
+// failure, as a collector's cleanup is:
+//
+//	var held []*Res
+//	defer func() {
+//		for _, r := range held {
+//			r.Close()
+//		}
+//	}()
+//	...
+//	held = append(held, r)
+func (t *pathSearch) heldTillExit(n ast.Node, into uint8) bool {
+	for k := 1; k <= len(t.holders); k++ {
+		if into&(1<<k) == 0 {
+			continue
+		}
+		d := t.g.deferredClosures().before(n, func(d ast.Node) bool { return t.releasesAliasAtExit(d, k) })
+		if d != nil && exitGuard(t.c.Info, t.sig, d) == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // before returns one of defers, for which releases holds, that runs

@@ -370,6 +370,10 @@ func (t *pathSearch) visit(n ast.Node, st *pathState, via *LeakExit) bool {
 	}
 	st.eofErr = eofErrAfter(&t.tracked, n, st.eofErr)
 	r := t.scan(n, st.dead)
+	if r.into != 0 && t.heldTillExit(n, r.into) {
+		t.done = true // the holder is released when the function returns
+		return true
+	}
 	ev, deref, unlink, call := r.ev, r.deref, r.unlink, r.call
 	switch ev {
 	case EvRelease, EvHandoff:

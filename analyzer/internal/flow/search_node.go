@@ -19,6 +19,7 @@ type tracked struct {
 	c     *Engine
 	s     Spec
 	stack []ast.Node // scratch stack for use scans
+	into  uint8      // scratch: the holders a scan saw the resource stored into
 	aliases
 	local *ast.BlockStmt // the body the holders must be declared in
 
@@ -73,6 +74,7 @@ type scanned struct {
 	call   *ast.CallExpr // for evReleaseOnError, the call that releases it on error
 	over   uint8         // the aliases overwritten (see pathState.dead)
 	kept   uint8         // the aliases given back what they hold: h = append(h, x)
+	into   uint8         // the holders the resource was stored into
 }
 
 // scan classifies the uses in n of the variable and its holders (but
@@ -81,7 +83,7 @@ type scanned struct {
 func (t *tracked) scan(n ast.Node, dead uint8) scanned {
 	info := t.c.Info
 	var r scanned
-	t.stack = t.stack[:0]
+	t.stack, t.into = t.stack[:0], 0
 	ast.Inspect(n, func(x ast.Node) bool {
 		if x == nil {
 			t.stack = t.stack[:len(t.stack)-1]
@@ -129,6 +131,7 @@ func (t *tracked) scan(n ast.Node, dead uint8) scanned {
 		return true
 	})
 	r.over &^= r.kept
+	r.into = t.into
 	return r
 }
 
@@ -190,9 +193,12 @@ func (t *tracked) use(obj types.Object, at Place) (Event, *ast.CallExpr, bool) {
 			return evKeep, nil, u.Deref // h = append(h, x): still held, where it was
 		}
 		if h != nil && h.Name() != "_" && PosIn(h.Pos(), t.local) && h != obj {
-			if _, _, held := t.alias(h); !held {
+			k, _, held := t.alias(h)
+			if !held {
 				t.holders = append(t.holders, heldIn{h, hat})
+				k = len(t.holders)
 			}
+			t.into |= 1 << k
 			return EvRead, nil, u.Deref
 		}
 	}

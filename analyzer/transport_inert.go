@@ -287,8 +287,10 @@ func optionsIn(c *checker, e ast.Expr) ([]ast.Expr, bool) {
 // sets the field w names (p1.Retry.Max: an option that turns a feature
 // on), and one of the options given sets it, or a field on its path
 // (holds), or none of them can (does not hold; nor when it cannot read
-// them). Options passed on (opts...) leave it to the caller, unless
-// they are a local slice of options that cannot replace it (optionsIn).
+// them); built where no option given sets the field w names (a default:
+// !p1.Transport), and none of those given sets it. Options passed on
+// (opts...) leave it to the caller, unless they are a local slice of
+// options that cannot replace it (optionsIn).
 func (c *checker) optionsBuild(call *ast.CallExpr, w flow.Condition, holds, known bool) (bool, bool) {
 	switch {
 	case w.Field == "" && !w.NonZero:
@@ -309,55 +311,98 @@ func (c *checker) optionsBuild(call *ast.CallExpr, w flow.Condition, holds, know
 		if !ok {
 			return false, true // options it cannot read: not known to turn it on
 		}
-		for _, set := range sets {
-			if fieldWithin(set, w.Field) || fieldWithin(w.Field, set) {
-				return true, true
-			}
+		return setByOne(sets, w.Field), true
+	case w.Field != "":
+		// Built where no option given sets the field (a default).
+		switch sets, ok := c.inertOptions(call, w.Param-1); {
+		case call.Ellipsis.IsValid() || !ok && len(call.Args) >= w.Param:
+			return false, false // the caller's say, or options it cannot read
+		default:
+			return !setByOne(sets, w.Field), true
 		}
-		return false, true
 	}
 	return holds, known
+}
+
+// setByOne reports whether one of the fields in sets, set by options,
+// is field or lies on its path.
+func setByOne(sets []string, field string) bool {
+	return slices.ContainsFunc(sets, func(set string) bool {
+		return fieldWithin(set, field) || fieldWithin(field, set)
+	})
 }
 
 // optionGuard returns the condition under which lf builds the pool at
 // cur when it builds it only where a field of a local value, to which lf
 // applies its options (a variadic parameter of funcs), is set: an option
 // turns the pool on (p1.Retry.Max: when an option given sets that field).
+// Other tests beside it (&&) only narrow that down, but a test that
+// another such field is nil (a default the options may give) is
+// returned too: and, where no option given sets it (!p1.Transport).
 //
 //	c := newClient(hc)
 //	for _, opt := range opts { opt(c) }
 //	if c.Retry.Max > 0 {
 //		c.hc = retryablehttp.NewClient().StandardClient()
-func optionGuard(c *checker, lf *flow.Func, cur inspector.Cursor) (flow.Condition, bool) {
+//
+//	if opt.insecure && opt.Transport == nil {
+//		WithTransport(insecureClone())(&opt)
+func optionGuard(c *checker, lf *flow.Func, cur inspector.Cursor) (when, and flow.Condition, ok bool) {
 	sig := lf.Sig()
 	if !sig.Variadic() {
-		return flow.Condition{}, false
+		return flow.Condition{}, flow.Condition{}, false
 	}
 	k := sig.Params().Len() - 1
 	if _, ok := sig.Params().At(k).Type().(*types.Slice).Elem().Underlying().(*types.Signature); !ok {
-		return flow.Condition{}, false // not options
+		return flow.Condition{}, flow.Condition{}, false // not options
 	}
-	info := c.pass.TypesInfo
 	for p := cur; p.Node() != lf.Node(); p = p.Parent() {
 		switch n := p.Parent().Node().(type) {
 		case *ast.FuncLit:
-			return flow.Condition{}, false
+			return flow.Condition{}, flow.Condition{}, false
 		case *ast.IfStmt:
 			if n.Body != p.Node() || n.Init != nil {
 				continue
 			}
 			if defaultOfOptions(c, lf, k, n) {
-				return flow.Condition{Param: k + 1}, true // built where no option given sets it
+				return flow.Condition{Param: k + 1}, flow.Condition{}, true // built where no option given sets it
 			}
-			base, fields, ok := flow.FieldChain(info, setOperand(info, n.Cond))
-			v := flow.VarOf(info, base)
-			if !ok || len(fields) == 0 || v == nil || flow.ParamIndex(lf.Node(), v) >= 0 || !appliesOptions(c, lf, k, v) {
-				continue
+			conjs := flow.Conjuncts(n.Cond)
+			for _, conj := range conjs {
+				field, ok := optionField(c, lf, k, setOperand(c.pass.TypesInfo, conj))
+				if !ok {
+					continue
+				}
+				when = flow.Condition{Param: k + 1, Field: field, NonZero: true}
+				for _, other := range conjs {
+					if f, ok := optionField(c, lf, k, nilOperand(c.pass.TypesInfo, other)); ok {
+						return when, flow.Condition{Param: k + 1, Field: f}, true
+					}
+				}
+				return when, flow.Condition{}, true
 			}
-			return flow.Condition{Param: k + 1, Field: strings.Join(fields, "."), NonZero: true}, true
 		}
 	}
-	return flow.Condition{}, false
+	return flow.Condition{}, flow.Condition{}, false
+}
+
+// optionField returns the fields that e selects (x.f.g: "f.g") from a
+// local value that lf applies its options k to.
+func optionField(c *checker, lf *flow.Func, k int, e ast.Expr) (string, bool) {
+	base, fields, ok := flow.FieldChain(c.pass.TypesInfo, e)
+	v := flow.VarOf(c.pass.TypesInfo, base)
+	if e == nil || !ok || len(fields) == 0 || v == nil || flow.ParamIndex(lf.Node(), v) >= 0 || !appliesOptions(c, lf, k, v) {
+		return "", false
+	}
+	return strings.Join(fields, "."), true
+}
+
+// nilOperand returns x for a test x == nil; nil otherwise.
+func nilOperand(info *types.Info, cond ast.Expr) ast.Expr {
+	if b, ok := ast.Unparen(cond).(*ast.BinaryExpr); ok && b.Op == token.EQL && flow.IsNil(info, b.Y) {
+		return b.X
+	}
+	return nil
 }
 
 // defaultOfOptions reports whether ifs builds a default where a field of

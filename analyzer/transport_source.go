@@ -393,7 +393,11 @@ func sourceFromResult(c *checker, cur inspector.Cursor, r *flow.ResultFact, name
 		return poolSource{}, false
 	}
 	if r.And.Param != 0 {
-		if holds, known := c.HoldsAt(call, r.And); known && !holds || !known && !r.And.NonZero {
+		holds, known := c.HoldsAt(call, r.And)
+		if sig.Variadic() && r.And.Param == sig.Params().Len() {
+			holds, known = c.optionsBuild(call, r.And, holds, known)
+		}
+		if known && !holds || !known && !r.And.NonZero {
 			return poolSource{}, false // nor where it leaves the other out
 		}
 	}

@@ -83,7 +83,13 @@ func summarizePool(c *checker, lf *flow.Func, f *flow.Fact) {
 			}
 		}
 		if !ok {
-			when, ok = optionGuard(c, lf, cur)
+			var also flow.Condition
+			if when, also, ok = optionGuard(c, lf, cur); ok && also.Param != 0 {
+				if and.Param != 0 {
+					continue // too many tests to say
+				}
+				and = also
+			}
 		}
 		if !ok {
 			if when, ok = defaultCond(c, lf, cur, src); ok && when.Field != "" {

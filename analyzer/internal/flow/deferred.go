@@ -160,7 +160,7 @@ func exitGuard(info *types.Info, sig *ast.FuncType, d *ast.DeferStmt) *types.Var
 	if !ok || ifs.Init != nil || ifs.Else != nil {
 		return nil
 	}
-	for _, conj := range conjuncts(ifs.Cond) {
+	for _, conj := range Conjuncts(ifs.Cond) {
 		b, ok := conj.(*ast.BinaryExpr)
 		if !ok || b.Op != token.NEQ || !IsNil(info, b.Y) {
 			continue
@@ -174,10 +174,10 @@ func exitGuard(info *types.Info, sig *ast.FuncType, d *ast.DeferStmt) *types.Var
 	return nil
 }
 
-// conjuncts returns the operands of the && chain e (e itself if none).
-func conjuncts(e ast.Expr) []ast.Expr {
+// Conjuncts returns the operands of the && chain e (e itself if none).
+func Conjuncts(e ast.Expr) []ast.Expr {
 	if b, ok := ast.Unparen(e).(*ast.BinaryExpr); ok && b.Op == token.LAND {
-		return append(conjuncts(b.X), conjuncts(b.Y)...)
+		return append(Conjuncts(b.X), Conjuncts(b.Y)...)
 	}
 	return []ast.Expr{ast.Unparen(e)}
 }

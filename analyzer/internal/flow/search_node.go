@@ -469,7 +469,7 @@ func (t *tracked) guardedRelease(b *cfg.Block) bool {
 	}
 	info := t.c.Info
 	others := 0 // the conjuncts that are not a test that the call succeeded
-	for _, conj := range conjuncts(ifs.Cond) {
+	for _, conj := range Conjuncts(ifs.Cond) {
 		if succeeded(t.c.Info, conj, t.v, t.errVar) {
 			continue // err == nil && i < max: false only where there is no response, or a counter says so
 		}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/flow"
+	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
 )
 
@@ -186,4 +187,189 @@ func optionFills(c *checker, lf *flow.Func, idx int) bool {
 		}
 	}
 	return len(rets) > 0
+}
+
+// optionGuard returns the condition under which lf builds the pool at
+// cur when it builds it only where a field of a local value, to which lf
+// applies its options (a variadic parameter of funcs), is set: an option
+// turns the pool on (p1.Retry.Max: when an option given sets that field).
+// Other tests beside it (&&) only narrow that down, but a test that
+// another such field is nil (a default the options may give) is
+// returned too: and, where no option given sets it (!p1.Transport).
+//
+//	c := newClient(hc)
+//	for _, opt := range opts { opt(c) }
+//	if c.Retry.Max > 0 {
+//		c.hc = retryablehttp.NewClient().StandardClient()
+//
+//	if opt.insecure && opt.Transport == nil {
+//		WithTransport(insecureClone())(&opt)
+func optionGuard(c *checker, lf *flow.Func, cur inspector.Cursor) (when, and flow.Condition, ok bool) {
+	sig := lf.Sig()
+	if !sig.Variadic() {
+		return flow.Condition{}, flow.Condition{}, false
+	}
+	k := sig.Params().Len() - 1
+	if _, ok := sig.Params().At(k).Type().(*types.Slice).Elem().Underlying().(*types.Signature); !ok {
+		return flow.Condition{}, flow.Condition{}, false // not options
+	}
+	for p := cur; p.Node() != lf.Node(); p = p.Parent() {
+		switch n := p.Parent().Node().(type) {
+		case *ast.FuncLit:
+			return flow.Condition{}, flow.Condition{}, false
+		case *ast.IfStmt:
+			if n.Body != p.Node() || n.Init != nil {
+				continue
+			}
+			if defaultOfOptions(c, lf, k, n) {
+				return flow.Condition{Param: k + 1}, flow.Condition{}, true // built where no option given sets it
+			}
+			conjs := flow.Conjuncts(n.Cond)
+			for _, conj := range conjs {
+				field, ok := optionField(c, lf, k, setOperand(c.pass.TypesInfo, conj))
+				if !ok {
+					continue
+				}
+				when = flow.Condition{Param: k + 1, Field: field, NonZero: true}
+				for _, other := range conjs {
+					if f, ok := optionField(c, lf, k, nilOperand(c.pass.TypesInfo, other)); ok {
+						return when, flow.Condition{Param: k + 1, Field: f}, true
+					}
+				}
+				return when, flow.Condition{}, true
+			}
+		}
+	}
+	return flow.Condition{}, flow.Condition{}, false
+}
+
+// optionField returns the fields that e selects (x.f.g: "f.g") from a
+// local value that lf applies its options k to.
+func optionField(c *checker, lf *flow.Func, k int, e ast.Expr) (string, bool) {
+	base, fields, ok := flow.FieldChain(c.pass.TypesInfo, e)
+	v := flow.VarOf(c.pass.TypesInfo, base)
+	if e == nil || !ok || len(fields) == 0 || v == nil || flow.ParamIndex(lf.Node(), v) >= 0 || !appliesOptions(c, lf, k, v) {
+		return "", false
+	}
+	return strings.Join(fields, "."), true
+}
+
+// nilOperand returns x for a test x == nil; nil otherwise.
+func nilOperand(info *types.Info, cond ast.Expr) ast.Expr {
+	if b, ok := ast.Unparen(cond).(*ast.BinaryExpr); ok && b.Op == token.EQL && flow.IsNil(info, b.Y) {
+		return b.X
+	}
+	return nil
+}
+
+// defaultOfOptions reports whether ifs builds a default where a field of
+// a local value that lf applies its options k to is nil, tested as it is
+// or through a local copy that only ifs assigns:
+//
+//	for _, o := range opts { o(&s) }
+//	hc := s.hc
+//	if hc == nil {
+//		hc = &http.Client{Transport: &http.Transport{...}}
+func defaultOfOptions(c *checker, lf *flow.Func, k int, ifs *ast.IfStmt) bool {
+	info := c.pass.TypesInfo
+	b, ok := ast.Unparen(ifs.Cond).(*ast.BinaryExpr)
+	if !ok || b.Op != token.EQL || !flow.IsNil(info, b.Y) {
+		return false
+	}
+	base, fields, ok := flow.FieldChain(info, b.X)
+	v := flow.VarOf(info, base)
+	if ok && len(fields) == 0 && v != nil && flow.ParamIndex(lf.Node(), v) < 0 {
+		for _, use := range c.UsesOf(lf.Cur(), v) {
+			if use.ParentEdgeKind() == edge.AssignStmt_Lhs && !flow.PosIn(use.Node().Pos(), ifs.Body) {
+				return false // assigned elsewhere: not the copy it was declared as
+			}
+		}
+		init, result := flow.DeclaredWith(lf.Cur(), v)
+		if init == nil || result != 0 {
+			return false
+		}
+		base, fields, ok = flow.FieldChain(info, init) // hc := s.hc
+		v = flow.VarOf(info, base)
+	}
+	return ok && len(fields) > 0 && v != nil && flow.ParamIndex(lf.Node(), v) < 0 && appliesOptions(c, lf, k, v)
+}
+
+// setOperand returns what cond tests to be set: x for x, x != 0, x != nil,
+// x != "", x > 0; nil otherwise.
+func setOperand(info *types.Info, cond ast.Expr) ast.Expr {
+	b, ok := ast.Unparen(cond).(*ast.BinaryExpr)
+	if !ok {
+		if flow.IsBool(info.TypeOf(cond)) {
+			return cond
+		}
+		return nil
+	}
+	zero := func(e ast.Expr) bool {
+		if flow.IsNil(info, e) {
+			return true
+		}
+		tv, ok := info.Types[e]
+		return ok && tv.Value != nil && (tv.Value.ExactString() == "0" || tv.Value.ExactString() == `""`)
+	}
+	switch {
+	case (b.Op == token.NEQ || b.Op == token.GTR) && zero(b.Y):
+		return b.X
+	case (b.Op == token.NEQ || b.Op == token.LSS) && zero(b.X):
+		return b.Y
+	}
+	return nil
+}
+
+// appliesOptions reports whether lf calls its options (parameter k, or a
+// range variable over it) on v or &v.
+func appliesOptions(c *checker, lf *flow.Func, k int, v *types.Var) bool {
+	info := c.pass.TypesInfo
+	for cur := range lf.Cur().Preorder((*ast.CallExpr)(nil)) {
+		call := cur.Node().(*ast.CallExpr)
+		if optionParam(c, lf, call.Fun) != k {
+			continue
+		}
+		for _, arg := range call.Args {
+			if u, ok := ast.Unparen(arg).(*ast.UnaryExpr); ok && u.Op == token.AND {
+				arg = u.X
+			}
+			if flow.VarOf(info, arg) == v {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// optionParam returns the index of lf's parameter that fun calls an
+// option of: the parameter itself (opt(c)), indexed (opts[i](c)), or a
+// range variable over it (for _, opt := range opts); or a method of one
+// (opt.apply(&o)); -1 if none.
+func optionParam(c *checker, lf *flow.Func, fun ast.Expr) int {
+	info := c.pass.TypesInfo
+	if sel, ok := ast.Unparen(fun).(*ast.SelectorExpr); ok {
+		if s, ok := info.Selections[sel]; ok && s.Kind() == types.MethodVal {
+			fun = sel.X
+		}
+	}
+	if ix, ok := ast.Unparen(fun).(*ast.IndexExpr); ok {
+		fun = ix.X
+	}
+	v := flow.VarOf(info, fun)
+	if v == nil {
+		return -1
+	}
+	if i := flow.ParamIndex(lf.Node(), v); i >= 0 {
+		return i
+	}
+	def, ok := lf.Cur().FindByPos(v.Pos(), v.Pos())
+	if !ok {
+		return -1
+	}
+	if r, ok := def.Parent().Node().(*ast.RangeStmt); ok && r.Value == def.Node() {
+		if p := flow.VarOf(info, r.X); p != nil {
+			return flow.ParamIndex(lf.Node(), p)
+		}
+	}
+	return -1
 }

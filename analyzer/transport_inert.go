@@ -34,7 +34,7 @@ import (
 // fact's path lists the fields it sets, joined by commas.
 func summarizeInertOption(c *checker, lf *flow.Func, f *flow.Fact) {
 	results := lf.Sig().Results()
-	if results.Len() != 1 || !c.pools.isOption(results.At(0).Type()) {
+	if results.Len() != 1 || !c.pools.isOption(results.At(0).Type()) && !configOption(c.pass.Pkg, results.At(0).Type()) {
 		return
 	}
 	rets := flow.ReturnsOf(lf.Body())
@@ -57,6 +57,32 @@ func summarizeInertOption(c *checker, lf *flow.Func, f *flow.Fact) {
 		}
 	}
 	f.Results = append(f.Results, flow.ResultFact{Index: 0, Kind: kindInertOption, Path: strings.Join(sets, ",")})
+}
+
+// configOption reports whether t is the type of a func given a pointer to
+// a struct of package pkg, which holds no pool: an option that sets the
+// fields of the package's config (func(*Config)), which tell whether the
+// pool a constructor builds from them keeps its connections (see
+// optionsTest). A handler, given an *http.Request, is none.
+func configOption(pkg *types.Package, t types.Type) bool {
+	sig, ok := t.Underlying().(*types.Signature)
+	if !ok {
+		return false
+	}
+	for v := range sig.Params().Variables() {
+		if p, ok := types.Unalias(v.Type()).(*types.Pointer); ok && structPointer(p) {
+			if named, ok := types.Unalias(p.Elem()).(*types.Named); ok && named.Obj().Pkg() == pkg {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// structPointer reports whether t is a pointer to a struct.
+func structPointer(t types.Type) bool {
+	p, ok := types.Unalias(t).(*types.Pointer)
+	return ok && flow.IsStructType(p.Elem())
 }
 
 // inertValue reports whether e, an option of type t, only sets fields
@@ -124,13 +150,13 @@ func (c *checker) inertOption(ft *ast.FuncType, body *ast.BlockStmt) (sets []str
 	params := map[types.Object]bool{}
 	for _, field := range ft.Params.List {
 		for _, name := range field.Names {
-			if obj := info.Defs[name]; obj != nil && c.pools.holdsPool(obj.Type()) {
+			if obj := info.Defs[name]; obj != nil && (c.pools.holdsPool(obj.Type()) || structPointer(obj.Type())) {
 				params[obj] = true
 			}
 		}
 	}
 	if len(params) == 0 {
-		return nil, false // it takes nothing that holds a pool: not an option of a pool holder
+		return nil, false // it takes nothing that holds a pool or a config: not an option
 	}
 	inert := true
 	flow.InspectStack(body, func(stack []ast.Node) bool {

@@ -14,8 +14,9 @@ import (
 
 // This file holds what the summaries say of options given to a
 // constructor: where an option applied to the value it builds puts the
-// pool it holds, and whether an option may replace the pool the
-// constructor builds.
+// pool it holds, whether an option may replace the pool the constructor
+// builds, and under which options it builds one, or keeps its idle
+// connections (optionGuard, optionsTest).
 
 // optionsMayReplace returns the condition "no options given" if the pool
 // that fl follows is handed to a func value from a parameter of lf, as
@@ -205,13 +206,9 @@ func optionFills(c *checker, lf *flow.Func, idx int) bool {
 //	if opt.insecure && opt.Transport == nil {
 //		WithTransport(insecureClone())(&opt)
 func optionGuard(c *checker, lf *flow.Func, cur inspector.Cursor) (when, and flow.Condition, ok bool) {
-	sig := lf.Sig()
-	if !sig.Variadic() {
+	k := optionsParam(lf)
+	if k < 0 {
 		return flow.Condition{}, flow.Condition{}, false
-	}
-	k := sig.Params().Len() - 1
-	if _, ok := sig.Params().At(k).Type().(*types.Slice).Elem().Underlying().(*types.Signature); !ok {
-		return flow.Condition{}, flow.Condition{}, false // not options
 	}
 	for p := cur; p.Node() != lf.Node(); p = p.Parent() {
 		switch n := p.Parent().Node().(type) {
@@ -241,6 +238,56 @@ func optionGuard(c *checker, lf *flow.Func, cur inspector.Cursor) (when, and flo
 		}
 	}
 	return flow.Condition{}, flow.Condition{}, false
+}
+
+// optionsParam returns the index of lf's variadic parameter of options
+// (funcs), or -1.
+func optionsParam(lf *flow.Func) int {
+	sig := lf.Sig()
+	if !sig.Variadic() {
+		return -1
+	}
+	k := sig.Params().Len() - 1
+	if _, ok := sig.Params().At(k).Type().(*types.Slice).Elem().Underlying().(*types.Signature); !ok {
+		return -1 // not options
+	}
+	return k
+}
+
+// optionsTest returns the condition on lf's options under which value,
+// a field of a local value that lf applies them to, is non-zero (or zero,
+// if !nonZero): where an option given sets it (or none does).
+//
+//	for _, o := range opts { o(&cfg) }
+//	tr := &http.Transport{DisableKeepAlives: cfg.DisableKeepAlives}   // kept where !p0.DisableKeepAlives
+func optionsTest(c *checker, lf *flow.Func, value ast.Expr, nonZero bool) (flow.Condition, bool) {
+	k := optionsParam(lf)
+	if lf == nil || k < 0 {
+		return flow.Condition{}, false
+	}
+	field, ok := optionField(c, lf, k, value)
+	return flow.Condition{Param: k + 1, Field: field, NonZero: nonZero}, ok
+}
+
+// passedOptions returns w, a condition on a field of a parameter of the
+// function that call calls, in terms of lf's options, when the argument
+// is such a field of a local value that lf applies them to, or a literal
+// that gives the field one:
+//
+//	NewTransport(TransportConfig{DisableKeepAlives: cfg.DisableKeepAlives})
+func passedOptions(c *checker, lf *flow.Func, call *ast.CallExpr, w flow.Condition) (flow.Condition, bool) {
+	arg := flow.CondArg(c.pass.TypesInfo, call, w)
+	if arg == nil || w.Field == "" || w.Const != "" {
+		return flow.Condition{}, false
+	}
+	if value := flow.LitField(arg, w.Field); value != nil {
+		return optionsTest(c, lf, value, w.NonZero)
+	}
+	if cond, ok := optionsTest(c, lf, arg, w.NonZero); ok {
+		cond.Field += "." + w.Field
+		return cond, true
+	}
+	return flow.Condition{}, false
 }
 
 // optionField returns the fields that e selects (x.f.g: "f.g") from a

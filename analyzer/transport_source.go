@@ -151,7 +151,10 @@ func keepAliveTest(c *checker, lf *flow.Func, lit *ast.CompositeLit) (flow.Condi
 	if value == nil {
 		return flow.Condition{}, false
 	}
-	return c.TestOf(lf.Cur(), value, false)
+	if cond, ok := c.TestOf(lf.Cur(), value, false); ok {
+		return cond, true
+	}
+	return optionsTest(c, lf, value, false)
 }
 
 // bareClient reports whether lit is an http.Client literal that names no
@@ -384,7 +387,7 @@ func sourceFromResult(c *checker, cur inspector.Cursor, r *flow.ResultFact, name
 	passed := false
 	if !known && !r.When.NonZero {
 		fn, _ := flow.EnclosingFunc(cur)
-		passed = c.PassedCond(fn, call, r.When).Param != 0
+		passed = passedCond(c, fn, call, r.When).Param != 0
 	}
 	if known && !holds || !known && !r.When.NonZero && !passed {
 		// The helper builds no pool for this argument; or builds one
@@ -411,6 +414,23 @@ func sourceFromResult(c *checker, cur inspector.Cursor, r *flow.ResultFact, name
 		src.when = r.When
 	}
 	return src, true
+}
+
+// passedCond is PassedCond, or passedOptions where that finds none: w
+// in terms of the parameters of the function at fn.
+func passedCond(c *checker, fn inspector.Cursor, call *ast.CallExpr, w flow.Condition) flow.Condition {
+	if cond := c.PassedCond(fn, call, w); cond.Param != 0 {
+		return cond
+	}
+	if decl, ok := fn.Node().(*ast.FuncDecl); ok {
+		if f, ok := c.pass.TypesInfo.Defs[decl.Name].(*types.Func); ok {
+			if lf := c.LocalFunc(f); lf != nil {
+				cond, _ := passedOptions(c, lf, call, w)
+				return cond
+			}
+		}
+	}
+	return flow.Condition{}
 }
 
 // keepAlivesOff reports whether the pool of src, as fl follows it, has

@@ -75,7 +75,7 @@ func summarizePool(c *checker, lf *flow.Func, f *flow.Fact) {
 			and = flow.Condition{}
 		}
 		if src.when.Param != 0 {
-			switch passed := c.PassedCond(lf.Cur(), cur.Node().(*ast.CallExpr), src.when); {
+			switch passed := passedCond(c, lf.Cur(), cur.Node().(*ast.CallExpr), src.when); {
 			case !ok:
 				when, ok = passed, true
 			case passed != when:

@@ -379,6 +379,11 @@ func (t *tracked) compare(e *ast.BinaryExpr, truth bool, st pathState) (states [
 		st.deref = true
 		return []pathState{st}, false, true
 	}
+	if x := IdentOf(operand); x != nil && !nonNil {
+		if k, _, held := t.alias(info.ObjectOf(x)); held && k > 0 && st.dead&(1<<k) == 0 {
+			return nil, false, true // a holder that holds it is not nil: if first == nil { first = r }
+		}
+	}
 	if x := IdentOf(operand); x != nil && st.drainErr != nil && info.ObjectOf(x) == st.drainErr {
 		st.drainErr = nil
 		st.drained = !nonNil // err == nil: read to its end

@@ -285,6 +285,7 @@ func (c *checker) scan() starts {
 			}
 			if body {
 				checkReceived(c, cur)
+				checkUndrained(c, cur)
 			}
 		case *ast.RangeStmt:
 			if body {

@@ -262,7 +262,7 @@ func optionsParam(lf *flow.Func) int {
 //	tr := &http.Transport{DisableKeepAlives: cfg.DisableKeepAlives}   // kept where !p0.DisableKeepAlives
 func optionsTest(c *checker, lf *flow.Func, value ast.Expr, nonZero bool) (flow.Condition, bool) {
 	k := optionsParam(lf)
-	if lf == nil || k < 0 {
+	if k < 0 {
 		return flow.Condition{}, false
 	}
 	field, ok := optionField(c, lf, k, value)

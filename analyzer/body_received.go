@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"strings"
 
 	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/flow"
 	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/nethttp"
@@ -26,41 +27,75 @@ import (
 //	}
 
 // receivedAt returns the variable that the statement at cur receives a
-// response into from a channel, and the node its search starts from:
-// the range statement (for resp := range ch: its body), or the
-// assignment (resp := <-ch: after it). A receive that also says whether
-// the channel is closed (resp, ok := <-ch) is left alone: its response
-// is nil when it is; so is a select's case (case resp := <-ch:).
-func receivedAt(info *types.Info, cur inspector.Cursor) (*types.Var, ast.Node) {
+// response into from a channel, where the response sits in it (a
+// struct's field: r.resp), and the node its search starts from: the
+// range statement (for resp := range ch: its body), or the assignment
+// (resp := <-ch: after it). A receive that also says whether the channel
+// is closed (resp, ok := <-ch) is left alone: its response is nil when
+// it is; so is a select's case (case resp := <-ch:).
+func receivedAt(info *types.Info, cur inspector.Cursor) (*types.Var, flow.Place, ast.Node) {
 	var id *ast.Ident
 	switch n := cur.Node().(type) {
 	case *ast.RangeStmt:
 		if _, ok := info.TypeOf(n.X).Underlying().(*types.Chan); !ok || n.Tok != token.DEFINE {
-			return nil, nil
+			return nil, nil, nil
 		}
 		id, _ = n.Key.(*ast.Ident) // the one variable of a range over a channel
 	case *ast.AssignStmt:
 		if len(n.Lhs) != 1 || len(n.Rhs) != 1 || n.Tok != token.DEFINE || cur.ParentEdgeKind() == edge.CommClause_Comm {
-			return nil, nil // (a select's case resp := <-ch: left alone)
+			return nil, nil, nil // (a select's case resp := <-ch: left alone)
 		}
 		if u, ok := ast.Unparen(n.Rhs[0]).(*ast.UnaryExpr); ok && u.Op == token.ARROW {
 			id, _ = n.Lhs[0].(*ast.Ident)
 		}
 	}
 	if id == nil {
-		return nil, nil
+		return nil, nil, nil
 	}
 	v, ok := info.Defs[id].(*types.Var)
-	if !ok || !nethttp.IsResponse(v.Type()) {
-		return nil, nil
+	if !ok {
+		return nil, nil, nil
 	}
-	return v, cur.Node()
+	if nethttp.IsResponse(v.Type()) {
+		return v, responsePlace, cur.Node()
+	}
+	if field := responseField(v.Type()); field != "" {
+		return v, flow.Place{field, "Body"}, cur.Node()
+	}
+	return nil, nil, nil
+}
+
+// responseField returns the name of the one field of the struct type t
+// that is a response, when t has no field of an error type (which could
+// say the response is nil: result{resp, err}); "" otherwise.
+//
+//	type reply struct {
+//		url  string
+//		resp *http.Response
+//	}
+func responseField(t types.Type) string {
+	s, ok := t.Underlying().(*types.Struct)
+	if !ok {
+		return ""
+	}
+	name := ""
+	for f := range s.Fields() {
+		switch {
+		case flow.IsErrorType(f.Type()):
+			return ""
+		case nethttp.IsResponse(f.Type()) && name == "":
+			name = f.Name()
+		case nethttp.IsResponse(f.Type()):
+			return "" // two
+		}
+	}
+	return name
 }
 
 // checkReceived reports the response that the statement at cur receives
 // from a channel, if a path leaves its body open.
 func checkReceived(c *checker, cur inspector.Cursor) {
-	v, def := receivedAt(c.pass.TypesInfo, cur)
+	v, at, def := receivedAt(c.pass.TypesInfo, cur)
 	if v == nil {
 		return
 	}
@@ -68,7 +103,7 @@ func checkReceived(c *checker, cur inspector.Cursor) {
 	if _, body := flow.FuncParts(fn.Node()); body == nil {
 		return
 	}
-	found := c.Search(flow.Target{Spec: c.body, V: v, At: responsePlace}, fn.Node(), def)
+	found := c.Search(flow.Target{Spec: c.body, V: v, At: at}, fn.Node(), def)
 	if found.Leak == nil {
 		return
 	}
@@ -76,7 +111,7 @@ func checkReceived(c *checker, cur inspector.Cursor) {
 	if fd := flow.EnclosingDecl(cur); fd != nil {
 		where = " in " + flow.FuncName(fd)
 	}
-	closer := v.Name() + ".Body"
+	closer := strings.Join(append([]string{v.Name()}, at...), ".")
 	advice := "defer " + closer + ".Close() right after the receive"
 	if _, ok := def.(*ast.RangeStmt); ok {
 		advice = "close it before each continue and at the end of the loop's body (a defer there runs only when the function returns)"

@@ -420,3 +420,52 @@ func optionParam(c *checker, lf *flow.Func, fun ast.Expr) int {
 	}
 	return -1
 }
+
+// isOption reports whether t is the type of a func value that could put a
+// pool it captured into what it is given (or a slice of them, as a
+// variadic parameter holds): an option of a constructor; or of an
+// interface with a method that could (an option that is a value of its
+// own, applied by its method).
+//
+//	type ClientOption func(*Client) error
+//	type Option interface{ apply(*options) }
+func (p *pools) isOption(t types.Type) bool {
+	switch u := optionElem(t).Underlying().(type) {
+	case *types.Signature:
+		return p.fillsParam(u)
+	case *types.Interface:
+		for m := range u.Methods() {
+			if p.fillsParam(m.Signature()) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// optionElem returns the element type of t if it is a slice (a variadic
+// parameter of options), t otherwise.
+func optionElem(t types.Type) types.Type {
+	if s, ok := t.Underlying().(*types.Slice); ok {
+		return s.Elem()
+	}
+	return t
+}
+
+// fillsParam reports whether a func of type sig is given a pointer to
+// something that can hold a pool.
+func (p *pools) fillsParam(sig *types.Signature) bool {
+	return p.filledParam(sig) >= 0
+}
+
+// filledParam returns the index of the first parameter of a func of type
+// sig that is a pointer to something that can hold a pool, or -1.
+func (p *pools) filledParam(sig *types.Signature) int {
+	params := sig.Params()
+	for i := range params.Len() {
+		if t := params.At(i).Type(); flow.IsPointerType(t) && p.holdsPool(t) {
+			return i
+		}
+	}
+	return -1
+}

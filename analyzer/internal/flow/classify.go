@@ -82,22 +82,14 @@ func (c *Engine) Classify(s Spec, stack []ast.Node, p Place, result int) (u Use)
 				continue
 			}
 		case *ast.IndexExpr:
-			if elem := elemType(info.TypeOf(e)); parent.X == e && len(p) == 0 && elem != nil {
-				// m[k] of a map or slice that holds it somewhere: the
-				// element may hold it, where a value of its type does
-				// (t, ok := m[k]: in t).
-				e, result, p = parent, 0, s.ParamPlace(elem)
+			if at, ok := elementAt(info, s, parent.X, e, p); ok {
+				e, result, p = parent, 0, at // m[k]: the element may hold it (t, ok := m[k]: in t)
 				continue
 			}
 		case *ast.RangeStmt:
-			if elem := elemType(info.TypeOf(e)); parent.X == e && len(p) == 0 && elem != nil {
-				// for _, t := range m: in t, which the loop's body uses.
-				if parent.Value == nil {
-					u.Kind = UseRead
-				} else {
-					u.Node, p = parent.Value, s.ParamPlace(elem)
-					u.storeInto([]ast.Expr{parent.Value}, []ast.Expr{e}, e, -1)
-				}
+			if at, ok := elementAt(info, s, parent.X, e, p); ok {
+				u.rangeOver(parent, e) // for _, t := range m: in t, which the loop's body uses
+				p = at
 				return u
 			}
 		case *ast.TypeAssertExpr:
@@ -143,12 +135,9 @@ func (c *Engine) Classify(s Spec, stack []ast.Node, p Place, result int) (u Use)
 			return u
 		case *ast.CallExpr:
 			if parent.Fun == e { // called: a func value
-				st := s.Called(info.TypeOf(e))
-				if into := holderArg(parent, st.Holder); st.Into && into != nil {
-					u.Kind, u.Into, u.Holder, p = UseStore, into, true, Place{}
-					return u
+				if u.called(s.Called(info.TypeOf(e)), parent) {
+					p = Place{} // into what an argument holds, somewhere
 				}
-				u.Kind, u.Call = st.Kind, true
 				return u
 			}
 			if sameLayout(info, parent, e) {
@@ -229,6 +218,40 @@ func (c *Engine) Classify(s Spec, stack []ast.Node, p Place, result int) (u Use)
 	}
 	u.Node, u.Depth = root, 0
 	return u
+}
+
+// elementAt returns where an element of x holds the resource, when x is
+// e, a map or slice that holds it somewhere (at no known place p): where
+// a value of the element's type does.
+func elementAt(info *types.Info, s Spec, x, e ast.Expr, p Place) (Place, bool) {
+	elem := elemType(info.TypeOf(e))
+	if x != e || len(p) != 0 || elem == nil {
+		return nil, false
+	}
+	return s.ParamPlace(elem), true
+}
+
+// rangeOver sets u for a range over e, the map or slice that holds the
+// resource: stored into the value variable, or only read without one.
+func (u *Use) rangeOver(rng *ast.RangeStmt, e ast.Expr) {
+	if rng.Value == nil {
+		u.Kind = UseRead
+		return
+	}
+	u.Node = rng.Value
+	u.storeInto([]ast.Expr{rng.Value}, []ast.Expr{e}, e, -1)
+}
+
+// called sets u for a call of the func value that holds the resource,
+// as the spec's st says, and reports whether it stores it into what an
+// argument holds (an option applied).
+func (u *Use) called(st Step, call *ast.CallExpr) bool {
+	if into := holderArg(call, st.Holder); st.Into && into != nil {
+		u.Kind, u.Into, u.Holder = UseStore, into, true
+		return true
+	}
+	u.Kind, u.Call = st.Kind, true
+	return false
 }
 
 // dropped reports whether the result of the call at stack[i] is

@@ -78,16 +78,10 @@ func (g *graph) deferredClosures() deferIndex {
 }
 
 // releasesAtExit reports whether n is a defer statement that runs a
-// function literal releasing the variable itself (not a copy of it made
-// on the way), or handing it to code that may, which it reads when the
-// function returns.
-func (t *tracked) releasesAtExit(n ast.Node) bool {
-	return t.releasesAliasAtExit(n, 0)
-}
-
-// releasesAliasAtExit is releasesAtExit for the alias k (see
-// aliases.alias): the variable (0) or a holder.
-func (t *tracked) releasesAliasAtExit(n ast.Node, k int) bool {
+// function literal releasing the alias k of t (see aliases.alias: the
+// variable itself, 0, not a copy of it made on the way, or a holder), or
+// handing it to code that may, which it reads when the function returns.
+func releasesAtExit(t *tracked, n ast.Node, k int) bool {
 	d, ok := n.(*ast.DeferStmt)
 	if !ok {
 		return false
@@ -114,12 +108,12 @@ func (t *tracked) releasesAliasAtExit(n ast.Node, k int) bool {
 //	}()
 //	...
 //	held = append(held, r)
-func (t *pathSearch) heldTillExit(n ast.Node, into uint8) bool {
+func heldTillExit(t *pathSearch, n ast.Node, into uint8) bool {
 	for k := 1; k <= len(t.holders); k++ {
 		if into&(1<<k) == 0 {
 			continue
 		}
-		d := t.g.deferredClosures().before(n, func(d ast.Node) bool { return t.releasesAliasAtExit(d, k) })
+		d := t.g.deferredClosures().before(n, func(d ast.Node) bool { return releasesAtExit(&t.tracked, d, k) })
 		if d != nil && exitGuard(t.c.Info, t.sig, d) == nil {
 			return true
 		}

@@ -118,3 +118,13 @@ func stillMayBeNil(info *types.Info, e *ast.BinaryExpr, truth bool, v *types.Var
 	}
 	return v
 }
+
+// errorMatched reports whether cond calls errors.Is or errors.As on err
+// (with a target that is not nil): true only if err is not nil.
+func errorMatched(info *types.Info, cond ast.Expr, err *types.Var) bool {
+	call, ok := ast.Unparen(cond).(*ast.CallExpr)
+	if !ok || len(call.Args) != 2 || VarOf(info, call.Args[0]) != err || IsNil(info, call.Args[1]) {
+		return false
+	}
+	return IsFunc(CalleeFunc(info, call), "errors", "Is", "As")
+}

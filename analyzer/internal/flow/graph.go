@@ -41,10 +41,18 @@ type nodeLoc struct {
 // graph returns the control-flow graph of the function body, built once
 // per pass.
 func (c *Engine) graph(body *ast.BlockStmt) *graph {
-	if g := c.graphs[body]; g != nil {
-		return g
+	g := c.graphs[body]
+	if g == nil {
+		g = newGraph(body, c.MayReturn)
+		c.graphs[body] = g
 	}
-	g := &graph{body: body, cfg: cfg.New(body, c.MayReturn)}
+	return g
+}
+
+// newGraph builds the control-flow graph of the function body, where a
+// call may return unless mayReturn says it does not.
+func newGraph(body *ast.BlockStmt, mayReturn func(*ast.CallExpr) bool) *graph {
+	g := &graph{body: body, cfg: cfg.New(body, mayReturn)}
 	size := 0
 	for _, b := range g.cfg.Blocks {
 		size += len(b.Nodes)
@@ -61,7 +69,6 @@ func (c *Engine) graph(body *ast.BlockStmt) *graph {
 			g.commSends[send] = true
 		}
 	}
-	c.graphs[body] = g
 	return g
 }
 

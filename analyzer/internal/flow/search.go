@@ -222,7 +222,7 @@ func (t *pathSearch) search(def ast.Node) (*LeakExit, bool) {
 		return nil, true // not in the graph (unreachable code): stay quiet
 	}
 	st := pathState{linked: t.errVar != nil, drained: t.drainedFirst}
-	if d := t.g.deferredClosures().before(def, t.releasesAtExit); d != nil {
+	if d := t.g.deferredClosures().before(def, func(d ast.Node) bool { return releasesAtExit(&t.tracked, d, 0) }); d != nil {
 		st.atExit, st.exitIf = true, exitGuard(t.c.Info, t.sig, d)
 	}
 	return t.searchFrom(pathItem{b: start.b, i: start.i + 1, st: st})
@@ -255,7 +255,7 @@ func (t *pathSearch) searchFrom(first pathItem) (*LeakExit, bool) {
 				continue
 			}
 			visited[key] = true
-			if len(b.Nodes) > 0 && it.st.dead&1 == 0 && t.outOfScope(b.Nodes[0]) {
+			if len(b.Nodes) > 0 && it.st.dead&1 == 0 && outOfScope(t.scope, t.c.Pass.Pkg.Scope(), b.Nodes[0]) {
 				if it.st.atExit {
 					t.done = true // the deferred closure still holds this variable
 					continue
@@ -338,13 +338,14 @@ func (t *pathSearch) leakAt(st pathState, exit *LeakExit) {
 	}
 }
 
-// outOfScope reports whether node n lies outside v's scope: reaching it
-// means the variable is gone (a loop went round, a block ended).
-func (t *pathSearch) outOfScope(n ast.Node) bool {
-	if t.scope == nil || t.scope == t.c.Pass.Pkg.Scope() {
+// outOfScope reports whether node n lies outside scope, a variable's
+// (nil or the package's: none): reaching it means the variable is gone
+// (a loop went round, a block ended).
+func outOfScope(scope, pkg *types.Scope, n ast.Node) bool {
+	if scope == nil || scope == pkg {
 		return false
 	}
-	return n.Pos() < t.scope.Pos() || n.Pos() >= t.scope.End()
+	return n.Pos() < scope.Pos() || n.Pos() >= scope.End()
 }
 
 // scopeExit describes where a path leaves scope, the tracked variable's.
@@ -361,7 +362,7 @@ func (t *pathSearch) visit(n ast.Node, st *pathState, via *LeakExit) bool {
 	if failsTest(t.c, n) {
 		return true // the test has failed on this path: a leak here does not matter
 	}
-	if st.dead&1 == 0 && t.releasesAtExit(n) {
+	if st.dead&1 == 0 && releasesAtExit(&t.tracked, n, 0) {
 		st.atExit, st.exitIf = true, exitGuard(t.c.Info, t.sig, n.(*ast.DeferStmt))
 		return false
 	}
@@ -370,7 +371,7 @@ func (t *pathSearch) visit(n ast.Node, st *pathState, via *LeakExit) bool {
 	}
 	st.eofErr = eofErrAfter(&t.tracked, n, st.eofErr)
 	r := t.scan(n, st.dead)
-	if r.into != 0 && t.heldTillExit(n, r.into) {
+	if r.into != 0 && heldTillExit(t, n, r.into) {
 		t.done = true // the holder is released when the function returns
 		return true
 	}

@@ -343,16 +343,6 @@ func (t *tracked) assume(cond ast.Expr, truth bool, st pathState) ([]pathState, 
 	return []pathState{st}, false
 }
 
-// errorMatched reports whether cond calls errors.Is or errors.As on err
-// (with a target that is not nil): true only if err is not nil.
-func errorMatched(info *types.Info, cond ast.Expr, err *types.Var) bool {
-	call, ok := ast.Unparen(cond).(*ast.CallExpr)
-	if !ok || len(call.Args) != 2 || VarOf(info, call.Args[0]) != err || IsNil(info, call.Args[1]) {
-		return false
-	}
-	return IsFunc(CalleeFunc(info, call), "errors", "Is", "As")
-}
-
 // compare is assume for a comparison e of the resource with a status
 // that leaves nothing to release, of the variable or its holder with
 // nil, or of the call's error with nil; ok is false for any other.

@@ -261,19 +261,10 @@ func earlyReturn(exit ast.Node) *ast.ReturnStmt {
 			}
 		}
 	}
-	var ret *ast.ReturnStmt
 	for _, body := range bodies {
-		ast.Inspect(body, func(n ast.Node) bool {
-			switch n := n.(type) {
-			case *ast.FuncLit:
-				return false
-			case *ast.ReturnStmt:
-				if ret == nil {
-					ret = n
-				}
-			}
-			return ret == nil
-		})
+		if rets := flow.ReturnsOf(body); len(rets) > 0 {
+			return rets[0]
+		}
 	}
-	return ret
+	return nil
 }

@@ -49,11 +49,11 @@ func checkUndrained(c *checker, cur inspector.Cursor) {
 	if len(as.Lhs) != 1 || len(as.Rhs) != 1 || as.Tok != token.DEFINE {
 		return
 	}
-	make, ok := ast.Unparen(as.Rhs[0]).(*ast.CallExpr)
-	if !ok || !flow.IsBuiltin(info, make, "make") {
+	mk, ok := ast.Unparen(as.Rhs[0]).(*ast.CallExpr)
+	if !ok || !flow.IsBuiltin(info, mk, "make") {
 		return
 	}
-	ch, ok := info.TypeOf(make).Underlying().(*types.Chan)
+	ch, ok := info.TypeOf(mk).Underlying().(*types.Chan)
 	id, _ := as.Lhs[0].(*ast.Ident)
 	if !ok || id == nil || !carriesResponse(ch.Elem()) {
 		return
@@ -99,15 +99,15 @@ func checkUndrained(c *checker, cur inspector.Cursor) {
 			continue // a sender started once: a loop that receives has received it
 		}
 		if ret := earlyReturn(exit); ret != nil {
-			what := "leaves the loop that receives from %s before every goroutine's response is received: the rest stay"
+			what := "leaves the loop that receives from %s before every goroutine's response is received: the rest stay in the channel with their Bodies open"
 			if _, sel := exit.(otherCases); sel {
-				what = "leaves the select without receiving from %s: the goroutine's response, once sent, stays"
+				what = "leaves the select without receiving from %s: the goroutine's response, once sent, stays in the channel with its Body open"
 			}
 			c.report(analysis.Diagnostic{
 				Pos:      ret.Pos(),
 				End:      ret.End(),
 				Category: nameBody,
-				Message: fmt.Sprintf("this return "+what+" in the channel with its Body open, and "+bodyConsequence+"; "+
+				Message: fmt.Sprintf("this return "+what+", and "+bodyConsequence+"; "+
 					"before returning, drain %s in a goroutine and close each response's Body", id.Name, id.Name),
 				Related: []analysis.RelatedInformation{{Pos: send.Pos(), End: send.End(), Message: "a response sent here"}},
 			})

@@ -70,8 +70,8 @@ func configOption(pkg *types.Package, t types.Type) bool {
 		return false
 	}
 	for v := range sig.Params().Variables() {
-		if p, ok := types.Unalias(v.Type()).(*types.Pointer); ok && structPointer(p) {
-			if named, ok := types.Unalias(p.Elem()).(*types.Named); ok && named.Obj().Pkg() == pkg {
+		if p, ok := types.Unalias(v.Type()).(*types.Pointer); ok {
+			if named, ok := types.Unalias(p.Elem()).(*types.Named); ok && named.Obj().Pkg() == pkg && flow.IsStructType(named) {
 				return true
 			}
 		}

@@ -255,18 +255,63 @@ func optionsParam(lf *flow.Func) int {
 }
 
 // optionsTest returns the condition on lf's options under which value,
-// a field of a local value that lf applies them to, is non-zero (or zero,
-// if !nonZero): where an option given sets it (or none does).
+// a field of a local value that lf applies them to, or its negation, is
+// non-zero (or zero, if !nonZero): where an option given sets the field
+// (or none does).
 //
 //	for _, o := range opts { o(&cfg) }
 //	tr := &http.Transport{DisableKeepAlives: cfg.DisableKeepAlives}   // kept where !p0.DisableKeepAlives
+//	tr := &http.Transport{DisableKeepAlives: !cfg.keepAlives}         // kept where p0.keepAlives
 func optionsTest(c *checker, lf *flow.Func, value ast.Expr, nonZero bool) (flow.Condition, bool) {
+	if u, ok := ast.Unparen(value).(*ast.UnaryExpr); ok && u.Op == token.NOT {
+		return optionsTest(c, lf, u.X, !nonZero) // !cfg.keepAlives: zero where the field is set
+	}
 	k := optionsParam(lf)
 	if k < 0 {
 		return flow.Condition{}, false
 	}
 	field, ok := optionField(c, lf, k, value)
-	return flow.Condition{Param: k + 1, Field: field, NonZero: nonZero}, ok
+	if !ok || !zeroBeforeOptions(c, lf, value) {
+		return flow.Condition{}, false // (a default of its own: an option may set it back)
+	}
+	return flow.Condition{Param: k + 1, Field: field, NonZero: nonZero}, true
+}
+
+// zeroBeforeOptions reports whether the field that e selects (x.f) of a
+// local value is zero where x is declared, before any option is applied
+// to it: x is declared without a value, or with a literal that leaves
+// the field out, directly or as every return of a function of this
+// package (cfg := defaultConfig()). A default of another value (a
+// literal with keepAlives: true) is not: an option given may be the one
+// that sets it back to zero.
+func zeroBeforeOptions(c *checker, lf *flow.Func, e ast.Expr) bool {
+	info := c.pass.TypesInfo
+	base, fields, _ := flow.FieldChain(info, e)
+	v := flow.VarOf(info, base)
+	init, _ := flow.DeclaredWith(lf.Cur(), v)
+	var inits []ast.Expr
+	switch x := ast.Unparen(init).(type) {
+	case nil:
+		def, ok := lf.Cur().FindByPos(v.Pos(), v.Pos())
+		_, declared := def.Parent().Node().(*ast.ValueSpec)
+		return ok && declared // var cfg Config
+	case *ast.CallExpr:
+		callee := c.LocalFunc(flow.CalleeFunc(info, x))
+		if callee == nil || callee.Body() == nil {
+			return false
+		}
+		for _, ret := range flow.ReturnsOf(callee.Body()) {
+			inits = append(inits, ret.Results...)
+		}
+	default:
+		inits = append(inits, init)
+	}
+	for _, in := range inits {
+		if flow.CompositeOf(in) == nil || flow.LitField(in, fields[0]) != nil {
+			return false
+		}
+	}
+	return len(inits) > 0
 }
 
 // passedOptions returns w, a condition on a field of a parameter of the

@@ -372,15 +372,22 @@ func (c *guards) PassedCond(fn inspector.Cursor, call *ast.CallExpr, w Condition
 	return p
 }
 
-// LitField returns the value that e, a composite literal or its address,
-// gives its field named field (nil if none: left out, or not a literal).
-func LitField(e ast.Expr, field string) ast.Expr {
+// CompositeOf returns the composite literal that e is, or whose address
+// it is (&T{...}); nil if neither.
+func CompositeOf(e ast.Expr) *ast.CompositeLit {
 	e = ast.Unparen(e)
 	if u, ok := e.(*ast.UnaryExpr); ok && u.Op == token.AND {
 		e = ast.Unparen(u.X)
 	}
-	lit, ok := e.(*ast.CompositeLit)
-	if !ok {
+	lit, _ := e.(*ast.CompositeLit)
+	return lit
+}
+
+// LitField returns the value that e, a composite literal or its address,
+// gives its field named field (nil if none: left out, or not a literal).
+func LitField(e ast.Expr, field string) ast.Expr {
+	lit := CompositeOf(e)
+	if lit == nil {
 		return nil
 	}
 	for _, elt := range lit.Elts {

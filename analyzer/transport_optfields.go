@@ -120,8 +120,11 @@ func zeroBeforeOptions(c *checker, lf *flow.Func, e ast.Expr) bool {
 	switch x := ast.Unparen(init).(type) {
 	case nil:
 		def, ok := lf.Cur().FindByPos(v.Pos(), v.Pos())
+		if !ok {
+			return false // declared outside lf: a package variable, or one a literal captured
+		}
 		_, declared := def.Parent().Node().(*ast.ValueSpec)
-		return ok && declared // var cfg Config
+		return declared // var cfg Config
 	case *ast.CallExpr:
 		callee := c.LocalFunc(flow.CalleeFunc(info, x))
 		if callee == nil || callee.Body() == nil {

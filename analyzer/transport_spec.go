@@ -265,6 +265,9 @@ func (poolSpec) CanCarry(types.Type) bool { return true }
 //	op := WithTLSFromEnv()    // func(c *Config) error { c.Client = &http.Client{...} }
 //	op(cfg)
 func (s poolSpec) Called(t types.Type) flow.Step {
+	if t == nil {
+		return flow.Stop(flow.UseUse) // no type: broken code
+	}
 	if sig, ok := t.Underlying().(*types.Signature); ok {
 		if i := s.p.filledParam(sig); i >= 0 {
 			return flow.Step{Into: true, Holder: i}

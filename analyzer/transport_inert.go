@@ -2,9 +2,11 @@ package analyzer
 
 import (
 	"go/ast"
+	"go/constant"
 	"go/token"
 	"go/types"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/flow"
@@ -23,7 +25,12 @@ import (
 //
 // The fields such an option sets also tell when it turns on a pool that
 // a constructor builds only where a field of its value is set (see
-// optionGuard).
+// optionGuard). Each field tells the value it gets where that is known:
+// "=0" for a constant zero (false, 0, "", nil), "=pN" for the option
+// maker's parameter N, which its call decides:
+//
+//	func WithInsecure(b bool) Option { return func(o *opts) { o.insecure = b } }   // result0:inertOption@insecure=p0
+//	NewClient(WithInsecure(false))   // sets nothing: builds what NewClient() builds
 
 // summarizeInertOption records in f that lf returns, as its only result,
 // an option that does nothing to the pools its arguments hold but set
@@ -46,7 +53,7 @@ func summarizeInertOption(c *checker, lf *flow.Func, f *flow.Fact) {
 		if len(ret.Results) != 1 {
 			return
 		}
-		fields, ok := c.inertValue(results.At(0).Type(), ret.Results[0])
+		fields, ok := c.inertValue(lf.Sig(), results.At(0).Type(), ret.Results[0])
 		if !ok {
 			return
 		}
@@ -85,12 +92,13 @@ func structPointer(t types.Type) bool {
 	return ok && flow.IsStructType(p.Elem())
 }
 
-// inertValue reports whether e, an option of type t, only sets fields
-// that cannot hold a pool (see summarizeInertOption), and which.
-func (c *checker) inertValue(t types.Type, e ast.Expr) (sets []string, ok bool) {
+// inertValue reports whether e, an option of type t that the function
+// of signature maker returns, only sets fields that cannot hold a pool
+// (see summarizeInertOption), and which.
+func (c *checker) inertValue(maker *types.Signature, t types.Type, e ast.Expr) (sets []string, ok bool) {
 	info := c.pass.TypesInfo
 	if lit := funcLitOf(info, e); lit != nil {
-		return c.inertOption(lit.Type, lit.Body)
+		return c.inertOption(maker, lit.Type, lit.Body)
 	}
 	iface, ok := t.Underlying().(*types.Interface)
 	if !ok {
@@ -113,7 +121,7 @@ func (c *checker) inertValue(t types.Type, e ast.Expr) (sets []string, ok bool) 
 		if lf == nil {
 			return nil, false // not of this package, or no body
 		}
-		fields, ok := c.inertOption(lf.Type(), lf.Body())
+		fields, ok := c.inertOption(nil, lf.Type(), lf.Body())
 		if !ok {
 			return nil, false
 		}
@@ -144,8 +152,10 @@ func funcLitOf(info *types.Info, e ast.Expr) *ast.FuncLit {
 // the pools its parameters may hold but set, or read, their fields that
 // cannot hold one: every mention of a parameter selects such a field,
 // and is assigned with = or only read. It returns the fields it sets
-// (fields joined by dots).
-func (c *checker) inertOption(ft *ast.FuncType, body *ast.BlockStmt) (sets []string, ok bool) {
+// (fields joined by dots), each with the value it gets where known (see
+// valueTag; maker, if not nil, is the signature of the function that
+// returns the option).
+func (c *checker) inertOption(maker *types.Signature, ft *ast.FuncType, body *ast.BlockStmt) (sets []string, ok bool) {
 	info := c.pass.TypesInfo
 	params := map[types.Object]bool{}
 	for _, field := range ft.Params.List {
@@ -161,7 +171,7 @@ func (c *checker) inertOption(ft *ast.FuncType, body *ast.BlockStmt) (sets []str
 	inert := true
 	flow.InspectStack(body, func(stack []ast.Node) bool {
 		if id, ok := stack[len(stack)-1].(*ast.Ident); ok && params[info.Uses[id]] {
-			set, ok := c.inertMention(stack)
+			set, ok := c.inertMention(maker, stack)
 			if !ok {
 				inert = false
 			} else if set != "" && !slices.Contains(sets, set) {
@@ -178,7 +188,7 @@ func (c *checker) inertOption(ft *ast.FuncType, body *ast.BlockStmt) (sets []str
 // assigned with = or ++/-- (it returns the fields then, joined by dots),
 // or read (compared, passed on, a method of it called: it holds no
 // pool), but not its address taken.
-func (c *checker) inertMention(stack []ast.Node) (set string, ok bool) {
+func (c *checker) inertMention(maker *types.Signature, stack []ast.Node) (set string, ok bool) {
 	info := c.pass.TypesInfo
 	i := len(stack) - 1
 	e := stack[i].(ast.Expr)
@@ -202,13 +212,49 @@ func (c *checker) inertMention(stack []ast.Node) (set string, ok bool) {
 		if !flow.ContainsExpr(parent.Lhs, e) {
 			return "", true // read
 		}
-		return strings.Join(fields, "."), parent.Tok == token.ASSIGN
+		set := strings.Join(fields, ".")
+		if i := slices.Index(parent.Lhs, ast.Expr(e)); i >= 0 && len(parent.Rhs) == len(parent.Lhs) {
+			set += c.valueTag(maker, parent.Rhs[i])
+		}
+		return set, parent.Tok == token.ASSIGN
 	case *ast.IncDecStmt:
 		return strings.Join(fields, "."), true
 	case *ast.UnaryExpr:
 		return "", parent.Op != token.AND
 	}
 	return "", true // read: compared, passed on, a method of the field; it holds no pool
+}
+
+// valueTag tells the value e that an option gives a field, where it is
+// known: "=0" for a constant zero (false, 0, "") or nil, "=pN" for the
+// parameter N of maker (the function that returns the option, whose
+// call decides it), and "" otherwise.
+func (c *checker) valueTag(maker *types.Signature, e ast.Expr) string {
+	info := c.pass.TypesInfo
+	if tv, ok := info.Types[e]; ok && (tv.IsNil() || tv.Value != nil && constantZero(tv.Value)) {
+		return "=0"
+	}
+	if v := flow.VarOf(info, e); v != nil && maker != nil {
+		for i := range maker.Params().Len() {
+			if maker.Params().At(i) == v && !(maker.Variadic() && i == maker.Params().Len()-1) {
+				return "=p" + strconv.Itoa(i)
+			}
+		}
+	}
+	return ""
+}
+
+// constantZero reports whether v is the zero value of its kind.
+func constantZero(v constant.Value) bool {
+	switch v.Kind() {
+	case constant.Bool:
+		return !constant.BoolVal(v)
+	case constant.String:
+		return constant.StringVal(v) == ""
+	case constant.Int, constant.Float, constant.Complex:
+		return constant.Sign(v) == 0
+	}
+	return false
 }
 
 // onlyReadsRecv reports whether the parameter at stack[i] is the
@@ -247,7 +293,7 @@ func (c *checker) inertOptions(call *ast.CallExpr, idx int) (sets []string, ok b
 	}
 	for _, arg := range args {
 		if lit := funcLitOf(c.pass.TypesInfo, arg); lit != nil {
-			fields, ok := c.inertOption(lit.Type, lit.Body)
+			fields, ok := c.inertOption(nil, lit.Type, lit.Body)
 			if !ok {
 				return nil, false
 			}
@@ -263,7 +309,9 @@ func (c *checker) inertOptions(call *ast.CallExpr, idx int) (sets []string, ok b
 			return nil, false
 		}
 		if r.Path != "" {
-			sets = append(sets, strings.Split(r.Path, ",")...)
+			for set := range strings.SplitSeq(r.Path, ",") {
+				sets = append(sets, c.givenValue(opt, set))
+			}
 		}
 	}
 	return sets, true
@@ -347,10 +395,27 @@ func (c *checker) optionsBuild(call *ast.CallExpr, w flow.Condition, holds, know
 	return holds, known
 }
 
-// setByOne reports whether one of the fields in sets, set by options,
-// is field or lies on its path.
+// givenValue resolves the tag of set, a field that the option opt makes
+// sets, that names a parameter of its maker (see valueTag): "=0" where
+// opt's argument there is a constant zero, no tag otherwise.
+func (c *checker) givenValue(opt *ast.CallExpr, set string) string {
+	field, tag, _ := strings.Cut(set, "=")
+	if n, err := strconv.Atoi(strings.TrimPrefix(tag, "p")); err == nil && strings.HasPrefix(tag, "p") {
+		if n >= len(opt.Args) || opt.Ellipsis.IsValid() {
+			return field
+		}
+		return field + c.valueTag(nil, opt.Args[n])
+	}
+	return set
+}
+
+// setByOne reports whether one of the fields in sets, set by options to
+// a value not known to be zero, is field or lies on its path: an option
+// that sets a flag to false turns nothing on, and leaves a default in
+// place.
 func setByOne(sets []string, field string) bool {
 	return slices.ContainsFunc(sets, func(set string) bool {
-		return fieldWithin(set, field) || fieldWithin(field, set)
+		set, tag, _ := strings.Cut(set, "=")
+		return tag != "0" && (fieldWithin(set, field) || fieldWithin(field, set))
 	})
 }

@@ -244,7 +244,7 @@ func (c *checker) scan() starts {
 	var found starts
 	body := c.cfg.enabled(nameBody) || c.cfg.enabled(nameDrain) || c.cfg.enabled(nameBodyEOF)
 	pools, dials := c.cfg.enabled(nameTransport), c.cfg.enabled(nameKeepAlive)
-	for cur := range c.Root().Preorder((*ast.CallExpr)(nil), (*ast.CompositeLit)(nil), (*ast.AssignStmt)(nil), (*ast.RangeStmt)(nil)) {
+	for cur := range c.Root().Preorder((*ast.CallExpr)(nil), (*ast.CompositeLit)(nil), (*ast.AssignStmt)(nil), (*ast.RangeStmt)(nil), (*ast.ValueSpec)(nil)) {
 		switch n := cur.Node().(type) {
 		case *ast.CallExpr:
 			fn := flow.CalleeFunc(c.pass.TypesInfo, n)
@@ -278,6 +278,10 @@ func (c *checker) scan() starts {
 			}
 			if dials {
 				found.installs = litInstalls(c, cur, found.installs)
+			}
+		case *ast.ValueSpec:
+			if src, ok := poolDecl(c, cur); ok && pools && !c.NeverRuns(cur) {
+				found.pools = append(found.pools, src)
 			}
 		case *ast.AssignStmt:
 			if dials {

@@ -37,8 +37,9 @@ func fillsParam(c *checker, lf *flow.Func, v *types.Var) (flow.Condition, bool) 
 // fillsWithOwn returns the condition under which the function at fn
 // builds a pool and stores it into what its parameter v points to.
 func fillsWithOwn(c *checker, fn inspector.Cursor, v *types.Var) (flow.Condition, bool) {
-	for cur := range fn.Preorder((*ast.CompositeLit)(nil), (*ast.CallExpr)(nil)) {
+	for cur := range fn.Preorder((*ast.CompositeLit)(nil), (*ast.CallExpr)(nil), (*ast.ValueSpec)(nil)) {
 		src, ok := poolAt(c, cur)
+		cur = src.cur // (a declaration's type, for var t http.Transport)
 		if !ok || src.noKeepAlive || src.lazy || src.passed {
 			continue
 		}

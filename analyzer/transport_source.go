@@ -8,6 +8,7 @@ import (
 
 	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/flow"
 	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/nethttp"
+	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
 )
 
@@ -55,6 +56,7 @@ type poolSource struct {
 // poolAt reports whether the node at cur builds a new connection pool:
 //
 //	http.Transport{...}      (also under &)
+//	var t http.Transport     (its address used)
 //	new(http.Transport)
 //	t.Clone()                (t an *http.Transport)
 //	newClient(...)           (a function whose summary returns a fresh pool)
@@ -62,6 +64,8 @@ func poolAt(c *checker, cur inspector.Cursor) (poolSource, bool) {
 	switch n := cur.Node().(type) {
 	case *ast.CompositeLit:
 		return poolLit(c, cur)
+	case *ast.ValueSpec:
+		return poolDecl(c, cur)
 	case *ast.CallExpr:
 		return poolCall(c, cur, flow.CalleeFunc(c.pass.TypesInfo, n))
 	}
@@ -83,6 +87,23 @@ func poolLit(c *checker, cur inspector.Cursor) (poolSource, bool) {
 	}
 	return poolSource{cur: cur, expr: lit, typ: info.TypeOf(lit), lit: lit, what: "new http.Transport", result: -1,
 		noKeepAlive: litTurnsOffPooling(c, cur, lit), off: nethttp.LitKeepAlivesOff(info, lit)}, true
+}
+
+// poolDecl is poolAt for a declaration of a variable of type
+// http.Transport without a value (var t http.Transport): its zero value
+// is a pool, which keeps its connections alive. The construction is the
+// declaration's type, and the flow starts from there into the variable.
+func poolDecl(c *checker, cur inspector.Cursor) (poolSource, bool) {
+	spec := cur.Node().(*ast.ValueSpec)
+	if spec.Type == nil || len(spec.Values) > 0 || len(spec.Names) != 1 {
+		return poolSource{}, false
+	}
+	t := c.pass.TypesInfo.TypeOf(spec.Type)
+	if !nethttp.IsTransportValue(t) {
+		return poolSource{}, false
+	}
+	at := cur.ChildAt(edge.ValueSpec_Type, -1)
+	return poolSource{cur: at, expr: spec.Type, typ: t, what: "new http.Transport", result: -1}, true
 }
 
 // litTurnsOffPooling is nethttp.LitTurnsOffPooling, but for a

@@ -35,8 +35,9 @@ func summarizePool(c *checker, lf *flow.Func, f *flow.Fact) {
 		return // no result can hold a pool
 	}
 	var out, off *flow.ResultFact
-	for cur := range lf.Cur().Preorder((*ast.CompositeLit)(nil), (*ast.CallExpr)(nil)) {
+	for cur := range lf.Cur().Preorder((*ast.CompositeLit)(nil), (*ast.CallExpr)(nil), (*ast.ValueSpec)(nil)) {
 		src, ok := poolAt(c, cur)
+		cur = src.cur // (a declaration's type, for var t http.Transport)
 		if !ok || c.NeverRuns(cur) {
 			continue // not a pool, or never built
 		}
@@ -399,8 +400,9 @@ func fieldsOf(info *types.Info, n ast.Node, v *types.Var) []string {
 //	func (c *Client) Do(req *http.Request) (*http.Response, error) {
 //		c.once.Do(c.init)
 func fillsReceiver(c *checker, lf *flow.Func) bool {
-	for cur := range lf.Cur().Preorder((*ast.CompositeLit)(nil), (*ast.CallExpr)(nil)) {
+	for cur := range lf.Cur().Preorder((*ast.CompositeLit)(nil), (*ast.CallExpr)(nil), (*ast.ValueSpec)(nil)) {
 		src, ok := poolAt(c, cur)
+		cur = src.cur // (a declaration's type, for var t http.Transport)
 		if !ok || src.noKeepAlive || src.lazy || src.passed {
 			continue
 		}

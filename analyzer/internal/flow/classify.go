@@ -204,6 +204,10 @@ func (c *Engine) Classify(s Spec, stack []ast.Node, p Place, result int) (u Use)
 				u.Kind = UseOverwrite // var v T: declared again (a loop or a goto came round)
 				break
 			}
+			if e == parent.Type && len(parent.Values) == 0 {
+				u.storeInto(SpecLHS(parent), []ast.Expr{e}, e, result) // var v T: T's zero value, a resource of its own
+				break
+			}
 			u.storeInto(SpecLHS(parent), parent.Values, e, result)
 		case *ast.ReturnStmt:
 			u.Kind = UseReturn

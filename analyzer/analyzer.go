@@ -175,6 +175,9 @@ const (
 	// kindInertOption: not a resource, a functional option that sets no
 	// field that can hold a pool (transport_inert.go).
 	kindInertOption flow.Kind = "inertOption"
+	// kindRequestMethod: not a resource, a request builder: the method of
+	// the request it returns (body_head.go).
+	kindRequestMethod flow.Kind = "requestMethod"
 )
 
 // run runs the checks on the package of pass, with the summaries of the
@@ -222,6 +225,7 @@ func newChecker(pass *analysis.Pass, cfg *Config, opts flow.Options) *checker {
 				summarizePool(c, lf, f)
 				summarizePoolParams(c, lf, f)
 				summarizeInertOption(c, lf, f)
+				summarizeRequestMethod(c, lf, f)
 			}
 		},
 	}

@@ -3,7 +3,8 @@ package analyzer
 import (
 	"go/ast"
 	"go/token"
-	"go/types"
+	"strconv"
+	"strings"
 
 	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/flow"
 	"golang.org/x/tools/go/ast/edge"
@@ -26,43 +27,48 @@ import (
 //	req, err := http.NewRequestWithContext(ctx, method, u, nil)
 //	resp, err := c.Do(req)
 func requestMethod(c *checker, fn inspector.Cursor, call *ast.CallExpr) ast.Expr {
-	info := c.pass.TypesInfo
-	var req *types.Var
 	for _, arg := range call.Args {
-		if flow.IsPointerTo(info.TypeOf(arg), "net/http", "Request") {
-			if m := literalMethod(info, arg); m != nil {
-				return m // c.Do(&http.Request{Method: ...})
-			}
-			req = flow.VarOf(info, arg)
-			break
+		if flow.IsPointerTo(c.pass.TypesInfo.TypeOf(arg), "net/http", "Request") {
+			return methodOf(c, fn, arg, call)
 		}
 	}
-	if req == nil {
-		return nil // no request, or not a variable
+	return nil // no request
+}
+
+// methodOf returns the expression that gives the method of req, a
+// request in the function at fn that is used at (or returned by) at, if
+// it can be traced (see requestMethod).
+func methodOf(c *checker, fn inspector.Cursor, req ast.Expr, at ast.Node) ast.Expr {
+	if m := c.literalMethod(req); m != nil {
+		return m // c.Do(&http.Request{Method: ...})
+	}
+	v := flow.VarOf(c.pass.TypesInfo, req)
+	if v == nil {
+		return nil // not a variable
 	}
 	var set *ast.AssignStmt
-	for _, use := range c.UsesOf(fn, req) {
+	for _, use := range c.UsesOf(fn, v) {
 		if sel, ok := use.Parent().Node().(*ast.SelectorExpr); ok && sel.Sel.Name == "Method" && sel.X == use.Node() && use.Parent().ParentEdgeKind() == edge.AssignStmt_Lhs {
 			as, _ := use.Parent().Parent().Node().(*ast.AssignStmt)
-			if set != nil || as == nil || len(as.Lhs) != 1 || len(as.Rhs) != 1 || !setBefore(use.Parent().Parent(), call) {
+			if set != nil || as == nil || len(as.Lhs) != 1 || len(as.Rhs) != 1 || !setBefore(use.Parent().Parent(), at) {
 				return nil // its method set more than once, or after, or on some paths
 			}
 			set = as
 		}
 	}
-	rhs, _, ok := c.LocalOrigin(fn, req)
+	rhs, _, ok := c.LocalOrigin(fn, v)
 	switch {
 	case !ok:
 		return nil // another request
 	case set != nil:
 		return set.Rhs[0] // req.Method = http.MethodHead
 	}
-	return literalMethod(info, rhs)
+	return c.literalMethod(rhs)
 }
 
 // setBefore reports whether the statement at stmt comes before call in
 // a statement list that holds call: it runs whenever call does.
-func setBefore(stmt inspector.Cursor, call *ast.CallExpr) bool {
+func setBefore(stmt inspector.Cursor, call ast.Node) bool {
 	list := stmt.Parent().Node()
 	switch list.(type) {
 	case *ast.BlockStmt, *ast.CaseClause, *ast.CommClause:
@@ -72,16 +78,28 @@ func setBefore(stmt inspector.Cursor, call *ast.CallExpr) bool {
 }
 
 // literalMethod returns the method that e, a request made by
-// http.NewRequest, NewRequestWithContext or a literal, is made with;
-// nil if it is none of those.
-func literalMethod(info *types.Info, e ast.Expr) ast.Expr {
+// http.NewRequest, NewRequestWithContext, a literal, or a function whose
+// summary says which of its arguments gives the method, is made with;
+// nil if it is none of those. For a function that always makes a HEAD
+// request, it is the call itself (see isHead).
+func (c *checker) literalMethod(e ast.Expr) ast.Expr {
 	switch x := ast.Unparen(e).(type) {
 	case *ast.CallExpr:
-		switch fn := flow.CalleeFunc(info, x); {
+		switch fn := flow.CalleeFunc(c.pass.TypesInfo, x); {
 		case flow.IsFunc(fn, "net/http", "NewRequest") && len(x.Args) == 3:
 			return x.Args[0]
 		case flow.IsFunc(fn, "net/http", "NewRequestWithContext") && len(x.Args) == 4:
 			return x.Args[1]
+		case fn != nil:
+			switch r := c.Summary(fn).Result(kindRequestMethod); {
+			case r == nil:
+			case r.Path == headMethod:
+				return x
+			case x.Ellipsis == token.NoPos:
+				if i, err := strconv.Atoi(strings.TrimPrefix(r.Path, "p")); err == nil && i < len(x.Args) {
+					return x.Args[i]
+				}
+			}
 		}
 	case *ast.UnaryExpr:
 		if lit, ok := ast.Unparen(x.X).(*ast.CompositeLit); ok && x.Op == token.AND {
@@ -95,6 +113,67 @@ func literalMethod(info *types.Info, e ast.Expr) ast.Expr {
 	return nil
 }
 
+// headMethod is the path of a requestMethod fact of a function that
+// always makes a HEAD request.
+const headMethod = "HEAD"
+
+// summarizeRequestMethod records in f that lf makes the request it
+// returns first (where not nil) with the method its parameter N gives
+// (requestMethod@pN), or always a HEAD (requestMethod@HEAD): a request
+// builder, whose callers' requests are then told apart as if they had
+// called http.NewRequest.
+//
+//	func (c *Client) NewRequest(ctx context.Context, method, path string, body io.Reader) (*http.Request, error) {
+//		req, err := http.NewRequestWithContext(ctx, method, c.base+path, body)   // result0:requestMethod@p1
+func summarizeRequestMethod(c *checker, lf *flow.Func, f *flow.Fact) {
+	results := lf.Sig().Results()
+	if results.Len() == 0 || !flow.IsPointerTo(results.At(0).Type(), "net/http", "Request") {
+		return
+	}
+	tag := ""
+	for _, ret := range flow.ReturnsOf(lf.Body()) {
+		if len(ret.Results) == 0 {
+			return // named results
+		}
+		if flow.IsNil(c.pass.TypesInfo, ret.Results[0]) {
+			continue
+		}
+		t := methodTag(c, lf, methodOf(c, lf.Cur(), ret.Results[0], ret))
+		if t == "" || tag != "" && t != tag {
+			return
+		}
+		tag = t
+	}
+	if tag != "" {
+		f.Results = append(f.Results, flow.ResultFact{Index: 0, Kind: kindRequestMethod, Path: tag})
+	}
+}
+
+// methodTag names m, the method of a request that lf makes: its
+// parameter N (pN), or the constant HEAD, directly or through a local
+// variable given it once; "" otherwise.
+func methodTag(c *checker, lf *flow.Func, m ast.Expr) string {
+	info := c.pass.TypesInfo
+	if call, ok := m.(*ast.CallExpr); ok {
+		if r := c.CallSummary(call).Result(kindRequestMethod); r != nil && r.Path == headMethod {
+			return headMethod // made by a builder of HEAD requests
+		}
+		return ""
+	}
+	if v := flow.VarOf(info, m); v != nil {
+		if i := flow.ParamIndex(lf.Node(), v); i >= 0 {
+			return "p" + strconv.Itoa(i)
+		}
+		if rhs, _, ok := c.LocalOrigin(lf.Cur(), v); ok && rhs != nil {
+			m = rhs
+		}
+	}
+	if tv := info.Types[m]; tv.Value != nil && tv.Value.ExactString() == `"HEAD"` {
+		return headMethod
+	}
+	return ""
+}
+
 // isHead reports whether call, in the function at fn, sends a request
 // whose method is the constant "HEAD" (or a local variable given it
 // once): its response has no body, and its connection goes back to the
@@ -102,6 +181,10 @@ func literalMethod(info *types.Info, e ast.Expr) ast.Expr {
 func isHead(c *checker, fn inspector.Cursor, call *ast.CallExpr) bool {
 	info := c.pass.TypesInfo
 	e := requestMethod(c, fn, call)
+	if built, ok := e.(*ast.CallExpr); ok {
+		r := c.CallSummary(built).Result(kindRequestMethod)
+		return r != nil && r.Path == headMethod // made by a builder of HEAD requests
+	}
 	if v := flow.VarOf(info, e); v != nil && v.Parent() != v.Pkg().Scope() {
 		if rhs, _, ok := c.LocalOrigin(fn, v); ok && rhs != nil {
 			e = rhs // method := http.MethodHead

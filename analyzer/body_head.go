@@ -39,7 +39,7 @@ func requestMethod(c *checker, fn inspector.Cursor, call *ast.CallExpr) ast.Expr
 // request in the function at fn that is used at (or returned by) at, if
 // it can be traced (see requestMethod).
 func methodOf(c *checker, fn inspector.Cursor, req ast.Expr, at ast.Node) ast.Expr {
-	if m := c.literalMethod(req); m != nil {
+	if m := literalMethod(c, req); m != nil {
 		return m // c.Do(&http.Request{Method: ...})
 	}
 	v := flow.VarOf(c.pass.TypesInfo, req)
@@ -63,7 +63,7 @@ func methodOf(c *checker, fn inspector.Cursor, req ast.Expr, at ast.Node) ast.Ex
 	case set != nil:
 		return set.Rhs[0] // req.Method = http.MethodHead
 	}
-	return c.literalMethod(rhs)
+	return literalMethod(c, rhs)
 }
 
 // setBefore reports whether the statement at stmt comes before call in
@@ -82,7 +82,7 @@ func setBefore(stmt inspector.Cursor, call ast.Node) bool {
 // summary says which of its arguments gives the method, is made with;
 // nil if it is none of those. For a function that always makes a HEAD
 // request, it is the call itself (see isHead).
-func (c *checker) literalMethod(e ast.Expr) ast.Expr {
+func literalMethod(c *checker, e ast.Expr) ast.Expr {
 	switch x := ast.Unparen(e).(type) {
 	case *ast.CallExpr:
 		switch fn := flow.CalleeFunc(c.pass.TypesInfo, x); {

@@ -171,7 +171,7 @@ func (c *checker) inertOption(maker *types.Signature, ft *ast.FuncType, body *as
 	inert := true
 	flow.InspectStack(body, func(stack []ast.Node) bool {
 		if id, ok := stack[len(stack)-1].(*ast.Ident); ok && params[info.Uses[id]] {
-			set, ok := c.inertMention(maker, stack)
+			set, ok := inertMention(c, maker, stack)
 			if !ok {
 				inert = false
 			} else if set != "" && !slices.Contains(sets, set) {
@@ -188,7 +188,7 @@ func (c *checker) inertOption(maker *types.Signature, ft *ast.FuncType, body *as
 // assigned with = or ++/-- (it returns the fields then, joined by dots),
 // or read (compared, passed on, a method of it called: it holds no
 // pool), but not its address taken.
-func (c *checker) inertMention(maker *types.Signature, stack []ast.Node) (set string, ok bool) {
+func inertMention(c *checker, maker *types.Signature, stack []ast.Node) (set string, ok bool) {
 	info := c.pass.TypesInfo
 	i := len(stack) - 1
 	e := stack[i].(ast.Expr)
@@ -214,7 +214,7 @@ func (c *checker) inertMention(maker *types.Signature, stack []ast.Node) (set st
 		}
 		set := strings.Join(fields, ".")
 		if i := slices.Index(parent.Lhs, ast.Expr(e)); i >= 0 && len(parent.Rhs) == len(parent.Lhs) {
-			set += c.valueTag(maker, parent.Rhs[i])
+			set += valueTag(c, maker, parent.Rhs[i])
 		}
 		return set, parent.Tok == token.ASSIGN
 	case *ast.IncDecStmt:
@@ -229,7 +229,7 @@ func (c *checker) inertMention(maker *types.Signature, stack []ast.Node) (set st
 // known: "=0" for a constant zero (false, 0, "") or nil, "=pN" for the
 // parameter N of maker (the function that returns the option, whose
 // call decides it), and "" otherwise.
-func (c *checker) valueTag(maker *types.Signature, e ast.Expr) string {
+func valueTag(c *checker, maker *types.Signature, e ast.Expr) string {
 	info := c.pass.TypesInfo
 	if tv, ok := info.Types[e]; ok && (tv.IsNil() || tv.Value != nil && constantZero(tv.Value)) {
 		return "=0"
@@ -310,7 +310,7 @@ func (c *checker) inertOptions(call *ast.CallExpr, idx int) (sets []string, ok b
 		}
 		if r.Path != "" {
 			for set := range strings.SplitSeq(r.Path, ",") {
-				sets = append(sets, c.givenValue(opt, set))
+				sets = append(sets, givenValue(c, opt, set))
 			}
 		}
 	}
@@ -398,13 +398,13 @@ func (c *checker) optionsBuild(call *ast.CallExpr, w flow.Condition, holds, know
 // givenValue resolves the tag of set, a field that the option opt makes
 // sets, that names a parameter of its maker (see valueTag): "=0" where
 // opt's argument there is a constant zero, no tag otherwise.
-func (c *checker) givenValue(opt *ast.CallExpr, set string) string {
+func givenValue(c *checker, opt *ast.CallExpr, set string) string {
 	field, tag, _ := strings.Cut(set, "=")
 	if n, err := strconv.Atoi(strings.TrimPrefix(tag, "p")); err == nil && strings.HasPrefix(tag, "p") {
 		if n >= len(opt.Args) || opt.Ellipsis.IsValid() {
 			return field
 		}
-		return field + c.valueTag(nil, opt.Args[n])
+		return field + valueTag(c, nil, opt.Args[n])
 	}
 	return set
 }

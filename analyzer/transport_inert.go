@@ -2,7 +2,6 @@ package analyzer
 
 import (
 	"go/ast"
-	"go/constant"
 	"go/token"
 	"go/types"
 	"slices"
@@ -231,7 +230,7 @@ func inertMention(c *checker, maker *types.Signature, stack []ast.Node) (set str
 // call decides it), and "" otherwise.
 func valueTag(c *checker, maker *types.Signature, e ast.Expr) string {
 	info := c.pass.TypesInfo
-	if tv, ok := info.Types[e]; ok && (tv.IsNil() || tv.Value != nil && constantZero(tv.Value)) {
+	if flow.IsZeroValue(info, e) {
 		return "=0"
 	}
 	if v := flow.VarOf(info, e); v != nil && maker != nil {
@@ -242,19 +241,6 @@ func valueTag(c *checker, maker *types.Signature, e ast.Expr) string {
 		}
 	}
 	return ""
-}
-
-// constantZero reports whether v is the zero value of its kind.
-func constantZero(v constant.Value) bool {
-	switch v.Kind() {
-	case constant.Bool:
-		return !constant.BoolVal(v)
-	case constant.String:
-		return constant.StringVal(v) == ""
-	case constant.Int, constant.Float, constant.Complex:
-		return constant.Sign(v) == 0
-	}
-	return false
 }
 
 // onlyReadsRecv reports whether the parameter at stack[i] is the

@@ -331,8 +331,8 @@ func (c *conds) lastSet(v *types.Var, fields []string, at ast.Node) (ast.Expr, b
 	return set, true
 }
 
-// isZeroValue reports whether e is a constant zero value or nil.
-func isZeroValue(info *types.Info, e ast.Expr) bool {
+// IsZeroValue reports whether e is a constant zero value or nil.
+func IsZeroValue(info *types.Info, e ast.Expr) bool {
 	if IsNil(info, e) {
 		return true
 	}

@@ -177,16 +177,16 @@ func (c *guards) paramTest(fn inspector.Cursor, e ast.Expr, truth, recv bool) (C
 			return wx, okx
 		case token.EQL, token.NEQ:
 			operand := x.X
-			if isZeroValue(info, x.X) {
+			if IsZeroValue(info, x.X) {
 				operand = x.Y
-			} else if !isZeroValue(info, x.Y) {
+			} else if !IsZeroValue(info, x.Y) {
 				return Condition{}, false
 			}
 			w, ok := c.paramPath(fn, lenArg(info, operand), recv)
 			w.NonZero = (x.Op == token.NEQ) == truth
 			return w, ok
 		case token.GTR:
-			if !truth || !isZeroValue(info, x.Y) {
+			if !truth || !IsZeroValue(info, x.Y) {
 				return Condition{}, false // x <= 0 may be negative
 			}
 			w, ok := c.paramPath(fn, lenArg(info, x.X), recv)

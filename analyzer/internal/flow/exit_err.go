@@ -27,16 +27,24 @@ import (
 // function by ret releases the resource: a deferred closure registered
 // on it releases the variable, which still holds the resource, unless it
 // releases only under a test of an error that is nil then (a result that
-// ret may make nil, or a local variable that is nil on this path).
+// ret may make nil, or a local variable that is nil on this path). When
+// the variable is a named result, a return that gives that result
+// another value (return nil, err) sets it before the closure runs: the
+// closure then releases that value, not the resource.
 func (st pathState) releasedAtExit(t *pathSearch, ret *ast.ReturnStmt) bool {
 	if !st.atExit || st.dead&1 != 0 {
 		return false
+	}
+	info := t.c.Info
+	if isResultOf(t.v, t.sig) {
+		if k := fieldIndex(t.sig.Results, t.v); k < len(ret.Results) && VarOf(info, ret.Results[k]) != t.v {
+			return false // return nil, err: the closure finds the result nil
+		}
 	}
 	v := st.exitIf
 	if v == nil {
 		return true
 	}
-	info := t.c.Info
 	if isResultOf(v, t.sig) {
 		if k := fieldIndex(t.sig.Results, v); k < len(ret.Results) {
 			if IsNil(info, ret.Results[k]) {

@@ -14,7 +14,9 @@ import (
 // test of lf's parameters or receiver that no condition of a summary can
 // say: a predicate called on them (o.needsTransport(), isTLS(cfg)), a
 // comparison with a value other than zero (cfg.Mode == "insecure"), a
-// switch on one of them. The test is in an if around cur, a case of a
+// case of a switch on one of them. Where most values pass the test (a
+// comparison that fails for one value: u.Scheme != "unix"; a switch's
+// default), the pool is taken to be built, as before. The test is in an if around cur, a case of a
 // switch around it (its own test, or an earlier case's that failed), or
 // an if before it that returns. A pool built there is built only where
 // the caller's values pass that test, which its call cannot tell: a
@@ -62,7 +64,7 @@ func opaqueCase(c *checker, lf *flow.Func, cur inspector.Cursor, cc *ast.CaseCla
 		return false // a type switch
 	}
 	if sw.Tag != nil {
-		return mentionsParam(c, lf, sw.Tag)
+		return cc.List != nil && mentionsParam(c, lf, sw.Tag) // (the default: the values the cases list fail, most pass)
 	}
 	for _, e := range cc.List {
 		if len(cc.List) > 1 && mentionsParam(c, lf, e) || opaque(c, lf, e, true) {
@@ -94,6 +96,9 @@ func opaque(c *checker, lf *flow.Func, e ast.Expr, truth bool) bool {
 	}
 	if b, ok := e.(*ast.BinaryExpr); ok && (b.Op == token.LAND && truth || b.Op == token.LOR && !truth) {
 		return opaque(c, lf, b.X, truth) || opaque(c, lf, b.Y, truth)
+	}
+	if b, ok := e.(*ast.BinaryExpr); ok && (b.Op == token.EQL || b.Op == token.NEQ) && (b.Op == token.EQL) != truth {
+		return false // u.Scheme != "unix": most values pass, and a caller's most likely do
 	}
 	if !mentionsParam(c, lf, e) || !predicate(c.pass.TypesInfo, e) {
 		return false

@@ -243,7 +243,8 @@ func neverHandedBack(c *checker, lf *flow.Func, v *types.Var, stack []ast.Node) 
 //		}
 //	}()
 //
-// The test may also be of a local error that every assignment sets
+// The test may be one conjunct of several (err != nil && resp != nil).
+// It may also be of a local error that every assignment sets
 // before the defer (unnamed results: the call's own err): it holds the
 // call's failure, when there is no response to close, and the closure
 // closes nothing once the function has one.
@@ -262,12 +263,8 @@ func closedOnError(c *checker, lf *flow.Func, stack []ast.Node) bool {
 		if !ok || stack[i+1] != ifs.Body {
 			continue
 		}
-		cond, ok := ast.Unparen(ifs.Cond).(*ast.BinaryExpr)
-		if !ok || cond.Op != token.NEQ || !flow.IsNil(info, cond.Y) {
-			continue
-		}
-		tested, _ := info.ObjectOf(flow.IdentOf(cond.X)).(*types.Var)
-		if tested == nil || tested != errRes && (tested.Kind() != types.LocalVar || !flow.IsErrorType(tested.Type())) {
+		tested := testedError(info, ifs.Cond, errRes)
+		if tested == nil {
 			continue
 		}
 		for j := i - 1; j >= 2; j-- {
@@ -280,6 +277,24 @@ func closedOnError(c *checker, lf *flow.Func, stack []ast.Node) bool {
 		return false
 	}
 	return false
+}
+
+// testedError returns the error variable that cond, or one of its
+// conjuncts (err != nil && resp != nil: the others only narrow it down),
+// tests not nil: the named error result errRes, or a local error
+// variable; nil if none.
+func testedError(info *types.Info, cond ast.Expr, errRes *types.Var) *types.Var {
+	for _, conj := range flow.Conjuncts(cond) {
+		b, ok := conj.(*ast.BinaryExpr)
+		if !ok || b.Op != token.NEQ || !flow.IsNil(info, b.Y) {
+			continue
+		}
+		tested, _ := info.ObjectOf(flow.IdentOf(b.X)).(*types.Var)
+		if tested != nil && (tested == errRes || tested.Kind() == types.LocalVar && flow.IsErrorType(tested.Type())) {
+			return tested
+		}
+	}
+	return nil
 }
 
 // writtenBefore reports whether every assignment to v comes before n.

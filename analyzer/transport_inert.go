@@ -25,8 +25,9 @@ import (
 // The fields such an option sets also tell when it turns on a pool that
 // a constructor builds only where a field of its value is set (see
 // optionGuard). Each field tells the value it gets where that is known:
-// "=0" for a constant zero (false, 0, "", nil), "=pN" for the option
-// maker's parameter N, which its call decides:
+// "=0" for a constant zero (false, 0, "", nil), "=1" for another
+// constant, "=pN" for the option maker's parameter N, which its call
+// decides:
 //
 //	func WithInsecure(b bool) Option { return func(o *opts) { o.insecure = b } }   // result0:inertOption@insecure=p0
 //	NewClient(WithInsecure(false))   // sets nothing: builds what NewClient() builds
@@ -225,13 +226,16 @@ func inertMention(c *checker, maker *types.Signature, stack []ast.Node) (set str
 }
 
 // valueTag tells the value e that an option gives a field, where it is
-// known: "=0" for a constant zero (false, 0, "") or nil, "=pN" for the
-// parameter N of maker (the function that returns the option, whose
+// known: "=0" for a constant zero (false, 0, "") or nil, "=1" for
+// another constant, "=pN" for the parameter N of maker (the function that returns the option, whose
 // call decides it), and "" otherwise.
 func valueTag(c *checker, maker *types.Signature, e ast.Expr) string {
 	info := c.pass.TypesInfo
 	if flow.IsZeroValue(info, e) {
 		return "=0"
+	}
+	if tv, ok := info.Types[e]; ok && tv.Value != nil {
+		return "=1" // a constant other than zero
 	}
 	if v := flow.VarOf(info, e); v != nil && maker != nil {
 		for i := range maker.Params().Len() {
@@ -350,6 +354,18 @@ func optionsIn(c *checker, e ast.Expr) ([]ast.Expr, bool) {
 // options that cannot replace it (optionsIn).
 func (c *checker) optionsBuild(call *ast.CallExpr, w flow.Condition, holds, known bool) (bool, bool) {
 	switch {
+	case w.Field != "" && w.Const == zeroConst:
+		// Built where the options given leave the field, which has a
+		// default of its own, at a value other than zero: where none
+		// sets it to zero, nor to a value not known.
+		sets, ok := c.inertOptions(call, w.Param-1)
+		if call.Ellipsis.IsValid() || !ok && len(call.Args) >= w.Param {
+			return false, true // the caller's say, or options it cannot read: not known to build it
+		}
+		return !slices.ContainsFunc(sets, func(set string) bool {
+			set, tag, _ := strings.Cut(set, "=")
+			return tag != "1" && (fieldWithin(set, w.Field) || fieldWithin(w.Field, set))
+		}), true
 	case w.Field == "" && !w.NonZero:
 		if !known || !holds { // (o... of a local slice: not known to be empty)
 			if _, ok := c.inertOptions(call, w.Param-1); ok {

@@ -98,20 +98,33 @@ func optionsTest(c *checker, lf *flow.Func, value ast.Expr, nonZero bool) (flow.
 		return flow.Condition{}, false
 	}
 	field, ok := optionField(c, lf, k, value)
-	if !ok || !zeroBeforeOptions(c, lf, value) {
-		return flow.Condition{}, false // (a default of its own: an option may set it back)
+	if !ok {
+		return flow.Condition{}, false
 	}
-	return flow.Condition{Param: k + 1, Field: field, NonZero: nonZero}, true
+	switch zero, other := defaultBeforeOptions(c, lf, value); {
+	case zero:
+		return flow.Condition{Param: k + 1, Field: field, NonZero: nonZero}, true
+	case other && nonZero:
+		// A default of its own (keepAlives: true): non-zero where no
+		// option given sets it to zero.
+		return flow.Condition{Param: k + 1, Field: field, NonZero: true, Const: zeroConst}, true
+	}
+	return flow.Condition{}, false // (a default of its own, which an option may set back: not known)
 }
 
-// zeroBeforeOptions reports whether the field that e selects (x.f) of a
-// local value is zero where x is declared, before any option is applied
-// to it: x is declared without a value, or with a literal that leaves
-// the field out, directly or as every return of a function of this
-// package (cfg := defaultConfig()). A default of another value (a
-// literal with keepAlives: true) is not: an option given may be the one
-// that sets it back to zero.
-func zeroBeforeOptions(c *checker, lf *flow.Func, e ast.Expr) bool {
+// zeroConst is the Const of an option condition on a field that has a
+// non-zero default: the pool is built (or kept) where the options given
+// leave the field at another value than zero (see optionsBuild).
+const zeroConst = "0"
+
+// defaultBeforeOptions tells the value of the field that e selects (x.f)
+// of a local value where x is declared, before any option is applied to
+// it: zero when x is declared without a value, or with a literal that
+// leaves the field out, directly or as every return of a function of
+// this package (cfg := defaultConfig()); other when every such literal
+// gives the field (one selected from x) a constant other than zero
+// (keepAlives: true). Neither when it is not known.
+func defaultBeforeOptions(c *checker, lf *flow.Func, e ast.Expr) (zero, other bool) {
 	info := c.pass.TypesInfo
 	base, fields, _ := flow.FieldChain(info, e)
 	v := flow.VarOf(info, base)
@@ -121,14 +134,14 @@ func zeroBeforeOptions(c *checker, lf *flow.Func, e ast.Expr) bool {
 	case nil:
 		def, ok := lf.Cur().FindByPos(v.Pos(), v.Pos())
 		if !ok {
-			return false // declared outside lf: a package variable, or one a literal captured
+			return false, false // declared outside lf: a package variable, or one a literal captured
 		}
 		_, declared := def.Parent().Node().(*ast.ValueSpec)
-		return declared // var cfg Config
+		return declared, false // var cfg Config
 	case *ast.CallExpr:
 		callee := c.LocalFunc(flow.CalleeFunc(info, x))
 		if callee == nil || callee.Body() == nil {
-			return false
+			return false, false
 		}
 		for _, ret := range flow.ReturnsOf(callee.Body()) {
 			inits = append(inits, ret.Results...)
@@ -136,12 +149,16 @@ func zeroBeforeOptions(c *checker, lf *flow.Func, e ast.Expr) bool {
 	default:
 		inits = append(inits, init)
 	}
+	zero, other = len(inits) > 0, len(inits) > 0 && len(fields) == 1
 	for _, in := range inits {
-		if flow.CompositeOf(in) == nil || flow.LitField(in, fields[0]) != nil {
-			return false
+		if flow.CompositeOf(in) == nil {
+			return false, false
 		}
+		value := flow.LitField(in, fields[0])
+		zero = zero && value == nil
+		other = other && value != nil && info.Types[value].Value != nil && !flow.IsZeroValue(info, value)
 	}
-	return len(inits) > 0
+	return zero, other
 }
 
 // passedOptions returns w, a condition on a field of a parameter of the

@@ -42,6 +42,11 @@ func methodOf(c *checker, fn inspector.Cursor, req ast.Expr, at ast.Node) ast.Ex
 	if m := literalMethod(c, req); m != nil {
 		return m // c.Do(&http.Request{Method: ...})
 	}
+	if call, ok := ast.Unparen(req).(*ast.CallExpr); ok {
+		if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok && flow.IsMethod(flow.CalleeFunc(c.pass.TypesInfo, call), "net/http", "Request", "WithContext", "Clone") {
+			return methodOf(c, fn, sel.X, at) // c.Do(req.WithContext(ctx)): a copy, of the same method
+		}
+	}
 	v := flow.VarOf(c.pass.TypesInfo, req)
 	if v == nil {
 		return nil // not a variable

@@ -10,7 +10,6 @@ import (
 	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/flow"
 	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/nethttp"
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
 )
 
@@ -42,7 +41,7 @@ func receivedAt(info *types.Info, cur inspector.Cursor) (*types.Var, flow.Place,
 		}
 		id, _ = n.Key.(*ast.Ident) // the one variable of a range over a channel
 	case *ast.AssignStmt:
-		if len(n.Lhs) != 1 || len(n.Rhs) != 1 || n.Tok != token.DEFINE || cur.ParentEdgeKind() == edge.CommClause_Comm {
+		if len(n.Lhs) != 1 || len(n.Rhs) != 1 || n.Tok != token.DEFINE {
 			return nil, nil, nil // (a select's case resp := <-ch: left alone)
 		}
 		if u, ok := ast.Unparen(n.Rhs[0]).(*ast.UnaryExpr); ok && u.Op == token.ARROW {

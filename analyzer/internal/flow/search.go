@@ -225,6 +225,12 @@ func (t *pathSearch) search(def ast.Node) (*LeakExit, bool) {
 	if d := t.g.deferredClosures().before(def, func(d ast.Node) bool { return releasesAtExit(&t.tracked, d, 0) }); d != nil {
 		st.atExit, st.exitIf = true, exitGuard(t.c.Info, t.sig, d)
 	}
+	if body := selectCaseBody(t.g.cfg, def); body != nil {
+		// case resp := <-ch: the graph runs every case's receive before
+		// the select picks one; this one's value is there in its body
+		// only, which starts with the variable (skipped).
+		return t.searchFrom(pathItem{b: body, i: 1, st: st})
+	}
 	return t.searchFrom(pathItem{b: start.b, i: start.i + 1, st: st})
 }
 
@@ -483,6 +489,20 @@ func returnsError(info *types.Info, call *ast.CallExpr) bool {
 	default:
 		return IsErrorType(t)
 	}
+}
+
+// selectCaseBody returns the block of the body of the select's case
+// whose receive is comm, or nil if comm is none.
+func selectCaseBody(g *cfg.CFG, comm ast.Node) *cfg.Block {
+	if _, ok := comm.(*ast.AssignStmt); !ok {
+		return nil
+	}
+	for _, b := range g.Blocks {
+		if cc, ok := b.Stmt.(*ast.CommClause); ok && b.Kind == cfg.KindSelectCaseBody && cc.Comm == comm {
+			return b
+		}
+	}
+	return nil
 }
 
 // rangeBody returns the block of g that starts the body of rng (nil if

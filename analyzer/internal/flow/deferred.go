@@ -81,17 +81,24 @@ func (g *graph) deferredClosures() deferIndex {
 // function literal releasing the alias k of t (see aliases.alias: the
 // variable itself, 0, not a copy of it made on the way, or a holder), or
 // handing it to code that may, which it reads when the function returns.
-func releasesAtExit(t *tracked, n ast.Node, k int) bool {
+// The literal's arguments count only if args: they are evaluated when
+// the defer runs, which must then come after the resource is there (a
+// defer before it passes the value the variable held then: nil).
+func releasesAtExit(t *tracked, n ast.Node, k int, args bool) bool {
 	d, ok := n.(*ast.DeferStmt)
 	if !ok {
 		return false
 	}
-	if _, ok := ast.Unparen(d.Call.Fun).(*ast.FuncLit); !ok {
+	lit, ok := ast.Unparen(d.Call.Fun).(*ast.FuncLit)
+	if !ok {
 		return false
 	}
 	// That alias's own mentions only, and those of the holders it is
 	// copied into there (for _, r := range held).
 	dead := ^uint8(1<<k) &^ (^uint8(0) << (len(t.holders) + 1))
+	if !args {
+		return t.scan(lit, dead).ev >= EvRelease
+	}
 	return t.scan(d, dead).ev >= EvRelease
 }
 
@@ -113,7 +120,7 @@ func heldTillExit(t *pathSearch, n ast.Node, into uint8) bool {
 		if into&(1<<k) == 0 {
 			continue
 		}
-		d := t.g.deferredClosures().before(n, func(d ast.Node) bool { return releasesAtExit(&t.tracked, d, k) })
+		d := t.g.deferredClosures().before(n, func(d ast.Node) bool { return releasesAtExit(&t.tracked, d, k, false) })
 		if d != nil && exitGuard(t.c.Info, t.sig, d) == nil {
 			return true
 		}

@@ -222,7 +222,7 @@ func (t *pathSearch) search(def ast.Node) (*LeakExit, bool) {
 		return nil, true // not in the graph (unreachable code): stay quiet
 	}
 	st := pathState{linked: t.errVar != nil, drained: t.drainedFirst}
-	if d := t.g.deferredClosures().before(def, func(d ast.Node) bool { return releasesAtExit(&t.tracked, d, 0) }); d != nil {
+	if d := t.g.deferredClosures().before(def, func(d ast.Node) bool { return releasesAtExit(&t.tracked, d, 0, false) }); d != nil {
 		st.atExit, st.exitIf = true, exitGuard(t.c.Info, t.sig, d)
 	}
 	if body := selectCaseBody(t.g.cfg, def); body != nil {
@@ -368,7 +368,7 @@ func (t *pathSearch) visit(n ast.Node, st *pathState, via *LeakExit) bool {
 	if failsTest(t.c, n) {
 		return true // the test has failed on this path: a leak here does not matter
 	}
-	if st.dead&1 == 0 && releasesAtExit(&t.tracked, n, 0) {
+	if st.dead&1 == 0 && releasesAtExit(&t.tracked, n, 0, true) {
 		st.atExit, st.exitIf = true, exitGuard(t.c.Info, t.sig, n.(*ast.DeferStmt))
 		return false
 	}

@@ -142,7 +142,7 @@ func (c *Engine) Search(t Target, fn ast.Node, def ast.Node) Found {
 		drainedFirst: t.Drained,
 		onReturn:     t.ReleasedOnReturn,
 	}
-	leak, handled := s.search(def)
+	leak, handled := startSearch(s, def)
 	return Found{Leak: leak, Drained: s.drained, Handled: handled}
 }
 
@@ -205,33 +205,6 @@ type pathItem struct {
 	i   int // index of the first node to visit
 	st  pathState
 	via *LeakExit // the branch statement that led here, if any
-}
-
-// search follows v from the statement that defines it, def, and returns
-// the first leaking exit found (nil if none) and whether some path
-// released or handed off the resource.
-func (t *pathSearch) search(def ast.Node) (*LeakExit, bool) {
-	if rng, ok := def.(*ast.RangeStmt); ok {
-		if t.rng = rng; rangeBody(t.g.cfg, rng) == nil {
-			return nil, true
-		}
-		return t.searchFrom(pathItem{b: rangeBody(t.g.cfg, rng)})
-	}
-	start, ok := t.g.loc[def]
-	if !ok {
-		return nil, true // not in the graph (unreachable code): stay quiet
-	}
-	st := pathState{linked: t.errVar != nil, drained: t.drainedFirst}
-	if d := t.g.deferredClosures().before(def, func(d ast.Node) bool { return releasesAtExit(&t.tracked, d, 0, false) }); d != nil {
-		st.atExit, st.exitIf = true, exitGuard(t.c.Info, t.sig, d)
-	}
-	if body := selectCaseBody(t.g.cfg, def); body != nil {
-		// case resp := <-ch: the graph runs every case's receive before
-		// the select picks one; this one's value is there in its body
-		// only, which starts with the variable (skipped).
-		return t.searchFrom(pathItem{b: body, i: 1, st: st})
-	}
-	return t.searchFrom(pathItem{b: start.b, i: start.i + 1, st: st})
 }
 
 // searchEntry follows v, a parameter, from the entry of its function.
@@ -377,6 +350,9 @@ func (t *pathSearch) visit(n ast.Node, st *pathState, via *LeakExit) bool {
 	}
 	st.eofErr = eofErrAfter(&t.tracked, n, st.eofErr)
 	r := t.scan(n, st.dead)
+	if r.ev == EvRelease && leaksInLiteral(t, n) {
+		r.ev = EvRead // func() { if ... { return }; defer resp.Body.Close() }(): it comes back held on some path
+	}
 	if r.into != 0 && heldTillExit(t, n, r.into) {
 		t.done = true // the holder is released when the function returns
 		return true
@@ -489,29 +465,4 @@ func returnsError(info *types.Info, call *ast.CallExpr) bool {
 	default:
 		return IsErrorType(t)
 	}
-}
-
-// selectCaseBody returns the block of the body of the select's case
-// whose receive is comm, or nil if comm is none.
-func selectCaseBody(g *cfg.CFG, comm ast.Node) *cfg.Block {
-	if _, ok := comm.(*ast.AssignStmt); !ok {
-		return nil
-	}
-	for _, b := range g.Blocks {
-		if cc, ok := b.Stmt.(*ast.CommClause); ok && b.Kind == cfg.KindSelectCaseBody && cc.Comm == comm {
-			return b
-		}
-	}
-	return nil
-}
-
-// rangeBody returns the block of g that starts the body of rng (nil if
-// it has none: an empty body).
-func rangeBody(g *cfg.CFG, rng *ast.RangeStmt) *cfg.Block {
-	for _, b := range g.Blocks {
-		if b.Kind == cfg.KindRangeBody && b.Stmt == rng {
-			return b
-		}
-	}
-	return nil
 }

@@ -78,13 +78,13 @@ func (sm callEffects) ParamEffect(s Spec, call *ast.CallExpr, k int, p Place) St
 		}
 	}
 	if lit, ok := ast.Unparen(call.Fun).(*ast.FuncLit); ok && !sig.Variadic() {
-		return sm.literalParamEffect(s, lit, idx)
+		return sm.literalParamEffect(s, lit, idx, p)
 	}
 	fn := CalleeFunc(info, call)
 	var lit *ast.FuncLit
 	if fn == nil {
 		if fn, lit = sm.FuncValue(call); lit != nil && !sig.Variadic() {
-			return sm.literalParamEffect(s, lit, idx) // check := func(r *Res) ...; check(r)
+			return sm.literalParamEffect(s, lit, idx, p) // check := func(r *Res) ...; check(r)
 		}
 	}
 	if fn == nil {
@@ -104,11 +104,14 @@ func (sm callEffects) ParamEffect(s Spec, call *ast.CallExpr, k int, p Place) St
 }
 
 // literalParamEffect says what the function literal lit, called in place,
-// does with its parameter idx: judged by its body, as a function's
-// summary would be.
+// does with its parameter idx, given the resource at p in the argument:
+// judged by its body, as a function's summary would be. A parameter of a
+// type that Spec places nothing in (a struct of the program's, given
+// whole) holds it where the argument does.
 //
 //	defer func(x *Res) { fmt.Println(x) }(r)    only reads: the caller still owes the release
-func (sm callEffects) literalParamEffect(s Spec, lit *ast.FuncLit, idx int) Step {
+//	handle := func(re result) (*Res, error) { return re.res, nil }   // returns it
+func (sm callEffects) literalParamEffect(s Spec, lit *ast.FuncLit, idx int, p Place) Step {
 	info := sm.e.Info
 	var v *types.Var
 	i := 0
@@ -127,6 +130,9 @@ func (sm callEffects) literalParamEffect(s Spec, lit *ast.FuncLit, idx int) Step
 		return Stop(UseRead) // unnamed or _: never used
 	}
 	at := s.ParamPlace(v.Type())
+	if len(at) == 0 {
+		at = p
+	}
 	kind := UseRead
 	InspectStack(lit.Body, func(stack []ast.Node) bool {
 		if id, ok := stack[len(stack)-1].(*ast.Ident); ok && info.Uses[id] == v {

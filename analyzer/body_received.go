@@ -27,74 +27,77 @@ import (
 
 // receivedAt returns the variable that the statement at cur receives a
 // response into from a channel, where the response sits in it (a
-// struct's field: r.resp), and the node its search starts from: the
+// struct's field: r.resp), the struct's field that holds the error that
+// came with it ("" if none), and the node its search starts from: the
 // range statement (for resp := range ch: its body), or the assignment
-// (resp := <-ch: after it). A receive that also says whether the channel
-// is closed (resp, ok := <-ch) is left alone: its response is nil when
-// it is; so is a select's case (case resp := <-ch:).
-func receivedAt(info *types.Info, cur inspector.Cursor) (*types.Var, flow.Place, ast.Node) {
+// (resp := <-ch: after it; in a select's case, case resp := <-ch:, its
+// body). A receive that also says whether the channel is closed (resp,
+// ok := <-ch) is left alone: its response is nil when it is.
+func receivedAt(info *types.Info, cur inspector.Cursor) (v *types.Var, at flow.Place, errField string, def ast.Node) {
 	var id *ast.Ident
 	switch n := cur.Node().(type) {
 	case *ast.RangeStmt:
 		if _, ok := info.TypeOf(n.X).Underlying().(*types.Chan); !ok || n.Tok != token.DEFINE {
-			return nil, nil, nil
+			return nil, nil, "", nil
 		}
 		id, _ = n.Key.(*ast.Ident) // the one variable of a range over a channel
 	case *ast.AssignStmt:
 		if len(n.Lhs) != 1 || len(n.Rhs) != 1 || n.Tok != token.DEFINE {
-			return nil, nil, nil // (a select's case resp := <-ch: left alone)
+			return nil, nil, "", nil
 		}
 		if u, ok := ast.Unparen(n.Rhs[0]).(*ast.UnaryExpr); ok && u.Op == token.ARROW {
 			id, _ = n.Lhs[0].(*ast.Ident)
 		}
 	}
 	if id == nil {
-		return nil, nil, nil
+		return nil, nil, "", nil
 	}
 	v, ok := info.Defs[id].(*types.Var)
 	if !ok {
-		return nil, nil, nil
+		return nil, nil, "", nil
 	}
 	if nethttp.IsResponse(v.Type()) {
-		return v, responsePlace, cur.Node()
+		return v, responsePlace, "", cur.Node()
 	}
-	if field := responseField(v.Type()); field != "" {
-		return v, flow.Place{field, "Body"}, cur.Node()
+	if field, errField := responseField(v.Type()); field != "" {
+		return v, flow.Place{field, "Body"}, errField, cur.Node()
 	}
-	return nil, nil, nil
+	return nil, nil, "", nil
 }
 
 // responseField returns the name of the one field of the struct type t
-// that is a response, when t has no field of an error type (which could
-// say the response is nil: result{resp, err}); "" otherwise.
+// that is a response, and of its one field of an error type, if any
+// (result{resp, err}: the error of the call that made the response,
+// which says there is none where it is not nil); "" if t has no such
+// field, or more than one.
 //
 //	type reply struct {
 //		url  string
 //		resp *http.Response
+//		err  error
 //	}
-func responseField(t types.Type) string {
+func responseField(t types.Type) (field, errField string) {
 	s, ok := t.Underlying().(*types.Struct)
 	if !ok {
-		return ""
+		return "", ""
 	}
-	name := ""
 	for f := range s.Fields() {
 		switch {
-		case flow.IsErrorType(f.Type()):
-			return ""
-		case nethttp.IsResponse(f.Type()) && name == "":
-			name = f.Name()
-		case nethttp.IsResponse(f.Type()):
-			return "" // two
+		case flow.IsErrorType(f.Type()) && errField == "":
+			errField = f.Name()
+		case nethttp.IsResponse(f.Type()) && field == "":
+			field = f.Name()
+		case flow.IsErrorType(f.Type()), nethttp.IsResponse(f.Type()):
+			return "", "" // two
 		}
 	}
-	return name
+	return field, errField
 }
 
 // checkReceived reports the response that the statement at cur receives
 // from a channel, if a path leaves its body open.
 func checkReceived(c *checker, cur inspector.Cursor) {
-	v, at, def := receivedAt(c.pass.TypesInfo, cur)
+	v, at, errField, def := receivedAt(c.pass.TypesInfo, cur)
 	if v == nil {
 		return
 	}
@@ -102,7 +105,7 @@ func checkReceived(c *checker, cur inspector.Cursor) {
 	if _, body := flow.FuncParts(fn.Node()); body == nil {
 		return
 	}
-	found := c.Search(flow.Target{Spec: c.body, V: v, At: at}, fn.Node(), def)
+	found := c.Search(flow.Target{Spec: c.body, V: v, At: at, ErrField: errField}, fn.Node(), def)
 	if found.Leak == nil {
 		return
 	}

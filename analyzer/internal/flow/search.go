@@ -104,11 +104,15 @@ type LeakExit struct {
 
 // A Target is a variable that holds a resource, for the path search.
 type Target struct {
-	Spec      Spec
-	V         *types.Var // the variable
-	At        Place      // where the resource sits in V
-	ErrVar    *types.Var // the error that came with the resource, if bound
-	WithError bool       // the resource may come with a non-nil error: an error check does not prune
+	Spec   Spec
+	V      *types.Var // the variable
+	At     Place      // where the resource sits in V
+	ErrVar *types.Var // the error that came with the resource, if bound
+	// ErrField: the field of V that holds that error, for a struct
+	// received whole (r.err of result{resp, err}): where it is not nil,
+	// the sender's call failed, and there is no resource.
+	ErrField  string
+	WithError bool // the resource may come with a non-nil error: an error check does not prune
 	// OnlyWithError: with WithError, the resource comes only along
 	// with a non-nil error: a path on which the error is nil has none.
 	OnlyWithError bool
@@ -135,7 +139,7 @@ type Target struct {
 func (c *Engine) Search(t Target, fn ast.Node, def ast.Node) Found {
 	sig, body := FuncParts(fn)
 	s := &pathSearch{
-		tracked:      tracked{c: c, s: t.Spec, aliases: aliases{v: t.V, at: t.At, errVar: t.ErrVar}, local: body, withError: t.WithError, onlyWithError: t.OnlyWithError},
+		tracked:      tracked{c: c, s: t.Spec, aliases: aliases{v: t.V, at: t.At, errVar: t.ErrVar}, local: body, withError: t.WithError, onlyWithError: t.OnlyWithError, errField: t.ErrField},
 		g:            c.graph(body),
 		sig:          sig,
 		retry:        t.Retry,
@@ -271,7 +275,7 @@ func (t *pathSearch) searchFrom(first pathItem) (*LeakExit, bool) {
 				for _, s := range t.assumeOn(cond, true, st) {
 					work = append(work, pathItem{b: b.Succs[0], st: s})
 				}
-				if !t.guardedRelease(b) {
+				if !guardedRelease(&t.tracked, b) {
 					for _, s := range t.assumeOn(cond, false, st) {
 						work = append(work, pathItem{b: b.Succs[1], st: s})
 					}

@@ -5,8 +5,6 @@ import (
 	"go/token"
 	"go/types"
 	"slices"
-
-	"golang.org/x/tools/go/cfg"
 )
 
 // This file says what one node of a path does to a tracked variable:
@@ -23,8 +21,9 @@ type tracked struct {
 	aliases
 	local *ast.BlockStmt // the body the holders must be declared in
 
-	withError     bool // the resource may come with a non-nil error: an error check does not prune
-	onlyWithError bool // and only with one: a nil error says there is none
+	withError     bool   // the resource may come with a non-nil error: an error check does not prune
+	onlyWithError bool   // and only with one: a nil error says there is none
+	errField      string // see Target.ErrField
 }
 
 // The aliases of a tracked resource: the variable, its error, and the
@@ -385,6 +384,9 @@ func (t *tracked) compare(e *ast.BinaryExpr, truth bool, st pathState) (states [
 		}
 		return []pathState{st}, false, true
 	}
+	if nonNil && errFieldOf(t, operand) {
+		return nil, false, true // r.err != nil: the sender's call failed, no resource
+	}
 	if x := IdentOf(operand); x != nil && t.errVar != nil && st.linked && info.ObjectOf(x) == t.errVar {
 		if nonNil {
 			if t.withError {
@@ -399,6 +401,24 @@ func (t *tracked) compare(e *ast.BinaryExpr, truth bool, st pathState) (states [
 		return []pathState{st}, false, true
 	}
 	return nil, false, false
+}
+
+// errFieldOf reports whether e selects, from t's variable, the field
+// that holds the error that came with the resource (Target.ErrField),
+// or is a variable given it once (if err := r.err; err != nil).
+func errFieldOf(t *tracked, e ast.Expr) bool {
+	if t.errField == "" {
+		return false
+	}
+	if id, ok := ast.Unparen(e).(*ast.Ident); ok {
+		if v, ok := t.c.Info.Uses[id].(*types.Var); ok {
+			if rhs, _, ok := t.c.Origin(v); ok && rhs != nil {
+				e = rhs
+			}
+		}
+	}
+	sel, ok := ast.Unparen(e).(*ast.SelectorExpr)
+	return ok && sel.Sel.Name == t.errField && t.c.Info.ObjectOf(IdentOf(sel.X)) == t.v
 }
 
 // holdsToward reports whether e is v, or v.f1...fk with f1...fk the
@@ -434,50 +454,6 @@ func holdsToward(info *types.Info, v *types.Var, at Place, e ast.Expr) bool {
 		}
 		return false
 	}
-}
-
-// guardedRelease reports whether b ends in the condition of
-//
-//	if shouldRelease && i < max {
-//		... r.Release() ...
-//	}
-//
-// whose body releases the resource and falls through, and whose
-// condition says nothing of the variable or its error. The code then
-// releases it under a condition we cannot evaluate (flags set earlier,
-// counters), so the path that skips the release is trusted not to need
-// it: reporting it would rest on an infeasible path more often than on a
-// leak.
-func (t *tracked) guardedRelease(b *cfg.Block) bool {
-	then := b.Succs[0]
-	ifs, ok := then.Stmt.(*ast.IfStmt)
-	if !ok || then.Kind != cfg.KindIfThen || ifs.Else != nil || len(ifs.Body.List) == 0 {
-		return false
-	}
-	switch last := ifs.Body.List[len(ifs.Body.List)-1].(type) {
-	case *ast.ReturnStmt, *ast.BranchStmt:
-		return false // the release is on a path that leaves
-	case *ast.ExprStmt:
-		if call, ok := last.X.(*ast.CallExpr); ok && !t.c.MayReturn(call) {
-			return false
-		}
-	}
-	info := t.c.Info
-	others := 0 // the conjuncts that are not a test that the call succeeded
-	for _, conj := range Conjuncts(ifs.Cond) {
-		if succeeded(t.c.Info, conj, t.v, t.errVar) {
-			continue // err == nil && i < max: false only where there is no response, or a counter says so
-		}
-		if Mentions(info, conj, t.v) || t.errVar != nil && Mentions(info, conj, t.errVar) {
-			return false // a condition on the variable: follow both branches
-		}
-		others++
-	}
-	if others == 0 {
-		return false
-	}
-	r := t.scan(ifs.Body, 0)
-	return r.ev == EvRelease || r.ev == EvHandoff
 }
 
 // setsFieldOf reports whether n assigns to a field of v itself (v.F = x).

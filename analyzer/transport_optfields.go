@@ -33,7 +33,7 @@ import (
 //	if opt.insecure && opt.Transport == nil {
 //		WithTransport(insecureClone())(&opt)
 func optionGuard(c *checker, lf *flow.Func, cur inspector.Cursor) (when, and flow.Condition, ok bool) {
-	k := optionsParam(lf)
+	k := optionsParam(c, lf)
 	if k < 0 {
 		return flow.Condition{}, flow.Condition{}, false
 	}
@@ -68,17 +68,23 @@ func optionGuard(c *checker, lf *flow.Func, cur inspector.Cursor) (when, and flo
 }
 
 // optionsParam returns the index of lf's variadic parameter of options
-// (funcs), or -1.
-func optionsParam(lf *flow.Func) int {
+// (funcs, or values of an interface applied by a method given what
+// holds the pool: opt.apply(&o)), or -1.
+func optionsParam(c *checker, lf *flow.Func) int {
 	sig := lf.Sig()
 	if !sig.Variadic() {
 		return -1
 	}
 	k := sig.Params().Len() - 1
-	if _, ok := sig.Params().At(k).Type().(*types.Slice).Elem().Underlying().(*types.Signature); !ok {
-		return -1 // not options
+	switch elem := sig.Params().At(k).Type().(*types.Slice).Elem(); elem.Underlying().(type) {
+	case *types.Signature:
+		return k
+	case *types.Interface:
+		if c.pools.isOption(elem) {
+			return k
+		}
 	}
-	return k
+	return -1 // not options
 }
 
 // optionsTest returns the condition on lf's options under which value,
@@ -93,7 +99,7 @@ func optionsTest(c *checker, lf *flow.Func, value ast.Expr, nonZero bool) (flow.
 	if u, ok := ast.Unparen(value).(*ast.UnaryExpr); ok && u.Op == token.NOT {
 		return optionsTest(c, lf, u.X, !nonZero) // !cfg.keepAlives: zero where the field is set
 	}
-	k := optionsParam(lf)
+	k := optionsParam(c, lf)
 	if k < 0 {
 		return flow.Condition{}, false
 	}

@@ -155,48 +155,44 @@ func summarizeRequestMethod(c *checker, lf *flow.Func, f *flow.Fact) {
 }
 
 // methodTag names m, the method of a request that lf makes: its
-// parameter N (pN), or the constant HEAD, directly or through a local
-// variable given it once; "" otherwise.
+// parameter N (pN), or the constant HEAD (see headConst); "" otherwise.
 func methodTag(c *checker, lf *flow.Func, m ast.Expr) string {
-	info := c.pass.TypesInfo
-	if call, ok := m.(*ast.CallExpr); ok {
-		if r := c.CallSummary(call).Result(kindRequestMethod); r != nil && r.Path == headMethod {
-			return headMethod // made by a builder of HEAD requests
-		}
-		return ""
-	}
-	if v := flow.VarOf(info, m); v != nil {
+	if v := flow.VarOf(c.pass.TypesInfo, m); v != nil {
 		if i := flow.ParamIndex(lf.Node(), v); i >= 0 {
 			return "p" + strconv.Itoa(i)
 		}
-		if rhs, _, ok := c.LocalOrigin(lf.Cur(), v); ok && rhs != nil {
-			m = rhs
-		}
 	}
-	if tv := info.Types[m]; tv.Value != nil && tv.Value.ExactString() == `"HEAD"` {
+	if headConst(c, lf.Cur(), m) {
 		return headMethod
 	}
 	return ""
 }
 
 // isHead reports whether call, in the function at fn, sends a request
-// whose method is the constant "HEAD" (or a local variable given it
-// once): its response has no body, and its connection goes back to the
-// pool at once.
+// whose method is the constant "HEAD" (see headConst): its response has
+// no body, and its connection goes back to the pool at once.
 func isHead(c *checker, fn inspector.Cursor, call *ast.CallExpr) bool {
+	return headConst(c, fn, requestMethod(c, fn, call))
+}
+
+// headConst reports whether m, the method of a request in the function
+// at fn, is the constant "HEAD": itself, through a local variable given
+// it once (method := http.MethodHead), or as the call of a builder of
+// HEAD requests that made the request (see literalMethod).
+func headConst(c *checker, fn inspector.Cursor, m ast.Expr) bool {
 	info := c.pass.TypesInfo
-	e := requestMethod(c, fn, call)
-	if built, ok := e.(*ast.CallExpr); ok {
-		r := c.CallSummary(built).Result(kindRequestMethod)
-		return r != nil && r.Path == headMethod // made by a builder of HEAD requests
-	}
-	if v := flow.VarOf(info, e); v != nil && v.Parent() != v.Pkg().Scope() {
-		if rhs, _, ok := c.LocalOrigin(fn, v); ok && rhs != nil {
-			e = rhs // method := http.MethodHead
+	if built, ok := m.(*ast.CallExpr); ok {
+		if r := c.CallSummary(built).Result(kindRequestMethod); r != nil {
+			return r.Path == headMethod
 		}
 	}
-	m := info.Types[e].Value
-	return m != nil && m.ExactString() == `"HEAD"`
+	if v := flow.VarOf(info, m); v != nil && v.Parent() != v.Pkg().Scope() {
+		if rhs, _, ok := c.LocalOrigin(fn, v); ok && rhs != nil {
+			m = rhs
+		}
+	}
+	tv := info.Types[m]
+	return tv.Value != nil && tv.Value.ExactString() == `"HEAD"`
 }
 
 // headCond returns the condition under which the response of call, in

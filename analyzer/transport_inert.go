@@ -227,8 +227,8 @@ func inertMention(c *checker, maker *types.Signature, stack []ast.Node) (set str
 
 // valueTag tells the value e that an option gives a field, where it is
 // known: "=0" for a constant zero (false, 0, "") or nil, "=1" for
-// another constant, "=pN" for the parameter N of maker (the function that returns the option, whose
-// call decides it), and "" otherwise.
+// another constant, "=pN" for the parameter N of maker (the function
+// that returns the option, whose call decides it), and "" otherwise.
 func valueTag(c *checker, maker *types.Signature, e ast.Expr) string {
 	info := c.pass.TypesInfo
 	if flow.IsZeroValue(info, e) {

@@ -14,14 +14,15 @@ import (
 // test of lf's parameters or receiver that no condition of a summary can
 // say: a predicate called on them (o.needsTransport(), isTLS(cfg)), a
 // comparison with a value other than zero (cfg.Mode == "insecure"), a
-// case of a switch on one of them. Where most values pass the test (a
-// comparison that fails for one value: u.Scheme != "unix"; a switch's
-// default), the pool is taken to be built, as before. The test is in an if around cur, a case of a
-// switch around it (its own test, or an earlier case's that failed), or
-// an if before it that returns. A pool built there is built only where
-// the caller's values pass that test, which its call cannot tell: a
-// summary that said it is built (under the other tests, which Guard
-// reads) would blame callers whose values never build it.
+// case of a switch on one of them. The test is in an if around cur, a
+// case of a switch around it (its own test, or an earlier case's that
+// failed), or an if before it that returns. A pool built there is built
+// only where the caller's values pass that test, which its call cannot
+// tell: a summary that said it is built (under the other tests, which
+// Guard reads) would blame callers whose values never build it. Where
+// most values pass the test (a comparison that fails for one value:
+// u.Scheme != "unix"; a switch's default), the pool is taken to be
+// built.
 //
 //	func (o *options) client() *http.Client {
 //		switch {
@@ -135,26 +136,13 @@ func mentionsParam(c *checker, lf *flow.Func, e ast.Expr) bool {
 	found := false
 	ast.Inspect(e, func(n ast.Node) bool {
 		if id, ok := n.(*ast.Ident); ok {
-			if v, ok := c.pass.TypesInfo.Uses[id].(*types.Var); ok && isParamOf(lf.Sig(), v) {
+			if v, ok := c.pass.TypesInfo.Uses[id].(*types.Var); ok && (flow.ParamIndex(lf.Node(), v) >= 0 || flow.IsRecvOf(lf.Node(), v)) {
 				found = true
 			}
 		}
 		return !found
 	})
 	return found
-}
-
-// isParamOf reports whether v is a parameter of sig, or its receiver.
-func isParamOf(sig *types.Signature, v *types.Var) bool {
-	if sig.Recv() == v {
-		return true
-	}
-	for p := range sig.Params().Variables() {
-		if p == v {
-			return true
-		}
-	}
-	return false
 }
 
 // endsInReturn reports whether the block ends in a return.

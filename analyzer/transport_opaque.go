@@ -47,7 +47,7 @@ func opaqueTest(c *checker, lf *flow.Func, cur inspector.Cursor) bool {
 			if s == cur.Node() {
 				break
 			}
-			if ifs, ok := s.(*ast.IfStmt); ok && ifs.Else == nil && endsInReturn(ifs.Body) && opaque(c, lf, ifs.Cond, false) {
+			if ifs, ok := s.(*ast.IfStmt); ok && ifs.Else == nil && flow.EndsInReturn(ifs.Body) && opaque(c, lf, ifs.Cond, false) {
 				return true
 			}
 		}
@@ -143,13 +143,4 @@ func mentionsParam(c *checker, lf *flow.Func, e ast.Expr) bool {
 		return !found
 	})
 	return found
-}
-
-// endsInReturn reports whether the block ends in a return.
-func endsInReturn(b *ast.BlockStmt) bool {
-	if len(b.List) == 0 {
-		return false
-	}
-	_, ok := b.List[len(b.List)-1].(*ast.ReturnStmt)
-	return ok
 }

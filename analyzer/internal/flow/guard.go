@@ -101,10 +101,7 @@ func (c *guards) guardFrom(fn, cur inspector.Cursor, from token.Pos, recv bool) 
 				break
 			}
 			ifs, ok := s.(*ast.IfStmt)
-			if !ok || ifs.Init != nil || ifs.Else != nil || len(ifs.Body.List) == 0 || ifs.Pos() < from {
-				continue
-			}
-			if _, ok := ifs.Body.List[len(ifs.Body.List)-1].(*ast.ReturnStmt); !ok {
+			if !ok || ifs.Init != nil || ifs.Else != nil || !EndsInReturn(ifs.Body) || ifs.Pos() < from {
 				continue
 			}
 			if w, ok := c.paramTest(fn, ifs.Cond, false, recv); ok {

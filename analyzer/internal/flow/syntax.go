@@ -180,6 +180,15 @@ func OuterParens(cur inspector.Cursor) inspector.Cursor {
 	return cur
 }
 
+// EndsInReturn reports whether the block b ends in a return.
+func EndsInReturn(b *ast.BlockStmt) bool {
+	if len(b.List) == 0 {
+		return false
+	}
+	_, ok := b.List[len(b.List)-1].(*ast.ReturnStmt)
+	return ok
+}
+
 // StmtList returns the statements of a block or a case clause n.
 func StmtList(n ast.Node) []ast.Stmt {
 	switch n := n.(type) {

@@ -47,7 +47,7 @@ func spentBefore(c *checker, lf *flow.Func, v *types.Var, from token.Pos) (bool,
 				closed = w
 				continue
 			}
-			if onErrorPath(stack, v, info) || ev == flow.EvRelease && (neverHandedBack(c, lf, v, stack) || closedOnError(c, lf, stack) || closedWithError(c, lf, stack)) {
+			if onErrorPath(stack, v, info) || ev == flow.EvRelease && (neverHandedBack(c, lf, v, stack) || closedOnError(c, lf, stack) || closedWithError(c, lf, stack) || keptWhereReturned(c, lf, v, stack)) {
 				continue
 			}
 			return true, flow.Condition{}
@@ -275,6 +275,51 @@ func closedOnError(c *checker, lf *flow.Func, stack []ast.Node) bool {
 			}
 		}
 		return false
+	}
+	return false
+}
+
+// keptWhereReturned reports whether the close at the top of stack sits
+// in a deferred function literal of lf that closes only under a flag
+// (see flow.DeferFlag), which every return of lf that hands v back has
+// set to leave it open: lf closes it on its other paths only.
+//
+//	keep := false
+//	defer func() {
+//		if !keep {
+//			resp.Body.Close()
+//		}
+//	}()
+//	...
+//	keep = true
+//	return resp, nil
+func keptWhereReturned(c *checker, lf *flow.Func, v *types.Var, stack []ast.Node) bool {
+	info := c.pass.TypesInfo
+	for j := len(stack) - 1; j >= 2; j-- {
+		lit, ok := stack[j].(*ast.FuncLit)
+		if !ok {
+			continue
+		}
+		call, ok := stack[j-1].(*ast.CallExpr)
+		d, deferred := stack[j-2].(*ast.DeferStmt)
+		if !ok || !deferred || ast.Unparen(call.Fun) != lit {
+			return false
+		}
+		f := flow.DeferFlag(info, lf.Body(), d)
+		if f.V == nil {
+			return false
+		}
+		handed := false
+		for _, ret := range flow.ReturnsOf(lf.Body()) {
+			if !slices.ContainsFunc(ret.Results, func(e ast.Expr) bool { return flow.VarOf(info, e) == v }) {
+				continue
+			}
+			if val, ok := flow.FlagAt(info, lf.Body(), ret, f.V); !ok || val == f.When {
+				return false
+			}
+			handed = true
+		}
+		return handed
 	}
 	return false
 }

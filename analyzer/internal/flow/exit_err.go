@@ -41,6 +41,11 @@ func (st pathState) releasedAtExit(t *pathSearch, ret *ast.ReturnStmt) bool {
 			return false // return nil, err: the closure finds the result nil
 		}
 	}
+	if f := st.exitFlag; f.V != nil {
+		if val, ok := FlagAt(info, t.g.body, ret, f.V); ok && val != f.When {
+			return false // keep = true before this return: the closure leaves it open
+		}
+	}
 	v := st.exitIf
 	if v == nil {
 		return true

@@ -39,6 +39,7 @@ type pathState struct {
 	atExit   bool       // a deferred closure on this path releases what the variable holds when the function returns
 	exitIf   *types.Var // if not nil, only when this error (a result, or a local variable) is not nil then (see exitGuard)
 	mayNil   *types.Var // while exitIf is set: an error set from a call that may return nil (see noteErrSet)
+	exitFlag ExitFlag   // if set, only when this flag has its value When at the return (see DeferFlag)
 }
 
 // reportable reports whether a resource still held in state st is a
@@ -346,7 +347,7 @@ func (t *pathSearch) visit(n ast.Node, st *pathState, via *LeakExit) bool {
 		return true // the test has failed on this path: a leak here does not matter
 	}
 	if st.dead&1 == 0 && releasesAtExit(&t.tracked, n, 0, true) {
-		st.atExit, st.exitIf = true, exitGuard(t.c.Info, t.sig, n.(*ast.DeferStmt))
+		st.deferred(t, n.(*ast.DeferStmt))
 		return false
 	}
 	if st.exitIf != nil {

@@ -27,7 +27,7 @@ func startSearch(t *pathSearch, def ast.Node) (*LeakExit, bool) {
 	}
 	st := pathState{linked: t.errVar != nil, drained: t.drainedFirst}
 	if d := t.g.deferredClosures().before(def, func(d ast.Node) bool { return releasesAtExit(&t.tracked, d, 0, false) }); d != nil {
-		st.atExit, st.exitIf = true, exitGuard(t.c.Info, t.sig, d)
+		st.deferred(t, d)
 	}
 	if body := selectCaseBody(t.g.cfg, def); body != nil {
 		// case resp := <-ch: the graph runs every case's receive before

@@ -142,42 +142,6 @@ func litTurnsOffPooling(c *checker, cur inspector.Cursor, lit *ast.CompositeLit)
 	return false
 }
 
-// keepAliveTest returns the test of lf's parameters under which the
-// Transport literal lit keeps its connections alive, when its only
-// field that may turn pooling off is DisableKeepAlives, given an option
-// of the caller's:
-//
-//	func New(cfg Config) *Client {
-//		return &Client{hc: &http.Client{Transport: &http.Transport{DisableKeepAlives: cfg.ShortLived}}}   // when(!p0.ShortLived)
-func keepAliveTest(c *checker, lf *flow.Func, lit *ast.CompositeLit) (flow.Condition, bool) {
-	if lit == nil {
-		return flow.Condition{}, false
-	}
-	info := c.pass.TypesInfo
-	var value ast.Expr
-	for _, elt := range lit.Elts {
-		kv, ok := elt.(*ast.KeyValueExpr)
-		if !ok {
-			continue
-		}
-		id := flow.IdentOf(kv.Key)
-		switch {
-		case id == nil || !nethttp.TurnsOffPooling(info, id.Name, kv.Value):
-		case id.Name != "DisableKeepAlives":
-			return flow.Condition{}, false
-		default:
-			value = kv.Value
-		}
-	}
-	if value == nil {
-		return flow.Condition{}, false
-	}
-	if cond, ok := c.TestOf(lf.Cur(), value, false); ok {
-		return cond, true
-	}
-	return optionsTest(c, lf, value, false)
-}
-
 // bareClient reports whether lit is an http.Client literal that names no
 // Transport: it shares http.DefaultTransport, unless a fallback helper
 // gives it a pool of its own (a parameter fact fills, when it has no

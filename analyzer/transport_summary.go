@@ -68,7 +68,12 @@ func summarizePool(c *checker, lf *flow.Func, f *flow.Fact) {
 			off = &flow.ResultFact{Index: idx, Kind: kindPoolOff, Path: strings.Join(fl.ReturnedAt, ".")}
 			continue
 		}
-		if fl.Flags&poolOff != 0 {
+		switch {
+		case fl.Flags&poolOff == poolNoKeepAliveSet && kaOn.Param == 0:
+			if kaOn, ok = keepAliveAssigned(c, lf, fl); !ok {
+				continue // pooling turned off by a value not known
+			}
+		case fl.Flags&poolOff != 0:
 			continue // not a pool that keeps connections
 		}
 		if opaqueTest(c, lf, cur) {

@@ -36,7 +36,7 @@ func unguarded(fn, cur inspector.Cursor) bool {
 				released = x // t is x, where x has the method
 				continue
 			}
-			if !testsPresence(n, released) {
+			if !testsPresence(n, released) && !ownerFlag(n.Cond, released, false) || n.Init != nil || n.Else != nil {
 				return false
 			}
 		case *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt, *ast.ForStmt, *ast.RangeStmt, *ast.FuncLit:
@@ -45,11 +45,53 @@ func unguarded(fn, cur inspector.Cursor) bool {
 	}
 	_, body := FuncParts(fn.Node())
 	for _, ret := range ReturnsOf(body) {
-		if ret.Pos() < pos {
+		if ret.Pos() < pos && !notOwnerReturn(body, ret, released) {
 			return false // a path leaves before it
 		}
 	}
 	return true
+}
+
+// ownerFlag reports whether cond tests a flag of the holder of released
+// (c.owns, for c.hc), or its negation if negated: a holder that says
+// whether the pool it holds is its own, and releases it only then.
+//
+//	func (c *Client) Close() {
+//		if c.ownsTransport {
+//			c.hc.CloseIdleConnections()
+//		}
+//	}
+//
+// The release counts: a holder given the caller's client keeps its
+// hands off it, and one that built its pool releases it.
+func ownerFlag(cond ast.Expr, released string, negated bool) bool {
+	cond = ast.Unparen(cond)
+	if u, ok := cond.(*ast.UnaryExpr); ok && u.Op == token.NOT {
+		return negated && ownerFlag(u.X, released, false)
+	}
+	sel, ok := cond.(*ast.SelectorExpr) // a selector alone as a condition: a bool field
+	if !ok || negated {
+		return false
+	}
+	holder := types.ExprString(sel.X)
+	return released != "" && strings.HasPrefix(released, holder+".")
+}
+
+// notOwnerReturn reports whether ret, a return of body before the
+// release of released, is the one statement of an if statement of body
+// that returns when the holder's pool is not its own (see ownerFlag):
+//
+//	if !c.ownsTransport {
+//		return
+//	}
+//	c.hc.CloseIdleConnections()
+func notOwnerReturn(body *ast.BlockStmt, ret *ast.ReturnStmt, released string) bool {
+	for _, st := range body.List {
+		if ifs, ok := st.(*ast.IfStmt); ok && ifs.Init == nil && ifs.Else == nil && len(ifs.Body.List) == 1 && ifs.Body.List[0] == ret {
+			return len(ret.Results) == 0 && ownerFlag(ifs.Cond, released, true)
+		}
+	}
+	return false
 }
 
 // assertedIn returns x when ifs, entered through its body (from), tests

@@ -148,8 +148,8 @@ func overridden(c *checker, lf *flow.Func, v *types.Var) (string, flow.Condition
 	return "", flow.Condition{}, false
 }
 
-// zeroFields returns the fields of lf's result idx, a pointer to a
-// struct, that can hold a pool and that every return leaves nil, joined
+// zeroFields returns the fields of lf's result idx, a struct or a
+// pointer to one, that can hold a pool and that every return leaves nil, joined
 // by commas: a default config that leaves the client out, for the
 // constructor it is given to to build one (fact zero(HttpClient)).
 //
@@ -160,11 +160,11 @@ func overridden(c *checker, lf *flow.Func, v *types.Var) (string, flow.Condition
 //		}
 //		return config
 func zeroFields(c *checker, lf *flow.Func, idx int) string {
-	ptr, ok := lf.Sig().Results().At(idx).Type().Underlying().(*types.Pointer)
-	if !ok {
-		return ""
+	t := lf.Sig().Results().At(idx).Type()
+	if ptr, ok := t.Underlying().(*types.Pointer); ok {
+		t = ptr.Elem()
 	}
-	st, ok := ptr.Elem().Underlying().(*types.Struct)
+	st, ok := t.Underlying().(*types.Struct)
 	if !ok {
 		return ""
 	}

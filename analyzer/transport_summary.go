@@ -205,8 +205,9 @@ func factoryImpl(c *checker, lf *flow.Func) (string, bool) {
 
 // returnsNew reports whether lf returns, as its result idx, a new value
 // of its own (a pointer to a struct it builds, flow.Engine.IsNew, or to
-// a struct variable of its own) that it keeps nowhere else, on every
-// return that does not return nil:
+// a struct variable of its own; or a struct it builds, returned by
+// value: a builder's first step, Builder{baseURL: u}) that it keeps
+// nowhere else, on every return that does not return nil:
 //
 //	func NewSingleHostReverseProxy(target *url.URL) *ReverseProxy {
 //		...
@@ -218,7 +219,7 @@ func factoryImpl(c *checker, lf *flow.Func) (string, bool) {
 //		return &client
 func returnsNew(c *checker, lf *flow.Func, idx int) bool {
 	results := lf.Sig().Results()
-	if !flow.IsPointerType(results.At(idx).Type()) {
+	if t := results.At(idx).Type(); !flow.IsPointerType(t) && !flow.IsStructType(t) {
 		return false
 	}
 	info := c.pass.TypesInfo

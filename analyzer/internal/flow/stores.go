@@ -252,13 +252,15 @@ func DeclaredWith(fn inspector.Cursor, v *types.Var) (init ast.Expr, result int)
 }
 
 // IsNew reports whether e builds a new value of its own, which nothing
-// else holds: a pointer to a composite literal, new(T), a call of a
+// else holds: a composite literal or a pointer to one, new(T), a call of a
 // constructor whose result (result of the call's results) is KindNew or
 // holds a fresh resource whatever its arguments (a holder the
 // constructor built), or a call of a method that returns its receiver
 // (or an argument), itself new: New().URL(u), a builder's chain.
 func (c *Engine) IsNew(e ast.Expr, result int) bool {
 	switch x := ast.Unparen(e).(type) {
+	case *ast.CompositeLit:
+		return true
 	case *ast.UnaryExpr:
 		_, lit := ast.Unparen(x.X).(*ast.CompositeLit)
 		return x.Op == token.AND && lit

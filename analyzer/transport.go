@@ -44,6 +44,10 @@ func checkTransport(c *checker, pools []poolSource) {
 		}
 		fl := flow.Lift(c.Follow(c.pools.spec, fn, src.cur, src.result, src.at, 0))
 		fn = fl.Fn // (a literal run on the spot hands it to the code around)
+		if fl.Escapes && !fl.Returned {
+			t.checkStored(src, fn)
+			continue // handed on: whoever holds it owns it, unless fn stores it into its receiver on every call
+		}
 		switch {
 		case src.closer != 0 && !cleanupCalls(c, src, fl):
 			continue // its cleanup handed on: whoever holds it releases the pool
@@ -141,17 +145,6 @@ func cleanupVar(c *checker, src poolSource) (*types.Var, ast.Expr, bool) {
 	}
 	lhs := as.Lhs[src.closer-1]
 	return flow.VarOf(c.pass.TypesInfo, lhs), lhs, true
-}
-
-// closesThroughClient reports whether n is x.CloseIdleConnections() on
-// an http.Client x.
-func closesThroughClient(c *checker, n ast.Node) bool {
-	call, ok := n.(*ast.CallExpr)
-	if !ok {
-		return false
-	}
-	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
-	return ok && nethttp.IsHTTPClient(c.pass.TypesInfo.TypeOf(sel.X))
 }
 
 // report emits the diagnostic for the pool built at src.

@@ -320,3 +320,14 @@ func beforeEveryUse(fl *flow.Flow, stmt inspector.Cursor) bool {
 	}
 	return true
 }
+
+// closesThroughClient reports whether n is x.CloseIdleConnections() on
+// an http.Client x.
+func closesThroughClient(c *checker, n ast.Node) bool {
+	call, ok := n.(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	return ok && nethttp.IsHTTPClient(c.pass.TypesInfo.TypeOf(sel.X))
+}

@@ -44,7 +44,7 @@ func summarizeCallback(c *checker, lf *flow.Func, f *flow.Fact, i int, p *types.
 		}
 		for j, arg := range call.Args {
 			v := flow.VarOf(info, arg)
-			if v == nil || !nethttp.IsResponse(v.Type()) || !onlyHanded(c, lf, v, arg) {
+			if v == nil || !nethttp.IsResponse(v.Type()) || !onlyHanded(c, lf, v, use) {
 				continue
 			}
 			f.Params = append(f.Params, flow.ParamFact{Index: i, Kind: kindBody, Effect: flow.Hands, From: j})
@@ -65,9 +65,19 @@ func hasResponseParam(sig *types.Signature) bool {
 }
 
 // onlyHanded reports whether the local variable v of lf gets a fresh
-// response where it is declared, never another value, and arg is its
-// only use.
-func onlyHanded(c *checker, lf *flow.Func, v *types.Var, arg ast.Expr) bool {
+// response where it is declared, never another value, and the call of
+// the func at fn (a use of lf's parameter) that v is given to is where
+// lf leaves it: before that call lf only reads it (or returns it, on
+// another path), and after it lf neither closes it nor hands it on. A
+// wrapper that returns the response on success and hands it to a
+// callback on another path leaves the close to the callback there:
+//
+//	case resp.StatusCode == http.StatusNotFound:
+//		if err := onMissing(resp); err != nil {   // the callback's to close
+//			return nil, err
+//		}
+//		return nil, ErrNotFound
+func onlyHanded(c *checker, lf *flow.Func, v *types.Var, fn inspector.Cursor) bool {
 	init, result, ok := c.LocalOrigin(lf.Cur(), v)
 	call, isCall := ast.Unparen(init).(*ast.CallExpr)
 	if !ok || !isCall {
@@ -76,12 +86,23 @@ func onlyHanded(c *checker, lf *flow.Func, v *types.Var, arg ast.Expr) bool {
 	if p := producer(c, flow.CalleeFunc(c.pass.TypesInfo, call), call); p.idx != max(result, 0) || p.viaRT {
 		return false
 	}
+	handed := fn.Parent().Node()
 	for use := range identUses(c, lf.Cur(), v) {
-		if use.Node() != arg {
-			return false
+		if use.Node().Pos() >= handed.Pos() {
+			continue // the argument, or what the search from the call sees
+		}
+		stack := flow.StackOf(use, lf.Cur())
+		if ev := flow.EventOf(c.Classify(c.body, stack, responsePlace, -1).Kind); ev >= flow.EvReleaseOnError && !returnedAt(stack) {
+			return false // closed or handed on before: not the callback's
 		}
 	}
-	return true
+	var stmt ast.Node
+	for _, n := range flow.StackOf(fn, lf.Cur()) {
+		if _, ok := n.(ast.Stmt); ok {
+			stmt = n // the innermost statement around the call
+		}
+	}
+	return stmt != nil && !c.Search(flow.Target{Spec: c.body, V: v, At: responsePlace}, lf.Node(), stmt).Handled
 }
 
 // checkCallback reports the func literal lit, given to a call of fn as

@@ -9,7 +9,7 @@ import (
 // callback when it is given one, another to a goroutine on a path that
 // returns an error instead. Their callers own what the other paths
 // return.
-func getOrCallback(u string, cb func(*http.Response)) (*http.Response, error) { // want getOrCallback:`^result0:body,when\(!p1\)$`
+func getOrCallback(u string, cb func(*http.Response)) (*http.Response, error) { // want getOrCallback:`^param1:body:hands\(0\) result0:body,when\(!p1\)$`
 	resp, err := http.Get(u)
 	if err != nil {
 		return nil, err

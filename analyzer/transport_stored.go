@@ -31,6 +31,9 @@ func (t *poolCheck) checkStored(src poolSource, fn inspector.Cursor) {
 	if src.off || src.noKeepAlive || src.lazy || src.bare || src.closer != 0 {
 		return // it may keep no connection, or its cleanup goes elsewhere
 	}
+	if _, ok := fn.Node().(*ast.FuncLit); ok {
+		fn, _ = flow.EnclosingFunc(fn.Parent()) // (a literal of a Once made per call: see everyCall)
+	}
 	if field, uses, ok := storedPerCall(t.c, src, fn); ok {
 		if why := t.repeatedAt(src.cur, nil); why != "" && !t.calledOnNew(fn) {
 			t.reportStored(src, field, uses, why)
@@ -55,7 +58,7 @@ func storedPerCall(c *checker, src poolSource, fn inspector.Cursor) (field strin
 		return "", nil, false
 	}
 	as, lhs, place, ok := storeOf(info, src)
-	if !ok || !slices.Contains(decl.Body.List, ast.Stmt(as)) {
+	if !ok || !slices.Contains(decl.Body.List, everyCall(info, fn, as)) {
 		return "", nil, false
 	}
 	base, fields, ok := flow.FieldChain(info, lhs)
@@ -122,6 +125,26 @@ func (t *poolCheck) calledOnNew(fn inspector.Cursor) bool {
 		}
 	}
 	return false
+}
+
+// everyCall returns the statement of fn's body that runs the assignment
+// as: as itself, or the call of a sync.Once's Do that fn makes anew on
+// every call (var once sync.Once; once.Do(func() { w.client = ... })),
+// whose literal holds as.
+func everyCall(info *types.Info, fn inspector.Cursor, as *ast.AssignStmt) ast.Stmt {
+	cur, ok := fn.FindNode(as)
+	if !ok {
+		return nil
+	}
+	lit := cur.Parent().Parent() // as, in the block of a literal
+	if _, isLit := lit.Node().(*ast.FuncLit); !isLit {
+		return as
+	}
+	call := flow.OuterParens(lit).Parent()
+	if es, ok := call.Parent().Node().(*ast.ExprStmt); ok && call.Node() == es.X && localOnce(info, call) {
+		return es
+	}
+	return nil
 }
 
 // storeOf returns the assignment that stores the value built at src, as

@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/ast/inspector"
@@ -149,9 +150,11 @@ func overridden(c *checker, lf *flow.Func, v *types.Var) (string, flow.Condition
 }
 
 // zeroFields returns the fields of lf's result idx, a struct or a
-// pointer to one, that can hold a pool and that every return leaves nil, joined
-// by commas: a default config that leaves the client out, for the
-// constructor it is given to to build one (fact zero(HttpClient)).
+// pointer to one, that every return leaves zero, joined by commas: a
+// default config that leaves the client out, for the constructor it is
+// given to to build one (fact zero(HttpClient)). A field that is a
+// struct, zero in part only, gives the paths of its zero fields
+// (cfg.HTTPClient,cfg.Insecure: a builder whose config a Build tests).
 //
 //	func DefaultConfig() *Config {
 //		config := &Config{Address: "http://127.0.0.1:4646"}
@@ -164,32 +167,45 @@ func zeroFields(c *checker, lf *flow.Func, idx int) string {
 	if ptr, ok := t.Underlying().(*types.Pointer); ok {
 		t = ptr.Elem()
 	}
-	st, ok := t.Underlying().(*types.Struct)
-	if !ok {
+	rets := flow.ReturnsOf(lf.Body())
+	if len(rets) == 0 {
 		return ""
 	}
-	rets := flow.ReturnsOf(lf.Body())
-	var zero []string
-	for f := range st.Fields() {
-		if !c.pools.holdsPool(f.Type()) {
-			continue
-		}
-		all := len(rets) > 0
-		for _, ret := range rets {
-			if len(ret.Results) != lf.Sig().Results().Len() || !onlyFieldsOf(c, lf.Cur(), ret.Results[idx]) {
-				all = false
-				break
-			}
-			if z, known := c.ZeroAt(ret.Results[idx], []string{f.Name()}, ret); !known || !z {
-				all = false
-				break
-			}
-		}
-		if all {
-			zero = append(zero, f.Name())
+	for _, ret := range rets {
+		if len(ret.Results) != lf.Sig().Results().Len() || !onlyFieldsOf(c, lf.Cur(), ret.Results[idx]) {
+			return ""
 		}
 	}
-	return strings.Join(zero, ",")
+	zeroAt := func(path []string) bool {
+		for _, ret := range rets {
+			if z, known := c.ZeroAt(ret.Results[idx], path, ret); !known || !z {
+				return false
+			}
+		}
+		return true
+	}
+	return strings.Join(zeroPaths(t, nil, zeroAt), ",")
+}
+
+// zeroPaths returns the paths under prefix of the fields of the struct
+// type t that zero says are zero, a struct field's own when it is zero
+// whole, else those inside it (two levels deep at most).
+func zeroPaths(t types.Type, prefix []string, zero func([]string) bool) []string {
+	st, ok := t.Underlying().(*types.Struct)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for f := range st.Fields() {
+		path := append(slices.Clone(prefix), f.Name())
+		switch {
+		case zero(path):
+			out = append(out, strings.Join(path, "."))
+		case len(prefix) == 0 && flow.IsStructType(f.Type()) && !flow.IsPointerType(f.Type()):
+			out = append(out, zeroPaths(f.Type(), path, zero)...)
+		}
+	}
+	return out
 }
 
 // onlyFieldsOf reports whether e is not a local variable of lf, or one

@@ -128,3 +128,57 @@ func setsThrough(c *checker, e ast.Expr, v *types.Var) string {
 	}
 	return ""
 }
+
+// recvWrites returns the fields of what lf's receiver v holds that lf may
+// assign, paths joined by dots and separated by commas ("*": any), for
+// the conditions on them that a caller reads past a call of lf (see
+// flow.ParamFact.Writes): assignments to its fields, and what the
+// methods of its own that lf calls on it write. A receiver handed to
+// another function, or whose address is taken, may be written anywhere.
+//
+//	func (b *Builder) Insecure() *Builder { b.cfg.Insecure = true; return b }   // writes(cfg.Insecure)
+func recvWrites(c *checker, lf *flow.Func, v *types.Var) string {
+	info := c.pass.TypesInfo
+	var out []string
+	all := false
+	add := func(e ast.Expr) {
+		if path, ok := fieldPath(info, e, v); ok && path != "" && !slices.Contains(out, path) {
+			out = append(out, path)
+		}
+	}
+	ast.Inspect(lf.Body(), func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			for _, lhs := range n.Lhs {
+				add(lhs)
+			}
+		case *ast.IncDecStmt:
+			add(n.X)
+		case *ast.UnaryExpr:
+			if _, ok := fieldPath(info, n.X, v); ok && n.Op == token.AND {
+				all = true // &b.cfg: set anywhere
+			}
+		case *ast.CallExpr:
+			for _, arg := range n.Args {
+				all = all || flow.VarOf(info, arg) == v
+			}
+			if sel, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr); ok && flow.VarOf(info, sel.X) == v {
+				if fn, ok := info.Uses[sel.Sel].(*types.Func); ok && fn.Origin() != lf.Fn {
+					pf := c.Summary(fn).Param(-1, kindPool)
+					switch {
+					case pf.Effect == 0:
+						all = true // a method that says nothing of it
+					case pf.Writes != "":
+						out = append(out, strings.Split(pf.Writes, ",")...)
+					}
+				}
+			}
+		}
+		return !all
+	})
+	if all {
+		return "*"
+	}
+	slices.Sort(out)
+	return strings.Join(slices.Compact(out), ",")
+}

@@ -51,6 +51,9 @@ type poolSource struct {
 	// enclosing function's own parameter: a wrapper, whose summary
 	// passes the test up (when), and whose own check stays quiet.
 	passed bool
+	// and: the helper's second test (flow.ResultFact.And), which the
+	// argument does not tell either and the wrapper passes up too.
+	and flow.Condition
 }
 
 // poolAt reports whether the node at cur builds a new connection pool:
@@ -380,13 +383,21 @@ func sourceFromResult(c *checker, cur inspector.Cursor, r *flow.ResultFact, name
 		// the argument, not a literal, is taken to set it.
 		return poolSource{}, false
 	}
+	var and flow.Condition // the second test, passed on as the first may be
 	if r.And.Param != 0 {
 		holds, known := c.HoldsAt(call, r.And)
 		if sig.Variadic() && r.And.Param == sig.Params().Len() {
 			holds, known = c.optionsBuild(call, r.And, holds, known)
 		}
-		if known && !holds || !known && !r.And.NonZero {
-			return poolSource{}, false // nor where it leaves the other out
+		if !known && !r.And.NonZero {
+			fn, _ := flow.EnclosingFunc(cur)
+			if passedCond(c, fn, call, r.And).Param == 0 {
+				return poolSource{}, false // nor where it leaves the other out
+			}
+			passed, and = true, r.And
+		}
+		if known && !holds {
+			return poolSource{}, false
 		}
 	}
 	var at flow.Place
@@ -398,13 +409,14 @@ func sourceFromResult(c *checker, cur inspector.Cursor, r *flow.ResultFact, name
 	if !known {
 		src.when = r.When
 	}
+	src.and = and
 	return src, true
 }
 
-// passedCond is PassedCond, or passedOptions where that finds none: w
-// in terms of the parameters of the function at fn.
+// passedCond is PassedCondRecv, or passedOptions where that finds none:
+// w in terms of the parameters (or the receiver) of the function at fn.
 func passedCond(c *checker, fn inspector.Cursor, call *ast.CallExpr, w flow.Condition) flow.Condition {
-	if cond := c.PassedCond(fn, call, w); cond.Param != 0 {
+	if cond := c.PassedCondRecv(fn, call, w); cond.Param != 0 {
 		return cond
 	}
 	if decl, ok := fn.Node().(*ast.FuncDecl); ok {

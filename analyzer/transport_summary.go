@@ -91,6 +91,17 @@ func summarizePool(c *checker, lf *flow.Func, f *flow.Fact) {
 				and = passed // if opts == nil { return }; privateNew(opts): both
 			}
 		}
+		if src.and.Param != 0 { // the helper's second test, passed on too: return NewClient(b.cfg)
+			switch passed := passedCond(c, lf.Cur(), cur.Node().(*ast.CallExpr), src.and); {
+			case passed == when || passed == and:
+			case and.Param == 0:
+				and = passed
+			case !ok:
+				when, ok = passed, true
+			default:
+				continue // too many tests to say
+			}
+		}
 		if !ok {
 			var also flow.Condition
 			if when, also, ok = optionGuard(c, lf, cur); ok && also.Param != 0 {
@@ -352,6 +363,9 @@ func summarizePoolParams(c *checker, lf *flow.Func, f *flow.Fact) {
 		}
 		if i > 0 && !fl.Escapes {
 			pf.Default, pf.DefaultWhen, _ = overridden(c, lf, v)
+		}
+		if i == 0 {
+			pf.Writes = recvWrites(c, lf, v)
 		}
 		f.Params = append(f.Params, pf)
 	}

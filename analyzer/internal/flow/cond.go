@@ -116,7 +116,7 @@ func (c *conds) zeroBefore(e ast.Expr, fields []string, depth int, at ast.Node) 
 		if len(fields) == 0 && IsBuiltin(info, x, "new") {
 			return false, true // new(T) is never nil
 		}
-		if len(fields) > 0 && c.zeroResult(x, fields[0]) {
+		if len(fields) > 0 && c.zeroResult(x, fields) {
 			return true, true // DefaultConfig() leaves HTTPClient nil (and its fields: of nothing)
 		}
 		if len(fields) > 0 {
@@ -159,6 +159,9 @@ func (c *conds) zeroBefore(e ast.Expr, fields []string, depth int, at ast.Node) 
 		if v == nil {
 			return false, false
 		}
+		if len(fields) > 0 && c.mutated(v, fields) {
+			return false, false // a method of its may have set the field: b.Insecure(), b.SetBase(rt)
+		}
 		if len(fields) > 0 && c.FieldsWritten(v) {
 			set, ok := c.lastSet(v, fields, at)
 			if !ok {
@@ -182,14 +185,34 @@ func (c *conds) zeroBefore(e ast.Expr, fields []string, depth int, at ast.Node) 
 }
 
 // zeroResult reports whether call, a call of a function whose summary
-// says so, returns a value whose field is nil.
-func (c *conds) zeroResult(call *ast.CallExpr, field string) bool {
+// says so, returns a value whose field path fields is zero (or a field
+// on that path: the fields of nothing).
+func (c *conds) zeroResult(call *ast.CallExpr, fields []string) bool {
 	fn := CalleeFunc(c.idx.info, call)
 	if fn == nil {
 		return false
 	}
 	for _, r := range c.idx.e.Summary(fn).Results {
-		if r.Index == 0 && slices.Contains(strings.Split(r.Zero, ","), field) {
+		if r.Index == 0 && r.Zero != "" && slices.ContainsFunc(strings.Split(r.Zero, ","), func(z string) bool {
+			return hasPrefix(Place(fields), Place(strings.Split(z, ".")))
+		}) {
+			return true
+		}
+	}
+	return false
+}
+
+// mutated reports whether a method with a pointer receiver called on v
+// may set the field path fields of v: its summary of the receiver says
+// it writes the path (or around it), or says nothing of the receiver.
+func (c *conds) mutated(v *types.Var, fields []string) bool {
+	for _, call := range c.idx.Writes().Mutators[v] {
+		fn := CalleeFunc(c.idx.info, call)
+		if fn == nil {
+			return true
+		}
+		params := c.idx.e.Summary(fn).Params
+		if !slices.ContainsFunc(params, func(p ParamFact) bool { return p.Index < 0 }) || slices.ContainsFunc(params, func(p ParamFact) bool { return p.Index < 0 && p.WritesAny(fields) }) {
 			return true
 		}
 	}
@@ -221,6 +244,8 @@ func fluentField(idx *Index, call *ast.CallExpr, fields []string) (ast.Expr, []s
 		}
 		path := strings.Split(p.Path, ".")
 		switch {
+		case p.Path == "" && p.Index < 0 && p.WritesAny(fields):
+			return nil, nil // a setter of a field on the path, or around it: b.Insecure()
 		case p.Path == "" && p.Index < 0 && !hasPrefix(Place(fields), Place(strings.Split(p.Sets, "."))):
 			recv = arg
 		case p.Path != "" && hasPrefix(Place(fields), Place(path)):

@@ -46,6 +46,13 @@ type ParamFact struct {
 	// only when the config has no client).
 	Default     string
 	DefaultWhen Condition
+	// Writes: for the receiver, the fields of the value it holds that
+	// the method may assign (paths joined by dots, separated by commas;
+	// "*": any), which a condition on those fields cannot read past (a
+	// builder's setter of a flag: b.cfg.Insecure = true). String leaves
+	// it out: most methods that touch a holder set some field of it,
+	// and the text would repeat their bodies.
+	Writes string
 }
 
 // An Effect is what a function does with a parameter's resource: a set
@@ -187,6 +194,7 @@ func (f *Fact) String() string {
 		if p.Default != "" {
 			s += ",default(" + p.Default + ":" + p.DefaultWhen.String() + ")"
 		}
+
 		parts = append(parts, s)
 	}
 	for _, r := range f.Results {
@@ -274,4 +282,18 @@ func SplitPath(path string) Place {
 		return Place{}
 	}
 	return strings.Split(path, ".")
+}
+
+// WritesAny reports whether the fields that p.Writes lists hold one on
+// the path fields, or around it (a setter of the whole config).
+func (p ParamFact) WritesAny(fields []string) bool {
+	if p.Writes == "" {
+		return false
+	}
+	for _, w := range strings.Split(p.Writes, ",") {
+		if w == "*" || hasPrefix(Place(fields), Place(strings.Split(w, "."))) || hasPrefix(Place(strings.Split(w, ".")), Place(fields)) {
+			return true
+		}
+	}
+	return false
 }

@@ -341,6 +341,17 @@ func nilDefault(info *types.Info, as inspector.Cursor, v *types.Var, path Place)
 //	func (c *Client) Get(name string, out any) (*Res, error) {
 //		return c.open(name, out)    // fresh when out is nil
 func (c *guards) PassedCond(fn inspector.Cursor, call *ast.CallExpr, w Condition) Condition {
+	return c.passedCond(fn, call, w, false)
+}
+
+// PassedCondRecv is PassedCond, where the argument may also be a field of
+// the receiver of the function at fn (a builder's config: return
+// NewClient(b.cfg), when(!p0.HTTPClient) is when(!recv.cfg.HTTPClient)).
+func (c *guards) PassedCondRecv(fn inspector.Cursor, call *ast.CallExpr, w Condition) Condition {
+	return c.passedCond(fn, call, w, true)
+}
+
+func (c *guards) passedCond(fn inspector.Cursor, call *ast.CallExpr, w Condition, recv bool) Condition {
 	if call.Ellipsis.IsValid() {
 		// f(as, opts...): the options are the function's own, forwarded
 		// whole; a test of the slice is a test of its parameter.
@@ -358,7 +369,7 @@ func (c *guards) PassedCond(fn inspector.Cursor, call *ast.CallExpr, w Condition
 	if arg == nil {
 		return Condition{}
 	}
-	p, ok := c.paramPath(fn, arg, false)
+	p, ok := c.paramPath(fn, arg, recv)
 	if !ok {
 		return Condition{}
 	}

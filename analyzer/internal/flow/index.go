@@ -58,6 +58,9 @@ type Writes struct {
 	Fields    []Write                // in source order
 	FieldsOf  map[*types.Var][]Write // Fields by the variable at the root of their base (v in v.A.B = x)
 	Addressed map[*types.Var]bool    // variables whose address, or a field's, is taken (&v, &v.A): anything may set them
+	// Mutators: the calls of a method with a pointer receiver on a
+	// variable (v.SetX(x), b.Insecure()), which may set its fields.
+	Mutators map[*types.Var][]*ast.CallExpr
 }
 
 // Writes returns the package's index of writes, built on first use.
@@ -121,7 +124,7 @@ func rootVar(info *types.Info, base ast.Expr) *types.Var {
 
 // collectWrites returns the writes in nodes.
 func collectWrites(info *types.Info, nodes []ast.Node) *Writes {
-	w := &Writes{Vars: make(map[*types.Var][]Write), FieldsOf: make(map[*types.Var][]Write), Addressed: make(map[*types.Var]bool)}
+	w := &Writes{Vars: make(map[*types.Var][]Write), FieldsOf: make(map[*types.Var][]Write), Addressed: make(map[*types.Var]bool), Mutators: make(map[*types.Var][]*ast.CallExpr)}
 	add := func(lhs, rhs ast.Expr, zero bool, stmt *ast.AssignStmt) {
 		switch lhs := ast.Unparen(lhs).(type) {
 		case *ast.Ident:
@@ -164,6 +167,14 @@ func collectWrites(info *types.Info, nodes []ast.Node) *Writes {
 		case *ast.UnaryExpr:
 			if v := rootVar(info, n.X); n.Op == token.AND && v != nil {
 				w.Addressed[v] = true
+			}
+		case *ast.CallExpr:
+			if sel, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr); ok {
+				if s, ok := info.Selections[sel]; ok && s.Kind() == types.MethodVal && IsPointerType(s.Obj().(*types.Func).Signature().Recv().Type()) {
+					if v := VarOf(info, sel.X); v != nil {
+						w.Mutators[v] = append(w.Mutators[v], n)
+					}
+				}
 			}
 		case *ast.RangeStmt:
 			if n.Tok == token.ASSIGN {

@@ -143,7 +143,7 @@ type Builder struct {
 	path string
 }
 
-func NewBuilder() *Builder { return &Builder{} } // want NewBuilder:`^result0:new,zero\(hc\)$`
+func NewBuilder() *Builder { return &Builder{} } // want NewBuilder:`^result0:new,zero\(hc,path\)$`
 
 func (b *Builder) SetClient(hc Doer) { b.hc = hc } // want SetClient:`^recv:pool:borrows,sets\(hc\) param0:pool:into\(recv\)$`
 

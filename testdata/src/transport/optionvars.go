@@ -13,7 +13,7 @@ type varOption func(*varConfig)
 
 var sharedConfig varConfig
 
-func newFromShared(opts ...varOption) *http.Client { // want newFromShared:`^result0:new$`
+func newFromShared(opts ...varOption) *http.Client { // want newFromShared:`^result0:new,zero\(CheckRedirect,Jar,Timeout\)$`
 	for _, o := range opts {
 		o(&sharedConfig)
 	}

@@ -361,7 +361,7 @@ func (t *tracked) compare(e *ast.BinaryExpr, truth bool, st pathState) (states [
 		return nil, false, false
 	}
 	nonNil := (e.Op == token.NEQ) == truth
-	if holdsToward(t.c.Info, t.v, t.at, operand) {
+	if holdsToward(t.c.Info, t.v, t.at, operand) || t.heldToward(operand, st.dead) {
 		if !nonNil {
 			return nil, false, true // nil: nothing to release
 		}
@@ -401,6 +401,18 @@ func (t *tracked) compare(e *ast.BinaryExpr, truth bool, st pathState) (states [
 		return []pathState{st}, false, true
 	}
 	return nil, false, false
+}
+
+// heldToward reports whether e selects the resource, or a value on the
+// way to it, from a holder that still holds it (not in dead): a nil test
+// of it is one of the resource (win = r; if win.resp == nil).
+func (t *tracked) heldToward(e ast.Expr, dead uint8) bool {
+	for k, h := range t.holders {
+		if dead&(1<<(k+1)) == 0 && len(h.at) > 0 && holdsToward(t.c.Info, h.v, h.at, e) {
+			return true
+		}
+	}
+	return false
 }
 
 // errFieldOf reports whether e selects, from t's variable, the field

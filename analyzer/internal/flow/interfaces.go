@@ -132,7 +132,10 @@ func agreed(facts []*Fact) *Fact {
 	}
 	f := &Fact{}
 	for _, p := range facts[0].Params {
-		if all(facts[1:], func(g *Fact) bool { return slices.ContainsFunc(g.Params, func(q ParamFact) bool { return q == p }) }) {
+		p.Writes = "" // (the fields a setter writes: no variable has the interface's type to mutate)
+		if all(facts[1:], func(g *Fact) bool {
+			return slices.ContainsFunc(g.Params, func(q ParamFact) bool { q.Writes = ""; return q == p })
+		}) {
 			f.Params = append(f.Params, p)
 		}
 	}

@@ -54,6 +54,10 @@ type poolSource struct {
 	// and: the helper's second test (flow.ResultFact.And), which the
 	// argument does not tell either and the wrapper passes up too.
 	and flow.Condition
+	// dropped: the callee builds the pool, uses it and drops it itself,
+	// where the argument passes its test (fact droppedPool): each call
+	// leaves one.
+	dropped bool
 }
 
 // poolAt reports whether the node at cur builds a new connection pool:
@@ -217,6 +221,13 @@ func poolCall(c *checker, cur inspector.Cursor, fn *types.Func) (poolSource, boo
 			return src, ok
 		}
 	}
+	if r == nil {
+		if r = c.Summary(fn).Result(kindPoolDropped); r != nil {
+			src, ok := sourceFromResult(c, cur, r, fn.Name())
+			src.dropped = true
+			return src, ok
+		}
+	}
 	return sourceFromResult(c, cur, r, fn.Name())
 }
 
@@ -368,6 +379,10 @@ func sourceFromResult(c *checker, cur inspector.Cursor, r *flow.ResultFact, name
 	if !ok || r.Index >= sig.Results().Len() {
 		return poolSource{}, false
 	}
+	var typ types.Type // (none for a pool the callee drops itself)
+	if r.Index >= 0 {
+		typ = sig.Results().At(r.Index).Type()
+	}
 	holds, known := c.HoldsAt(call, r.When)
 	if sig.Variadic() && r.When.Param == sig.Params().Len() {
 		holds, known = c.optionsBuild(call, r.When, holds, known)
@@ -404,7 +419,7 @@ func sourceFromResult(c *checker, cur inspector.Cursor, r *flow.ResultFact, name
 	if r.Path != "" {
 		at = strings.Split(r.Path, ".")
 	}
-	src := poolSource{cur: cur, expr: call, typ: sig.Results().At(r.Index).Type(), helper: name, result: r.Index, at: at, lazy: r.Lazy,
+	src := poolSource{cur: cur, expr: call, typ: typ, helper: name, result: r.Index, at: at, lazy: r.Lazy,
 		noKeepAlive: nethttp.ChainTurnsOffPooling(info, call), passed: passed, closer: r.Closer}
 	if !known {
 		src.when = r.When

@@ -199,6 +199,9 @@ func (f *Fact) String() string {
 	}
 	for _, r := range f.Results {
 		s := fmt.Sprintf("result%d:%s", r.Index, r.Kind)
+		if r.Index < 0 {
+			s = string(r.Kind) // not a result: what the function does with what it builds
+		}
 		if r.Method != "" {
 			s = r.Method + "()." + s
 		}

@@ -55,7 +55,7 @@ func WithShared(u string) error {
 	return NewSvc(SvcOptions{Client: shared}).Get(u)
 }
 
-func WithSharedFor(u string, c *http.Client) error { // want WithSharedFor:`^param1:pool:uses$`
+func WithSharedFor(u string, c *http.Client) error { // want WithSharedFor:`^param1:pool:uses droppedPool,when\(!p1.Transport\)$`
 	return NewSvcFor(c).Get(u)
 }
 

@@ -52,7 +52,7 @@ func RestyClosed(u string) error {
 	return err
 }
 
-func RestyWithClient(u string, hc *http.Client) error { // want RestyWithClient:`^param1:pool:uses$`
+func RestyWithClient(u string, hc *http.Client) error { // want RestyWithClient:`^param1:pool:uses droppedPool,when\(!p1.Transport\)$`
 	c := resty.NewWithClient(hc) // the caller's client: its Transport is not ours
 	_, err := c.R().Get(u)
 	return err

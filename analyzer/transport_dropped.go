@@ -1,0 +1,92 @@
+package analyzer
+
+import (
+	"fmt"
+	"go/ast"
+	"go/types"
+	"strings"
+
+	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/flow"
+	"golang.org/x/tools/go/analysis"
+)
+
+// This file holds the pools that a one-shot helper builds, uses and
+// drops itself, where its arguments let it build one: its own check
+// stays quiet (the argument decides), and its summary tells its callers
+// when each call leaves a pool behind.
+//
+//	func QuickGet(ctx context.Context, cfg Config, u string) ([]byte, error) {
+//		c := NewClient(cfg)           // its own Transport where cfg.HTTPClient is nil
+//		return c.Fetch(ctx, u)        // fact droppedPool,when(!p1.HTTPClient)
+//	}
+//
+//	QuickGet(ctx, dep.Config{Timeout: t}, u)   // a pool per call
+
+// summarizeDropped records in f the pool that lf gets from a helper
+// that builds it only under a test of lf's own parameters (or receiver),
+// and then uses and drops (not returned, kept, closed or turned off):
+// its callers whose arguments pass the test leave one pool per call.
+// A helper of that kind called the same way passes its fact on.
+func summarizeDropped(c *checker, lf *flow.Func, f *flow.Fact) {
+	if lf.Decl == nil || lf.Sig().Params().Len() == 0 && lf.Sig().Recv() == nil {
+		return // a literal runs where it is written; a test needs a value to test
+	}
+	info := c.pass.TypesInfo
+	for cur := range lf.Cur().Preorder((*ast.CallExpr)(nil)) {
+		call := cur.Node().(*ast.CallExpr)
+		fn := flow.CalleeFunc(info, call)
+		if fn == nil || !mayDrop(c, fn) {
+			continue // (the cheap test first)
+		}
+		if encl, _ := flow.EnclosingFunc(cur); encl.Node() != lf.Node() {
+			continue // in a literal: when it runs is its own
+		}
+		src, ok := poolCall(c, cur, fn)
+		if !ok || !src.passed || src.noKeepAlive && !src.off {
+			continue // built whatever lf is given (its own check's), or never
+		}
+		if !src.dropped {
+			fl := flow.Lift(c.Follow(c.pools.spec, lf.Cur(), cur, src.result, src.at, 0))
+			if fl.Fn.Node() != lf.Node() || !dropped(c, src, fl) {
+				continue
+			}
+		}
+		when, and := passedCond(c, lf.Cur(), call, src.when), passedCond(c, lf.Cur(), call, src.and)
+		if when.Param == 0 {
+			when, and = and, flow.Condition{}
+		}
+		f.Results = append(f.Results, flow.ResultFact{Index: -1, Kind: kindPoolDropped, When: when, And: and})
+		return
+	}
+}
+
+// mayDrop reports whether a call of fn may build a pool its caller
+// drops under a test of the arguments, or drop one itself: the cheap
+// test before poolCall.
+func mayDrop(c *checker, fn *types.Func) bool {
+	f := c.Summary(fn)
+	if r := f.Result(kindPool); r != nil && r.When.Param != 0 {
+		return true
+	}
+	return f.Result(kindPoolDropped) != nil
+}
+
+// reportDropped emits the diagnostic for the call at src of a helper
+// that builds, uses and drops a pool of its own where its arguments let
+// it (see summarizeDropped), in code that runs repeatedly (why).
+func (t *poolCheck) reportDropped(src poolSource, why string) {
+	fix := "build what it builds once and reuse it"
+	if fn := flow.CalleeFunc(t.c.pass.TypesInfo, src.expr.(*ast.CallExpr)); fn != nil {
+		if r := t.c.Summary(fn).Result(kindPoolDropped); r != nil && r.When.Field != "" && !r.When.NonZero && r.When.Const == "" {
+			fields := strings.Split(r.When.Field, ".")
+			fix = "give it a long-lived client in its " + fields[len(fields)-1] + ", or " + fix
+		}
+	}
+	t.c.report(analysis.Diagnostic{
+		Pos:      src.expr.Pos(),
+		End:      src.expr.End(),
+		Category: nameTransport,
+		Message: fmt.Sprintf("%s() builds a connection pool of its own for the arguments given here, uses it and drops it, %s, so each call leaves a new pool of idle keep-alive connections open; %s",
+			src.helper, why, fix),
+	})
+}

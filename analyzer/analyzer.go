@@ -171,11 +171,11 @@ const (
 	kindBody     flow.Kind = "body"            // a response whose Body the caller must close
 	kindPool     flow.Kind = "pool"            // a connection pool that keeps idle connections
 	kindPoolOff  flow.Kind = "poolOff"         // a Transport with keep-alives off by a constant: a pool if turned back on
+	kindDialConn flow.Kind = "noKeepAliveConn" // a connection with TCP keep-alive turned off (the result of a dial func)
 	// kindPoolDropped: not a result (Index -1), a pool the function
 	// builds, uses and drops itself each time it runs, where its
 	// parameters pass the result's tests (transport_dropped.go).
 	kindPoolDropped flow.Kind = "droppedPool"
-	kindDialConn flow.Kind = "noKeepAliveConn" // a connection with TCP keep-alive turned off (the result of a dial func)
 	// kindInertOption: not a resource, a functional option that sets no
 	// field that can hold a pool (transport_inert.go).
 	kindInertOption flow.Kind = "inertOption"

@@ -65,40 +65,6 @@ func checkTransport(c *checker, pools []poolSource) {
 	}
 }
 
-// dropped reports whether the pool built at src, which fl follows in its
-// function, is used there and then dropped with its idle connections:
-// not handed on, closed, turned off, unused, replaced first, nor kept
-// alive by a worker loop (whether the function runs repeatedly is
-// asked apart).
-func dropped(c *checker, src poolSource, fl *flow.Flow) bool {
-	fn := fl.Fn
-	switch {
-	case src.closer != 0 && !cleanupCalls(c, src, fl):
-		return false // its cleanup handed on: whoever holds it releases the pool
-	case fl.Escapes || fl.Returned:
-		return false // handed on: whoever holds it owns it
-	case closesPool(c, fl) || fl.Flags&poolNoKeepAlive != 0 || fl.Flags&poolNoKeepAliveSet != 0 && offBeforeUse(c, fl):
-		return false // its idle connections are closed, or never kept
-	case src.off && fl.Flags&poolKeepAliveOn == 0:
-		return false // keep-alives off, and never turned back on
-	case len(fl.Uses) == 0, (src.lazy || src.bare) && !filled(fl):
-		return false // never used (or never built): it holds no connections
-	case (src.lazy || src.bare) && (fl.Replaced || fl.Flags&poolFieldSet != 0):
-		return false // given a client of the caller's, or content, first: it may not build its own
-	case replacedBeforeUse(c, fl, src.expr.Pos()):
-		return false // a setter gave its holder another client first: it never holds a connection
-	case closesRequests(c, fn, fl):
-		return false // req.Close = true: each connection is closed after its request
-	case servesEndlessLoop(c, src.cur, fl):
-		return false // a worker: the pool lives as long as its loop, as long as the process
-	case flow.IsTestFile(c.pass.Fset, src.expr.Pos()) && allExpectedToFail(c, fl):
-		return false // a test whose requests through it are all expected to fail
-	case flow.IsTestFile(c.pass.Fset, src.expr.Pos()) && closesTestServer(c, fn):
-		return false // a test (or subtest) that closes its httptest server, which closes the idle connections
-	}
-	return true
-}
-
 // A poolCheck holds the memos of one pass of the transport check.
 type poolCheck struct {
 	c        *checker

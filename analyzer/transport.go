@@ -168,13 +168,8 @@ func (t *poolCheck) report(src poolSource, fl *flow.Flow, why string) {
 	case strings.HasPrefix(why, "on every request"):
 		each = "request"
 	}
-	d := analysis.Diagnostic{
-		Pos:      src.expr.Pos(),
-		End:      src.expr.End(),
-		Category: nameTransport,
-		Message: fmt.Sprintf("%s is built %s and dropped after use, so each %s leaves a new pool of idle keep-alive connections open; "+
-			"reuse one long-lived client/transport, or set DisableKeepAlives: true for short connections, or %s", subject, why, each, closer),
-	}
+	d := poolDiag(src, fmt.Sprintf("%s is built %s and dropped after use, so each %s leaves a new pool of idle keep-alive connections open; "+
+		"reuse one long-lived client/transport, or set DisableKeepAlives: true for short connections, or %s", subject, why, each, closer))
 	if src.sdk {
 		d.Message = fmt.Sprintf("%s is built %s and dropped after use, so each %s leaves a new pool of idle keep-alive connections open "+
 			"(the SDK gives each client a pool of its own); build the client once, at startup or in a sync.Once, and reuse it", subject, why, each)
@@ -193,6 +188,12 @@ func (t *poolCheck) report(src poolSource, fl *flow.Flow, why string) {
 		d.SuggestedFixes = []analysis.SuggestedFix{fix}
 	}
 	t.c.report(d)
+}
+
+// poolDiag returns a diagnostic of the transport check at the
+// construction of src that says msg.
+func poolDiag(src poolSource, msg string) analysis.Diagnostic {
+	return analysis.Diagnostic{Pos: src.expr.Pos(), End: src.expr.End(), Category: nameTransport, Message: msg}
 }
 
 // servesEndlessLoop reports whether a request through the pool built at

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/flow"
-	"golang.org/x/tools/go/analysis"
 )
 
 // This file holds the pools that a one-shot helper builds, uses and
@@ -116,11 +115,6 @@ func (t *poolCheck) reportDropped(src poolSource, why string) {
 			fix = "give it a long-lived client in its " + fields[len(fields)-1] + ", or " + fix
 		}
 	}
-	t.c.report(analysis.Diagnostic{
-		Pos:      src.expr.Pos(),
-		End:      src.expr.End(),
-		Category: nameTransport,
-		Message: fmt.Sprintf("%s() builds a connection pool of its own for the arguments given here, uses it and drops it, %s, so each call leaves a new pool of idle keep-alive connections open; %s",
-			src.helper, why, fix),
-	})
+	t.c.report(poolDiag(src, fmt.Sprintf("%s() builds a connection pool of its own for the arguments given here, uses it and drops it, %s, so each call leaves a new pool of idle keep-alive connections open; %s",
+		src.helper, why, fix)))
 }

@@ -189,13 +189,8 @@ func (t *poolCheck) reportStored(src poolSource, field string, uses []ast.Node, 
 	if src.helper != "" {
 		subject = "connection pool from " + src.helper + "()"
 	}
-	d := analysis.Diagnostic{
-		Pos:      src.expr.Pos(),
-		End:      src.expr.End(),
-		Category: nameTransport,
-		Message: fmt.Sprintf("%s is stored into %s %s, replacing the pool the call before stored there without closing it, so each call orphans a pool of idle keep-alive connections; "+
-			"build it once (in the constructor, or only while %s is nil), or call CloseIdleConnections on the old one before replacing it", subject, field, why, field),
-	}
+	d := poolDiag(src, fmt.Sprintf("%s is stored into %s %s, replacing the pool the call before stored there without closing it, so each call orphans a pool of idle keep-alive connections; "+
+		"build it once (in the constructor, or only while %s is nil), or call CloseIdleConnections on the old one before replacing it", subject, field, why, field))
 	for _, u := range uses {
 		d.Related = append(d.Related, analysis.RelatedInformation{Pos: u.Pos(), End: u.End(), Message: "request sent through the pool stored on this call"})
 	}

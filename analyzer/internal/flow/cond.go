@@ -116,7 +116,7 @@ func (c *conds) zeroBefore(e ast.Expr, fields []string, depth int, at ast.Node) 
 		if len(fields) == 0 && IsBuiltin(info, x, "new") {
 			return false, true // new(T) is never nil
 		}
-		if len(fields) > 0 && c.zeroResult(x, fields) {
+		if len(fields) > 0 && zeroResult(c.idx, x, fields) {
 			return true, true // DefaultConfig() leaves HTTPClient nil (and its fields: of nothing)
 		}
 		if len(fields) > 0 {
@@ -159,7 +159,7 @@ func (c *conds) zeroBefore(e ast.Expr, fields []string, depth int, at ast.Node) 
 		if v == nil {
 			return false, false
 		}
-		if len(fields) > 0 && c.mutated(v, fields) {
+		if len(fields) > 0 && mutated(c.idx, v, fields) {
 			return false, false // a method of its may have set the field: b.Insecure(), b.SetBase(rt)
 		}
 		if len(fields) > 0 && c.FieldsWritten(v) {
@@ -182,77 +182,6 @@ func (c *conds) zeroBefore(e ast.Expr, fields []string, depth int, at ast.Node) 
 		}
 	}
 	return false, false
-}
-
-// zeroResult reports whether call, a call of a function whose summary
-// says so, returns a value whose field path fields is zero (or a field
-// on that path: the fields of nothing).
-func (c *conds) zeroResult(call *ast.CallExpr, fields []string) bool {
-	fn := CalleeFunc(c.idx.info, call)
-	if fn == nil {
-		return false
-	}
-	for _, r := range c.idx.e.Summary(fn).Results {
-		if r.Index == 0 && r.Zero != "" && slices.ContainsFunc(strings.Split(r.Zero, ","), func(z string) bool {
-			return hasPrefix(Place(fields), Place(strings.Split(z, ".")))
-		}) {
-			return true
-		}
-	}
-	return false
-}
-
-// mutated reports whether a method with a pointer receiver called on v
-// may set the field path fields of v: its summary of the receiver says
-// it writes the path (or around it), or says nothing of the receiver.
-func (c *conds) mutated(v *types.Var, fields []string) bool {
-	for _, call := range c.idx.Writes().Mutators[v] {
-		fn := CalleeFunc(c.idx.info, call)
-		if fn == nil {
-			return true
-		}
-		params := c.idx.e.Summary(fn).Params
-		if !slices.ContainsFunc(params, func(p ParamFact) bool { return p.Index < 0 }) || slices.ContainsFunc(params, func(p ParamFact) bool { return p.Index < 0 && p.WritesAny(fields) }) {
-			return true
-		}
-	}
-	return false
-}
-
-// fluentField returns where the field path fields of what call returns
-// comes from, by its callee's summary, and the path left inside it: an
-// argument that the callee returns at that field (a setter), or the
-// receiver, returned whole by a method that sets nothing on the path
-// (another setter of a builder); nil if not known.
-func fluentField(idx *Index, call *ast.CallExpr, fields []string) (ast.Expr, []string) {
-	fn := CalleeFunc(idx.info, call)
-	if fn == nil || call.Ellipsis.IsValid() {
-		return nil, nil
-	}
-	var recv ast.Expr
-	for _, p := range idx.e.Summary(fn).Params {
-		if p.Effect&Returns == 0 || p.Result != 0 {
-			continue
-		}
-		w := Condition{Param: p.Index + 1}
-		if p.Index < 0 {
-			w.Param = -1 // the receiver
-		}
-		arg := CondArg(idx.info, call, w)
-		if arg == nil {
-			continue
-		}
-		path := strings.Split(p.Path, ".")
-		switch {
-		case p.Path == "" && p.Index < 0 && p.WritesAny(fields):
-			return nil, nil // a setter of a field on the path, or around it: b.Insecure()
-		case p.Path == "" && p.Index < 0 && !hasPrefix(Place(fields), Place(strings.Split(p.Sets, "."))):
-			recv = arg
-		case p.Path != "" && hasPrefix(Place(fields), Place(path)):
-			return arg, fields[len(path):]
-		}
-	}
-	return recv, fields
 }
 
 // ZeroAt reports whether the field path fields of e is known to be zero

@@ -341,17 +341,18 @@ func nilDefault(info *types.Info, as inspector.Cursor, v *types.Var, path Place)
 //	func (c *Client) Get(name string, out any) (*Res, error) {
 //		return c.open(name, out)    // fresh when out is nil
 func (c *guards) PassedCond(fn inspector.Cursor, call *ast.CallExpr, w Condition) Condition {
-	return c.passedCond(fn, call, w, false)
+	return passedCond(c, fn, call, w, false)
 }
 
 // PassedCondRecv is PassedCond, where the argument may also be a field of
 // the receiver of the function at fn (a builder's config: return
 // NewClient(b.cfg), when(!p0.HTTPClient) is when(!recv.cfg.HTTPClient)).
 func (c *guards) PassedCondRecv(fn inspector.Cursor, call *ast.CallExpr, w Condition) Condition {
-	return c.passedCond(fn, call, w, true)
+	return passedCond(c, fn, call, w, true)
 }
 
-func (c *guards) passedCond(fn inspector.Cursor, call *ast.CallExpr, w Condition, recv bool) Condition {
+// passedCond is PassedCond, and PassedCondRecv if recv.
+func passedCond(c *guards, fn inspector.Cursor, call *ast.CallExpr, w Condition, recv bool) Condition {
 	if call.Ellipsis.IsValid() {
 		// f(as, opts...): the options are the function's own, forwarded
 		// whole; a test of the slice is a test of its parameter.

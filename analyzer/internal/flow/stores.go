@@ -258,12 +258,10 @@ func DeclaredWith(fn inspector.Cursor, v *types.Var) (init ast.Expr, result int)
 // constructor built), or a call of a method that returns its receiver
 // (or an argument), itself new: New().URL(u), a builder's chain.
 func (c *Engine) IsNew(e ast.Expr, result int) bool {
+	if CompositeOf(e) != nil {
+		return true // a composite literal, or its address
+	}
 	switch x := ast.Unparen(e).(type) {
-	case *ast.CompositeLit:
-		return true
-	case *ast.UnaryExpr:
-		_, lit := ast.Unparen(x.X).(*ast.CompositeLit)
-		return x.Op == token.AND && lit
 	case *ast.CallExpr:
 		if IsBuiltin(c.Info, x, "new") {
 			return true

@@ -65,16 +65,24 @@ func summarizeDropped(c *checker, lf *flow.Func, f *flow.Fact) {
 		return // a literal runs where it is written; a test needs a value to test
 	}
 	info := c.pass.TypesInfo
-	for cur := range lf.Cur().Preorder((*ast.CallExpr)(nil)) {
-		call := cur.Node().(*ast.CallExpr)
-		fn := flow.CalleeFunc(info, call)
-		if fn == nil || !mayDrop(c, fn) {
-			continue // (the cheap test first)
+	var calls []*ast.CallExpr // the calls that may build a pool under a test (the cheap test first: most functions have none)
+	ast.Inspect(lf.Body(), func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false // when a literal runs is its own
+		case *ast.CallExpr:
+			if fn := flow.CalleeFunc(info, n); fn != nil && mayDrop(c, fn) {
+				calls = append(calls, n)
+			}
 		}
-		if encl, _ := flow.EnclosingFunc(cur); encl.Node() != lf.Node() {
-			continue // in a literal: when it runs is its own
+		return true
+	})
+	for _, call := range calls {
+		cur, ok := lf.Cur().FindNode(call)
+		if !ok {
+			continue
 		}
-		src, ok := poolCall(c, cur, fn)
+		src, ok := poolCall(c, cur, flow.CalleeFunc(info, call))
 		if !ok || !src.passed || src.noKeepAlive && !src.off {
 			continue // built whatever lf is given (its own check's), or never
 		}

@@ -61,7 +61,7 @@ func dropped(c *checker, src poolSource, fl *flow.Flow) bool {
 // its callers whose arguments pass the test leave one pool per call.
 // A helper of that kind called the same way passes its fact on.
 func summarizeDropped(c *checker, lf *flow.Func, f *flow.Fact) {
-	if lf.Decl == nil || lf.Sig().Params().Len() == 0 && lf.Sig().Recv() == nil {
+	if lf.Decl == nil || !carriesPoolTest(c, lf.Sig()) {
 		return // a literal runs where it is written; a test needs a value to test
 	}
 	info := c.pass.TypesInfo
@@ -99,6 +99,22 @@ func summarizeDropped(c *checker, lf *flow.Func, f *flow.Fact) {
 		f.Results = append(f.Results, flow.ResultFact{Index: -1, Kind: kindPoolDropped, When: when, And: and})
 		return
 	}
+}
+
+// carriesPoolTest reports whether a function of signature sig takes a
+// value that a helper's test of whether to build a pool can read: a
+// receiver or parameter that can hold a pool (a config with a client, a
+// client, a builder), or options.
+func carriesPoolTest(c *checker, sig *types.Signature) bool {
+	if recv := sig.Recv(); recv != nil && c.pools.holdsPool(recv.Type()) {
+		return true
+	}
+	for p := range sig.Params().Variables() {
+		if c.pools.holdsPool(p.Type()) || c.pools.isOption(p.Type()) {
+			return true
+		}
+	}
+	return false
 }
 
 // mayDrop reports whether a call of fn may build a pool its caller

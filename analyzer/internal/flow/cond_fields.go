@@ -33,7 +33,7 @@ func zeroResult(idx *Index, call *ast.CallExpr, fields []string) bool {
 // may set the field path fields of v: its summary of the receiver says
 // it writes the path (or around it), or says nothing of the receiver.
 func mutated(idx *Index, v *types.Var, fields []string) bool {
-	for _, call := range idx.Writes().Mutators[v] {
+	for _, call := range idx.MutatorsOf(v) {
 		fn := CalleeFunc(idx.info, call)
 		if fn == nil {
 			return true

@@ -15,12 +15,13 @@ import (
 
 // An Index holds the indexes of one package, each built on first use.
 type Index struct {
-	info    *types.Info
-	pkg     *types.Package
-	e       *Engine                                        // for its syntax
-	varUses map[ast.Node]map[*types.Var][]inspector.Cursor // uses of variables, by function
-	written *Writes                                        // writes to variables and fields
-	local   map[*types.Scope]*Writes                       // writes in one function, by its scope
+	info     *types.Info
+	pkg      *types.Package
+	e        *Engine                                        // for its syntax
+	varUses  map[ast.Node]map[*types.Var][]inspector.Cursor // uses of variables, by function
+	written  *Writes                                        // writes to variables and fields
+	mutators map[*types.Var][]*ast.CallExpr                 // see MutatorsOf
+	local    map[*types.Scope]*Writes                       // writes in one function, by its scope
 }
 
 // UsesOf returns the identifiers in the function at fn that use v, in
@@ -58,9 +59,6 @@ type Writes struct {
 	Fields    []Write                // in source order
 	FieldsOf  map[*types.Var][]Write // Fields by the variable at the root of their base (v in v.A.B = x)
 	Addressed map[*types.Var]bool    // variables whose address, or a field's, is taken (&v, &v.A): anything may set them
-	// Mutators: the calls of a method with a pointer receiver on a
-	// variable (v.SetX(x), b.Insecure()), which may set its fields.
-	Mutators map[*types.Var][]*ast.CallExpr
 }
 
 // Writes returns the package's index of writes, built on first use.
@@ -73,6 +71,32 @@ func (x *Index) Writes() *Writes {
 		x.written = collectWrites(x.info, files)
 	}
 	return x.written
+}
+
+// MutatorsOf returns the calls of a method with a pointer receiver on
+// the variable v (v.SetX(x), b.Insecure()), which may set its fields,
+// from an index of the package's built on first use (few packages ask).
+func (x *Index) MutatorsOf(v *types.Var) []*ast.CallExpr {
+	if x.mutators == nil {
+		x.mutators = make(map[*types.Var][]*ast.CallExpr)
+		for _, f := range x.e.Pass.Files {
+			ast.Inspect(f, func(n ast.Node) bool {
+				call, ok := n.(*ast.CallExpr)
+				if !ok {
+					return true
+				}
+				if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
+					if s, ok := x.info.Selections[sel]; ok && s.Kind() == types.MethodVal && IsPointerType(s.Obj().(*types.Func).Signature().Recv().Type()) {
+						if w := VarOf(x.info, sel.X); w != nil {
+							x.mutators[w] = append(x.mutators[w], call)
+						}
+					}
+				}
+				return true
+			})
+		}
+	}
+	return x.mutators[v]
 }
 
 // WritesTo returns the writes to v: those of its function for a local
@@ -124,7 +148,7 @@ func rootVar(info *types.Info, base ast.Expr) *types.Var {
 
 // collectWrites returns the writes in nodes.
 func collectWrites(info *types.Info, nodes []ast.Node) *Writes {
-	w := &Writes{Vars: make(map[*types.Var][]Write), FieldsOf: make(map[*types.Var][]Write), Addressed: make(map[*types.Var]bool), Mutators: make(map[*types.Var][]*ast.CallExpr)}
+	w := &Writes{Vars: make(map[*types.Var][]Write), FieldsOf: make(map[*types.Var][]Write), Addressed: make(map[*types.Var]bool)}
 	add := func(lhs, rhs ast.Expr, zero bool, stmt *ast.AssignStmt) {
 		switch lhs := ast.Unparen(lhs).(type) {
 		case *ast.Ident:
@@ -168,14 +192,7 @@ func collectWrites(info *types.Info, nodes []ast.Node) *Writes {
 			if v := rootVar(info, n.X); n.Op == token.AND && v != nil {
 				w.Addressed[v] = true
 			}
-		case *ast.CallExpr:
-			if sel, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr); ok {
-				if s, ok := info.Selections[sel]; ok && s.Kind() == types.MethodVal && IsPointerType(s.Obj().(*types.Func).Signature().Recv().Type()) {
-					if v := VarOf(info, sel.X); v != nil {
-						w.Mutators[v] = append(w.Mutators[v], n)
-					}
-				}
-			}
+
 		case *ast.RangeStmt:
 			if n.Tok == token.ASSIGN {
 				for _, e := range []ast.Expr{n.Key, n.Value} {

@@ -74,7 +74,9 @@ func poolAt(c *checker, cur inspector.Cursor) (poolSource, bool) {
 	case *ast.ValueSpec:
 		return poolDecl(c, cur)
 	case *ast.CallExpr:
-		return poolCall(c, cur, flow.CalleeFunc(c.pass.TypesInfo, n))
+		if src, ok := poolCall(c, cur, flow.CalleeFunc(c.pass.TypesInfo, n)); ok && !src.dropped {
+			return src, true
+		} // (a pool the callee drops itself is in none of its results)
 	}
 	return poolSource{}, false
 }

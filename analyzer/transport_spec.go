@@ -110,12 +110,17 @@ func (s poolSpec) Selector(stack []ast.Node, i int, sel *ast.SelectorExpr, selec
 			return flow.Step{Kind: flow.UseRead, Flags: poolMutated}
 		case fn.Pkg() != nil && fn.Pkg().Path() == "net/http":
 			return flow.Stop(flow.UseEscape)
-		case types.IsInterface(fn.Signature().Recv().Type()) && fn.Name() != "Close" && c.Summary(fn).Param(-1, kindPool).Effect == 0:
+		case types.IsInterface(fn.Signature().Recv().Type()) && c.Summary(fn).Param(-1, kindPool).Effect == 0:
 			// A method of an interface whose value holds the pool (a
 			// library's client interface, whose implementation sends
 			// requests through it): a use, unless its summary says what
 			// every implementation of the interface's package does (an
-			// accessor only reads it). Close may release it.
+			// accessor only reads it). The Close of an interface of this
+			// package's own, unexported, may release it: handed on (an
+			// exported one's may be a library's flush: rollbar's Transport).
+			if named, ok := types.Unalias(fn.Signature().Recv().Type()).(*types.Named); ok && fn.Name() == "Close" && !named.Obj().Exported() {
+				return flow.Stop(flow.UseEscape)
+			}
 			return flow.Stop(flow.UseUse)
 		}
 		pf := c.Summary(fn).Param(-1, kindPool)

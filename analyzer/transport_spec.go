@@ -110,18 +110,18 @@ func (s poolSpec) Selector(stack []ast.Node, i int, sel *ast.SelectorExpr, selec
 			return flow.Step{Kind: flow.UseRead, Flags: poolMutated}
 		case fn.Pkg() != nil && fn.Pkg().Path() == "net/http":
 			return flow.Stop(flow.UseEscape)
-		case types.IsInterface(fn.Signature().Recv().Type()) && c.Summary(fn).Param(-1, kindPool).Effect == 0:
+		case types.IsInterface(fn.Signature().Recv().Type()) && fn.Name() != "Close" && c.Summary(fn).Param(-1, kindPool).Effect == 0:
 			// A method of an interface whose value holds the pool (a
 			// library's client interface, whose implementation sends
 			// requests through it): a use, unless its summary says what
 			// every implementation of the interface's package does (an
-			// accessor only reads it). The Close of an interface of this
-			// package's own, unexported, may release it: handed on (an
-			// exported one's may be a library's flush: rollbar's Transport).
-			if named, ok := types.Unalias(fn.Signature().Recv().Type()).(*types.Named); ok && fn.Name() == "Close" && !named.Obj().Exported() {
-				return flow.Stop(flow.UseEscape)
-			}
+			// accessor only reads it). Close may release it.
 			return flow.Stop(flow.UseUse)
+		case fn.Name() == "Close" && unexportedIface(fn) && c.Summary(fn).Param(-1, kindPool).Effect == 0:
+			// The Close of an interface of this package's own: handed on
+			// (an exported one's is read as a call of it: a library's
+			// may be a flush that leaves the pool alone, rollbar's Transport).
+			return flow.Stop(flow.UseEscape)
 		}
 		pf := c.Summary(fn).Param(-1, kindPool)
 		st := c.EffectAt(s, call, pf, p)
@@ -472,4 +472,11 @@ func selfStore(info *types.Info, lhs, rhs ast.Expr) bool {
 	base, _, ok := flow.FieldChain(info, lhs)
 	v := flow.VarOf(info, base)
 	return ok && v != nil && flow.Mentions(info, rhs, v)
+}
+
+// unexportedIface reports whether fn is a method of an unexported
+// interface type.
+func unexportedIface(fn *types.Func) bool {
+	named, ok := types.Unalias(fn.Signature().Recv().Type()).(*types.Named)
+	return ok && types.IsInterface(named) && !named.Obj().Exported()
 }

@@ -45,33 +45,49 @@ import (
 //	}
 func releasesOnResult(c *checker, lf *flow.Func, p *types.Var) flow.Effect {
 	results := lf.Sig().Results()
-	signal, effect := -1, flow.ReleasesOnError
 	at, held := bodyPlace(p.Type())
-	switch {
-	case !held || results.Len() == 0:
+	if !held || results.Len() == 0 {
 		return 0
-	case flow.IsErrorType(results.At(results.Len() - 1).Type()):
-		signal = results.Len() - 1
-	default:
-		for i := range results.Len() {
-			if flow.IsBool(results.At(i).Type()) {
-				signal, effect = i, flow.ReleasesIfTrue
-				break
-			}
+	}
+	errAt, boolAt := -1, -1
+	if flow.IsErrorType(results.At(results.Len() - 1).Type()) {
+		errAt = results.Len() - 1
+	}
+	for i := range results.Len() {
+		if flow.IsBool(results.At(i).Type()) {
+			boolAt = i
+			break
 		}
 	}
-	if signal < 0 {
+	if errAt < 0 && boolAt < 0 {
 		return 0
 	}
 	leaks, done, passedOnErr, _ := c.SearchParam(flow.Target{Spec: c.body, V: p, At: at}, lf.Node())
 	if !done && !passedOnErr || len(leaks) == 0 && !passedOnErr {
 		return 0 // it never releases it, or always does
 	}
+	if errAt < 0 {
+		return resultSays(c, leaks, results.Len(), boolAt, flow.ReleasesIfTrue, passedOnErr)
+	}
+	eff := resultSays(c, leaks, results.Len(), errAt, flow.ReleasesOnError, passedOnErr)
+	if eff == flow.ReleasesOnError && boolAt >= 0 && resultSays(c, leaks, results.Len(), boolAt, flow.ReleasesIfTrue, passedOnErr) == flow.ReleasesIfTrue {
+		// (done bool, err error): open where it returns false and nil, so
+		// either result says whether it was closed.
+		eff |= flow.ReleasesIfTrue
+	}
+	return eff
+}
+
+// resultSays is releasesOnResult for the result signal (of n) of the
+// function whose paths that return with its parameter open are leaks: effect
+// (ReleasesOnError for an error, ReleasesIfTrue for a bool) if they say
+// so, ReleasesIfFalse for a bool that is true on each, 0 if neither.
+func resultSays(c *checker, leaks []*flow.LeakExit, n, signal int, effect flow.Effect, passedOnErr bool) flow.Effect {
 	info := c.pass.TypesInfo
 	heldOnNil := false // some path returns it open with a nil error (false)
 	heldOnTrue := true // every path that returns it open returns true
 	for _, l := range leaks {
-		if l.Ret == nil || len(l.Ret.Results) != results.Len() {
+		if l.Ret == nil || len(l.Ret.Results) != n {
 			return 0 // leaves otherwise
 		}
 		r := l.Ret.Results[signal]

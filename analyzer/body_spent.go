@@ -47,7 +47,7 @@ func spentBefore(c *checker, lf *flow.Func, v *types.Var, from token.Pos) (bool,
 				closed = w
 				continue
 			}
-			if onErrorPath(stack, v, info) || ev == flow.EvRelease && (neverHandedBack(c, lf, v, stack) || closedOnError(c, lf, stack) || closedWithError(c, lf, stack) || keptWhereReturned(c, lf, v, stack)) {
+			if onErrorPath(stack, v, info) || ev == flow.EvHandoff && neverHandedBack(c, lf, v, stack) || ev == flow.EvRelease && (neverHandedBack(c, lf, v, stack) || closedOnError(c, lf, stack) || closedWithError(c, lf, stack) || keptWhereReturned(c, lf, v, stack)) {
 				continue
 			}
 			return true, flow.Condition{}
@@ -200,13 +200,14 @@ func handedBackFrom(c *checker, lf *flow.Func, n ast.Node, vars []*types.Var) bo
 	return true
 }
 
-// neverHandedBack reports whether the close at the top of stack is a
-// statement of lf (not deferred) after which no path returns (or hands
-// on) the response v holds before v is given another: a retry loop that
-// closes the response it drops and goes round for a new one.
+// neverHandedBack reports whether the close (or hand-off) at the top of
+// stack is a statement of lf (not deferred) after which no path returns
+// (or hands on) the response v holds before v is given another: a retry
+// loop that closes the response it drops, or a redirect loop that hands
+// it to a goroutine, and goes round for a new one.
 //
 //	if resp.StatusCode == http.StatusServiceUnavailable && i < 3 {
-//		resp.Body.Close()
+//		resp.Body.Close()    // or: go drainClose(resp)
 //		continue             // resp, err := client.Do(req) again
 //	}
 //	return resp, nil
@@ -214,7 +215,7 @@ func neverHandedBack(c *checker, lf *flow.Func, v *types.Var, stack []ast.Node) 
 	var stmt ast.Stmt
 	for i := len(stack) - 1; i > 0; i-- {
 		switch n := stack[i].(type) {
-		case *ast.FuncLit, *ast.DeferStmt, *ast.GoStmt:
+		case *ast.FuncLit, *ast.DeferStmt:
 			return false
 		case ast.Stmt:
 			if flow.StmtList(stack[i-1]) != nil {

@@ -174,6 +174,8 @@ func (sm callEffects) effectAt(call *ast.CallExpr, pf ParamFact, p Place) Step {
 		return Stop(UseReplace) // the field that holds it gets another value
 	case e&Keeps != 0:
 		return Stop(UseEscape)
+	case e&ReleasesOnError != 0 && e&ReleasesIfTrue != 0:
+		return Stop(UseReleaseEither)
 	case e&ReleasesOnError != 0:
 		return Stop(UseReleaseOnError)
 	case e&Drains != 0:

@@ -33,6 +33,7 @@ const (
 	UseDrain                         // passed to a callee that reads it to its end, which releases it when the callee returns a nil error
 	UseReleaseIfTrue                 // passed to a callee that releases it when its bool result is true
 	UseReleaseIfFalse                // passed to a callee that releases it when its bool result is false
+	UseReleaseEither                 // passed to a callee that releases it when it returns an error, and only when its bool result is true
 	UseRelease                       // the spec's release of the resource
 	UseEscape                        // anything not followed: stored away, sent, called, a method value, passed to a callee that may keep or release it
 )

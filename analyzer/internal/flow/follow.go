@@ -183,7 +183,7 @@ func (fl *Flow) step(it flowItem, fn inspector.Cursor, result int) {
 			return
 		}
 		fl.Escapes = !captureStore(fl, u) // a field, an element, a global, a named result variable (a captured one: see Lift)
-	case UseReleaseOnError, UseReleaseIfTrue, UseReleaseIfFalse:
+	case UseReleaseOnError, UseReleaseIfTrue, UseReleaseIfFalse, UseReleaseEither:
 		if fl.mode&HandedBack == 0 {
 			fl.Escapes = true
 			return

@@ -57,6 +57,7 @@ const (
 	EvReleaseOnError              // a callee releases it if it returns an error
 	EvReleaseIfTrue               // a callee releases it if its bool result is true
 	EvReleaseIfFalse              // a callee releases it if its bool result is false
+	EvReleaseEither               // a callee releases it if it returns an error, and if its bool result is true
 	EvDrain                       // a callee reads it to its end, which releases it if it returns a nil error
 	EvRelease                     // releases it
 	EvHandoff                     // may hand it to code that releases it: stop following
@@ -81,6 +82,8 @@ func EventOf(k UseKind) Event {
 		return EvReleaseIfTrue
 	case UseReleaseIfFalse:
 		return EvReleaseIfFalse
+	case UseReleaseEither:
+		return EvReleaseEither
 	case UseRelease:
 		return EvRelease
 	}
@@ -388,13 +391,16 @@ func (t *pathSearch) visit(n ast.Node, st *pathState, via *LeakExit) bool {
 		} else {
 			st.drainErr = errResultOf(t.c.Info, n, call) // read to its end on the path where this error is nil
 		}
-	case EvReleaseOnError:
+	case EvReleaseOnError, EvReleaseEither:
 		if _, ok := n.(*ast.ReturnStmt); ok && t.all {
 			t.passedOnErr = true // released if what it returns says so
 			t.done = true
 			return true
 		}
 		st.relErr = errResultOf(t.c.Info, n, call) // released on the path where this error is not nil
+		if ev == EvReleaseEither {
+			st.relTrue = boolResultOf(t.c.Info, n, call) // and where this bool is true: if done, err := check(resp); done {...}
+		}
 	}
 	if deref {
 		st.deref = true

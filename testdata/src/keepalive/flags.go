@@ -16,7 +16,7 @@ func tuneFlag(c net.Conn, on bool) { // want tuneFlag:`^param0:body:borrows para
 	c.(*net.TCPConn).SetKeepAlive(on)
 }
 
-func dialTuned(on bool) func(ctx context.Context, network, addr string) (net.Conn, error) {
+func dialTuned(on bool) func(ctx context.Context, network, addr string) (net.Conn, error) { // want dialTuned:`^result0:noKeepAliveConn,when\(!p0\)$`
 	return func(ctx context.Context, network, addr string) (net.Conn, error) {
 		conn, err := (&net.Dialer{}).DialContext(ctx, network, addr)
 		if err != nil {

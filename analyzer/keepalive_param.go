@@ -119,7 +119,7 @@ func poolsAt(c *checker, call *ast.CallExpr, r *flow.ResultFact) bool {
 	if r.Path != "" || r.Lazy {
 		return false
 	}
-	for _, w := range []flow.Condition{r.When, r.And} {
+	for _, w := range append([]flow.Condition{r.When}, r.And...) {
 		if holds, known := c.HoldsAt(call, w); !holds || !known {
 			return false
 		}

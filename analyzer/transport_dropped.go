@@ -92,11 +92,17 @@ func summarizeDropped(c *checker, lf *flow.Func, f *flow.Fact) {
 				continue
 			}
 		}
-		when, and := passedCond(c, lf.Cur(), call, src.when), passedCond(c, lf.Cur(), call, src.and)
-		if when.Param == 0 {
-			when, and = and, flow.Condition{}
+		var tests []flow.Condition // the callee's, in terms of lf's parameters
+		for _, w := range append([]flow.Condition{src.when}, src.and...) {
+			if w = passedCond(c, lf.Cur(), call, w); w.Param != 0 {
+				tests = append(tests, w)
+			}
 		}
-		f.Results = append(f.Results, flow.ResultFact{Index: -1, Kind: kindPoolDropped, When: when, And: and})
+		r := flow.ResultFact{Index: -1, Kind: kindPoolDropped}
+		if len(tests) > 0 {
+			r.When, r.And = tests[0], tests[1:]
+		}
+		f.Results = append(f.Results, r)
 		return
 	}
 }

@@ -76,6 +76,37 @@ func keepAliveAssigned(c *checker, lf *flow.Func, fl *flow.Flow) (flow.Condition
 	return keepAliveValue(c, lf, value)
 }
 
+// keepAliveOffUnder returns the test of lf's parameters under which a
+// pool lf builds, whose keep-alives a constant turns off (fl says so),
+// keeps its idle connections: lf turns them off only in an if of its
+// body, the one place that may turn pooling off, and the test is the
+// if's, false.
+//
+//	t := &http.Transport{MaxIdleConnsPerHost: o.MaxIdle}
+//	if o.DisableKeepAlives {
+//		t.DisableKeepAlives = true   // kept alive when(!p0.DisableKeepAlives)
+//	}
+func keepAliveOffUnder(c *checker, lf *flow.Func, fl *flow.Flow) (flow.Condition, bool) {
+	info := c.pass.TypesInfo
+	for _, st := range lf.Body().List {
+		ifs, ok := st.(*ast.IfStmt)
+		if !ok || ifs.Init != nil || ifs.Else != nil || len(ifs.Body.List) != 1 {
+			continue
+		}
+		as, ok := ifs.Body.List[0].(*ast.AssignStmt)
+		if !ok || as.Tok != token.ASSIGN || len(as.Lhs) != 1 || len(as.Rhs) != 1 || !flow.IsTrue(info, as.Rhs[0]) {
+			continue
+		}
+		if sel, ok := ast.Unparen(as.Lhs[0]).(*ast.SelectorExpr); ok && sel.Sel.Name == "DisableKeepAlives" && slices.Contains(fl.Vars, flow.VarOf(info, sel.X)) {
+			if countTurnsOff(c, lf) != 1 {
+				return flow.Condition{}, false
+			}
+			return c.TestOf(lf.Cur(), ifs.Cond, false)
+		}
+	}
+	return flow.Condition{}, false
+}
+
 // countTurnsOff counts the assignments in lf that may turn a pool's
 // pooling off (DisableKeepAlives not known false, MaxIdleConnsPerHost
 // below zero).

@@ -96,18 +96,25 @@ func optionsParam(c *checker, lf *flow.Func) int {
 //	tr := &http.Transport{DisableKeepAlives: cfg.DisableKeepAlives}   // kept where !p0.DisableKeepAlives
 //	tr := &http.Transport{DisableKeepAlives: !cfg.keepAlives}         // kept where p0.keepAlives
 func optionsTest(c *checker, lf *flow.Func, value ast.Expr, nonZero bool) (flow.Condition, bool) {
-	if u, ok := ast.Unparen(value).(*ast.UnaryExpr); ok && u.Op == token.NOT {
+	return optionsTestIn(c, lf, value, nil, nonZero)
+}
+
+// optionsTestIn is optionsTest for the field path extra inside value (o
+// itself, of o.httpClient(), whose summary tests a field of its
+// receiver).
+func optionsTestIn(c *checker, lf *flow.Func, value ast.Expr, extra []string, nonZero bool) (flow.Condition, bool) {
+	if u, ok := ast.Unparen(value).(*ast.UnaryExpr); ok && u.Op == token.NOT && len(extra) == 0 {
 		return optionsTest(c, lf, u.X, !nonZero) // !cfg.keepAlives: zero where the field is set
 	}
 	k := optionsParam(c, lf)
 	if k < 0 {
 		return flow.Condition{}, false
 	}
-	field, ok := optionField(c, lf, k, value)
+	field, ok := optionFieldIn(c, lf, k, value, extra)
 	if !ok {
 		return flow.Condition{}, false
 	}
-	switch zero, other := defaultBeforeOptions(c, lf, value); {
+	switch zero, other := defaultBeforeOptions(c, lf, value, extra); {
 	case zero:
 		return flow.Condition{Param: k + 1, Field: field, NonZero: nonZero}, true
 	case other && nonZero:
@@ -130,9 +137,10 @@ const zeroConst = "0"
 // this package (cfg := defaultConfig()); other when every such literal
 // gives the field (one selected from x) a constant other than zero
 // (keepAlives: true). Neither when it is not known.
-func defaultBeforeOptions(c *checker, lf *flow.Func, e ast.Expr) (zero, other bool) {
+func defaultBeforeOptions(c *checker, lf *flow.Func, e ast.Expr, extra []string) (zero, other bool) {
 	info := c.pass.TypesInfo
 	base, fields, _ := flow.FieldChain(info, e)
+	fields = append(fields, extra...)
 	v := flow.VarOf(info, base)
 	init, _ := flow.DeclaredWith(lf.Cur(), v)
 	var inits []ast.Expr
@@ -181,17 +189,19 @@ func passedOptions(c *checker, lf *flow.Func, call *ast.CallExpr, w flow.Conditi
 	if value := flow.LitField(arg, w.Field); value != nil {
 		return optionsTest(c, lf, value, w.NonZero)
 	}
-	if cond, ok := optionsTest(c, lf, arg, w.NonZero); ok {
-		cond.Field += "." + w.Field
-		return cond, true
-	}
-	return flow.Condition{}, false
+	return optionsTestIn(c, lf, arg, strings.Split(w.Field, "."), w.NonZero)
 }
 
 // optionField returns the fields that e selects (x.f.g: "f.g") from a
 // local value that lf applies its options k to.
 func optionField(c *checker, lf *flow.Func, k int, e ast.Expr) (string, bool) {
+	return optionFieldIn(c, lf, k, e, nil)
+}
+
+// optionFieldIn is optionField for the field path extra inside e.
+func optionFieldIn(c *checker, lf *flow.Func, k int, e ast.Expr, extra []string) (string, bool) {
 	base, fields, ok := flow.FieldChain(c.pass.TypesInfo, e)
+	fields = append(fields, extra...)
 	v := flow.VarOf(c.pass.TypesInfo, base)
 	if e == nil || !ok || len(fields) == 0 || v == nil || flow.ParamIndex(lf.Node(), v) >= 0 || !appliesOptions(c, lf, k, v) {
 		return "", false

@@ -51,9 +51,9 @@ type poolSource struct {
 	// enclosing function's own parameter: a wrapper, whose summary
 	// passes the test up (when), and whose own check stays quiet.
 	passed bool
-	// and: the helper's second test (flow.ResultFact.And), which the
+	// and: the helper's other tests (flow.ResultFact.And), which the
 	// argument does not tell either and the wrapper passes up too.
-	and flow.Condition
+	and []flow.Condition
 	// dropped: the callee builds the pool, uses it and drops it itself,
 	// where the argument passes its test (fact droppedPool): each call
 	// leaves one.
@@ -400,18 +400,18 @@ func sourceFromResult(c *checker, cur inspector.Cursor, r *flow.ResultFact, name
 		// the argument, not a literal, is taken to set it.
 		return poolSource{}, false
 	}
-	var and flow.Condition // the second test, passed on as the first may be
-	if r.And.Param != 0 {
-		holds, known := c.HoldsAt(call, r.And)
-		if sig.Variadic() && r.And.Param == sig.Params().Len() {
-			holds, known = c.optionsBuild(call, r.And, holds, known)
+	var and []flow.Condition // the other tests, passed on as the first may be
+	for _, w := range r.And {
+		holds, known := c.HoldsAt(call, w)
+		if sig.Variadic() && w.Param == sig.Params().Len() {
+			holds, known = c.optionsBuild(call, w, holds, known)
 		}
-		if !known && !r.And.NonZero {
+		if !known && !w.NonZero {
 			fn, _ := flow.EnclosingFunc(cur)
-			if passedCond(c, fn, call, r.And).Param == 0 {
+			if passedCond(c, fn, call, w).Param == 0 {
 				return poolSource{}, false // nor where it leaves the other out
 			}
-			passed, and = true, r.And
+			passed, and = true, append(and, w)
 		}
 		if known && !holds {
 			return poolSource{}, false

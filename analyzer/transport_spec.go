@@ -22,6 +22,7 @@ type pools struct {
 	ptypes    *nethttp.PoolTypes
 	poolTypes map[typeKey]bool      // whether a type can hold a pool: see holdsPool
 	lazyTypes map[*types.Named]bool // whether a type builds its pool on first use: see lazyPool
+	builders  map[*types.Named]bool // whether a type holds no pool but can build one: see builderType
 	closures  map[*types.Var]bool   // whether a func field holds closures over its holder: see closureField
 	inSDK     bool
 }
@@ -33,6 +34,7 @@ func newPools(c *checker) *pools {
 		ptypes:    nethttp.NewPoolTypes(c.pass.Pkg),
 		poolTypes: make(map[typeKey]bool),
 		lazyTypes: make(map[*types.Named]bool),
+		builders:  make(map[*types.Named]bool),
 		inSDK:     nethttp.IsSDKPkg(c.pass.Pkg),
 	}
 	p.spec = poolSpec{p}
@@ -410,6 +412,43 @@ func (p *pools) lazyPool(t types.Type) (string, bool) {
 		name = pkg.Name() + "." + name
 	}
 	return name, true
+}
+
+// builderType reports whether t is a struct type of this package (or a
+// pointer to one) that holds no pool, one of whose methods can return
+// one and another returns a value of the type (a setter of a fluent
+// chain): a builder, whose Build may make a pool unless a setter called
+// before sets a field; the constructors and setters of such a type say
+// which fields they leave zero and write.
+//
+//	func (b *ClientBuilder) Build() *http.Client   // result0:pool,when(!recv.noReuse)
+func (p *pools) builderType(t types.Type) bool {
+	if ptr, ok := types.Unalias(t).(*types.Pointer); ok {
+		t = ptr.Elem()
+	}
+	named, ok := types.Unalias(t).(*types.Named)
+	if !ok || named.Obj().Pkg() != p.c.pass.Pkg || !flow.IsStructType(named) || named.TypeArgs() != nil {
+		return false
+	}
+	is, ok := p.builders[named]
+	if !ok {
+		methods := slices.Collect(named.Methods())
+		is = slices.ContainsFunc(methods, func(m *types.Func) bool {
+			return p.poolResult(m.Signature().Results()) >= 0
+		}) && slices.ContainsFunc(methods, func(m *types.Func) bool {
+			res := m.Signature().Results()
+			if res.Len() == 0 {
+				return false
+			}
+			t := res.At(0).Type()
+			if ptr, ok := t.(*types.Pointer); ok {
+				t = ptr.Elem()
+			}
+			return types.Identical(t, named)
+		}) && !p.holdsPool(named)
+		p.builders[named] = is
+	}
+	return is
 }
 
 // setsPoolField reports whether the literal lit gives a value to a field

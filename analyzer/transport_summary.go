@@ -29,8 +29,13 @@ func summarizePool(c *checker, lf *flow.Func, f *flow.Fact) {
 		idx = c.pools.besideCleanup(lf.Sig().Results())
 	}
 	if idx < 0 {
-		if lf.Sig().Results().Len() == 1 && optionFills(c, lf, 0) {
+		switch {
+		case lf.Sig().Results().Len() == 1 && optionFills(c, lf, 0):
 			f.Results = append(f.Results, flow.ResultFact{Index: 0, Kind: kindPool}) // each option applied builds one
+		case lf.Sig().Results().Len() > 0 && c.pools.builderType(lf.Sig().Results().At(0).Type()) && returnsNew(c, lf, 0):
+			// A builder's first step: the fields it leaves zero decide
+			// the pool its Build makes.
+			f.Results = append(f.Results, flow.ResultFact{Index: 0, Kind: flow.KindNew, Zero: zeroFields(c, lf, 0)})
 		}
 		return // no result can hold a pool
 	}
@@ -62,13 +67,17 @@ func summarizePool(c *checker, lf *flow.Func, f *flow.Fact) {
 		if replaced && under.Param == 0 {
 			continue // given another client before it is used or returned: dropped empty (govultr.NewClient)
 		}
+		offUnder := false // off by a constant, under a test of the caller's: kaOn is the other way
 		if keepAlivesOff(src, fl) {
-			// Keep-alives off by a constant: the caller's pool only if
-			// it turns them back on (gorequest.New).
-			off = &flow.ResultFact{Index: idx, Kind: kindPoolOff, Path: strings.Join(fl.ReturnedAt, ".")}
-			continue
+			if kaOn, offUnder = keepAliveOffUnder(c, lf, fl); !offUnder || src.off {
+				// Keep-alives off by a constant: the caller's pool only if
+				// it turns them back on (gorequest.New).
+				off = &flow.ResultFact{Index: idx, Kind: kindPoolOff, Path: strings.Join(fl.ReturnedAt, ".")}
+				continue
+			}
 		}
 		switch {
+		case offUnder:
 		case fl.Flags&poolOff == poolNoKeepAliveSet && kaOn.Param == 0:
 			if kaOn, ok = keepAliveAssigned(c, lf, fl); !ok {
 				continue // pooling turned off by a value not known
@@ -79,65 +88,40 @@ func summarizePool(c *checker, lf *flow.Func, f *flow.Fact) {
 		if opaqueTest(c, lf, cur) {
 			continue // built under a test of the caller's values that no condition can say
 		}
-		when, and, ok := c.RecvGuard(lf.Cur(), cur) // a builder's fallback: if b.base == nil; and the test around it
-		if and == when {
-			and = flow.Condition{}
-		}
+		when, outer, ok := c.RecvGuard(lf.Cur(), cur) // a builder's fallback: if b.base == nil; and the test around it
+		t := &poolTests{when: when}
+		t.add(outer)
 		if src.when.Param != 0 {
-			switch passed := passedCond(c, lf.Cur(), cur.Node().(*ast.CallExpr), src.when); {
-			case !ok:
-				when, ok = passed, true
-			case passed != when:
-				and = passed // if opts == nil { return }; privateNew(opts): both
-			}
+			t.add(passedCond(c, lf.Cur(), cur.Node().(*ast.CallExpr), src.when)) // if opts == nil { return }; privateNew(opts): both
+			ok = true
 		}
-		if src.and.Param != 0 { // the helper's second test, passed on too: return NewClient(b.cfg)
-			switch passed := passedCond(c, lf.Cur(), cur.Node().(*ast.CallExpr), src.and); {
-			case passed == when || passed == and:
-			case and.Param == 0:
-				and = passed
-			case !ok:
-				when, ok = passed, true
-			default:
-				continue // too many tests to say
+		for _, w := range src.and { // the helper's other tests, passed on too: return NewClient(b.cfg)
+			t.add(passedCond(c, lf.Cur(), cur.Node().(*ast.CallExpr), w))
+		}
+		if !ok {
+			var w, also flow.Condition
+			w, also, ok = optionGuard(c, lf, cur)
+			t.add(w)
+			t.add(also)
+		}
+		if !ok {
+			var w flow.Condition
+			w, ok = defaultCond(c, lf, cur, src)
+			t.add(w)
+			if ok && w.Field != "" {
+				only, _ := usedOnlyWhen(c, lf, lf.Sig().Params().At(w.Param-1), w.Field)
+				t.add(only)
 			}
 		}
 		if !ok {
-			var also flow.Condition
-			if when, also, ok = optionGuard(c, lf, cur); ok && also.Param != 0 {
-				if and.Param != 0 {
-					continue // too many tests to say
-				}
-				and = also
-			}
+			t.add(optionsMayReplace(c, lf, fl))
 		}
-		if !ok {
-			if when, ok = defaultCond(c, lf, cur, src); ok && when.Field != "" {
-				and, _ = usedOnlyWhen(c, lf, lf.Sig().Params().At(when.Param-1), when.Field)
-			}
+		if replaced {
+			t.add(under.Not()) // kept only where the parameter it is replaced with is nil
 		}
-		if !ok {
-			when = optionsMayReplace(c, lf, fl)
-		}
-		if replaced { // kept only where the parameter it is replaced with is nil
-			switch kept := under.Not(); {
-			case when.Param == 0 || when == kept:
-				when = kept
-			case and.Param == 0:
-				and = kept
-			default:
-				continue // too many tests to say
-			}
-		}
-		if kaOn.Param != 0 && kaOn != when && kaOn != and {
-			switch {
-			case when.Param == 0:
-				when = kaOn
-			case and.Param == 0:
-				and = kaOn
-			default:
-				continue // too many tests to say
-			}
+		t.add(kaOn)
+		if t.many {
+			continue // too many tests to say
 		}
 		closer := fl.CloserIn
 		if src.closer != 0 {
@@ -145,7 +129,7 @@ func summarizePool(c *checker, lf *flow.Func, f *flow.Fact) {
 				continue // its cleanup called here, or handed on
 			}
 		}
-		r := flow.ResultFact{Index: idx, Kind: kindPool, Path: strings.Join(fl.ReturnedAt, "."), When: when, And: and, Lazy: src.lazy && !filled(fl), Closer: closer}
+		r := flow.ResultFact{Index: idx, Kind: kindPool, Path: strings.Join(fl.ReturnedAt, "."), When: t.when, And: t.and, Lazy: src.lazy && !filled(fl), Closer: closer}
 		if out == nil {
 			out = &r
 		} else {
@@ -178,17 +162,43 @@ func summarizePool(c *checker, lf *flow.Func, f *flow.Fact) {
 //	} else {
 //		c = resty.New() // when(!p0)
 //	}                   // both: when(!p0.Transport)
-func eitherCond(a, b flow.ResultFact) (when, and flow.Condition) {
-	if a.And.Param != 0 {
+func eitherCond(a, b flow.ResultFact) (when flow.Condition, and []flow.Condition) {
+	if len(a.And) > 0 {
 		a, b = b, a
 	}
-	if b.And.Param != 0 && a.And.Param == 0 && a.When.Param != 0 && b.When == a.When.Not() {
-		b.When, b.And = b.And, flow.Condition{} // not a, or a and b: not a, or b
+	if len(b.And) > 0 && len(a.And) == 0 && a.When.Param != 0 && b.When == a.When.Not() {
+		b.When, b.And = b.And[0], b.And[1:] // not a, or a and b: not a, or b
 	}
-	if when, ok := a.When.Or(b.When); ok && a.And == b.And {
+	if when, ok := a.When.Or(b.When); ok && slices.Equal(a.And, b.And) {
 		return when, a.And
 	}
-	return flow.Condition{}, flow.Condition{}
+	return flow.Condition{}, nil
+}
+
+// maxPoolTests bounds the tests a pool's summary says (flow.ResultFact:
+// When, and the others in And): options that may give a client, or a
+// transport, or turn keep-alives off, are three.
+const maxPoolTests = 4
+
+// poolTests gathers the tests of the caller's values under which a
+// function builds the pool it returns.
+type poolTests struct {
+	when flow.Condition
+	and  []flow.Condition
+	many bool // more than maxPoolTests: too many to say
+}
+
+// add adds w (if any) to the tests that must hold.
+func (t *poolTests) add(w flow.Condition) {
+	switch {
+	case w.Param == 0 || w == t.when || slices.Contains(t.and, w):
+	case t.when.Param == 0:
+		t.when = w
+	case len(t.and)+1 < maxPoolTests:
+		t.and = append(t.and, w)
+	default:
+		t.many = true
+	}
 }
 
 // factoryImpl returns the one type of its package (see flow.KindImpl)
@@ -308,8 +318,8 @@ func summarizePoolParams(c *checker, lf *flow.Func, f *flow.Fact) {
 			if _, ok := optionElem(v.Type()).Underlying().(*types.Interface); ok && !forwardedWhole(c, lf, v) {
 				continue // option values not applied here: left unknown (their types are many)
 			}
-		} else if !c.pools.holdsPool(v.Type()) || sig.Variadic() && i == len(vars)-1 {
-			continue // it cannot carry a pool; or a variadic parameter, left unknown
+		} else if !c.pools.holdsPool(v.Type()) && (i > 0 || !c.pools.builderType(v.Type())) || sig.Variadic() && i == len(vars)-1 {
+			continue // it cannot carry a pool (nor is it a builder's receiver, whose fields decide one); or a variadic parameter, left unknown
 		}
 		fl := c.FollowVar(c.pools.spec, lf.Cur(), v, nil, flow.IntoParams|flow.TrustCalls)
 		pf := flow.ParamFact{Index: i - 1, Kind: kindPool}

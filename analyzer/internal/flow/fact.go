@@ -2,6 +2,8 @@ package flow
 
 import (
 	"fmt"
+	"reflect"
+	"slices"
 	"strings"
 )
 
@@ -120,10 +122,10 @@ type ResultFact struct {
 	// builds it only when an option asks for it, or releases it only
 	// when the caller passes somewhere to put it).
 	When Condition
-	// And: with When, a second test that must hold too (a default
-	// stored where the config has no Transport, and used only where it
-	// has no client either).
-	And Condition
+	// And: with When, more tests that must hold too (a default stored
+	// where the config has no Transport, and used only where it has no
+	// client either, nor keep-alives turned off).
+	And []Condition
 	// Zero: fields of the result, a pointer to a struct, that every
 	// return leaves nil, whatever the arguments (a default config
 	// without a client: the constructor it is given to builds one),
@@ -135,6 +137,15 @@ type ResultFact struct {
 	// Method: in a variable's fact, the method of the value it holds
 	// whose result this is (a default factory: DefaultFactory.Make()).
 	Method string
+}
+
+// Equal reports whether r and o say the same.
+func (r ResultFact) Equal(o ResultFact) bool {
+	if !slices.Equal(r.And, o.And) {
+		return false
+	}
+	r.And, o.And = nil, nil
+	return reflect.DeepEqual(r, o)
 }
 
 // AFact marks Fact as an analysis fact.
@@ -226,8 +237,8 @@ func (f *Fact) String() string {
 		if r.When.Param != 0 {
 			s += ",when(" + r.When.String() + ")"
 		}
-		if r.And.Param != 0 {
-			s += ",and(" + r.And.String() + ")"
+		for _, w := range r.And {
+			s += ",and(" + w.String() + ")"
 		}
 		if r.Zero != "" {
 			s += ",zero(" + r.Zero + ")"

@@ -204,7 +204,11 @@ func (c *guards) paramTest(fn inspector.Cursor, e ast.Expr, truth, recv bool) (C
 // recv, a field path inside its receiver), that the function never
 // assigns.
 func (c *guards) paramPath(fn inspector.Cursor, e ast.Expr, recv bool) (Condition, bool) {
-	var fields []string
+	return c.fieldPath(fn, e, nil, recv)
+}
+
+// fieldPath is paramPath for the field path fields inside e.
+func (c *guards) fieldPath(fn inspector.Cursor, e ast.Expr, fields []string, recv bool) (Condition, bool) {
 	for depth := 0; depth <= maxDepth; depth++ {
 		switch x := ast.Unparen(e).(type) {
 		case *ast.SelectorExpr:
@@ -370,12 +374,13 @@ func passedCond(c *guards, fn inspector.Cursor, call *ast.CallExpr, w Condition,
 	if arg == nil {
 		return Condition{}
 	}
-	p, ok := c.paramPath(fn, arg, recv)
+	var fields []string // the path tested inside arg, which may be a literal of the caller: NewTransport(Options{DisableKeepAlives: b.noReuse})
+	if w.Field != "" {
+		fields = strings.Split(w.Field, ".")
+	}
+	p, ok := c.fieldPath(fn, arg, fields, recv)
 	if !ok {
 		return Condition{}
-	}
-	if w.Field != "" {
-		p.Field = strings.TrimPrefix(p.Field+"."+w.Field, ".")
 	}
 	p.NonZero, p.Const = w.NonZero, w.Const
 	return p

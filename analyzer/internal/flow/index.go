@@ -56,9 +56,10 @@ type Write struct {
 // Writes holds every write to a variable or a struct field in a package.
 type Writes struct {
 	Vars      map[*types.Var][]Write
-	Fields    []Write                // in source order
-	FieldsOf  map[*types.Var][]Write // Fields by the variable at the root of their base (v in v.A.B = x)
-	Addressed map[*types.Var]bool    // variables whose address, or a field's, is taken (&v, &v.A): anything may set them
+	Fields    []Write                    // in source order
+	FieldsOf  map[*types.Var][]Write     // Fields by the variable at the root of their base (v in v.A.B = x)
+	Addressed map[*types.Var]bool        // variables whose address, or a field's, is taken (&v, &v.A): anything may set them
+	Lent      map[*types.Var][]token.Pos // where such an address is passed to the options a function is given, in a loop over them (for _, opt := range opts { opt(&o) }): they may set them
 }
 
 // Writes returns the package's index of writes, built on first use.
@@ -103,8 +104,20 @@ func (x *Index) MutatorsOf(v *types.Var) []*ast.CallExpr {
 // variable (a walk of that function alone, kept for its other
 // variables), else those of the package.
 func (x *Index) WritesTo(v *types.Var) []Write {
+	return x.writesOf(v).Vars[v]
+}
+
+// LentAt returns where the address of v, or of a field of v, is passed
+// to the options of a function, its variadic parameter, in a loop over
+// them (see WritesTo for where it looks).
+func (x *Index) LentAt(v *types.Var) []token.Pos {
+	return x.writesOf(v).Lent[v]
+}
+
+// writesOf returns the writes WritesTo looks in for v.
+func (x *Index) writesOf(v *types.Var) *Writes {
 	if x.written != nil || v.Kind() != types.LocalVar || v.Parent() == nil {
-		return x.Writes().Vars[v]
+		return x.Writes()
 	}
 	fn := v.Parent() // up to the scope of the top-level function
 	for fn.Parent() != nil && fn.Parent().Parent() != nil && fn.Parent().Parent() != x.pkg.Scope() {
@@ -128,7 +141,24 @@ func (x *Index) WritesTo(v *types.Var) []Write {
 		}
 		x.local[fn] = w
 	}
-	return w.Vars[v]
+	return w
+}
+
+// lendTo records in w the addresses of variables that body passes to
+// calls (opt(&o), opt.apply(&o.cfg)).
+func lendTo(w *Writes, info *types.Info, body ast.Node) {
+	ast.Inspect(body, func(n ast.Node) bool {
+		if call, ok := n.(*ast.CallExpr); ok {
+			for _, arg := range call.Args {
+				if u, ok := ast.Unparen(arg).(*ast.UnaryExpr); ok && u.Op == token.AND {
+					if v := rootVar(info, u.X); v != nil {
+						w.Lent[v] = append(w.Lent[v], u.Pos())
+					}
+				}
+			}
+		}
+		return true
+	})
 }
 
 // rootVar returns the variable at the root of base, the value whose
@@ -148,7 +178,7 @@ func rootVar(info *types.Info, base ast.Expr) *types.Var {
 
 // collectWrites returns the writes in nodes.
 func collectWrites(info *types.Info, nodes []ast.Node) *Writes {
-	w := &Writes{Vars: make(map[*types.Var][]Write), FieldsOf: make(map[*types.Var][]Write), Addressed: make(map[*types.Var]bool)}
+	w := &Writes{Vars: make(map[*types.Var][]Write), FieldsOf: make(map[*types.Var][]Write), Addressed: make(map[*types.Var]bool), Lent: make(map[*types.Var][]token.Pos)}
 	add := func(lhs, rhs ast.Expr, zero bool, stmt *ast.AssignStmt) {
 		switch lhs := ast.Unparen(lhs).(type) {
 		case *ast.Ident:
@@ -167,6 +197,7 @@ func collectWrites(info *types.Info, nodes []ast.Node) *Writes {
 			}
 		}
 	}
+	options := make(map[*types.Var]bool) // variadic parameters
 	visit := func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.AssignStmt:
@@ -192,8 +223,18 @@ func collectWrites(info *types.Info, nodes []ast.Node) *Writes {
 			if v := rootVar(info, n.X); n.Op == token.AND && v != nil {
 				w.Addressed[v] = true
 			}
-
+		case *ast.FuncDecl:
+			if fn, ok := info.Defs[n.Name].(*types.Func); ok && fn.Signature().Variadic() {
+				options[fn.Signature().Params().At(fn.Signature().Params().Len()-1)] = true
+			}
+		case *ast.FuncLit:
+			if sig, ok := info.TypeOf(n).(*types.Signature); ok && sig.Variadic() {
+				options[sig.Params().At(sig.Params().Len()-1)] = true
+			}
 		case *ast.RangeStmt:
+			if v := VarOf(info, n.X); v != nil && options[v] {
+				lendTo(w, info, n.Body)
+			}
 			if n.Tok == token.ASSIGN {
 				for _, e := range []ast.Expr{n.Key, n.Value} {
 					if e != nil {

@@ -140,7 +140,7 @@ func agreed(facts []*Fact) *Fact {
 		}
 	}
 	for _, r := range facts[0].Results {
-		if all(facts[1:], func(g *Fact) bool { return slices.Contains(g.Results, r) }) {
+		if all(facts[1:], func(g *Fact) bool { return slices.ContainsFunc(g.Results, r.Equal) }) {
 			f.Results = append(f.Results, r)
 		}
 	}

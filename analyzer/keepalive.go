@@ -219,7 +219,7 @@ func summarizeDial(c *checker, lf *flow.Func, f *flow.Fact) {
 			}
 			if toggles, foreign := dials.bodyToggles(lf.Body(), 0, seen()); len(toggles)+len(foreign) > 0 {
 				f.Params = append(f.Params, flow.ParamFact{Index: i, Kind: kindDialConn, Effect: flow.Uses})
-			} else if w, ok := dials.flagToggle(lf, false, 0); ok {
+			} else if w, ok := flagToggle(dials, lf, false, 0); ok {
 				f.Params = append(f.Params, flow.ParamFact{Index: i, Kind: kindDialConn, Effect: flow.Uses, When: w})
 			}
 			break

@@ -62,7 +62,7 @@ func dialMakerToggle(s *dialResolver, lf *flow.Func, seen map[*types.Func]bool) 
 			return flow.Condition{}, true
 		}
 	}
-	return s.flagToggle(lf, true, 0) // the dial func turns it off with a flag of the maker
+	return flagToggle(s, lf, true, 0) // the dial func turns it off with a flag of the maker
 }
 
 // keepAliveArg reports whether r, a value that the maker call returns, is

@@ -182,3 +182,40 @@ func recvWrites(c *checker, lf *flow.Func, v *types.Var) string {
 	slices.Sort(out)
 	return strings.Join(slices.Compact(out), ",")
 }
+
+// builderType reports whether t is a struct type of this package (or a
+// pointer to one) that holds no pool, one of whose methods can return
+// one and another returns a value of the type (a setter of a fluent
+// chain): a builder, whose Build may make a pool unless a setter called
+// before sets a field; the constructors and setters of such a type say
+// which fields they leave zero and write.
+//
+//	func (b *ClientBuilder) Build() *http.Client   // result0:pool,when(!recv.noReuse)
+func (p *pools) builderType(t types.Type) bool {
+	if ptr, ok := types.Unalias(t).(*types.Pointer); ok {
+		t = ptr.Elem()
+	}
+	named, ok := types.Unalias(t).(*types.Named)
+	if !ok || named.Obj().Pkg() != p.c.pass.Pkg || !flow.IsStructType(named) || named.TypeArgs() != nil {
+		return false
+	}
+	is, ok := p.builders[named]
+	if !ok {
+		methods := slices.Collect(named.Methods())
+		is = slices.ContainsFunc(methods, func(m *types.Func) bool {
+			return p.poolResult(m.Signature().Results()) >= 0
+		}) && slices.ContainsFunc(methods, func(m *types.Func) bool {
+			res := m.Signature().Results()
+			if res.Len() == 0 {
+				return false
+			}
+			t := res.At(0).Type()
+			if ptr, ok := t.(*types.Pointer); ok {
+				t = ptr.Elem()
+			}
+			return types.Identical(t, named)
+		}) && !p.holdsPool(named)
+		p.builders[named] = is
+	}
+	return is
+}

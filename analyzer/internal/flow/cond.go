@@ -189,42 +189,11 @@ func (c *conds) zeroBefore(e ast.Expr, fields []string, depth int, at ast.Node) 
 			}
 			return c.zeroBefore(rhs, fields, depth+1, at)
 		}
-		if len(fields) > 0 && c.everyWriteZero(v, fields, depth) {
+		if len(fields) > 0 && everyWriteZero(c, v, fields, depth) {
 			return true, true // spec := NewSpec(u); if sandbox { spec = spec.Sandbox() }
 		}
 	}
 	return false, false
-}
-
-// everyWriteZero reports whether every value given to v, a local
-// variable assigned more than once and none of whose fields is set by a
-// statement, leaves the field path fields zero: a builder given back a
-// setter's copy on some paths only (spec = spec.Sandbox()).
-func (c *conds) everyWriteZero(v *types.Var, fields []string, depth int) bool {
-	if v.Kind() != types.LocalVar || c.FieldsWritten(v) {
-		return false
-	}
-	defs := c.idx.WritesTo(v)
-	if len(defs) < 2 {
-		return false
-	}
-	if c.assuming == nil {
-		c.assuming = make(map[*types.Var]bool)
-	}
-	c.assuming[v] = true
-	defer delete(c.assuming, v)
-	for _, d := range defs {
-		if d.RHS == nil {
-			if d.Zero {
-				continue // var spec Spec
-			}
-			return false // (a tuple's, a range's)
-		}
-		if zero, known := c.zeroBefore(d.RHS, fields, depth+1, nil); !zero || !known {
-			return false
-		}
-	}
-	return true
 }
 
 // ZeroAt reports whether the field path fields of e is known to be zero

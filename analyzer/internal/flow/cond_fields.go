@@ -81,3 +81,34 @@ func fluentField(idx *Index, call *ast.CallExpr, fields []string) (ast.Expr, []s
 	}
 	return recv, fields
 }
+
+// everyWriteZero reports whether every value given to v, a local
+// variable assigned more than once and none of whose fields is set by a
+// statement, leaves the field path fields zero: a builder given back a
+// setter's copy on some paths only (spec = spec.Sandbox()).
+func everyWriteZero(c *conds, v *types.Var, fields []string, depth int) bool {
+	if v.Kind() != types.LocalVar || c.FieldsWritten(v) {
+		return false
+	}
+	defs := c.idx.WritesTo(v)
+	if len(defs) < 2 {
+		return false
+	}
+	if c.assuming == nil {
+		c.assuming = make(map[*types.Var]bool)
+	}
+	c.assuming[v] = true
+	defer delete(c.assuming, v)
+	for _, d := range defs {
+		if d.RHS == nil {
+			if d.Zero {
+				continue // var spec Spec
+			}
+			return false // (a tuple's, a range's)
+		}
+		if zero, known := c.zeroBefore(d.RHS, fields, depth+1, nil); !zero || !known {
+			return false
+		}
+	}
+	return true
+}

@@ -215,9 +215,8 @@ func (s *dialResolver) helperToggles(call *ast.CallExpr, depth int, seen map[*ty
 	}
 	fn = fn.Origin()
 	if fn.Pkg() != s.c.pass.Pkg {
-		for i, arg := range call.Args {
-			pf := s.c.Summary(fn).Param(i, kindDialConn)
-			if nethttp.IsConnOrDialer(s.info.TypeOf(arg)) && pf.Effect&flow.Uses != 0 && s.toggledAt(call, pf.When) {
+		for _, pf := range connParams(s, fn, call) {
+			if s.toggledAt(call, pf.When) {
 				return nil, []*types.Func{fn}
 			}
 		}

@@ -3,6 +3,7 @@ package analyzer
 import (
 	"go/ast"
 	"go/token"
+	"go/types"
 	"slices"
 
 	"github.com/httpleakcheck/httpleakcheck/analyzer/internal/flow"
@@ -60,11 +61,8 @@ func flagOf(s *dialResolver, lf *flow.Func, call *ast.CallExpr, depth int) flow.
 		if hf := s.c.LocalFunc(fn.Origin()); hf != nil && fn.Pkg() == s.c.pass.Pkg {
 			w, _ = flagToggle(s, hf, false, depth+1)
 		} else {
-			for i, arg := range call.Args {
-				if pf := s.c.Summary(fn.Origin()).Param(i, kindDialConn); nethttp.IsConnOrDialer(s.info.TypeOf(arg)) && pf.Effect&flow.Uses != 0 {
-					w = pf.When
-					break
-				}
+			if pfs := connParams(s, fn.Origin(), call); len(pfs) > 0 {
+				w = pfs[0].When
 			}
 		}
 		if w.Param <= 0 || w.Field != "" || w.Const != "" || w.Negative {
@@ -85,4 +83,18 @@ func flagOf(s *dialResolver, lf *flow.Func, call *ast.CallExpr, depth int) flow.
 		}
 	}
 	return flow.Condition{}
+}
+
+// connParams returns what the summary of fn, a helper of another
+// package that call calls, says of the parameters that call gives a
+// connection or a dialer and that fn uses (turns keep-alive off on,
+// under their When), in the order of the arguments.
+func connParams(s *dialResolver, fn *types.Func, call *ast.CallExpr) []flow.ParamFact {
+	var out []flow.ParamFact
+	for i, arg := range call.Args {
+		if pf := s.c.Summary(fn).Param(i, kindDialConn); nethttp.IsConnOrDialer(s.info.TypeOf(arg)) && pf.Effect&flow.Uses != 0 {
+			out = append(out, pf)
+		}
+	}
+	return out
 }
